@@ -1,0 +1,109 @@
+// Package model turns a plan and its probe results into the answer an
+// operator needs — step statuses, the next step, the rollback gate and the
+// verdict — as a Snapshot. Both `gonogo --once` and the live board use it,
+// so the two can never disagree.
+package model
+
+import (
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// StepStatus of one step (SPEC.md "Results").
+type StepStatus string
+
+const (
+	StepDone    StepStatus = "DONE"    // has done-probes, all ok
+	StepGo      StepStatus = "GO"      // not done, requires all ok or warn
+	StepNoGo    StepStatus = "NO-GO"   // a requires probe failed
+	StepUnknown StepStatus = "UNKNOWN" // a requires probe errored, none failed
+	StepManual  StepStatus = "MANUAL"  // nothing to probe
+)
+
+// Gate values for the verdict and the rollback gate.
+const (
+	GateGo      = "GO"
+	GateNoGo    = "NO-GO"
+	GateUnknown = "UNKNOWN"
+	GateNone    = "NONE" // rollback gate of a plan without a rollback phase
+)
+
+// Snapshot is one evaluation of a plan. Its JSON form is SPEC.md's
+// contract: field names and meanings never change; fields may be added.
+type Snapshot struct {
+	Version    int       `json:"version"`
+	Plan       string    `json:"plan"`
+	Root       string    `json:"root"`
+	CheckedAt  time.Time `json:"checked_at"`
+	DurationMS float64   `json:"duration_ms"`
+	Verdict    string    `json:"verdict"`
+	NextStep   string    `json:"next_step"` // step key, "" when none
+	Rollback   string    `json:"rollback"`
+	// At is the step the operator said they are at (--at), "" if not given.
+	At       string     `json:"at,omitempty"`
+	Steps    []StepView `json:"steps"`
+	Findings []Finding  `json:"findings"`
+	Warnings []string   `json:"warnings,omitempty"`
+	Reasons  []string   `json:"reasons,omitempty"` // why the verdict is not GO, one line each
+	Host     *HostFacts `json:"host,omitempty"`
+}
+
+// StepView is one step's evaluated state.
+type StepView struct {
+	ID        string      `json:"id"`
+	Key       string      `json:"key,omitempty"` // set when it differs from id
+	Title     string      `json:"title"`
+	Phase     string      `json:"phase"`
+	Rollback  bool        `json:"rollback"`
+	Line      int         `json:"line"`
+	Status    StepStatus  `json:"status"`
+	Next      bool        `json:"next,omitempty"`      // this is the next step
+	Regressed bool        `json:"regressed,omitempty"` // done-probes no longer hold, before the next step
+	Checked   bool        `json:"checked,omitempty"`   // the document ticks it
+	Probes    []ProbeView `json:"probes"`
+	Notes     []string    `json:"notes,omitempty"`
+	Commands  []string    `json:"commands,omitempty"`
+}
+
+// ProbeView is one probe's result as views show it.
+type ProbeView struct {
+	Role       string        `json:"role"`
+	Kind       string        `json:"kind"`
+	Target     string        `json:"target"`
+	Name       string        `json:"name,omitempty"`
+	Source     string        `json:"source"`
+	Status     probes.Status `json:"status"`
+	Message    string        `json:"message"`
+	DurationMS float64       `json:"duration_ms"`
+	Severity   string        `json:"severity,omitempty"`
+	Line       int           `json:"line,omitempty"`
+	Children   []ProbeView   `json:"children,omitempty"`
+}
+
+// Finding is a problem with the plan itself, found by reading it (a
+// rollback step whose requirement nothing produces, say).
+type Finding struct {
+	Severity string `json:"severity"` // "error" or "warning"
+	Step     string `json:"step"`
+	Line     int    `json:"line,omitempty"`
+	Message  string `json:"message"`
+	Hint     string `json:"hint,omitempty"`
+}
+
+// HostFacts is the strip of host facts the board shows.
+type HostFacts struct {
+	CPUModel     string  `json:"cpu_model,omitempty"`
+	Cores        int     `json:"cores,omitempty"`
+	CPUPercent   float64 `json:"cpu_percent"`
+	Load1        float64 `json:"load1"`
+	MemAvailable uint64  `json:"mem_available"`
+	Disks        []Disk  `json:"disks,omitempty"`
+}
+
+// Disk is the free space of one path a plan's probes name.
+type Disk struct {
+	Path string `json:"path"`
+	Free uint64 `json:"free"`
+}
