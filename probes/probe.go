@@ -18,6 +18,9 @@ const (
 	Warn  Status = "warn"  // does not hold, and the probe has severity warn
 	Error Status = "error" // could not tell: timeout, permission, tool missing
 	Skip  Status = "skip"  // not run (command probes under --no-exec)
+	// Pending is a view state, never returned by a checker: the probe has
+	// not answered yet in a check that is still running.
+	Pending Status = "checking"
 )
 
 // Result is the answer to one probe spec. A probe always yields exactly one

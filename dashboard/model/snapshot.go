@@ -7,7 +7,6 @@ package model
 import (
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
