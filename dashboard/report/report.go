@@ -1,0 +1,104 @@
+// Package report renders a model.Snapshot for people and scripts: a text
+// table for a terminal or a log, JSON (SPEC.md's contract) and Markdown for
+// a ticket. One file per format; every renderer writes to an io.Writer and
+// never looks at the terminal itself — the caller decides on colour.
+package report
+
+import (
+	"strconv"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// Formats lists the names Write accepts, for flag help and errors.
+var Formats = []string{"text", "json", "markdown"}
+
+// StepSymbol is the symbol printed beside a step status word, so the status
+// also reads without colour and to a colour-blind person.
+func StepSymbol(s model.StepStatus) string {
+	switch s {
+	case model.StepDone:
+		return "✓"
+	case model.StepGo:
+		return "●"
+	case model.StepNoGo:
+		return "✗"
+	case model.StepUnknown:
+		return "?"
+	default:
+		return "·"
+	}
+}
+
+// ProbeSymbol is the symbol printed beside a probe status word.
+func ProbeSymbol(s probes.Status) string {
+	switch s {
+	case probes.OK:
+		return "✓"
+	case probes.Fail:
+		return "✗"
+	case probes.Warn:
+		return "!"
+	case probes.Error:
+		return "?"
+	case probes.Skip:
+		return "-"
+	default:
+		return "…"
+	}
+}
+
+// probeCount is "ok/total" over a step's top-level probes; warn counts as
+// holding well enough not to block, so it is counted with ok.
+func probeCount(v model.StepView) string {
+	ok := 0
+	for _, p := range v.Probes {
+		if p.Status == probes.OK || p.Status == probes.Warn {
+			ok++
+		}
+	}
+	return strconv.Itoa(ok) + "/" + strconv.Itoa(len(v.Probes))
+}
+
+// attention reports whether a probe's message belongs under its step: it
+// did not hold, or could not be told.
+func attention(s probes.Status) bool {
+	return s == probes.Fail || s == probes.Warn || s == probes.Error
+}
+
+// stepRef is the reference a person types for a step: its key.
+func stepRef(v model.StepView) string {
+	if v.Key != "" {
+		return v.Key
+	}
+	return v.ID
+}
+
+// probeLabel is what a person reads for a probe: its name, else kind and
+// target.
+func probeLabel(p model.ProbeView) string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.Target == "" {
+		return p.Kind
+	}
+	return p.Kind + " " + p.Target
+}
+
+// headline is the verdict's one-line meaning.
+func headline(s *model.Snapshot) string {
+	switch s.Verdict {
+	case model.GateGo:
+		if s.NextStep == "" {
+			return "nothing stands in the way"
+		}
+		return "you may run step " + s.NextStep
+	case model.GateNoGo:
+		return "stop: something stands in the way"
+	case model.GateUnknown:
+		return "cannot tell: some probes could not answer"
+	}
+	return ""
+}

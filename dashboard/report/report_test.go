@@ -1,0 +1,210 @@
+package report
+
+import (
+	"bytes"
+	"encoding/json"
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/rivo/uniseg"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
+
+// fixture is the seed's case as a snapshot: a pre-deploy step done, the
+// backup step next, and rollback step 23 NO-GO because config_chromadb.py
+// was never committed and no backup exists.
+func fixture() *model.Snapshot {
+	return &model.Snapshot{
+		Version: 1, Plan: "docs/plans/migrate.md", Root: "/srv/app",
+		CheckedAt: time.Date(2026, 2, 26, 21, 4, 5, 0, time.UTC), DurationMS: 18.25,
+		Verdict: model.GateNoGo, NextStep: "8a", Rollback: model.GateNoGo,
+		Reasons: []string{"rollback step 23 (Restore ChromaDB config) is NO-GO: git config_chromadb.py: config_chromadb.py is not in HEAD (untracked): commit it or back it up"},
+		Steps: []model.StepView{
+			{ID: "1", Title: "Check disk space", Phase: "Pre-deploy checklist", Line: 12, Status: model.StepDone,
+				Probes: []model.ProbeView{{Role: "done", Kind: "host", Target: "disk", Source: "explicit", Status: probes.OK, Message: "42.0 GiB free on /", DurationMS: 0.2}}},
+			{ID: "8a", Title: "Back up untracked files required for rollback", Phase: "Pre-deploy checklist", Line: 40, Status: model.StepGo, Next: true,
+				Probes: []model.ProbeView{
+					{Role: "requires", Kind: "file", Target: "config_chromadb.py", Source: "inferred", Status: probes.OK, Message: "config_chromadb.py exists (2.1 KiB)", DurationMS: 0.1},
+					{Role: "requires", Kind: "host", Target: "memory", Source: "explicit", Status: probes.Warn, Severity: "warn", Message: "1.2 GiB available, want 2 GiB: stop other jobs first", DurationMS: 0.1},
+				},
+				Commands: []string{"cp config_chromadb.py /tmp/config_chromadb.py.bak"}},
+			{ID: "12", Title: "Stop the pipeline", Phase: "Deployment", Line: 77, Status: model.StepManual, Probes: []model.ProbeView{},
+				Notes: []string{"no probe inferred from \"systemctl stop $UNIT\": it holds a placeholder"}},
+			{ID: "23", Title: "Restore ChromaDB config", Phase: "Rollback", Rollback: true, Line: 141, Status: model.StepNoGo,
+				Probes: []model.ProbeView{
+					{Role: "requires", Kind: "git", Target: "config_chromadb.py", Source: "inferred", Status: probes.Fail, Message: "config_chromadb.py is not in HEAD (untracked): commit it or back it up", DurationMS: 0.4, Line: 143},
+					{Role: "requires", Kind: "any", Source: "explicit", Status: probes.Fail, Message: "none of 2 holds", DurationMS: 1.5, Children: []model.ProbeView{
+						{Role: "requires", Kind: "backup", Target: "/backup/config_chromadb.py", Source: "explicit", Status: probes.Fail, Message: "/backup/config_chromadb.py does not exist: no step creates it"},
+						{Role: "requires", Kind: "port", Target: "127.0.0.1:8000", Source: "explicit", Status: probes.Error, Message: "connect timed out after 5s"},
+					}},
+				}},
+		},
+		Findings: []model.Finding{{Severity: "error", Step: "23", Line: 143, Message: "restores config_chromadb.py from git, but it is untracked and no step commits it", Hint: "add a pre-deploy step: git add config_chromadb.py && git commit"}},
+		Warnings: []string{"plan.md:90: step \"1\" repeats line 12; refer to it as \"deployment/1\""},
+	}
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
+	}
+}
+
+func TestGolden(t *testing.T) {
+	tests := []struct {
+		file   string
+		render func(*bytes.Buffer, *model.Snapshot) error
+	}{
+		{"seed.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Text(b, s, TextOptions{}) }},
+		{"seed.color.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Text(b, s, TextOptions{Color: true}) }},
+		{"seed.json", func(b *bytes.Buffer, s *model.Snapshot) error { return JSON(b, s) }},
+		{"seed.md", func(b *bytes.Buffer, s *model.Snapshot) error { return Markdown(b, s) }},
+	}
+	for _, tc := range tests {
+		t.Run(tc.file, func(t *testing.T) {
+			var b bytes.Buffer
+			if err := tc.render(&b, fixture()); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, tc.file, b.Bytes())
+		})
+	}
+}
+
+func TestTextColour(t *testing.T) {
+	for _, color := range []bool{false, true} {
+		var b bytes.Buffer
+		if err := Text(&b, fixture(), TextOptions{Color: color}); err != nil {
+			t.Fatal(err)
+		}
+		out := b.String()
+		if has := strings.Contains(out, "\x1b["); has != color {
+			t.Errorf("color=%v: escape sequences present = %v", color, has)
+		}
+		plain := stripANSI(out)
+		for _, word := range []string{"NO-GO", "DONE", "GO", "MANUAL", "fail", "warn", "error"} {
+			if !strings.Contains(plain, word) {
+				t.Errorf("color=%v: status word %q missing", color, word)
+			}
+		}
+		if !strings.HasPrefix(plain, " NO-GO ") {
+			t.Errorf("color=%v: the verdict does not come first: %q", color, strings.SplitN(plain, "\n", 2)[0])
+		}
+	}
+}
+
+func TestTextWidth(t *testing.T) {
+	for _, w := range []int{20, 40, 80} {
+		for _, color := range []bool{false, true} {
+			var b bytes.Buffer
+			if err := Text(&b, fixture(), TextOptions{Width: w, Color: color}); err != nil {
+				t.Fatal(err)
+			}
+			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
+				if got := uniseg.StringWidth(stripANSI(l)); got > w {
+					t.Errorf("width %d color=%v: line is %d columns: %q", w, color, got, l)
+				}
+			}
+		}
+	}
+}
+
+// The JSON field names are SPEC.md's contract.
+func TestJSONContractFields(t *testing.T) {
+	var b bytes.Buffer
+	if err := JSON(&b, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b.Bytes(), &m); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range []string{"version", "plan", "root", "checked_at", "duration_ms", "verdict", "next_step", "rollback", "steps", "findings"} {
+		if _, ok := m[k]; !ok {
+			t.Errorf("top-level field %q missing", k)
+		}
+	}
+	step := m["steps"].([]any)[3].(map[string]any)
+	for _, k := range []string{"id", "title", "phase", "rollback", "line", "status", "probes"} {
+		if _, ok := step[k]; !ok {
+			t.Errorf("step field %q missing", k)
+		}
+	}
+	probe := step["probes"].([]any)[0].(map[string]any)
+	for _, k := range []string{"role", "kind", "target", "source", "status", "message", "duration_ms"} {
+		if _, ok := probe[k]; !ok {
+			t.Errorf("probe field %q missing", k)
+		}
+	}
+}
+
+func TestJSONLineIsOneLine(t *testing.T) {
+	s := fixture()
+	s.Steps[0].Title = "multi\nline <title> & more"
+	var b bytes.Buffer
+	if err := JSONLine(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if n := strings.Count(b.String(), "\n"); n != 1 || !strings.HasSuffix(b.String(), "\n") {
+		t.Fatalf("JSONLine wrote %d newlines: %q", n, b.String())
+	}
+	var back model.Snapshot
+	if err := json.Unmarshal(b.Bytes(), &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Steps[0].Title != s.Steps[0].Title || back.Verdict != s.Verdict {
+		t.Errorf("round trip lost data: %+v", back.Steps[0])
+	}
+}
+
+func TestMarkdownEscapesCells(t *testing.T) {
+	s := fixture()
+	s.Steps[0].Title = "a | b"
+	var b bytes.Buffer
+	if err := Markdown(&b, s); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(b.String(), `a \| b`) {
+		t.Errorf("pipe in a title not escaped:\n%s", b.String())
+	}
+}
+
+type failWriter struct{}
+
+func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
+
+func TestWriteErrorsAreReturned(t *testing.T) {
+	s := fixture()
+	if err := Text(failWriter{}, s, TextOptions{}); err == nil {
+		t.Error("Text: no error from a failing writer")
+	}
+	if err := JSON(failWriter{}, s); err == nil {
+		t.Error("JSON: no error from a failing writer")
+	}
+	if err := JSONLine(failWriter{}, s); err == nil {
+		t.Error("JSONLine: no error from a failing writer")
+	}
+	if err := Markdown(failWriter{}, s); err == nil {
+		t.Error("Markdown: no error from a failing writer")
+	}
+}

@@ -1,0 +1,323 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/rivo/uniseg"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// TextOptions decide how the text table looks. The caller (main) decides
+// them from the real terminal; renderers never look at it.
+type TextOptions struct {
+	// Color turns ANSI colours on. Status words are printed either way, so
+	// the table reads the same in monochrome.
+	Color bool
+	// Width is the terminal width in columns; longer lines are cut with
+	// "…". 0 means no limit (a pipe, a log file).
+	Width int
+}
+
+// ANSI SGR sequences used by the text table.
+const (
+	ansiReset  = "\x1b[0m"
+	ansiBold   = "\x1b[1m"
+	ansiDim    = "\x1b[2m"
+	ansiRed    = "\x1b[31m"
+	ansiGreen  = "\x1b[32m"
+	ansiYellow = "\x1b[33m"
+	ansiCyan   = "\x1b[36m"
+	ansiOnRed  = "\x1b[1;97;41m"
+	ansiOnGrn  = "\x1b[1;30;42m"
+	ansiOnYel  = "\x1b[1;30;43m"
+)
+
+// textWriter remembers the first write error so rendering code stays flat.
+type textWriter struct {
+	w   io.Writer
+	o   TextOptions
+	err error
+}
+
+func (t *textWriter) line(s string) {
+	if t.err != nil {
+		return
+	}
+	if t.o.Width > 0 {
+		s = cut(s, t.o.Width)
+	}
+	_, t.err = io.WriteString(t.w, s+"\n")
+}
+
+// paint wraps s in an ANSI sequence when colour is on.
+func (t *textWriter) paint(code, s string) string {
+	if !t.o.Color || code == "" || s == "" {
+		return s
+	}
+	return code + s + ansiReset
+}
+
+// Text writes the snapshot as a table a person reads at a glance: the
+// verdict first with the reasons it is not GO, then the next step, the
+// rollback gate, findings about the plan, and every step with its status,
+// ID, title and probes ok/total, the message of each failing probe under it.
+func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
+	t := &textWriter{w: w, o: o}
+
+	t.line(t.paint(gateBanner(s.Verdict), " "+s.Verdict+" ") + "  " + t.paint(ansiBold, headline(s)))
+	for _, r := range s.Reasons {
+		t.line("  " + t.paint(gateColor(s.Verdict), "✗") + " " + r)
+	}
+	t.line("")
+
+	next := "none (every probed step is done)"
+	for _, v := range s.Steps {
+		if v.Next {
+			next = stepRef(v) + "  " + v.Title + "  [" + string(v.Status) + "]"
+		}
+	}
+	if s.NextStep != "" && !strings.HasPrefix(next, s.NextStep+"  ") {
+		next = s.NextStep // outside the --phase shown
+	}
+	if s.At != "" {
+		next += "  (you said --at " + s.At + ")"
+	}
+	t.line("next step   " + next)
+	t.line("rollback    " + t.paint(gateColor(s.Rollback), s.Rollback) + rollbackNote(s.Rollback))
+	plan := s.Plan
+	if s.Root != "" {
+		plan += "  (root " + s.Root + ")"
+	}
+	t.line("plan        " + plan)
+	if !s.CheckedAt.IsZero() {
+		t.line(fmt.Sprintf("checked     %s in %s", s.CheckedAt.UTC().Format("2006-01-02 15:04:05 UTC"), fmtMS(s.DurationMS)))
+	}
+
+	if len(s.Findings) > 0 {
+		t.line("")
+		t.line(t.paint(ansiBold, "findings"))
+		for _, f := range s.Findings {
+			where := "step " + f.Step
+			if f.Line > 0 {
+				where += fmt.Sprintf(" (line %d)", f.Line)
+			}
+			sev := strings.ToUpper(f.Severity)
+			code := ansiYellow
+			if f.Severity == "error" {
+				code = ansiRed
+			}
+			t.line("  " + t.paint(code, pad(sev, 8)) + where + ": " + f.Message)
+			if f.Hint != "" {
+				t.line("  " + pad("", 8) + "fix: " + f.Hint)
+			}
+		}
+	}
+	if len(s.Warnings) > 0 {
+		t.line("")
+		t.line(t.paint(ansiBold, "plan warnings"))
+		for _, w := range s.Warnings {
+			t.line("  " + t.paint(ansiYellow, "!") + " " + w)
+		}
+	}
+
+	t.line("")
+	t.stepTable(s.Steps)
+	return t.err
+}
+
+func (t *textWriter) stepTable(steps []model.StepView) {
+	if len(steps) == 0 {
+		t.line("no steps to show")
+		return
+	}
+	idW, titleW, phaseW := len("ID"), len("TITLE"), len("PHASE")
+	for _, v := range steps {
+		idW = max(idW, width(stepRef(v)))
+		titleW = max(titleW, width(v.Title))
+		phaseW = max(phaseW, width(v.Phase))
+	}
+	titleW = min(titleW, 48)
+	phaseW = min(phaseW, 24)
+	const statusW = len("✗ UNKNOWN")
+	t.line(t.paint(ansiBold, "  "+pad("STATUS", statusW)+"  "+pad("ID", idW)+"  "+pad("TITLE", titleW)+"  "+pad("PHASE", phaseW)+"  PROBES"))
+	indent := strings.Repeat(" ", 2+statusW+2)
+	for _, v := range steps {
+		mark := "  "
+		if v.Next {
+			mark = t.paint(ansiBold, "▶ ")
+		}
+		status := t.paint(stepColor(v.Status), pad(StepSymbol(v.Status)+" "+string(v.Status), statusW))
+		row := mark + status + "  " + pad(stepRef(v), idW) + "  " + pad(cut(v.Title, titleW), titleW) + "  " + pad(cut(v.Phase, phaseW), phaseW) + "  " + probeCount(v)
+		var tags []string
+		if v.Next {
+			tags = append(tags, "← next")
+		}
+		if v.Rollback {
+			tags = append(tags, "rollback")
+		}
+		if v.Regressed {
+			tags = append(tags, t.paint(ansiYellow, "regressed: its done-probes no longer hold"))
+		}
+		if len(tags) > 0 {
+			row += "  " + strings.Join(tags, ", ")
+		}
+		t.line(strings.TrimRight(row, " "))
+		for _, p := range v.Probes {
+			t.probeLines(indent, p)
+		}
+		for _, n := range v.Notes {
+			t.line(indent + t.paint(ansiDim, "note: "+n))
+		}
+	}
+}
+
+// probeLines prints a probe that did not hold, with the children of an
+// any/all that explain why.
+func (t *textWriter) probeLines(indent string, p model.ProbeView) {
+	if !attention(p.Status) {
+		return
+	}
+	word := t.paint(probeColor(p.Status), ProbeSymbol(p.Status)+" "+string(p.Status))
+	t.line(indent + word + "  " + p.Role + " " + probeLabel(p) + ": " + p.Message)
+	for _, c := range p.Children {
+		t.probeLines(indent+"  ", c)
+	}
+}
+
+func rollbackNote(g string) string {
+	switch g {
+	case model.GateGo:
+		return "  (every rollback step can run)"
+	case model.GateNoGo:
+		return "  (a rollback step cannot run: fix it before you go on)"
+	case model.GateUnknown:
+		return "  (a rollback step could not be checked)"
+	case model.GateNone:
+		return "  (the plan has no rollback phase)"
+	}
+	return ""
+}
+
+func gateBanner(g string) string {
+	switch g {
+	case model.GateGo:
+		return ansiOnGrn
+	case model.GateNoGo:
+		return ansiOnRed
+	case model.GateUnknown:
+		return ansiOnYel
+	}
+	return ansiBold
+}
+
+func gateColor(g string) string {
+	switch g {
+	case model.GateGo:
+		return ansiGreen
+	case model.GateNoGo:
+		return ansiRed
+	case model.GateUnknown:
+		return ansiYellow
+	}
+	return ""
+}
+
+func stepColor(s model.StepStatus) string {
+	switch s {
+	case model.StepDone:
+		return ansiCyan
+	case model.StepGo:
+		return ansiGreen
+	case model.StepNoGo:
+		return ansiRed
+	case model.StepUnknown:
+		return ansiYellow
+	}
+	return ansiDim
+}
+
+func probeColor(s probes.Status) string {
+	switch s {
+	case probes.OK:
+		return ansiGreen
+	case probes.Fail:
+		return ansiRed
+	case probes.Warn, probes.Error:
+		return ansiYellow
+	}
+	return ansiDim
+}
+
+func fmtMS(ms float64) string {
+	if ms >= 1000 {
+		return fmt.Sprintf("%.2fs", ms/1000)
+	}
+	return fmt.Sprintf("%.0fms", ms)
+}
+
+// width is the number of terminal columns s takes.
+func width(s string) int { return uniseg.StringWidth(s) }
+
+// pad right-pads s with spaces to n columns.
+func pad(s string, n int) string {
+	if w := width(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}
+
+// cut shortens s to at most n columns, ending in "…" when cut. ANSI
+// sequences are kept whole and take no columns.
+func cut(s string, n int) string {
+	if n <= 0 || width(stripANSI(s)) <= n {
+		return s
+	}
+	var b strings.Builder
+	w := 0
+	colored := false
+	for i := 0; i < len(s); {
+		if s[i] == 0x1b {
+			j := strings.IndexByte(s[i:], 'm')
+			if j < 0 {
+				break
+			}
+			b.WriteString(s[i : i+j+1])
+			colored = true
+			i += j + 1
+			continue
+		}
+		cl, rest, cw, _ := uniseg.FirstGraphemeClusterInString(s[i:], -1)
+		if w+cw > n-1 {
+			break
+		}
+		b.WriteString(cl)
+		w += cw
+		i = len(s) - len(rest)
+	}
+	b.WriteString("…")
+	if colored {
+		b.WriteString(ansiReset)
+	}
+	return b.String()
+}
+
+func stripANSI(s string) string {
+	if !strings.Contains(s, "\x1b") {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == 0x1b {
+			if j := strings.IndexByte(s[i:], 'm'); j >= 0 {
+				i += j
+				continue
+			}
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
+}
