@@ -1,0 +1,185 @@
+package plans
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// dumpPlan is a stable text form of a parsed plan, for golden files. Paths
+// under the root are shown relative to "<root>" so goldens do not depend on
+// where the tests run.
+func dumpPlan(p *Plan) string {
+	var b strings.Builder
+	rel := func(s string) string {
+		if p.Root != "" && (s == p.Root || strings.HasPrefix(s, p.Root+"/")) {
+			return "<root>" + strings.TrimPrefix(s, p.Root)
+		}
+		return s
+	}
+	fmt.Fprintf(&b, "title: %q\n", p.Title)
+	for _, ph := range p.Phases {
+		fmt.Fprintf(&b, "phase %d %q slug=%s rollback=%v\n", ph.Line, ph.Name, ph.Slug, ph.Rollback)
+	}
+	for _, s := range p.Steps {
+		fmt.Fprintf(&b, "\nstep %s key=%s line=%d", s.ID, s.Key, s.Line)
+		if s.Generated {
+			b.WriteString(" generated")
+		}
+		if s.Checked {
+			b.WriteString(" checked")
+		}
+		if s.Rollback {
+			b.WriteString(" rollback")
+		}
+		if s.NoInfer {
+			b.WriteString(" noinfer")
+		}
+		if s.Interval > 0 {
+			fmt.Fprintf(&b, " interval=%s", s.Interval)
+		}
+		fmt.Fprintf(&b, "\n  title: %q\n  phase: %q\n", s.Title, s.Phase)
+		for _, sc := range s.Scripts {
+			fmt.Fprintf(&b, "  script %d lang=%q:\n", sc.Line, sc.Lang)
+			for _, l := range strings.Split(sc.Text, "\n") {
+				fmt.Fprintf(&b, "    | %s\n", l)
+			}
+		}
+		for _, c := range s.Commands {
+			fmt.Fprintf(&b, "  cmd %d: %s\n", c.Line, c.Text)
+		}
+		for _, pr := range s.Probes {
+			dumpProbe(&b, pr, "  ", rel)
+		}
+	}
+	for _, w := range p.Warnings {
+		fmt.Fprintf(&b, "\nwarning: %s\n", strings.TrimPrefix(w.Error(), p.File))
+	}
+	return b.String()
+}
+
+func dumpProbe(b *strings.Builder, pr *ProbeSpec, indent string, rel func(string) string) {
+	fmt.Fprintf(b, "%sprobe %s %s %s %q line=%d", indent, pr.Role, pr.Source, pr.Kind, pr.Target, pr.Line)
+	if pr.Name != "" {
+		fmt.Fprintf(b, " name=%q", pr.Name)
+	}
+	if pr.Severity != "" {
+		fmt.Fprintf(b, " severity=%s", pr.Severity)
+	}
+	if pr.Timeout > 0 {
+		fmt.Fprintf(b, " timeout=%s", pr.Timeout)
+	}
+	if pr.Params != nil {
+		fmt.Fprintf(b, " %s", dumpParams(pr.Params, rel))
+	}
+	b.WriteByte('\n')
+	for _, c := range pr.Children {
+		dumpProbe(b, c, indent+"  ", rel)
+	}
+}
+
+func dumpParams(p Params, rel func(string) string) string {
+	var kv []string
+	add := func(k string, v any) { kv = append(kv, fmt.Sprintf("%s=%v", k, v)) }
+	switch p := p.(type) {
+	case *GitParams:
+		add("path", rel(p.Path))
+		add("state", p.State)
+		if p.Repo != "" {
+			add("repo", rel(p.Repo))
+		}
+	case *FileParams:
+		add("path", rel(p.Path))
+		add("exists", p.Exists)
+		if p.MinSize > 0 {
+			add("min_size", p.MinSize)
+		}
+		if p.MaxAge > 0 {
+			add("max_age", p.MaxAge)
+		}
+		if p.Contains != nil {
+			add("contains", p.Contains)
+		}
+		if p.Mode != nil {
+			add("mode", fmt.Sprintf("%04o", uint32(*p.Mode)))
+		}
+		if p.Dir {
+			add("dir", true)
+		}
+	case *BackupParams:
+		add("path", rel(p.Path))
+		if p.Of != "" {
+			add("of", rel(p.Of))
+		}
+		if p.SHA256 != "" {
+			add("sha256", p.SHA256)
+		}
+		if p.MinSize > 0 {
+			add("min_size", p.MinSize)
+		}
+		if p.MaxAge > 0 {
+			add("max_age", p.MaxAge)
+		}
+	case *HostParams:
+		add("target", p.Target)
+		if p.Model != nil {
+			add("model", p.Model)
+		}
+		if p.MinCores > 0 {
+			add("min_cores", p.MinCores)
+		}
+		if p.MaxPercent > 0 {
+			add("max_percent", p.MaxPercent)
+		}
+		if p.MinAvailable > 0 {
+			add("min_available", p.MinAvailable)
+		}
+		if p.Path != "" {
+			add("path", rel(p.Path))
+		}
+		if p.MinFree > 0 {
+			add("min_free", p.MinFree)
+		}
+		if p.MaxUsedPercent > 0 {
+			add("max_used_percent", p.MaxUsedPercent)
+		}
+		if p.Max > 0 {
+			add("max", p.Max)
+		}
+	case *ProcessParams:
+		add("pattern", p.Pattern)
+		add("running", p.Running)
+		add("min_count", p.MinCount)
+	case *SystemdParams:
+		add("unit", p.Unit)
+		add("active", p.Active)
+	case *PortParams:
+		add("address", p.Address)
+		add("open", p.Open)
+	case *HTTPParams:
+		add("url", p.URL)
+		add("status", p.Status)
+		if p.Body != nil {
+			add("body", p.Body)
+		}
+		if p.Insecure {
+			add("insecure", true)
+		}
+		var hs []string
+		for k := range p.Headers {
+			hs = append(hs, k)
+		}
+		sort.Strings(hs)
+		for _, k := range hs {
+			add("header."+k, p.Headers[k])
+		}
+	case *CommandParams:
+		add("command", p.Command)
+		add("exit", p.Exit)
+		if p.Stdout != nil {
+			add("stdout", p.Stdout)
+		}
+		add("dir", rel(p.Dir))
+	}
+	return strings.Join(kv, " ")
+}

@@ -1,0 +1,23 @@
+package plans
+
+func init() {
+	registerKind(KindCommand, kindDef{
+		attrs: []string{"exit", "stdout"},
+		decode: func(d *decoder, pn *probeNode) Params {
+			// The command runs with sh -c, which expands variables itself.
+			p := &CommandParams{Command: pn.target, Dir: d.root}
+			if n := pn.attr("exit"); n != nil {
+				if v, ok := d.integer(n, "exit"); ok {
+					if v < 0 || v > 255 {
+						d.errorf(n, "exit", "expected an exit code from 0 to 255, got %d", v)
+					}
+					p.Exit = v
+				}
+			}
+			if n := pn.attr("stdout"); n != nil {
+				p.Stdout, _ = d.regex(n, "stdout")
+			}
+			return p
+		},
+	})
+}

@@ -1,0 +1,30 @@
+package plans
+
+// gitStates are the values of a git probe's state attribute.
+var gitStates = []string{GitTracked, GitCommitted, GitUntracked, GitIgnored, GitStaged, GitModified, GitClean}
+
+func init() {
+	registerKind(KindGit, kindDef{
+		attrs: []string{"state", "repo"},
+		decode: func(d *decoder, pn *probeNode) Params {
+			p := &GitParams{State: GitCommitted}
+			pn.spec.Target = ExpandEnv(pn.target, d.env)
+			p.Path = d.resolve(pn.target)
+			if n := pn.attr("state"); n != nil {
+				if s, ok := d.text(n, "state", "a git state"); ok {
+					if !contains(gitStates, s) {
+						d.errorf(n, "state", "unknown git state %q: %s", s, expectList(s, gitStates))
+						return nil
+					}
+					p.State = s
+				}
+			}
+			if n := pn.attr("repo"); n != nil {
+				if s, ok := d.text(n, "repo", "the path of a git work tree"); ok {
+					p.Repo = d.resolve(s)
+				}
+			}
+			return p
+		},
+	})
+}

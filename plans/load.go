@@ -1,0 +1,232 @@
+package plans
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"unicode/utf8"
+)
+
+// LoadOptions say how to read a plan.
+type LoadOptions struct {
+	// Root is the folder relative probe paths resolve against; "" means
+	// discover it: the top of the git work tree holding the plan, else the
+	// plan's folder.
+	Root string
+	// Probes is the path of a sidecar YAML file with probe blocks keyed by
+	// step ID (--probes FILE); "" means none.
+	Probes string
+	// Env looks up environment variables for ~ and $VAR in probe targets;
+	// nil means os.Getenv.
+	Env func(string) string
+}
+
+// MaxPlanSize bounds the plan and sidecar files gonogo reads: a runbook is
+// text, and a huge file is almost surely the wrong one.
+const MaxPlanSize = 8 << 20
+
+// Load reads the plan file (and the sidecar of opts.Probes, if any),
+// resolves the root, and parses both. A plan with problems yields an
+// ErrorList holding every problem found (plan and sidecar together); a file
+// that cannot be read yields an error naming it. Warnings, such as repeated
+// step IDs, are in Plan.Warnings.
+func Load(path string, opts LoadOptions) (*Plan, error) {
+	src, err := readFile(path, "plan")
+	if err != nil {
+		return nil, err
+	}
+	root, err := resolveRoot(path, opts.Root)
+	if err != nil {
+		return nil, err
+	}
+	plan, perr := Parse(path, src, root, opts)
+	if opts.Probes == "" {
+		return plan, perr
+	}
+	side, err := readFile(opts.Probes, "probes file")
+	if err != nil {
+		return nil, err
+	}
+	var errs ErrorList
+	if perr != nil {
+		var el ErrorList
+		if !errors.As(perr, &el) {
+			return nil, perr
+		}
+		errs = append(errs, el...)
+		// A plan with errors still has the steps it found; check the
+		// sidecar against them so all problems come out at once.
+		plan = partial(path, src, root, opts)
+	}
+	if serr := ApplySidecar(plan, opts.Probes, side, opts); serr != nil {
+		var el ErrorList
+		if !errors.As(serr, &el) {
+			return nil, serr
+		}
+		errs = append(errs, el...)
+	}
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return plan, nil
+}
+
+// readFile reads a plan or sidecar, with an error that names it and what
+// to do.
+func readFile(path, what string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	defer f.Close()
+	st, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if st.IsDir() {
+		return nil, fmt.Errorf("cannot read %s %s: it is a folder; give the Markdown file", what, path)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, MaxPlanSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
+	}
+	if len(src) > MaxPlanSize {
+		return nil, fmt.Errorf("%s %s is larger than %d MiB: is it the right file?", what, path, MaxPlanSize>>20)
+	}
+	return src, nil
+}
+
+// resolveRoot is the absolute root: explicit, else the top of the git work
+// tree holding the plan (found by looking for .git, without running git),
+// else the plan's folder.
+func resolveRoot(planPath, explicit string) (string, error) {
+	if explicit != "" {
+		abs, err := filepath.Abs(explicit)
+		if err != nil {
+			return "", fmt.Errorf("root %s: %w", explicit, err)
+		}
+		st, err := os.Stat(abs)
+		if err != nil {
+			return "", fmt.Errorf("root %s: %w", explicit, err)
+		}
+		if !st.IsDir() {
+			return "", fmt.Errorf("root %s is not a folder", explicit)
+		}
+		return abs, nil
+	}
+	abs, err := filepath.Abs(planPath)
+	if err != nil {
+		return "", fmt.Errorf("plan %s: %w", planPath, err)
+	}
+	dir := filepath.Dir(abs)
+	if top := FindWorkTree(dir); top != "" {
+		return top, nil
+	}
+	return dir, nil
+}
+
+// FindWorkTree returns the nearest folder at or above dir that holds a
+// .git folder or file (a work tree, a linked worktree or a submodule), or
+// "" when there is none. It never runs git.
+func FindWorkTree(dir string) string {
+	for d := filepath.Clean(dir); ; {
+		if _, err := os.Lstat(filepath.Join(d, ".git")); err == nil {
+			return d
+		}
+		parent := filepath.Dir(d)
+		if parent == d {
+			return ""
+		}
+		d = parent
+	}
+}
+
+// Parse parses a plan already read into src. file names it in messages and
+// in Plan.File; root must be absolute. It does not read opts.Probes (Load
+// does; see ApplySidecar). Errors come as an ErrorList with every problem
+// of the file, sorted by line.
+func Parse(file string, src []byte, root string, opts LoadOptions) (*Plan, error) {
+	p, errs := parse(file, src, root, opts)
+	if len(errs) > 0 {
+		return nil, errs
+	}
+	return p, nil
+}
+
+// partial parses and returns the plan even when it has errors.
+func partial(file string, src []byte, root string, opts LoadOptions) *Plan {
+	p, _ := parse(file, src, root, opts)
+	return p
+}
+
+func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, ErrorList) {
+	plan := &Plan{File: file, Root: root}
+	if !utf8.Valid(src) {
+		off := 0
+		for off < len(src) {
+			r, size := utf8.DecodeRune(src[off:])
+			if r == utf8.RuneError && size <= 1 {
+				break
+			}
+			off += size
+		}
+		line := bytes.Count(src[:off], []byte("\n")) + 1
+		return plan, ErrorList{{File: file, Line: line,
+			Msg: "is not UTF-8 text: save the plan as UTF-8 (iconv -f latin1 -t utf-8 can convert it)"}}
+	}
+	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
+	src = blankFrontMatter(src)
+	mp := &mdParser{
+		file:   file,
+		src:    src,
+		opts:   opts,
+		plan:   plan,
+		slugs:  map[*Step]string{},
+		genSeq: map[string]int{},
+	}
+	mp.lines = append(mp.lines, 0)
+	for i, c := range src {
+		if c == '\n' {
+			mp.lines = append(mp.lines, i+1)
+		}
+	}
+	mp.decoder = decoder{file: file, root: root, env: opts.Env, source: Explicit}
+	mp.walk(parseMarkdown(src))
+	mp.finish()
+	sort.SliceStable(mp.errs, func(i, j int) bool { return mp.errs[i].Line < mp.errs[j].Line })
+	return plan, mp.errs
+}
+
+// blankFrontMatter replaces a leading YAML (---) or TOML (+++) front matter
+// block with empty lines, so it is never read as steps and line numbers
+// stay those of the file. An unclosed block is left alone.
+func blankFrontMatter(src []byte) []byte {
+	var fence string
+	switch {
+	case bytes.HasPrefix(src, []byte("---\n")), bytes.HasPrefix(src, []byte("---\r\n")):
+		fence = "---"
+	case bytes.HasPrefix(src, []byte("+++\n")), bytes.HasPrefix(src, []byte("+++\r\n")):
+		fence = "+++"
+	default:
+		return src
+	}
+	lines := bytes.SplitAfter(src, []byte("\n"))
+	for i := 1; i < len(lines); i++ {
+		t := string(bytes.TrimRight(lines[i], " \t\r\n"))
+		if t == fence || (fence == "---" && t == "...") {
+			out := make([]byte, 0, len(src))
+			for j := 0; j <= i; j++ {
+				out = append(out, '\n')
+			}
+			for _, l := range lines[i+1:] {
+				out = append(out, l...)
+			}
+			return out
+		}
+	}
+	return src
+}

@@ -1,0 +1,256 @@
+package plans
+
+import (
+	"regexp"
+	"strings"
+)
+
+// shellLangs are the info strings of fences whose text is shell to run.
+// Console-style languages carry prompts and program output.
+var shellLangs = map[string]bool{
+	"sh": true, "bash": true, "shell": true, "zsh": true, "ksh": true,
+	"console": true, "shell-session": true, "shellsession": true, "sh-session": true,
+}
+
+func isConsoleLang(lang string) bool {
+	switch lang {
+	case "console", "shell-session", "shellsession", "sh-session":
+		return true
+	}
+	return false
+}
+
+// fenceLang is the lower-cased language of a fence's info string: the
+// first word, with Pandoc/MyST decorations ({bash}, .bash) removed.
+func fenceLang(info string) string {
+	f := strings.Fields(info)
+	if len(f) == 0 {
+		return ""
+	}
+	l := strings.ToLower(f[0])
+	l = strings.Trim(l, "{}")
+	l = strings.TrimPrefix(l, ".")
+	if i := strings.IndexAny(l, ",{"); i >= 0 {
+		l = l[:i]
+	}
+	return l
+}
+
+// srcLine is one line of a code block with its line number in the plan.
+type srcLine struct {
+	text string
+	line int
+}
+
+// promptRE matches a shell prompt at the start of a line: "$ ",
+// "user@host:~/app$ ", "(venv) $ ". rootPromptRE is the "# " root prompt,
+// which only console blocks use (elsewhere "#" starts a comment).
+var (
+	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
+	rootPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?#\s`)
+)
+
+// shellText turns a code block's lines into the shell lines a person runs:
+// prompts stripped and program output dropped. console says the block is a
+// console session (lines without a prompt are output, "# " is a root
+// prompt). Any block with "$ " prompts is read the same way, except that
+// "#" lines stay as comments. ID comments ("# 8a. Backup") are kept as they
+// are, for splitting.
+func shellText(lines []srcLine, console bool) []srcLine {
+	prompted := console
+	for _, l := range lines {
+		if promptRE.MatchString(l.text) {
+			prompted = true
+			break
+		}
+	}
+	if !prompted {
+		return lines
+	}
+	var out []srcLine
+	cont := false
+	for _, l := range lines {
+		t := l.text
+		switch {
+		case cont:
+		case isIDComment(t):
+		case promptRE.MatchString(t):
+			t = promptRE.ReplaceAllString(t, "")
+		case console && rootPromptRE.MatchString(t):
+			t = rootPromptRE.ReplaceAllString(t, "")
+		case !console && strings.HasPrefix(strings.TrimSpace(t), "#"):
+		default:
+			continue // program output
+		}
+		cont = strings.HasSuffix(strings.TrimRight(t, " \t"), `\`)
+		out = append(out, srcLine{t, l.line})
+	}
+	return out
+}
+
+// idCommentRE matches a shell comment that opens a step: "# 8a. Backup …",
+// "## Step 3: Stop", "#4) Restart".
+var idCommentRE = regexp.MustCompile(`^\s*#+\s*(.*)$`)
+
+// idComment reads the step ID and title off a comment line.
+func idComment(line string) (id, title string, ok bool) {
+	t := strings.TrimSpace(line)
+	if strings.HasPrefix(t, "#!") {
+		return "", "", false
+	}
+	m := idCommentRE.FindStringSubmatch(t)
+	if m == nil {
+		return "", "", false
+	}
+	return splitID(m[1], false)
+}
+
+func isIDComment(line string) bool {
+	_, _, ok := idComment(line)
+	return ok
+}
+
+// heredocRE finds a here-document operator and its delimiter word.
+var heredocRE = regexp.MustCompile(`<<(-?)\s*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))`)
+
+// logicalCommands turns shell lines into commands for display: lines ending
+// in a backslash are joined with the next, blank lines and comments are
+// dropped, and the bodies of here-documents are skipped (the command that
+// opens one is kept).
+func logicalCommands(lines []srcLine) []Command {
+	var out []Command
+	var cur strings.Builder
+	curLine := 0
+	heredoc, stripTabs := "", false
+	for _, l := range lines {
+		if heredoc != "" {
+			t := l.text
+			if stripTabs {
+				t = strings.TrimLeft(t, "\t")
+			}
+			if strings.TrimRight(t, " \t\r") == heredoc {
+				heredoc = ""
+			}
+			continue
+		}
+		t := strings.TrimRight(l.text, " \t\r")
+		if cur.Len() == 0 {
+			trimmed := strings.TrimSpace(t)
+			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+				continue
+			}
+			curLine = l.line
+			t = trimmed
+		} else {
+			t = strings.TrimLeft(t, " \t")
+		}
+		if strings.HasSuffix(t, `\`) && !strings.HasSuffix(t, `\\`) {
+			cur.WriteString(strings.TrimRight(strings.TrimSuffix(t, `\`), " \t"))
+			cur.WriteByte(' ')
+			continue
+		}
+		cur.WriteString(t)
+		text := strings.TrimSpace(cur.String())
+		cur.Reset()
+		if text == "" {
+			continue
+		}
+		out = append(out, Command{Text: text, Line: curLine})
+		if m := heredocRE.FindStringSubmatch(text); m != nil && !strings.Contains(text, "<<<") {
+			heredoc = m[2] + m[3] + m[4]
+			stripTabs = m[1] == "-"
+		}
+	}
+	if text := strings.TrimSpace(cur.String()); text != "" {
+		out = append(out, Command{Text: text, Line: curLine})
+	}
+	return out
+}
+
+// knownCommands are programs and shell words whose presence at the start
+// of a line makes an untagged block read as shell.
+var knownCommands = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`ls cd cp mv rm mkdir rmdir touch cat echo printf tee grep egrep
+	sed awk find xargs sort uniq head tail wc diff cmp chmod chown chgrp ln tar gzip gunzip zip unzip
+	curl wget ssh scp rsync sudo su env export source unset set alias git docker docker-compose
+	podman kubectl helm systemctl service journalctl psql pg_dump pg_restore pg_dumpall pg_isready
+	pg_ctl pg_ctlcluster pg_basebackup createdb dropdb createuser mysql mysqldump redis-cli mongo
+	mongosh python python3 pip pip3 uv poetry pipenv node npm npx yarn pnpm go make cargo java mvn
+	gradle ruby bundle gem apt apt-get yum dnf apk brew snap kill pkill killall pgrep ps top htop df
+	du free uptime nproc lscpu sha256sum sha1sum md5sum stat test sleep crontab nohup screen tmux
+	watch date whoami hostname ip ss netstat nc lsof ping dig nslookup openssl gpg base64 jq yq
+	sqlite3 terraform ansible ansible-playbook vault aws gcloud az supervisorctl nginx apachectl
+	certbot mount umount readlink realpath which command exit trap bash sh zsh alembic flask
+	gunicorn uvicorn celery ollama cron install truncate dd mktemp sync pushd popd read eval exec
+	if for while until case then else elif fi do done esac function [ [[ time timeout`) {
+		knownCommands[w] = true
+	}
+}
+
+var (
+	assignRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	configKeyRE = regexp.MustCompile(`^[\w.-]+:(\s|$)|^[\w."-]+\s*=\s|^\[[^\]]*\]$|^[{}\[<]|^---$|^"[\w.-]+"\s*:`)
+)
+
+// looksLikeShell is the heuristic for fences without a language: it reads
+// the block as shell when
+//   - some line carries a "$ " prompt, or
+//   - it does not open like configuration (YAML "key: value", INI
+//     "key = value" or "[section]", JSON/XML, "---") and at least half of
+//     its command lines (continuations, blanks and comments aside) start
+//     with a known program or shell keyword (git, cp, systemctl, psql,
+//     if, …), a variable assignment (FOO=bar), or a path to a program
+//     (./run.sh, venv/bin/python).
+//
+// Program output, prose and configuration fail the test, so a step's
+// commands are never made of them.
+func looksLikeShell(lines []srcLine) bool {
+	total, shellish := 0, 0
+	cont := false
+	first := true
+	for _, l := range lines {
+		t := strings.TrimSpace(l.text)
+		if cont {
+			cont = strings.HasSuffix(t, `\`)
+			continue
+		}
+		if t == "" || strings.HasPrefix(t, "#") {
+			continue
+		}
+		if promptRE.MatchString(l.text) {
+			return true
+		}
+		if first && configKeyRE.MatchString(t) {
+			return false
+		}
+		first = false
+		cont = strings.HasSuffix(t, `\`)
+		total++
+		if commandLike(t) {
+			shellish++
+		}
+	}
+	return total > 0 && shellish*2 >= total
+}
+
+// commandLike reports whether a line starts like a shell command.
+func commandLike(t string) bool {
+	w := strings.Fields(t)
+	for len(w) > 0 && assignRE.MatchString(w[0]) {
+		w = w[1:]
+		if len(w) == 0 {
+			return true // FOO=bar alone
+		}
+	}
+	if len(w) == 0 {
+		return false
+	}
+	cmd := strings.TrimRight(w[0], ";")
+	if knownCommands[cmd] {
+		return true
+	}
+	return strings.HasPrefix(cmd, "./") || strings.HasPrefix(cmd, "~/") ||
+		strings.Contains(cmd, "/bin/") || strings.HasPrefix(cmd, "bin/")
+}
