@@ -1,0 +1,237 @@
+package probes
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"regexp"
+	"syscall"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+func init() { register(plans.KindFile, checkFile) }
+
+// fileScanCap bounds how much of a file a contains: regex reads, so a
+// probe on a multi-GB log costs at most this much.
+const fileScanCap = 16 << 20
+
+// checkFile answers a file probe: exists (or not), is a directory when
+// Dir, size, age, permission bits, content.
+func checkFile(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
+	p, ok := spec.Params.(*plans.FileParams)
+	if !ok {
+		return Error, fmt.Sprintf("file probe has %T parameters (internal error)", spec.Params)
+	}
+	t, st, msg := statTarget(p.Path)
+	if st != OK {
+		if !p.Exists && st == Fail && !t.lexists {
+			return OK, fmt.Sprintf("%s does not exist, as required", p.Path)
+		}
+		return st, msg
+	}
+	if !p.Exists {
+		return Fail, fmt.Sprintf("%s exists%s but should not: remove it or fix the step that left it", p.Path, t.linkNote())
+	}
+	fi := t.fi
+	switch {
+	case p.Dir && !fi.IsDir():
+		return Fail, fmt.Sprintf("%s is %s%s, expected a directory", p.Path, kindOf(fi), t.linkNote())
+	case !p.Dir && fi.IsDir() && (p.Contains != nil || p.MinSize > 0):
+		return Fail, fmt.Sprintf("%s is a directory%s, expected a file", p.Path, t.linkNote())
+	case !fi.IsDir() && !fi.Mode().IsRegular() && p.Contains != nil:
+		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched", p.Path, kindOf(fi), t.linkNote())
+	}
+	if st, msg := checkSizeAgeMode(p.Path, fi, p.MinSize, p.MaxAge, p.Mode, t.linkNote()); st != OK {
+		return st, msg
+	}
+	if p.Contains != nil {
+		found, truncated, err := fileContains(ctx, p.Path, p.Contains)
+		if err != nil {
+			return Error, err.Error()
+		}
+		if !found {
+			more := ""
+			if truncated {
+				more = fmt.Sprintf(" (searched the first %s only)", humanBytes(fileScanCap))
+			}
+			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s", p.Path, p.Contains, more)
+		}
+		return OK, fmt.Sprintf("%s contains /%s/", p.Path, p.Contains)
+	}
+	what := "exists"
+	if fi.IsDir() {
+		what = "is a directory"
+	}
+	return OK, fmt.Sprintf("%s %s%s (%s, modified %s ago)", p.Path, what, t.linkNote(), humanBytes(fi.Size()), humanAge(time.Since(fi.ModTime())))
+}
+
+// target is what a stat of a probe's path found.
+type target struct {
+	fi      fs.FileInfo // of the file itself, symlinks followed
+	link    string      // where the path points when it is a symlink
+	lexists bool        // the path itself exists (perhaps as a broken link)
+}
+
+// linkNote says where a symlink points, for messages.
+func (t target) linkNote() string {
+	if t.link == "" {
+		return ""
+	}
+	return " (symlink to " + t.link + ")"
+}
+
+// statTarget stats path, following a symlink and saying where it points.
+// It returns Fail for a missing path or a broken link and Error when the
+// path cannot be looked at (permission denied, I/O error).
+func statTarget(path string) (target, Status, string) {
+	var t target
+	lfi, err := os.Lstat(path)
+	if err != nil {
+		st, msg := statErr(path, err)
+		return t, st, msg
+	}
+	t.lexists = true
+	t.fi = lfi
+	if lfi.Mode()&fs.ModeSymlink != 0 {
+		t.link, _ = os.Readlink(path)
+		fi, err := os.Stat(path)
+		if err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return t, Fail, fmt.Sprintf("%s is a broken symlink: it points to %s, which does not exist", path, t.link)
+			}
+			st, msg := statErr(path, err)
+			return t, st, msg
+		}
+		t.fi = fi
+	}
+	return t, OK, ""
+}
+
+// statErr turns a stat error into a result: missing is Fail, anything
+// else (permission, I/O) is Error because we cannot tell.
+func statErr(path string, err error) (Status, string) {
+	switch {
+	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+		return Fail, fmt.Sprintf("%s does not exist", path)
+	case errors.Is(err, fs.ErrPermission):
+		return Error, fmt.Sprintf("cannot check %s: permission denied on a folder above it (gonogo runs as uid %d)", path, os.Getuid())
+	default:
+		return Error, fmt.Sprintf("cannot check %s: %v", path, err)
+	}
+}
+
+// openErr describes a failure to open a file for reading.
+func openErr(path string, err error) error {
+	if errors.Is(err, fs.ErrPermission) {
+		return fmt.Errorf("cannot read %s: permission denied (gonogo runs as uid %d; run it as a user who can read the file)", path, os.Getuid())
+	}
+	return fmt.Errorf("cannot read %s: %w", path, err)
+}
+
+// checkSizeAgeMode checks the bounds shared by file and backup probes.
+func checkSizeAgeMode(path string, fi fs.FileInfo, minSize int64, maxAge time.Duration, mode *os.FileMode, note string) (Status, string) {
+	if minSize > 0 && fi.Size() < minSize {
+		return Fail, fmt.Sprintf("%s%s is %s, expected at least %s", path, note, humanBytes(fi.Size()), humanBytes(minSize))
+	}
+	if maxAge > 0 {
+		if age := time.Since(fi.ModTime()); age > maxAge {
+			return Fail, fmt.Sprintf("%s%s was last modified %s ago (%s), expected within %s: re-run the step that writes it",
+				path, note, humanAge(age), fi.ModTime().Format("2006-01-02 15:04"), humanAge(maxAge))
+		}
+	}
+	if mode != nil && fi.Mode().Perm() != mode.Perm() {
+		return Fail, fmt.Sprintf("%s%s has mode %04o, expected %04o: chmod %o %s", path, note, fi.Mode().Perm(), mode.Perm(), mode.Perm(), path)
+	}
+	return OK, ""
+}
+
+// fileContains streams up to fileScanCap bytes of path through re.
+func fileContains(ctx context.Context, path string, re *regexp.Regexp) (found, truncated bool, err error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return false, false, openErr(path, err)
+	}
+	defer f.Close()
+	lr := &io.LimitedReader{R: ctxReader{ctx, f}, N: fileScanCap}
+	found = re.MatchReader(bufio.NewReaderSize(lr, 64<<10))
+	if ctx.Err() != nil {
+		return false, false, ctx.Err()
+	}
+	return found, lr.N == 0, nil
+}
+
+// ctxReader stops reading once ctx is done, so a long scan or hash ends
+// at the probe's deadline.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
+
+// kindOf names a file's type for messages: "a regular file", "a directory".
+func kindOf(fi fs.FileInfo) string {
+	m := fi.Mode()
+	switch {
+	case m.IsRegular():
+		return "a regular file"
+	case m.IsDir():
+		return "a directory"
+	case m&fs.ModeSymlink != 0:
+		return "a symlink"
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeDevice != 0:
+		return "a device"
+	}
+	return "a special file"
+}
+
+// humanBytes prints a size for people: "512 B", "1.5 KiB", "3.2 GiB".
+func humanBytes(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// humanAge prints a duration for people: "45s", "12m", "5h3m", "2d4h".
+func humanAge(d time.Duration) string {
+	if d < 0 {
+		return "0s (in the future: check the clock)"
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		h := int(d.Hours())
+		m := int(d.Minutes()) - 60*h
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	}
+	days := int(d.Hours()) / 24
+	return fmt.Sprintf("%dd%dh", days, int(d.Hours())-24*days)
+}

@@ -1,0 +1,55 @@
+package probes
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"syscall"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+func init() { register(plans.KindPort, checkPort) }
+
+// checkPort answers a port probe by connecting over TCP (never binding):
+// a completed handshake is open, a refused connection is closed. A
+// connection that neither completes nor is refused runs into the probe's
+// timeout and reads as Error, since a firewall dropping packets says
+// nothing about the service.
+func checkPort(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
+	p, ok := spec.Params.(*plans.PortParams)
+	if !ok {
+		return Error, fmt.Sprintf("port probe has %T parameters (internal error)", spec.Params)
+	}
+	if _, _, err := net.SplitHostPort(p.Address); err != nil {
+		return Error, fmt.Sprintf("port target %q is not host:port (%v)", p.Address, err)
+	}
+	var d net.Dialer
+	conn, err := d.DialContext(ctx, "tcp", p.Address)
+	if err == nil {
+		conn.Close()
+		if p.Open {
+			return OK, fmt.Sprintf("%s accepts connections", p.Address)
+		}
+		return Fail, fmt.Sprintf("%s accepts connections, expected closed: stop the service listening there", p.Address)
+	}
+	if ctx.Err() != nil {
+		return Error, ctx.Err().Error()
+	}
+	closed := errors.Is(err, syscall.ECONNREFUSED)
+	if !closed {
+		var dnsErr *net.DNSError
+		if errors.As(err, &dnsErr) {
+			return Error, fmt.Sprintf("cannot resolve the host of %s: %v", p.Address, dnsErr)
+		}
+		if errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
+			return Error, fmt.Sprintf("cannot reach %s: %v", p.Address, err)
+		}
+		return Error, fmt.Sprintf("cannot tell whether %s is open: %v", p.Address, err)
+	}
+	if p.Open {
+		return Fail, fmt.Sprintf("%s refuses connections: is the service started and listening on that address?", p.Address)
+	}
+	return OK, fmt.Sprintf("%s is closed (connection refused), as required", p.Address)
+}

@@ -1,0 +1,45 @@
+package probes
+
+import (
+	"regexp"
+)
+
+// redaction is one rule of Redact: a pattern and its replacement.
+type redaction struct {
+	re   *regexp.Regexp
+	repl string
+}
+
+// redactions are applied in order. Each keeps the key (so a person still
+// sees which secret was there) and replaces the value with "***".
+var redactions = []redaction{
+	// scheme://user:SECRET@host — DSNs and URLs with a password.
+	{regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+@`), "${1}***@"},
+	// Authorization: Bearer X / Basic X / Token X, in headers or curl -H.
+	{regexp.MustCompile(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate)?\s*)[^\s"',;]+`), "${1}***"},
+	// API key and cookie headers.
+	{regexp.MustCompile(`(?i)(\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), "${1}***"},
+	// ?token=… &password=… in URLs.
+	{regexp.MustCompile(`(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|api[_-]?key|apikey|signature|sig|key))=)[^&\s#"']+`), "${1}***"},
+	// JSON/YAML "password": "x", token: x.
+	{regexp.MustCompile(`(?i)("(?:[a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key))"\s*:\s*")[^"]*(")`), "${1}***${2}"},
+	// key=value and key: value pairs: password=…, PGPASSWORD=…, DB_TOKEN=…,
+	// --password=…, secret: …, quoted or not.
+	{regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?)\b\s*[=:]\s*)(?:'[^']*'|"[^"]*"|[^\s&;,'"]+)`), "${1}***"},
+	// --password VALUE / -p VALUE is too ambiguous to guess; mysql -pSECRET is not.
+	{regexp.MustCompile(`(\bmysql(?:dump|admin)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), "${1}***"},
+}
+
+// Redact removes secrets from s: passwords in DSNs/URLs
+// (postgres://u:SECRET@h, https://u:SECRET@h), password=… / PGPASSWORD=… /
+// token=… pairs, Authorization: Bearer … / X-Api-Key headers and ?token=
+// query parameters. Every message of this package goes through it, and
+// other packages use it on anything they print.
+func Redact(s string) string {
+	for _, r := range redactions {
+		if r.re.MatchString(s) {
+			s = r.re.ReplaceAllString(s, r.repl)
+		}
+	}
+	return s
+}

@@ -1,0 +1,368 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// Options tune a Runner.
+type Options struct {
+	Concurrency int  // max probes at once; 0 = 8
+	NoExec      bool // command probes yield Skip ("not run: --no-exec"), never run
+	OutputCap   int  // bytes of command output (and HTTP body) read; 0 = 64 KiB
+}
+
+// defaultConcurrency bounds a run when Options.Concurrency is 0.
+const defaultConcurrency = 8
+
+// defaultOutputCap bounds command output and HTTP bodies when
+// Options.OutputCap is 0.
+const defaultOutputCap = 64 << 10
+
+// checkFunc answers one probe spec of its kind. It returns OK, Fail, Error
+// or Skip and a one-line message for a person. It must honour ctx: the
+// runner stops waiting for it at the deadline, but a checker that keeps
+// running past it still holds resources.
+type checkFunc func(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string)
+
+// checkers maps a probe kind to its checker. Each kind's file registers
+// itself in init(), so a new kind touches one file plus its test.
+var checkers = map[string]checkFunc{}
+
+// register adds the checker of a kind. It panics on a duplicate, which is
+// a programming error caught by any test run.
+func register(kind string, fn checkFunc) {
+	if _, dup := checkers[kind]; dup {
+		panic("probes: kind registered twice: " + kind)
+	}
+	checkers[kind] = fn
+}
+
+// Kinds lists the probe kinds this package can check (combinators
+// excluded), for help texts and plan validation.
+func Kinds() []string {
+	out := make([]string, 0, len(checkers))
+	for k := range checkers {
+		out = append(out, k)
+	}
+	slices.Sort(out)
+	return out
+}
+
+// Runner runs probe specs. It keeps caches (git HEAD tree + index per repo,
+// backup digests keyed by path/size/mtime/inode, static host info) across
+// Run calls, so the live board can call Run every few seconds cheaply. Safe
+// for concurrent use.
+type Runner struct {
+	// OnResult, if set before Run, is called as each top-level result
+	// completes, with its index in specs — for the board's progressive
+	// display. Calls are serialised and never happen after Run returned; a
+	// slow OnResult delays Run, so it should only hand the result on.
+	OnResult func(i int, res Result)
+
+	opts    Options
+	git     gitCache
+	digests digestCache
+	host    hostCache
+	web     webClients
+}
+
+// NewRunner returns a Runner with empty caches.
+func NewRunner(opts Options) *Runner {
+	if opts.Concurrency <= 0 {
+		opts.Concurrency = defaultConcurrency
+	}
+	if opts.OutputCap <= 0 {
+		opts.OutputCap = defaultOutputCap
+	}
+	r := &Runner{opts: opts}
+	r.host.prime()
+	return r
+}
+
+// runStartKey carries the start of a Run in its context, so a probe cut
+// off by the run's deadline can say how long the run was allowed.
+type runStartKey struct{}
+
+// Run checks every spec concurrently (bounded), each under its own timeout
+// (spec.EffectiveTimeout()), and returns one Result per spec IN THE SAME
+// ORDER. ctx cancellation / deadline (the --timeout of the whole run) turns
+// every unanswered probe into an Error ("not checked: run timed out after
+// 2s") and Run still returns promptly. A panic in a checker is an Error
+// with the panic message; others are unaffected.
+func (r *Runner) Run(ctx context.Context, specs []*plans.ProbeSpec) []Result {
+	start := time.Now()
+	ctx = context.WithValue(ctx, runStartKey{}, start)
+	results := make([]Result, len(specs))
+	answered := make([]bool, len(specs))
+	started := make([]bool, len(specs))
+	var (
+		mu     sync.Mutex
+		closed bool
+		wg     sync.WaitGroup
+	)
+	sem := make(chan struct{}, r.opts.Concurrency)
+	for i, s := range specs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			select {
+			case sem <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			defer func() { <-sem }()
+			if ctx.Err() != nil {
+				return
+			}
+			mu.Lock()
+			started[i] = true
+			mu.Unlock()
+			res := r.runOne(ctx, s)
+			mu.Lock()
+			defer mu.Unlock()
+			if closed {
+				return
+			}
+			results[i], answered[i] = res, true
+			if r.OnResult != nil {
+				r.OnResult(i, res)
+			}
+		}()
+	}
+	finished := make(chan struct{})
+	go func() { wg.Wait(); close(finished) }()
+	select {
+	case <-finished:
+	case <-ctx.Done():
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	closed = true
+	for i, s := range specs {
+		if answered[i] {
+			continue
+		}
+		msg := "not checked: " + runStopped(ctx)
+		if started[i] {
+			msg = "no answer before the " + runStopped(ctx)
+		}
+		results[i] = Result{Spec: s, Status: Error, Message: msg, Duration: time.Since(start)}
+		if r.OnResult != nil {
+			r.OnResult(i, results[i])
+		}
+	}
+	return results
+}
+
+// runStopped says why the whole run stopped: "run timed out after 2s" or
+// "run was cancelled".
+func runStopped(ctx context.Context) string {
+	if ctx.Err() == context.DeadlineExceeded {
+		if dl, ok := ctx.Deadline(); ok {
+			if start, ok := ctx.Value(runStartKey{}).(time.Time); ok {
+				return "run timed out after " + shortDuration(dl.Sub(start))
+			}
+		}
+		return "run timed out"
+	}
+	return "run was cancelled"
+}
+
+// shortDuration prints d rounded for people: "5s", "1.5s", "300ms".
+func shortDuration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	default:
+		return d.String()
+	}
+}
+
+// outcome is what a checker goroutine hands back.
+type outcome struct {
+	status Status
+	msg    string
+}
+
+// runOne checks one spec (a kind or a combinator) and always returns a
+// Result: timeouts, panics and unknown kinds become Error.
+func (r *Runner) runOne(ctx context.Context, spec *plans.ProbeSpec) Result {
+	start := time.Now()
+	var res Result
+	switch {
+	case spec == nil:
+		res = Result{Status: Error, Message: "empty probe spec (internal error)"}
+	case spec.Kind == plans.KindAny || spec.Kind == plans.KindAll:
+		res = r.runCombinator(ctx, spec)
+	default:
+		st, msg := r.check(ctx, spec)
+		res = Result{Status: st, Message: msg}
+	}
+	res.Spec = spec
+	if res.Status == Fail && spec != nil && spec.Severity == plans.Warn {
+		res.Status = Warn
+	}
+	res.Message = Redact(res.Message)
+	res.Duration = time.Since(start)
+	return res
+}
+
+// check runs the checker of spec.Kind under the spec's own timeout, in its
+// own goroutine so that a checker that ignores its context, or panics,
+// costs only its own result.
+func (r *Runner) check(ctx context.Context, spec *plans.ProbeSpec) (Status, string) {
+	fn, ok := checkers[spec.Kind]
+	if !ok {
+		return Error, fmt.Sprintf("unknown probe kind %q (known: %s)", spec.Kind, strings.Join(Kinds(), ", "))
+	}
+	if spec.Params == nil {
+		return Error, fmt.Sprintf("%s probe has no parameters (internal error)", spec.Kind)
+	}
+	if ctx.Err() != nil {
+		return Error, "not checked: " + runStopped(ctx)
+	}
+	timeout := spec.EffectiveTimeout()
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	ch := make(chan outcome, 1)
+	go func() {
+		defer func() {
+			if p := recover(); p != nil {
+				ch <- outcome{Error, fmt.Sprintf("probe crashed (panic: %v); please report this with the plan line: %s", p, firstFrame(debug.Stack()))}
+			}
+		}()
+		st, msg := fn(pctx, r, spec)
+		ch <- outcome{st, msg}
+	}()
+	select {
+	case o := <-ch:
+		if pctx.Err() != nil && o.status == Error {
+			return Error, timeoutMessage(ctx, timeout)
+		}
+		return o.status, o.msg
+	case <-pctx.Done():
+		return Error, timeoutMessage(ctx, timeout)
+	}
+}
+
+// timeoutMessage explains why a probe was cut off: its own timeout or the
+// whole run's.
+func timeoutMessage(runCtx context.Context, timeout time.Duration) string {
+	if runCtx.Err() != nil {
+		return "no answer before the " + runStopped(runCtx)
+	}
+	return "timed out after " + shortDuration(timeout) + " (raise timeout: on the probe if this is expected)"
+}
+
+// firstFrame picks the first stack line outside the runtime and this
+// runner from a panic stack, to locate the crash in one line.
+func firstFrame(stack []byte) string {
+	lines := strings.Split(string(stack), "\n")
+	for i := 0; i+1 < len(lines); i++ {
+		l := strings.TrimSpace(lines[i+1])
+		if strings.HasPrefix(lines[i], "runtime") || strings.Contains(lines[i], "panic(") || strings.Contains(lines[i], "probes.(*Runner).check") {
+			continue
+		}
+		if strings.HasPrefix(l, "/") && strings.Contains(l, ".go:") {
+			if sp := strings.IndexByte(l, ' '); sp > 0 {
+				l = l[:sp]
+			}
+			return l
+		}
+	}
+	return "unknown location"
+}
+
+// runCombinator checks the children of an any/all concurrently, each under
+// its own timeout (and the combinator's, when it sets one), and combines
+// them.
+func (r *Runner) runCombinator(ctx context.Context, spec *plans.ProbeSpec) Result {
+	if len(spec.Children) == 0 {
+		return Result{Status: Error, Message: spec.Kind + ": no probes listed under " + spec.Kind + ":"}
+	}
+	if spec.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, spec.Timeout)
+		defer cancel()
+	}
+	kids := make([]Result, len(spec.Children))
+	var wg sync.WaitGroup
+	for i, c := range spec.Children {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			kids[i] = r.runOne(ctx, c)
+		}()
+	}
+	wg.Wait()
+	st, msg := combine(spec.Kind, kids)
+	return Result{Status: st, Message: msg, Children: kids}
+}
+
+// combine decides an any/all from its children's results and says which
+// branch decided. A child's Warn counts as holding for all (it does not
+// block) but not as the branch that makes an any hold.
+func combine(kind string, kids []Result) (Status, string) {
+	label := func(r Result) string {
+		if r.Spec == nil {
+			return "probe"
+		}
+		return r.Spec.Label()
+	}
+	if kind == plans.KindAll {
+		var firstErr, firstSkip *Result
+		for i := range kids {
+			k := &kids[i]
+			switch k.Status {
+			case Fail:
+				return Fail, "all: failed at " + label(*k) + ": " + k.Message
+			case Error:
+				if firstErr == nil {
+					firstErr = k
+				}
+			case Skip:
+				if firstSkip == nil {
+					firstSkip = k
+				}
+			}
+		}
+		if firstErr != nil {
+			return Error, "all: could not check " + label(*firstErr) + ": " + firstErr.Message
+		}
+		if firstSkip != nil {
+			return Skip, "all: " + label(*firstSkip) + " " + firstSkip.Message
+		}
+		return OK, fmt.Sprintf("all: %d of %d hold", len(kids), len(kids))
+	}
+	var errs, fails, skips []string
+	for _, k := range kids {
+		switch k.Status {
+		case OK:
+			return OK, "any: ok via " + label(k)
+		case Error:
+			errs = append(errs, label(k)+": "+k.Message)
+		case Skip:
+			skips = append(skips, label(k)+": "+k.Message)
+		default:
+			fails = append(fails, label(k)+": "+k.Message)
+		}
+	}
+	switch {
+	case len(errs) > 0:
+		return Error, fmt.Sprintf("any: none of %d holds and %d could not be checked: %s", len(kids), len(errs), strings.Join(append(errs, fails...), "; "))
+	case len(fails) > 0:
+		return Fail, fmt.Sprintf("any: none of %d holds: %s", len(kids), strings.Join(fails, "; "))
+	default:
+		return Skip, "any: " + strings.Join(skips, "; ")
+	}
+}

@@ -1,0 +1,128 @@
+package probes
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+func init() { register(plans.KindSystemd, checkSystemd) }
+
+// systemdRunDir exists only while systemd is the init system (this is the
+// test sd_booted() does).
+var systemdRunDir = "/run/systemd/system"
+
+// checkSystemd answers a systemd probe with `systemctl show UNIT`. Where
+// systemd is not running (containers, other init systems) the answer is
+// Error — we cannot tell — never Fail.
+func checkSystemd(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
+	p, ok := spec.Params.(*plans.SystemdParams)
+	if !ok {
+		return Error, fmt.Sprintf("systemd probe has %T parameters (internal error)", spec.Params)
+	}
+	if _, err := os.Stat(systemdRunDir); err != nil {
+		return Error, fmt.Sprintf("cannot check unit %s: systemd is not running on this host (no %s); check the service another way (process: or port:)", p.Unit, systemdRunDir)
+	}
+	bin, err := exec.LookPath("systemctl")
+	if err != nil {
+		return Error, fmt.Sprintf("cannot check unit %s: systemctl is not installed or not on PATH", p.Unit)
+	}
+	cmd := exec.CommandContext(ctx, bin, "show", p.Unit, "--no-pager", "--property=LoadState,ActiveState,SubState,UnitFileState")
+	var stderr bytes.Buffer
+	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 4096}
+	out, err := cmd.Output()
+	if err != nil {
+		if ctx.Err() != nil {
+			return Error, "systemctl did not answer in time"
+		}
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			return Error, fmt.Sprintf("systemctl show %s failed (%v): %s", p.Unit, err, firstLine(stderr.String()))
+		}
+		return Error, fmt.Sprintf("cannot run systemctl: %v", err)
+	}
+	return systemdVerdict(p, parseSystemctlShow(out))
+}
+
+// parseSystemctlShow reads the KEY=VALUE lines of `systemctl show`.
+func parseSystemctlShow(out []byte) map[string]string {
+	m := map[string]string{}
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	for sc.Scan() {
+		if k, v, ok := strings.Cut(sc.Text(), "="); ok {
+			m[k] = v
+		}
+	}
+	return m
+}
+
+// systemdVerdict decides from the unit's properties.
+func systemdVerdict(p *plans.SystemdParams, props map[string]string) (Status, string) {
+	load, active, sub := props["LoadState"], props["ActiveState"], props["SubState"]
+	if load == "" {
+		return Error, fmt.Sprintf("systemctl show %s gave no LoadState: cannot tell", p.Unit)
+	}
+	state := active
+	if sub != "" {
+		state += " (" + sub + ")"
+	}
+	if load != "loaded" {
+		if load == "not-found" {
+			if !p.Active && !p.ExistsOnly {
+				return OK, fmt.Sprintf("unit %s is not known to systemd, so it is not active", p.Unit)
+			}
+			return Fail, fmt.Sprintf("unit %s is not known to systemd (LoadState not-found): check the unit name with systemctl list-unit-files", p.Unit)
+		}
+		if p.ExistsOnly || p.Active {
+			return Fail, fmt.Sprintf("unit %s cannot be loaded (LoadState %s): see systemctl status %s", p.Unit, load, p.Unit)
+		}
+	}
+	if p.ExistsOnly {
+		return OK, fmt.Sprintf("unit %s is known to systemd (now %s)", p.Unit, state)
+	}
+	if p.Active {
+		if active == "active" || active == "reloading" {
+			return OK, fmt.Sprintf("unit %s is %s", p.Unit, state)
+		}
+		return Fail, fmt.Sprintf("unit %s is %s, expected active: systemctl start %s (see journalctl -u %s)", p.Unit, state, p.Unit, p.Unit)
+	}
+	if active == "inactive" || active == "failed" {
+		return OK, fmt.Sprintf("unit %s is %s, as required", p.Unit, state)
+	}
+	return Fail, fmt.Sprintf("unit %s is %s, expected inactive: systemctl stop %s", p.Unit, state, p.Unit)
+}
+
+// firstLine is the first non-empty line of s, trimmed.
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// limitedBuffer keeps the first max bytes written and discards the rest,
+// so a chatty child cannot fill memory.
+type limitedBuffer struct {
+	buf *bytes.Buffer
+	max int
+}
+
+func (l *limitedBuffer) Write(p []byte) (int, error) {
+	if room := l.max - l.buf.Len(); room > 0 {
+		if len(p) > room {
+			l.buf.Write(p[:room])
+		} else {
+			l.buf.Write(p)
+		}
+	}
+	return len(p), nil
+}
