@@ -53,7 +53,7 @@ func dumpPlan(p *Plan) string {
 		}
 	}
 	for _, w := range p.Warnings {
-		fmt.Fprintf(&b, "\nwarning: %s\n", strings.TrimPrefix(w.Error(), p.File))
+		fmt.Fprintf(&b, "\nwarning line %d %s: %s\n", w.Line, w.Field, w.Msg)
 	}
 	return b.String()
 }
