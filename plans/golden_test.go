@@ -93,7 +93,6 @@ func lineDiff(want, got string) string {
 	return b.String()
 }
 
-
 // TestPlanStepKeys asserts the steps each test plan yields, independently
 // of the golden dumps, so a golden refreshed by mistake cannot hide a lost
 // or invented step.
