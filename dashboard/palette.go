@@ -1,0 +1,159 @@
+package dashboard
+
+import (
+	"strings"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// look is how one status is shown: a symbol and a word that carry the
+// meaning on their own (monochrome, colour-blind operators, copy-paste),
+// and a palette colour that only adds to them.
+type look struct {
+	Sym   string
+	Word  string
+	Color tcell.Color
+}
+
+// Badge is the symbol and the word, "✗ NO-GO".
+func (l look) Badge() string { return l.Sym + " " + l.Word }
+
+// Palette colours (the terminal's own 16, so the operator's theme decides the
+// exact shade) and tcell.ColorDefault for every background.
+const (
+	colGo      = tcell.ColorGreen  // palette 2
+	colDone    = tcell.ColorTeal   // palette 6
+	colNoGo    = tcell.ColorMaroon // palette 1, the terminal's "red"
+	colUnknown = tcell.ColorOlive  // palette 3, the terminal's "yellow"
+	colQuiet   = tcell.ColorGray   // palette 8
+)
+
+// checking is the look of a step or probe whose check is still running.
+var checking = look{"◌", "CHECKING", colQuiet}
+
+// stepLook is the look of a step status.
+func stepLook(s model.StepStatus) look {
+	switch s {
+	case model.StepDone:
+		return look{"✓", "DONE", colDone}
+	case model.StepGo:
+		return look{"●", "GO", colGo}
+	case model.StepNoGo:
+		return look{"✗", "NO-GO", colNoGo}
+	case model.StepUnknown:
+		return look{"?", "UNKNOWN", colUnknown}
+	case model.StepManual:
+		return look{"·", "MANUAL", tcell.ColorDefault}
+	}
+	return look{"?", strings.ToUpper(string(s)), colUnknown}
+}
+
+// gateLook is the look of the verdict or the rollback gate.
+func gateLook(g string) look {
+	switch g {
+	case model.GateGo:
+		return look{"✓", "GO", colGo}
+	case model.GateNoGo:
+		return look{"✗", "NO-GO", colNoGo}
+	case model.GateUnknown:
+		return look{"?", "UNKNOWN", colUnknown}
+	case model.GateNone:
+		return look{"–", "NONE", tcell.ColorDefault}
+	case "":
+		return look{"◌", "CHECKING", colQuiet}
+	}
+	return look{"?", g, colUnknown}
+}
+
+// probeLook is the look of a probe status.
+func probeLook(s probes.Status) look {
+	switch s {
+	case probes.OK:
+		return look{"✓", "ok", colGo}
+	case probes.Fail:
+		return look{"✗", "fail", colNoGo}
+	case probes.Warn:
+		return look{"!", "warn", colUnknown}
+	case probes.Error:
+		return look{"?", "error", colUnknown}
+	case probes.Skip:
+		return look{"-", "skip", colQuiet}
+	case probes.Pending:
+		return look{"◌", "checking", colQuiet}
+	}
+	return look{"?", string(s), colUnknown}
+}
+
+// palette decides once whether colour is on; every style and colour tag
+// goes through it so that NO_COLOR yields a board without a single colour
+// (attributes such as bold, dim and reverse stay: they are not colour).
+type palette struct {
+	color bool
+}
+
+// fg is a style with foreground c, or the plain style without colour.
+func (p palette) fg(c tcell.Color) tcell.Style {
+	if !p.color {
+		return tcell.StyleDefault
+	}
+	return tcell.StyleDefault.Foreground(c)
+}
+
+// block is the style of a filled status block (the verdict): the status
+// colour as background, or reverse video without colour.
+func (p palette) block(c tcell.Color) tcell.Style {
+	if !p.color || c == tcell.ColorDefault {
+		return tcell.StyleDefault.Reverse(true).Bold(true)
+	}
+	return tcell.StyleDefault.Background(c).Foreground(tcell.ColorBlack).Bold(true)
+}
+
+// tag wraps already escaped text in a tview colour tag, or returns it as is
+// without colour.
+func (p palette) tag(c tcell.Color, text string) string {
+	if !p.color || c == tcell.ColorDefault {
+		return text
+	}
+	return "[" + colorName(c) + "]" + text + "[-]"
+}
+
+// colorName is the tview tag name of a palette colour the board uses.
+func colorName(c tcell.Color) string {
+	switch c {
+	case colGo:
+		return "green"
+	case colDone:
+		return "teal"
+	case colNoGo:
+		return "maroon"
+	case colUnknown:
+		return "olive"
+	case colQuiet:
+		return "gray"
+	}
+	return "-"
+}
+
+// setTheme makes tview draw on the terminal's own background and in its
+// own foreground. tview.Styles is global; the board sets it before it builds
+// any widget.
+func setTheme() {
+	d := tcell.ColorDefault
+	tview.Styles = tview.Theme{
+		PrimitiveBackgroundColor:    d,
+		ContrastBackgroundColor:     d,
+		MoreContrastBackgroundColor: d,
+		BorderColor:                 d,
+		TitleColor:                  d,
+		GraphicsColor:               d,
+		PrimaryTextColor:            d,
+		SecondaryTextColor:          d,
+		TertiaryTextColor:           d,
+		InverseTextColor:            d,
+		ContrastSecondaryTextColor:  d,
+	}
+}

@@ -1,0 +1,400 @@
+// Package dashboard is the live go/no-go board: a tview screen for a tmux
+// pane that shows, and keeps showing as things change, whether the next
+// step of a deployment plan is GO and whether rollback still works.
+//
+// The board only shows *model.Snapshot values. Checks run off the UI
+// goroutine (a ticker, `r`, a plan edit) through a Source; results are
+// applied with QueueUpdateDraw. Nothing in an event handler runs a probe or
+// reads a file.
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// Source is what the board needs from a plan session (*model.Session): a
+// check that yields a snapshot, a reload of the plan files, the files to
+// watch, and "I am at this step". The board calls it from one goroutine at
+// a time, never from the UI goroutine.
+type Source interface {
+	// Check evaluates the plan; partial snapshots go to o.OnPartial while
+	// probes are still running.
+	Check(ctx context.Context, o CheckOptions) *model.Snapshot
+	// Reload re-reads the plan and sidecar; on error the last good plan
+	// stays in use.
+	Reload() error
+	// Files are the plan and sidecar, absolute: the board watches them.
+	Files() []string
+	// SetAt says which step the operator is at ("" clears it).
+	SetAt(ref string) error
+}
+
+// planSource is optionally implemented by a Source that can hand out its
+// plan, so the board can honour the smallest step interval.
+type planSource interface {
+	Plan() *plans.Plan
+}
+
+// Options configure Run.
+type Options struct {
+	// Interval between checks; 0 means 5s. A step's own smaller interval
+	// makes the board check that often (the Source re-runs only what is due).
+	Interval time.Duration
+	// Mouse turns mouse support on; off by default so that tmux selection
+	// and copy-mode keep working.
+	Mouse bool
+	// NoColor draws without any colour (NO_COLOR in the environment does
+	// the same); status words and symbols carry the meaning.
+	NoColor bool
+	// Screen to draw on; nil means the real terminal. Tests pass a
+	// tcell simulation screen.
+	Screen tcell.Screen
+}
+
+// DefaultInterval is the check interval when Options.Interval is 0.
+const DefaultInterval = 5 * time.Second
+
+const (
+	// slowAfter is how long a check may run before the board shows its
+	// partial results (probes not yet answered show as checking). Quicker
+	// checks show no flicker at all.
+	slowAfter = 400 * time.Millisecond
+	// debounce is how long the plan files must be quiet before a reload:
+	// editors write a file in several steps.
+	debounce = 250 * time.Millisecond
+	// minPeriod bounds the ticker so that a tiny step interval cannot make
+	// the board busy.
+	minPeriod = 250 * time.Millisecond
+)
+
+// Run shows the board until the operator quits (q, Ctrl-C), ctx ends, or
+// SIGTERM/SIGHUP/SIGINT arrives. The terminal is restored in every case,
+// also on a panic, which is then printed to stderr and returned as an error.
+func Run(ctx context.Context, src Source, opts Options) (err error) {
+	if src == nil {
+		return errors.New("dashboard: no source to show")
+	}
+	if opts.Interval <= 0 {
+		opts.Interval = DefaultInterval
+	}
+	color := !opts.NoColor && os.Getenv("NO_COLOR") == ""
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	app := tview.NewApplication()
+	r := &runner{
+		app:     app,
+		src:     src,
+		opts:    opts,
+		ctx:     ctx,
+		stopped: make(chan struct{}),
+	}
+	plan := ""
+	if files := src.Files(); len(files) > 0 {
+		plan = files[0]
+	}
+	b := newBoard(plan, color, r)
+	b.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
+	r.b = b
+	app.SetRoot(b.view, true).SetInputCapture(b.onKey).EnableMouse(opts.Mouse)
+	if opts.Screen != nil {
+		// SetScreen initialises the screen; keep a simulation screen's size.
+		w, h := opts.Screen.Size()
+		app.SetScreen(opts.Screen)
+		if sz, ok := opts.Screen.(interface{ SetSize(int, int) }); ok && w > 0 && h > 0 {
+			sz.SetSize(w, h)
+		}
+	}
+
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)
+	defer signal.Stop(sigs)
+
+	var wg sync.WaitGroup
+	wg.Add(3)
+	go func() {
+		defer wg.Done()
+		select {
+		case <-sigs:
+			r.quit()
+		case <-ctx.Done():
+			r.quit()
+		case <-r.stopped:
+		}
+	}()
+	go func() { defer wg.Done(); r.guard(func() { r.loop() }) }()
+	go func() { defer wg.Done(); r.guard(func() { r.watch() }) }()
+
+	defer func() {
+		// A panic on the UI goroutine: tview has already restored the
+		// terminal (Fini) before re-panicking.
+		if p := recover(); p != nil {
+			close(r.stopped)
+			cancel()
+			err = r.report(p, debug.Stack())
+		}
+	}()
+	err = app.Run()
+	close(r.stopped)
+	cancel()
+	wg.Wait()
+	if p := r.panicked.Load(); p != nil {
+		return r.report(p.value, p.stack)
+	}
+	return err
+}
+
+// panicInfo is a panic caught in one of the board's goroutines.
+type panicInfo struct {
+	value any
+	stack []byte
+}
+
+// runner is the refresh machinery between a Source and the board.
+type runner struct {
+	app  *tview.Application
+	src  Source
+	b    *board
+	opts Options
+	ctx  context.Context
+
+	// srcMu serialises calls into the Source.
+	srcMu sync.Mutex
+	// busy is set while a check runs; a check that would overlap it is
+	// skipped (compare-and-swap), not queued.
+	busy atomic.Bool
+	// seq numbers checks; the board ignores results older than the ones
+	// it has shown.
+	seq     atomic.Uint64
+	skipped atomic.Uint64
+	// stopped is closed when the application has stopped.
+	stopped  chan struct{}
+	quitOnce sync.Once
+	panicked atomic.Pointer[panicInfo]
+	// UI-side sequence bookkeeping, touched only on the UI goroutine.
+	shownFull    uint64
+	shownPartial uint64
+}
+
+// report prints a panic after the terminal is restored and returns it as
+// an error.
+func (r *runner) report(p any, stack []byte) error {
+	fmt.Fprintf(os.Stderr, "gonogo: the board crashed (the terminal has been restored): %v\n%s\n", p, stack)
+	return fmt.Errorf("dashboard: panic: %v", p)
+}
+
+// guard runs f and turns a panic into a clean stop of the board.
+func (r *runner) guard(f func()) {
+	defer func() {
+		if p := recover(); p != nil {
+			r.panicked.CompareAndSwap(nil, &panicInfo{value: p, stack: debug.Stack()})
+			r.quit()
+		}
+	}()
+	f()
+}
+
+// quit stops the application once.
+func (r *runner) quit() {
+	r.quitOnce.Do(func() { r.app.Stop() })
+}
+
+// post runs f on the UI goroutine and redraws; it returns without waiting
+// once the board has stopped.
+func (r *runner) post(f func()) {
+	select {
+	case <-r.stopped:
+		return
+	default:
+	}
+	done := make(chan struct{})
+	go func() {
+		r.app.QueueUpdateDraw(f)
+		close(done)
+	}()
+	select {
+	case <-done:
+	case <-r.stopped:
+	}
+}
+
+// period is the ticker's period: the interval, or a smaller step interval.
+func (r *runner) period() time.Duration {
+	d := r.opts.Interval
+	if ps, ok := r.src.(planSource); ok {
+		r.srcMu.Lock()
+		p := ps.Plan()
+		r.srcMu.Unlock()
+		if p != nil {
+			for _, s := range p.Steps {
+				if s.Interval > 0 && s.Interval < d {
+					d = s.Interval
+				}
+			}
+		}
+	}
+	return max(d, minPeriod)
+}
+
+// loop checks once at start, then on every tick until the board stops.
+func (r *runner) loop() {
+	r.tryCheck(true)
+	period := r.period()
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		select {
+		case <-r.ctx.Done():
+			return
+		case <-r.stopped:
+			return
+		case <-t.C:
+			r.tryCheck(false)
+			if p := r.period(); p != period {
+				period = p
+				t.Reset(p)
+			}
+		}
+	}
+}
+
+// tryCheck starts a check in the background unless one is running; it
+// reports whether it started one.
+func (r *runner) tryCheck(force bool) bool {
+	if !r.busy.CompareAndSwap(false, true) {
+		r.skipped.Add(1)
+		return false
+	}
+	go r.guard(func() { r.check(force) })
+	return true
+}
+
+// check runs one check (busy is already set) and applies its result.
+func (r *runner) check(force bool) {
+	seq := r.seq.Add(1)
+	start := time.Now()
+	var (
+		latest   atomic.Pointer[model.Snapshot]
+		finished atomic.Bool
+		queued   atomic.Bool
+	)
+	// showPartial posts the latest partial snapshot, at most one at a time.
+	showPartial := func() {
+		if finished.Load() || latest.Load() == nil || !queued.CompareAndSwap(false, true) {
+			return
+		}
+		go r.post(func() {
+			queued.Store(false)
+			if s := latest.Load(); s != nil && !finished.Load() && seq > r.shownFull && seq >= r.shownPartial {
+				r.shownPartial = seq
+				r.b.applyPartial(s)
+			}
+		})
+	}
+	timer := time.AfterFunc(slowAfter, showPartial)
+	opts := CheckOptions{
+		Force:           force,
+		DefaultInterval: r.opts.Interval,
+		OnPartial: func(s *model.Snapshot) {
+			latest.Store(s)
+			if time.Since(start) >= slowAfter {
+				showPartial()
+			}
+		},
+	}
+	r.srcMu.Lock()
+	var snap *model.Snapshot
+	func() {
+		defer func() {
+			r.busy.Store(false)
+			r.srcMu.Unlock()
+		}()
+		snap = r.src.Check(r.ctx, opts)
+	}()
+	finished.Store(true)
+	timer.Stop()
+	if snap == nil || r.ctx.Err() != nil {
+		return
+	}
+	r.post(func() {
+		if seq <= r.shownFull {
+			return
+		}
+		r.shownFull = seq
+		r.b.apply(snap)
+	})
+}
+
+// reload re-reads the plan after an edit and checks it again.
+func (r *runner) reload() {
+	r.srcMu.Lock()
+	err := r.src.Reload()
+	r.srcMu.Unlock()
+	r.post(func() { r.b.setPlanError(err) })
+	if err == nil {
+		r.tryCheck(true)
+	}
+}
+
+// refresh is key r: a forced check now, unless one is running.
+func (r *runner) refresh() {
+	if !r.tryCheck(true) {
+		r.b.setNote("a check is already running; its result shows when it ends")
+	}
+}
+
+// setAt is key a. It runs off the UI goroutine: the Source may be busy.
+func (r *runner) setAt(key string) {
+	go r.guard(func() {
+		r.srcMu.Lock()
+		err := r.src.SetAt(key)
+		r.srcMu.Unlock()
+		if err != nil {
+			r.post(func() { r.b.setNote(err.Error()) })
+			return
+		}
+		r.post(func() {
+			r.b.log(event{At: r.b.now().In(r.b.loc), Step: orDash(key), Why: atWhy(key)})
+			r.b.render()
+		})
+		r.tryCheck(false)
+	})
+}
+
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
+}
+
+func atWhy(key string) string {
+	if key == "" {
+		return "operator cleared \"I am at\""
+	}
+	return "operator: I am at this step"
+}
+
+// redraw is Ctrl-L: a full repaint of the terminal.
+func (r *runner) redraw() { r.app.Sync() }
+
+// wakeAfter redraws once after d, to end a highlight. It is a one-shot
+// timer, armed only when something changed.
+func (r *runner) wakeAfter(d time.Duration) {
+	time.AfterFunc(d, func() { r.post(func() {}) })
+}
