@@ -203,6 +203,20 @@ func (s *screen) find(t *testing.T, needle string) (x, y int) {
 	return 0, 0
 }
 
+// findIn is find within the top-left w×h cells (the verdict block, say).
+func (s *screen) findIn(t *testing.T, needle string, w, h int) (x, y int) {
+	t.Helper()
+	for y, line := range s.lines()[:h] {
+		r := []rune(line)
+		r = r[:min(len(r), w)]
+		if i := strings.Index(string(r), needle); i >= 0 {
+			return len([]rune(string(r)[:i])), y
+		}
+	}
+	t.Fatalf("%q is not in the top-left %dx%d of the screen:\n%s", needle, w, h, s.text())
+	return 0, 0
+}
+
 // style is the style of the cell at x, y.
 func (s *screen) style(x, y int) tcell.Style {
 	cells, w, _ := s.GetContents()
