@@ -132,3 +132,5 @@ func TestPlanStepKeys(t *testing.T) {
 		})
 	}
 }
+
+func itoa(i int) string { return strconv.Itoa(i) }
