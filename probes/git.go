@@ -49,6 +49,15 @@ func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, st
 	if err != nil {
 		return Error, err.Error()
 	}
+	if rel == "" && p.Repo == "" && state != plans.GitClean {
+		// The path is the top of a nested work tree (a submodule): ask
+		// the repository that holds it.
+		if outer := findWorkTree(filepath.Dir(root)); outer != "" {
+			if orel, err := relInRepo(outer, p.Path); err == nil {
+				root, rel = outer, orel
+			}
+		}
+	}
 	g := r.git.repo(root)
 	if state == plans.GitClean {
 		return g.checkClean(ctx, rel)
@@ -308,7 +317,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 	case plans.GitCommitted:
 		switch {
 		case !f.tracked():
-			if !f.inIndex && f.exists && !f.ignored && !f.rev {
+			if !f.inIndex && f.exists && !f.ignored && !f.rev && !f.unborn {
 				return Fail, fmt.Sprintf("%s is untracked: commit it or back it up", n)
 			}
 			return Fail, f.notInRev()

@@ -228,7 +228,9 @@ func (g *gitRepo) load() error {
 	g.index = make(map[string]*index.Entry, len(idx.Entries))
 	g.names = make([]string, 0, len(idx.Entries))
 	for _, e := range idx.Entries {
-		if e.Stage != index.Merged {
+		// Stage 0 is a merged entry (go-git's index.Merged constant is 1,
+		// which is wrong for entries it decodes).
+		if e.Stage != 0 {
 			g.conflicted[e.Name] = true
 			continue
 		}

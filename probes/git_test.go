@@ -1,0 +1,473 @@
+package probes
+
+import (
+	"context"
+	"crypto/sha256"
+	"fmt"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// buildStatesRepo makes a repository holding a file in every state the
+// git probe knows, with awkward names, nested ignore files, info/exclude
+// and a global excludes file. It returns the work tree and the paths to
+// ask about.
+func buildStatesRepo(t *testing.T) (string, []string) {
+	home := isolateGit(t)
+	dir := newRepo(t)
+	files := map[string]string{
+		"committed.txt":          "same\n",
+		"modified.txt":           "v1\n",
+		"staged.txt":             "v1\n",
+		"mixed.txt":              "v1\n",
+		"deleted.txt":            "bye\n",
+		"rm-cached.txt":          "keep me\n",
+		"exec.sh":                "#!/bin/sh\n",
+		"name with spaces.txt":   "spaces\n",
+		"ñandú/café.py":          "print('hola')\n",
+		"ñandú/日本.txt":           "konnichiwa\n",
+		"sub/nested/.gitignore":  "*.log\n!keep.log\n",
+		".gitignore":             "build/\n/root-only.tmp\n",
+		"sub/nested/tracked.log": "tracked despite the rule\n",
+		"config.py":              "DB='chroma'\n",
+	}
+	for rel, c := range files {
+		writeFile(t, dir, rel, c)
+	}
+	if err := os.Symlink("committed.txt", filepath.Join(dir, "link.txt")); err != nil {
+		t.Fatal(err)
+	}
+	gitCmd(t, dir, "add", "-A")
+	gitCmd(t, dir, "add", "-f", "sub/nested/tracked.log")
+	gitCmd(t, dir, "commit", "-q", "-m", "first")
+
+	// Worktree and index changes.
+	writeFile(t, dir, "modified.txt", "v2 longer\n")
+	writeFile(t, dir, "staged.txt", "v2\n")
+	gitCmd(t, dir, "add", "staged.txt")
+	writeFile(t, dir, "mixed.txt", "v2\n")
+	gitCmd(t, dir, "add", "mixed.txt")
+	writeFile(t, dir, "mixed.txt", "v3\n")
+	os.Remove(filepath.Join(dir, "deleted.txt"))
+	gitCmd(t, dir, "rm", "-q", "--cached", "rm-cached.txt")
+	if err := os.Chmod(filepath.Join(dir, "exec.sh"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, dir, "ñandú/café.py", "print('adiós')\n")
+	writeFile(t, dir, "new staged.txt", "new\n")
+	gitCmd(t, dir, "add", "new staged.txt")
+	// Same size, same second: only the hash can tell (racy git).
+	writeFile(t, dir, "committed-racy.txt", "aaaa\n")
+	gitCmd(t, dir, "add", "committed-racy.txt")
+	gitCmd(t, dir, "commit", "-q", "-m", "racy", "--", "committed-racy.txt")
+	writeFile(t, dir, "committed-racy.txt", "bbbb\n")
+
+	// Untracked and ignored.
+	writeFile(t, dir, "config_chromadb.py", "DB='chroma'\n")
+	writeFile(t, dir, "untracked dir/ü.txt", "x\n")
+	writeFile(t, dir, "sub/nested/debug.log", "ignored by nested rule\n")
+	writeFile(t, dir, "sub/nested/keep.log", "re-included by !keep.log\n")
+	writeFile(t, dir, "sub/app.log", "nested rule does not reach up\n")
+	writeFile(t, dir, "build/out.o", "ignored folder\n")
+	writeFile(t, dir, "root-only.tmp", "anchored rule\n")
+	writeFile(t, dir, "sub/root-only.tmp", "anchored rule does not match here\n")
+	writeFile(t, dir, "secret.env", "TOKEN=x\n")
+	writeFile(t, dir, ".git/info/exclude", "secret.env\n")
+	writeFile(t, dir, "notes.swp", "swap\n")
+	writeFile(t, home, ".config/git/ignore", "*.swp\n")
+
+	paths := []string{
+		"committed.txt", "modified.txt", "staged.txt", "mixed.txt", "deleted.txt",
+		"rm-cached.txt", "exec.sh", "name with spaces.txt", "ñandú/café.py", "ñandú/日本.txt",
+		"sub/nested/tracked.log", "config.py", "link.txt", "new staged.txt", "committed-racy.txt",
+		"config_chromadb.py", "untracked dir/ü.txt", "sub/nested/debug.log", "sub/nested/keep.log",
+		"sub/app.log", "build/out.o", "root-only.tmp", "sub/root-only.tmp", "secret.env", "notes.swp",
+		"never-existed.txt",
+	}
+	return dir, paths
+}
+
+// oracle asks the git CLI which states hold for each path.
+func oracle(t *testing.T, dir string, paths []string) map[string]map[string]bool {
+	// A path can be listed twice: "D  f" and "?? f" after git rm --cached.
+	status := map[string][]string{}
+	out := gitCmd(t, dir, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=no")
+	for _, rec := range strings.Split(out, "\x00") {
+		if len(rec) > 3 {
+			status[rec[3:]] = append(status[rec[3:]], rec[:2])
+		}
+	}
+	inHead := map[string]bool{}
+	for _, p := range strings.Split(gitCmd(t, dir, "ls-tree", "-r", "-z", "--name-only", "HEAD"), "\x00") {
+		inHead[p] = true
+	}
+	inIndex := map[string]bool{}
+	for _, p := range strings.Split(gitCmd(t, dir, "ls-files", "-z"), "\x00") {
+		inIndex[p] = true
+	}
+	got := map[string]map[string]bool{}
+	for _, p := range paths {
+		codes := status[p]
+		listed := len(codes) > 0
+		has := func(ok func(x, y byte) bool) bool {
+			for _, xy := range codes {
+				if ok(xy[0], xy[1]) {
+					return true
+				}
+			}
+			return false
+		}
+		cmd := exec.Command("git", "check-ignore", "-q", "--", p)
+		cmd.Dir = dir
+		ignored := cmd.Run() == nil
+		_, err := os.Lstat(filepath.Join(dir, p))
+		exists := err == nil
+		got[p] = map[string]bool{
+			plans.GitTracked:   inHead[p],
+			plans.GitCommitted: inHead[p] && inIndex[p] && !listed,
+			plans.GitUntracked: has(func(x, y byte) bool { return x == '?' }),
+			plans.GitIgnored:   ignored && exists && !inIndex[p],
+			plans.GitStaged:    has(func(x, y byte) bool { return x != ' ' && x != '?' }),
+			plans.GitModified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' }),
+		}
+	}
+	return got
+}
+
+// TestGitStatesMatchGitCLI asks every state of every path and compares
+// with git status / ls-tree / ls-files / check-ignore.
+func TestGitStatesMatchGitCLI(t *testing.T) {
+	dir, paths := buildStatesRepo(t)
+	want := oracle(t, dir, paths)
+	r := NewRunner(Options{})
+	states := []string{plans.GitTracked, plans.GitCommitted, plans.GitUntracked, plans.GitIgnored, plans.GitStaged, plans.GitModified}
+	var specs []*plans.ProbeSpec
+	for _, p := range paths {
+		for _, s := range states {
+			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
+		}
+	}
+	results := r.Run(context.Background(), specs)
+	for i, res := range results {
+		p, s := paths[i/len(states)], states[i%len(states)]
+		exp := want[p][s]
+		got := res.Status == OK
+		if res.Status != OK && res.Status != Fail {
+			t.Errorf("%s %s: status %s (%s)", p, s, res.Status, res.Message)
+			continue
+		}
+		if got != exp {
+			t.Errorf("%q state %s: gonogo says %v (%s), git says %v", p, s, got, res.Message, exp)
+		}
+		if !strings.Contains(res.Message, strings.Split(p, "/")[0]) {
+			t.Errorf("%q state %s: message %q does not name the path", p, s, res.Message)
+		}
+	}
+}
+
+// TestGitMessages pins the messages an operator reads for the case that
+// started gonogo.
+func TestGitMessages(t *testing.T) {
+	dir, _ := buildStatesRepo(t)
+	p := func(rel string) string { return filepath.Join(dir, rel) }
+	tests := []struct {
+		path, state string
+		want        Status
+		msg         string
+	}{
+		{"config_chromadb.py", plans.GitCommitted, Fail, "config_chromadb.py is untracked: commit it or back it up"},
+		{"config_chromadb.py", plans.GitTracked, Fail, "config_chromadb.py is not in HEAD (untracked)"},
+		{"config.py", plans.GitCommitted, OK, "config.py is committed"},
+		{"modified.txt", plans.GitCommitted, Fail, "modified.txt is modified in the worktree since the index: commit or stash"},
+		{"staged.txt", plans.GitCommitted, Fail, "staged.txt has staged changes not yet committed: commit them"},
+		{"deleted.txt", plans.GitCommitted, Fail, "deleted.txt is deleted in the work tree"},
+		{"rm-cached.txt", plans.GitCommitted, Fail, "staged for deletion"},
+		{"sub/nested/debug.log", plans.GitIgnored, OK, `sub/nested/.gitignore:1 "*.log"`},
+		{"secret.env", plans.GitIgnored, OK, ".git/info/exclude:1"},
+		{"notes.swp", plans.GitTracked, Fail, "ignored by"},
+		{"build/out.o", plans.GitIgnored, OK, `.gitignore:1 "build/"`},
+		{"sub/nested/keep.log", plans.GitIgnored, Fail, "is not ignored"},
+		{"new staged.txt", plans.GitTracked, Fail, "added to the index, not yet committed"},
+		{"never-existed.txt", plans.GitTracked, Fail, "does not exist in the work tree"},
+		{"ñandú", plans.GitCommitted, Fail, "ñandú/ has files modified in the worktree since the index (ñandú/café.py)"},
+		{"ñandú", plans.GitTracked, OK, "ñandú/ is tracked"},
+		{"sub/nested", plans.GitCommitted, OK, "sub/nested/ is committed (2 files)"},
+	}
+	r := NewRunner(Options{})
+	for _, tt := range tests {
+		t.Run(tt.path+"/"+tt.state, func(t *testing.T) {
+			wantStatus(t, runWith(t, r, gitSpec(p(tt.path), tt.state)), tt.want, tt.msg)
+		})
+	}
+}
+
+// TestGitClean compares state clean with git status on a clean tree, and
+// after each kind of change.
+func TestGitClean(t *testing.T) {
+	isolateGit(t)
+	dir := newRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	writeFile(t, dir, ".gitignore", "*.tmp\nvendor/\n")
+	writeFile(t, dir, "deep/er/b.txt", "b\n")
+	gitCmd(t, dir, "add", "-A")
+	gitCmd(t, dir, "commit", "-q", "-m", "one")
+	writeFile(t, dir, "x.tmp", "ignored\n")
+	writeFile(t, dir, "vendor/lib/y.go", "ignored folder\n")
+	r := NewRunner(Options{})
+	clean := gitSpec(dir, plans.GitClean)
+	steps := []struct {
+		name   string
+		change func()
+		want   Status
+		msg    string
+	}{
+		{"clean", func() {}, OK, "the work tree is clean (3 tracked files"},
+		{"untracked", func() { writeFile(t, dir, "new/file.txt", "n\n") }, Fail, "1 untracked (new/)"},
+		{"untracked removed", func() { os.RemoveAll(filepath.Join(dir, "new")) }, OK, "is clean"},
+		{"modified", func() { writeFile(t, dir, "deep/er/b.txt", "bb\n") }, Fail, "1 modified (deep/er/b.txt)"},
+		{"staged", func() { gitCmd(t, dir, "add", "deep/er/b.txt") }, Fail, "1 staged (deep/er/b.txt)"},
+		{"committed", func() { gitCmd(t, dir, "commit", "-q", "-m", "two") }, OK, "is clean"},
+		{"deleted", func() { os.Remove(filepath.Join(dir, "a.txt")) }, Fail, "1 modified (a.txt)"},
+	}
+	for _, s := range steps {
+		s.change()
+		porcelain := gitCmd(t, dir, "status", "--porcelain")
+		res := runWith(t, r, clean)
+		wantStatus(t, res, s.want, s.msg)
+		if (porcelain == "") != (res.Status == OK) {
+			t.Errorf("%s: git status --porcelain says %q, gonogo says %s", s.name, porcelain, res.Status)
+		}
+	}
+}
+
+// TestGitEdgeCases covers repositories that are not the plain case.
+func TestGitEdgeCases(t *testing.T) {
+	isolateGit(t)
+
+	t.Run("unborn branch", func(t *testing.T) {
+		dir := newRepo(t)
+		f := writeFile(t, dir, "a.txt", "a\n")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitTracked)), Fail, "a.txt is not in HEAD: branch main has no commits yet")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Fail, "no commits yet")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitUntracked)), OK)
+		gitCmd(t, dir, "add", "a.txt")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitStaged)), OK, "staged as a new file")
+		wantStatus(t, runSpec(t, gitSpec(dir, plans.GitClean)), Fail, "1 staged (a.txt)")
+	})
+
+	t.Run("detached HEAD", func(t *testing.T) {
+		dir := newRepo(t)
+		f := writeFile(t, dir, "a.txt", "a\n")
+		gitCmd(t, dir, "add", "a.txt")
+		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		gitCmd(t, dir, "checkout", "-q", "--detach")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitTracked)), OK, "a.txt is tracked (in HEAD (detached at ")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "a.txt is committed")
+	})
+
+	t.Run("path outside the repo", func(t *testing.T) {
+		dir := newRepo(t)
+		outside := writeFile(t, t.TempDir(), "x.txt", "x\n")
+		spec := gitSpec(outside, plans.GitCommitted)
+		spec.Params.(*plans.GitParams).Repo = dir
+		wantStatus(t, runSpec(t, spec), Error, "is outside the repository at "+dir)
+	})
+
+	t.Run("not a repository", func(t *testing.T) {
+		f := writeFile(t, t.TempDir(), "x.txt", "x\n")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "is not inside a git repository")
+	})
+
+	t.Run("path inside .git", func(t *testing.T) {
+		dir := newRepo(t)
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), plans.GitTracked)), Error, "inside .git")
+	})
+
+	t.Run("linked worktree", func(t *testing.T) {
+		dir := newRepo(t)
+		writeFile(t, dir, "a.txt", "a\n")
+		gitCmd(t, dir, "add", "a.txt")
+		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		wt := filepath.Join(filepath.Dir(dir), "wt")
+		gitCmd(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
+		f := filepath.Join(wt, "a.txt")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "a.txt is committed")
+		writeFile(t, wt, "a.txt", "changed in the linked worktree\n")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitModified)), OK)
+		// The main work tree is unaffected.
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, "a.txt"), plans.GitCommitted)), OK)
+		// A commit on the worktree's branch moves its HEAD (refs live in the common dir).
+		writeFile(t, wt, "b.txt", "b\n")
+		r := NewRunner(Options{})
+		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), plans.GitTracked)), Fail)
+		gitCmd(t, wt, "add", "b.txt")
+		gitCmd(t, wt, "commit", "-q", "-m", "b")
+		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), plans.GitTracked)), OK)
+	})
+
+	t.Run("submodule", func(t *testing.T) {
+		lib := newRepo(t)
+		writeFile(t, lib, "lib.txt", "lib\n")
+		gitCmd(t, lib, "add", "lib.txt")
+		gitCmd(t, lib, "commit", "-q", "-m", "lib")
+		dir := newRepo(t)
+		writeFile(t, dir, "a.txt", "a\n")
+		gitCmd(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+		gitCmd(t, dir, "add", "-A")
+		gitCmd(t, dir, "commit", "-q", "-m", "with submodule")
+		sub := filepath.Join(dir, "vendor", "lib")
+		wantStatus(t, runSpec(t, gitSpec(sub, plans.GitCommitted)), OK, "vendor/lib is committed")
+		wantStatus(t, runSpec(t, gitSpec(dir, plans.GitClean)), OK)
+		// A path inside, asked of the superproject, is explained.
+		spec := gitSpec(filepath.Join(sub, "lib.txt"), plans.GitCommitted)
+		spec.Params.(*plans.GitParams).Repo = dir
+		wantStatus(t, runSpec(t, spec), Error, "inside submodule vendor/lib")
+		// Without repo:, the submodule itself is found and answers.
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(sub, "lib.txt"), plans.GitCommitted)), OK, "lib.txt is committed")
+		// A new commit inside the submodule shows as modified in the superproject.
+		writeFile(t, sub, "more.txt", "m\n")
+		gitCmd(t, sub, "add", "more.txt")
+		gitCmd(t, sub, "commit", "-q", "-m", "more")
+		wantStatus(t, runSpec(t, gitSpec(sub, plans.GitModified)), OK)
+	})
+
+	t.Run("rev for git checkout REV -- F", func(t *testing.T) {
+		dir := newRepo(t)
+		f := writeFile(t, dir, "old.py", "old\n")
+		gitCmd(t, dir, "add", "old.py")
+		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		gitCmd(t, dir, "tag", "v1")
+		gitCmd(t, dir, "rm", "-q", "old.py")
+		gitCmd(t, dir, "commit", "-q", "-m", "two")
+		spec := func(rev string) *plans.ProbeSpec {
+			s := gitSpec(f, plans.GitTracked)
+			s.Params.(*plans.GitParams).Rev = rev
+			return s
+		}
+		wantStatus(t, runSpec(t, spec("HEAD~1")), OK, "old.py is tracked (in HEAD~1 (")
+		wantStatus(t, runSpec(t, spec("v1")), OK, "in v1 (")
+		wantStatus(t, runSpec(t, spec("")), Fail, "old.py is not in HEAD")
+		wantStatus(t, runSpec(t, spec("no-such-branch")), Error, `revision "no-such-branch" does not resolve`)
+	})
+}
+
+// TestGitCacheReloads shows the cached HEAD tree and index follow commits,
+// adds and branch switches.
+func TestGitCacheReloads(t *testing.T) {
+	isolateGit(t)
+	dir := newRepo(t)
+	writeFile(t, dir, "a.txt", "a\n")
+	gitCmd(t, dir, "add", "a.txt")
+	gitCmd(t, dir, "commit", "-q", "-m", "one")
+	r := NewRunner(Options{})
+	f := writeFile(t, dir, "b.txt", "b\n")
+	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitUntracked)), OK)
+	gitCmd(t, dir, "add", "b.txt")
+	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitStaged)), OK)
+	gitCmd(t, dir, "commit", "-q", "-m", "two")
+	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitCommitted)), OK)
+	gitCmd(t, dir, "checkout", "-q", "-b", "other", "HEAD~1")
+	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitTracked)), Fail)
+	gitCmd(t, dir, "checkout", "-q", "main")
+	gitCmd(t, dir, "pack-refs", "--all")
+	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitTracked)), OK)
+}
+
+// TestGitConcurrentChecks runs many checks of one repository at once (run
+// with -race to make it meaningful).
+func TestGitConcurrentChecks(t *testing.T) {
+	dir, paths := buildStatesRepo(t)
+	r := NewRunner(Options{Concurrency: 16})
+	var specs []*plans.ProbeSpec
+	for i := 0; i < 4; i++ {
+		for _, p := range paths {
+			specs = append(specs, gitSpec(filepath.Join(dir, p), plans.GitCommitted))
+		}
+	}
+	var wg sync.WaitGroup
+	results := make([][]Result, 4)
+	for i := range results {
+		wg.Add(1)
+		go func() { defer wg.Done(); results[i] = r.Run(context.Background(), specs) }()
+	}
+	wg.Wait()
+	for i := 1; i < len(results); i++ {
+		for j := range specs {
+			if results[i][j].Status != results[0][j].Status || results[i][j].Message != results[0][j].Message {
+				t.Errorf("run %d spec %d: %s %q, run 0: %s %q", i, j, results[i][j].Status, results[i][j].Message, results[0][j].Status, results[0][j].Message)
+			}
+		}
+	}
+}
+
+// snapshotDir hashes every file under dir with its mode, size and mtime.
+func snapshotDir(t *testing.T, dir string) map[string]string {
+	snap := map[string]string{}
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		fi, err := os.Lstat(p)
+		if err != nil {
+			return err
+		}
+		sum := ""
+		if fi.Mode().IsRegular() {
+			b, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			sum = fmt.Sprintf("%x", sha256.Sum256(b))
+		}
+		snap[p] = fmt.Sprintf("%v %d %d %s", fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), sum)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return snap
+}
+
+// TestGitNeverWritesToTheRepo checks every state of every path, and clean,
+// and proves .git is byte-for-byte unchanged, mtimes included.
+func TestGitNeverWritesToTheRepo(t *testing.T) {
+	dir, paths := buildStatesRepo(t)
+	// Let the index age so git itself would want to refresh racy entries.
+	time.Sleep(1100 * time.Millisecond)
+	before := snapshotDir(t, filepath.Join(dir, ".git"))
+	r := NewRunner(Options{})
+	var specs []*plans.ProbeSpec
+	for _, p := range paths {
+		for _, s := range []string{plans.GitTracked, plans.GitCommitted, plans.GitUntracked, plans.GitIgnored, plans.GitStaged, plans.GitModified} {
+			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
+		}
+	}
+	specs = append(specs, gitSpec(dir, plans.GitClean))
+	r.Run(context.Background(), specs)
+	r.Run(context.Background(), specs)
+	after := snapshotDir(t, filepath.Join(dir, ".git"))
+	var diffs []string
+	for p, v := range before {
+		if after[p] != v {
+			diffs = append(diffs, fmt.Sprintf("changed %s: %s → %s", p, v, after[p]))
+		}
+	}
+	for p := range after {
+		if _, ok := before[p]; !ok {
+			diffs = append(diffs, "created "+p)
+		}
+	}
+	sort.Strings(diffs)
+	for _, d := range diffs {
+		t.Error(d)
+	}
+}
