@@ -1,15 +1,7 @@
 package dashboard
 
-import (
-	"time"
+import "github.com/gonogo-dev/gonogo/dashboard/model"
 
-	"github.com/gonogo-dev/gonogo/dashboard/model"
-)
-
-// CheckOptions mirrors model.CheckOptions until that type lands; it becomes
-// an alias of it then, so *model.Session satisfies Source unchanged.
-type CheckOptions struct {
-	Force           bool
-	DefaultInterval time.Duration
-	OnPartial       func(*model.Snapshot)
-}
+// CheckOptions are the options of Source.Check: an alias of
+// model.CheckOptions, so that *model.Session satisfies Source as it is.
+type CheckOptions = model.CheckOptions
