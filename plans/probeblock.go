@@ -191,11 +191,12 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 		if len(otherKeys) > 0 {
 			first = otherKeys[0].Value
 		}
-		msg := "probe has no kind: " + expectList(first, KindNames()) + " as a key whose value is the target"
+		msg := "expected one of " + strings.Join(KindNames(), ", ") +
+			" as the key whose value is the target, like \"- git: config.py\"" + didYouMean(first, KindNames())
 		if first != "" {
-			d.errorf(otherKeys[0], first, "unknown probe kind: %s", strings.TrimPrefix(msg, "probe has no kind: "))
+			d.errorf(otherKeys[0], first, "unknown probe kind: %s", msg)
 		} else {
-			d.errorf(n, "probe", "%s", msg)
+			d.errorf(n, "probe", "probe has no kind: %s", msg)
 		}
 		return nil
 	case 1:

@@ -24,11 +24,15 @@ func closest(s string, candidates []string) string {
 // expectList formats "expected a, b, c" with a "did you mean" when one
 // candidate is a plausible typo of got.
 func expectList(got string, candidates []string) string {
-	msg := "expected " + strings.Join(candidates, ", ")
+	return "expected " + strings.Join(candidates, ", ") + didYouMean(got, candidates)
+}
+
+// didYouMean is ` (did you mean "x"?)` when x is a plausible typo of got.
+func didYouMean(got string, candidates []string) string {
 	if c := closest(got, candidates); c != "" {
-		msg += " (did you mean \"" + c + "\"?)"
+		return " (did you mean \"" + c + "\"?)"
 	}
-	return msg
+	return ""
 }
 
 // editDistance is the Levenshtein distance between a and b, in bytes.
