@@ -1,0 +1,376 @@
+package infer
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// usable reports whether v can become a probe; when it cannot because of a
+// blank or a Windows path it says so in a note on the step. Words only a
+// run can explain ($(…), globs) are skipped quietly.
+func (w *walker) usable(v value, line int, cmd string) bool {
+	switch {
+	case v.placeholder != "":
+		w.st.note(fmt.Sprintf("line %d: %q holds a placeholder (%s): fill it in to have it checked; nothing inferred from it", line, cmd, v.placeholder))
+		return false
+	case v.windows:
+		w.st.note(fmt.Sprintf("line %d: %s is a Windows path; gonogo cannot check it from this host", line, v.raw))
+		return false
+	case v.dynamic || v.glob || v.s == "":
+		return false
+	}
+	return true
+}
+
+// resolve makes v's path absolute against the current base, "" when it
+// cannot (blank, glob, unknown cd).
+func (w *walker) resolve(v value) string {
+	if !v.literal() || v.s == "" {
+		return ""
+	}
+	return w.resolvePath(v.s)
+}
+
+func (w *walker) resolvePath(s string) string {
+	if filepath.IsAbs(s) {
+		return filepath.Clean(s)
+	}
+	if w.base == "" {
+		return ""
+	}
+	return filepath.Join(w.base, s)
+}
+
+// target is how a probe names a path: as written when it resolves against
+// the plan root, absolute otherwise (after a cd, say).
+func (w *walker) target(v value, abs string) string {
+	if filepath.IsAbs(v.s) {
+		return abs
+	}
+	if w.base != w.a.root {
+		return w.a.show(abs)
+	}
+	return v.s
+}
+
+// leaf registers a new inferred probe, or returns the one the step already
+// has for the same role, kind and target (dup true: do not attach twice).
+func (w *walker) leaf(ps *plans.ProbeSpec, line int, cmd string) (*plans.ProbeSpec, bool) {
+	ps.Source = plans.Inferred
+	ps.File = w.a.plan.File
+	ps.Line = line
+	ps.Why = cmd
+	if w.cond > 0 && ps.Role == plans.Requires {
+		ps.Severity = plans.Warn
+	}
+	k := string(ps.Role) + "\x00" + specKey(ps)
+	if old, ok := w.st.leaves[k]; ok {
+		return old, true
+	}
+	w.st.leaves[k] = ps
+	return ps, false
+}
+
+func one(ps *plans.ProbeSpec, dup bool) *frag {
+	if dup || ps == nil {
+		return nil
+	}
+	return &frag{reqs: []*plans.ProbeSpec{ps}}
+}
+
+func oneDone(ps *plans.ProbeSpec, dup bool) *frag {
+	if dup || ps == nil {
+		return nil
+	}
+	return &frag{dones: []*plans.ProbeSpec{ps}}
+}
+
+// requireFile: v must exist before the command runs (a file, or a folder
+// when dir is set or it is one now). restoreTo, for copies, is where it
+// goes.
+func (w *walker) requireFile(v value, dir bool, name, prog string, line int, cmd, restoreTo string) *frag {
+	if !w.usable(v, line, cmd) {
+		return nil
+	}
+	abs := w.resolve(v)
+	if abs == "" || w.special(v) {
+		return nil
+	}
+	if w.st.made[abs] || w.madeUnder(abs) {
+		return nil // an earlier command of this step makes it
+	}
+	dir = dir || strings.HasSuffix(v.s, "/") || isDirNow(abs)
+	ps, dup := w.leaf(&plans.ProbeSpec{
+		Role: plans.Requires, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &plans.FileParams{Path: abs, Exists: true, Dir: dir},
+	}, line, cmd)
+	kind := needFile
+	if dir {
+		kind = needDir
+	}
+	w.addNeed(&need{kind: kind, key: abs, path: abs, spec: ps, line: line, cmd: cmd, prog: prog, restoreTo: restoreTo})
+	return one(ps, dup)
+}
+
+// madeUnder reports whether an earlier command of the step made a folder
+// holding abs.
+func (w *walker) madeUnder(abs string) bool {
+	for d := filepath.Dir(abs); d != "/" && d != "."; d = filepath.Dir(d) {
+		if w.st.made[d] {
+			return true
+		}
+	}
+	return false
+}
+
+// requireFolderOf: the folder v goes in must exist (>> F, tee -a F).
+func (w *walker) requireFolderOf(v value, name, prog string, line int, cmd string) *frag {
+	if !w.usable(v, line, cmd) {
+		return nil
+	}
+	abs := w.resolve(v)
+	if abs == "" {
+		return nil
+	}
+	d := filepath.Dir(abs)
+	if w.st.made[d] || w.madeUnder(d) {
+		return nil
+	}
+	t := filepath.Dir(w.target(v, abs))
+	if t == "." {
+		t = w.a.root
+	}
+	ps, dup := w.leaf(&plans.ProbeSpec{
+		Role: plans.Requires, Kind: plans.KindFile, Target: t, Name: name,
+		Params: &plans.FileParams{Path: d, Exists: true, Dir: true},
+	}, line, cmd)
+	w.addNeed(&need{kind: needDir, key: d, path: d, spec: ps, line: line, cmd: cmd, prog: prog})
+	return one(ps, dup)
+}
+
+// requireDir: v must be a folder (cd D, tar -C D).
+func (w *walker) requireDir(v value, name, prog string, line int, cmd string) *frag {
+	if !w.usable(v, line, cmd) {
+		return nil
+	}
+	abs := w.resolve(v)
+	if abs == "" || w.st.made[abs] || w.madeUnder(abs) {
+		return nil
+	}
+	ps, dup := w.leaf(&plans.ProbeSpec{
+		Role: plans.Requires, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &plans.FileParams{Path: abs, Exists: true, Dir: true},
+	}, line, cmd)
+	w.addNeed(&need{kind: needDir, key: abs, path: abs, spec: ps, line: line, cmd: cmd, prog: prog})
+	return one(ps, dup)
+}
+
+func (w *walker) addNeed(n *need) {
+	n.alt = w.alt
+	n.optional = w.cond > 0
+	n.seq = w.st.next()
+	w.st.needs = append(w.st.needs, n)
+}
+
+// doneFile: v exists once the command has run (> F, pg_dump -f F).
+func (w *walker) doneFile(v value, name string, line int, cmd string) *frag {
+	if !w.usable(v, line, cmd) {
+		return nil
+	}
+	abs := w.resolve(v)
+	if abs == "" {
+		return nil
+	}
+	dir := strings.HasSuffix(v.s, "/")
+	w.produce(abs, dir, evProduce, line, cmd, "")
+	return oneDone(w.leaf(&plans.ProbeSpec{
+		Role: plans.Done, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &plans.FileParams{Path: abs, Exists: true, Dir: dir},
+	}, line, cmd))
+}
+
+// backup records that a command copies src (a fact key) to dst.
+func (w *walker) backup(src, dst, prog string, line int, cmd string) {
+	w.st.backups = append(w.st.backups, &backupFact{src: src, dst: dst, line: line, cmd: cmd, prog: prog, seq: w.st.next()})
+}
+
+// doneBackup: dst exists once the command has run and, when of is set,
+// has the same content as of.
+func (w *walker) doneBackup(dst value, dstAbs, of string, dir bool, name string, line int, cmd string) *frag {
+	if dir {
+		return oneDone(w.leaf(&plans.ProbeSpec{
+			Role: plans.Done, Kind: plans.KindFile, Target: w.target(dst, dstAbs), Name: name,
+			Params: &plans.FileParams{Path: dstAbs, Exists: true, Dir: true},
+		}, line, cmd))
+	}
+	return oneDone(w.leaf(&plans.ProbeSpec{
+		Role: plans.Done, Kind: plans.KindBackup, Target: w.target(dst, dstAbs), Name: name,
+		Params: &plans.BackupParams{Path: dstAbs, Of: of},
+	}, line, cmd))
+}
+
+// produce records that a command makes, replaces or removes a path.
+func (w *walker) produce(abs string, dir bool, kind eventKind, line int, cmd, how string) {
+	if abs == "" {
+		return
+	}
+	w.st.events = append(w.st.events, &event{kind: kind, key: abs, path: abs, dir: dir, line: line, cmd: cmd, how: how, seq: w.st.next()})
+	switch kind {
+	case evDestroy:
+		delete(w.st.made, abs)
+		w.dropDones(abs)
+	default:
+		w.st.made[abs] = true
+	}
+}
+
+// dropDones removes done probes of this step on a path a later command of
+// the same step removes: they could never hold.
+func (w *walker) dropDones(abs string) {
+	keep := w.st.dones[:0]
+	for _, d := range w.st.dones {
+		if p := donePath(d); p == abs || strings.HasPrefix(p, abs+"/") {
+			continue
+		}
+		keep = append(keep, d)
+	}
+	w.st.dones = keep
+}
+
+func donePath(ps *plans.ProbeSpec) string {
+	switch p := ps.Params.(type) {
+	case *plans.FileParams:
+		return p.Path
+	case *plans.BackupParams:
+		return p.Path
+	}
+	return ""
+}
+
+// fact records a non-path event (git commit, DROP TABLE).
+func (w *walker) fact(key string, kind eventKind, line int, cmd, how string) {
+	w.st.events = append(w.st.events, &event{kind: kind, key: key, line: line, cmd: cmd, how: how, seq: w.st.next()})
+	if kind == evDestroy {
+		delete(w.st.made, key)
+	} else {
+		w.st.made[key] = true
+	}
+}
+
+// requireGit: path must be in revision rev for the command to work.
+func (w *walker) requireGit(v value, abs, rev, prog string, checkout bool, line int, cmd string) *frag {
+	key := "git:" + abs
+	if (rev == "" || rev == "HEAD") && w.st.made[key] {
+		return nil
+	}
+	where := rev
+	if where == "" {
+		where = "HEAD"
+	}
+	ps, dup := w.leaf(&plans.ProbeSpec{
+		Role: plans.Requires, Kind: plans.KindGit, Target: w.target(v, abs),
+		Name:   fmt.Sprintf("%s needs it in %s", prog, where),
+		Params: &plans.GitParams{Path: abs, State: plans.GitTracked, Rev: rev},
+	}, line, cmd)
+	w.addNeed(&need{kind: needGit, key: key, path: abs, rev: rev, spec: ps, line: line, cmd: cmd, prog: prog, checkout: checkout})
+	return one(ps, dup)
+}
+
+// program: the program a command runs must be installed (see the package
+// comment for how that is checked without running anything).
+func (w *walker) program(name string, line int, cmd string) *frag {
+	if name == "" || builtins[name] || w.funcs[name] || w.st.programs[name] {
+		return nil
+	}
+	w.st.programs[name] = true
+	sev := plans.Warn
+	if w.st.step.Rollback {
+		sev = plans.Block
+	}
+	var ps *plans.ProbeSpec
+	if strings.Contains(name, "/") {
+		abs := w.resolvePath(name)
+		if abs == "" || w.st.made[abs] {
+			return nil
+		}
+		ps = &plans.ProbeSpec{
+			Role: plans.Requires, Kind: plans.KindFile, Target: name, Severity: sev,
+			Name:   name + " exists",
+			Params: &plans.FileParams{Path: abs, Exists: true},
+		}
+	} else {
+		found, err := exec.LookPath(name)
+		if err == nil {
+			if abs, err := filepath.Abs(found); err == nil {
+				found = abs
+			}
+			ps = &plans.ProbeSpec{
+				Role: plans.Requires, Kind: plans.KindFile, Target: found, Severity: sev,
+				Name:   name + " is installed",
+				Params: &plans.FileParams{Path: found, Exists: true},
+			}
+		} else {
+			p := "/usr/bin/" + name
+			ps = &plans.ProbeSpec{
+				Role: plans.Requires, Kind: plans.KindFile, Target: p, Severity: sev,
+				Name:   name + " is installed (not on PATH when the plan was read; checking " + p + ")",
+				Params: &plans.FileParams{Path: p, Exists: true},
+			}
+		}
+	}
+	ps, dup := w.leaf(ps, line, cmd)
+	if !dup {
+		// Program checks stay outside any "a || b" group: a plan that
+		// names a program expects it installed either way.
+		w.a.programs[ps] = name
+		w.st.progs = append(w.st.progs, ps)
+	}
+	return nil
+}
+
+// builtins are shell builtins and keywords: nothing to install.
+var builtins = map[string]bool{}
+
+func init() {
+	for _, b := range strings.Fields(`cd echo printf export set unset source . test [ [[ true false :
+		exit return read eval exec command builtin local declare typeset readonly shift trap wait
+		alias unalias type hash pushd popd dirs umask ulimit let break continue times jobs fg bg
+		kill history shopt getopts mapfile readarray logout help enable caller compgen complete
+		disown suspend time`) {
+		builtins[b] = true
+	}
+}
+
+// isDirNow reports whether path is a folder right now. Inference uses it
+// only to choose between a file and a folder probe; it only looks.
+func isDirNow(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.IsDir()
+}
+
+var backupRe = regexp.MustCompile(`(?i)(^|[._-])(bak|backups?|old|orig|saved?|prev|snapshot|rollback)([._-]|$)|~$|^backups?`)
+
+// backupLike reports whether a copy's destination reads as a backup:
+// config.py.bak, f.old, /backup/…, /var/backups/…, config.py~.
+func backupLike(abs string) bool {
+	for _, part := range strings.Split(abs, "/") {
+		if part != "" && backupRe.MatchString(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// gitCommitted is the done probe of "git add F && git commit".
+func gitCommitted(target, abs string) *plans.ProbeSpec {
+	return &plans.ProbeSpec{
+		Role: plans.Done, Kind: plans.KindGit, Target: target, Name: "committed by git commit",
+		Params: &plans.GitParams{Path: abs, State: plans.GitCommitted},
+	}
+}

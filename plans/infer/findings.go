@@ -1,0 +1,367 @@
+package infer
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// Finding is a problem with the plan itself, found by following what its
+// steps need and make: a rollback step that restores a backup no step
+// creates, a backup taken after its source is gone.
+type Finding struct {
+	Severity string // "error" | "warning"
+	Step     string // step Key
+	Line     int    // plan line of the command at fault
+	Message  string // what cannot work and why
+	Hint     string // the closest thing the plan does produce, or how to fix
+}
+
+// Finding severities.
+const (
+	SevError   = "error"
+	SevWarning = "warning"
+)
+
+// StateFromResults turns the results of running a.Probes() into the state
+// function Findings takes. It walks any/all results too: Findings asks
+// about the probes inside an "a || b" group.
+func StateFromResults(rs []probes.Result) func(*plans.ProbeSpec) probes.Status {
+	m := map[*plans.ProbeSpec]probes.Status{}
+	var walk func([]probes.Result)
+	walk = func(rs []probes.Result) {
+		for _, r := range rs {
+			if r.Spec != nil {
+				m[r.Spec] = r.Status
+			}
+			walk(r.Children)
+		}
+	}
+	walk(rs)
+	return func(ps *plans.ProbeSpec) probes.Status {
+		if s, ok := m[ps]; ok {
+			return s
+		}
+		return probes.Skip
+	}
+}
+
+// Findings runs the data-flow pass. state returns the current status of
+// one of a.Probes() or of a probe inside one of them (StateFromResults
+// builds it from a Runner's results); probes.Skip if it did not run.
+//
+// Walking the steps in document order, each thing a step needs — a file, a
+// folder, a path committed in git — must either hold now (its probe is ok)
+// or be made by an earlier step; for a rollback step, by any step outside
+// the rollback phases too, since those run before a rollback. A need that
+// an earlier step removes (rm, mv away) and no later step puts back is
+// broken even if it holds now. A broken need is an error in a rollback
+// step and a warning elsewhere; in "a || b" it is an error only when the
+// other way is broken too, but every branch's problem is reported. A need
+// whose probe could not tell (error, skip) is not reported. Needs under an
+// if, a loop or "|| true" are the plan's own business and not reported.
+//
+// A backup (cp/mv/rsync/tar/pg_dump) of something an earlier command
+// removes, overwrites or DROPs is always an error.
+func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Finding {
+	if state == nil {
+		state = func(*plans.ProbeSpec) probes.Status { return probes.Skip }
+	}
+	var out []Finding
+	for i, st := range a.steps {
+		type problem struct {
+			n         *need
+			msg, hint string
+		}
+		var probs []problem
+		broken := map[*altGroup]*[2]bool{}
+		for _, n := range st.needs {
+			if n.optional {
+				continue
+			}
+			msg, hint, bad := a.checkNeed(i, n, state)
+			if !bad {
+				continue
+			}
+			probs = append(probs, problem{n, msg, hint})
+			if n.alt != nil {
+				if broken[n.alt.group] == nil {
+					broken[n.alt.group] = &[2]bool{}
+				}
+				broken[n.alt.group][n.alt.branch] = true
+			}
+		}
+		for _, p := range probs {
+			sev := SevWarning
+			if st.step.Rollback {
+				sev = SevError
+			}
+			msg := p.msg
+			if p.n.alt != nil {
+				g, other := p.n.alt.group, 1-p.n.alt.branch
+				if g.empty[other] || !broken[g][other] {
+					sev = SevWarning
+					msg += "; the other way in `" + g.cmd + "` may still work"
+				} else {
+					msg += "; the other way in `" + g.cmd + "` cannot work either"
+				}
+			}
+			out = append(out, Finding{Severity: sev, Step: st.step.Key, Line: p.n.line, Message: msg, Hint: p.hint})
+		}
+		out = append(out, a.backupFindings(i)...)
+	}
+	sort.SliceStable(out, func(x, y int) bool {
+		return a.stepIndex(out[x].Step) < a.stepIndex(out[y].Step) ||
+			a.stepIndex(out[x].Step) == a.stepIndex(out[y].Step) && out[x].Line < out[y].Line
+	})
+	return out
+}
+
+func (a *Analysis) stepIndex(key string) int {
+	for i, st := range a.steps {
+		if st.step.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// located is an event with the step it belongs to.
+type located struct {
+	ev *event
+	st *stepInfo
+}
+
+// before lists the events that happen before step i runs: those of earlier
+// steps and, for a rollback step, those of every step outside the rollback
+// phases, in document order.
+func (a *Analysis) before(i int) []located {
+	var out []located
+	rb := a.steps[i].step.Rollback
+	for j, st := range a.steps {
+		if j == i || (j > i && (!rb || st.step.Rollback)) {
+			continue
+		}
+		for _, ev := range st.events {
+			out = append(out, located{ev, st})
+		}
+	}
+	return out
+}
+
+// matches reports whether event ev is about the thing key/path names: the
+// same key, or a folder holding it. For a folder need, making something
+// inside the folder makes the folder.
+func matches(ev *event, key, path string, dirNeed bool) bool {
+	if ev.key == key {
+		return true
+	}
+	if path == "" || ev.path == "" {
+		return false
+	}
+	if strings.HasPrefix(path, ev.path+"/") && ev.kind != evOverwrite {
+		return true
+	}
+	return dirNeed && ev.kind != evDestroy && strings.HasPrefix(ev.path, path+"/")
+}
+
+// checkNeed says whether n is broken and, if so, why and what to do.
+func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes.Status) (msg, hint string, bad bool) {
+	var last *located
+	consider := func(l located) {
+		if matches(l.ev, n.key, n.path, n.kind == needDir) {
+			last = &l
+		}
+	}
+	for _, l := range a.before(i) {
+		consider(l)
+	}
+	st := a.steps[i]
+	for _, ev := range st.events {
+		if ev.seq < n.seq {
+			consider(located{ev, st})
+		}
+	}
+	what := a.show(n.path)
+	if last != nil {
+		if last.ev.kind != evDestroy {
+			return "", "", false // an earlier step makes it
+		}
+		where := "step " + last.st.step.Key
+		if last.st == st {
+			where = "an earlier command of this step"
+		}
+		msg = fmt.Sprintf("`%s` needs %s, but %s removes it first (line %d: `%s`) and nothing puts it back",
+			n.cmd, what, where, last.ev.line, last.ev.cmd)
+		return msg, fmt.Sprintf("back %s up before line %d, or restore it from a copy that command does not touch", what, last.ev.line), true
+	}
+	switch s := state(n.spec); s {
+	case probes.Fail, probes.Warn:
+	default:
+		return "", "", false // holds now, or cannot tell
+	}
+	if n.kind == needGit {
+		rev := n.rev
+		if rev == "" {
+			rev = "HEAD"
+		}
+		hint = fmt.Sprintf("commit it now (git add %s && git commit), or back it up in a pre-deploy step", a.show(n.path))
+		if n.checkout {
+			why := "it was never committed"
+			if fi, err := os.Lstat(n.path); err == nil && !fi.IsDir() {
+				why = "it is untracked now (never committed)"
+			}
+			return fmt.Sprintf("`%s` cannot restore %s: %s is not in %s — %s, and no step commits it", n.cmd, what, what, rev, why), hint, true
+		}
+		if rev == "HEAD" {
+			return fmt.Sprintf("`%s` needs %s in HEAD, but it is not committed and no step commits it", n.cmd, what), hint, true
+		}
+		return fmt.Sprintf("`%s` needs %s in %s, but it is not there", n.cmd, what, rev), "check the revision and the path", true
+	}
+	kind := "file"
+	if n.kind == needDir {
+		kind = "folder"
+	}
+	msg = fmt.Sprintf("`%s` needs the %s %s, which does not exist now, and no step of the plan creates it", n.cmd, kind, what)
+	return msg, a.hint(i, n), true
+}
+
+// hint names the closest thing the plan does make — same base name, a
+// backup-suffixed name (config.py.bak for config.py), or a name a few
+// edits away — or says how to make the missing thing.
+func (a *Analysis) hint(i int, n *need) string {
+	base := filepath.Base(n.path)
+	best, bestScore := (*located)(nil), 1<<30
+	for _, st := range a.steps {
+		for _, ev := range st.events {
+			if ev.path == "" || ev.kind == evDestroy || ev.path == n.path {
+				continue
+			}
+			if n.restoreTo != "" && ev.path == n.restoreTo {
+				continue
+			}
+			b := filepath.Base(ev.path)
+			score := -1
+			switch {
+			case b == base:
+				score = 0
+			case strings.HasPrefix(b, base+".") || strings.HasPrefix(b, base+"_") || strings.HasPrefix(b, base+"-") || strings.HasPrefix(b, base+"~"):
+				score = 1
+			default:
+				d := levenshtein(b, base)
+				if d <= max(2, len(base)/3) {
+					score = 1 + d
+				}
+			}
+			if score >= 0 && score < bestScore {
+				bestScore = score
+				best = &located{ev, st}
+			}
+		}
+	}
+	if best != nil {
+		return fmt.Sprintf("the plan makes %s (step %s, line %d: `%s`): restore from there, or make %s in a pre-deploy step",
+			a.show(best.ev.path), best.st.step.Key, best.ev.line, best.ev.cmd, a.show(n.path))
+	}
+	if n.restoreTo != "" {
+		return fmt.Sprintf("add a pre-deploy step that makes it: cp %s %s", a.show(n.restoreTo), a.show(n.path))
+	}
+	if n.kind == needDir {
+		return fmt.Sprintf("create it in an earlier step (mkdir -p %s), or fix the path", a.show(n.path))
+	}
+	return "make it in an earlier step, or fix the path"
+}
+
+// backupFindings reports the backups of step i whose source an earlier
+// command already removed, overwrote or dropped.
+func (a *Analysis) backupFindings(i int) []Finding {
+	st := a.steps[i]
+	var out []Finding
+	for _, b := range st.backups {
+		var last *located
+		consider := func(l located) {
+			if l.ev.key == b.src || (l.ev.path != "" && l.ev.kind == evDestroy && strings.HasPrefix(b.src, l.ev.path+"/")) {
+				last = &l
+			}
+		}
+		for _, l := range a.before(i) {
+			consider(l)
+		}
+		for _, ev := range st.events {
+			if ev.seq < b.seq {
+				consider(located{ev, st})
+			}
+		}
+		if last == nil || last.ev.kind == evProduce {
+			continue
+		}
+		verb := "removes"
+		switch {
+		case last.ev.kind == evOverwrite:
+			verb = "overwrites"
+		case strings.HasPrefix(last.ev.how, "DROP") || last.ev.how == "dropdb":
+			verb = "drops"
+		case strings.HasPrefix(last.ev.how, "TRUNCATE"):
+			verb = "empties"
+		case last.ev.how == "mv":
+			verb = "moves away"
+		}
+		where := "step " + last.st.step.Key
+		if last.st == st {
+			where = "an earlier command of this step"
+		}
+		src := a.showKey(b.src)
+		out = append(out, Finding{
+			Severity: SevError, Step: st.step.Key, Line: b.line,
+			Message: fmt.Sprintf("`%s` backs up %s after %s %s it (line %d: `%s`): the backup cannot hold the original",
+				b.cmd, src, where, verb, last.ev.line, last.ev.cmd),
+			Hint: fmt.Sprintf("move the backup before line %d", last.ev.line),
+		})
+	}
+	return out
+}
+
+// show is a path as a person reads it: relative to the plan root when
+// inside it.
+func (a *Analysis) show(p string) string {
+	if rel, err := filepath.Rel(a.root, p); err == nil && !strings.HasPrefix(rel, "..") && rel != "." {
+		return rel
+	}
+	return p
+}
+
+func (a *Analysis) showKey(k string) string {
+	for _, pre := range []string{"db:", "table:", "schema:"} {
+		if strings.HasPrefix(k, pre) {
+			return strings.TrimSuffix(pre, ":") + " " + k[len(pre):]
+		}
+	}
+	return a.show(strings.TrimPrefix(k, "git:"))
+}
+
+// levenshtein is the edit distance between two short names.
+func levenshtein(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}

@@ -1,0 +1,258 @@
+// Package infer reads a plan's own shell commands — without running them —
+// and says what each step needs and makes: the probes gonogo can check for
+// a plan nobody annotated, and the plan findings (a rollback step that
+// restores a backup no step creates, say).
+//
+// Commands are parsed with a real shell parser (mvdan.cc/sh/v3/syntax), so
+// quoting, &&/||/;, pipelines, sudo and env prefixes, cd, redirections,
+// brace expansion and heredocs read the way a shell reads them. A command
+// that only a run could explain — a $(…) path, a glob, a blank such as
+// <commit-hash> — yields no probe; blanks leave a note on the step instead.
+//
+// Program checks: a step's programs must be installed. Looking that up with
+// a "command -v PROG" probe would execute something, so instead the program
+// is looked up on gonogo's own PATH when the plan is read (exec.LookPath,
+// which only stats files) and becomes a file probe of the absolute path
+// found ("/usr/bin/pg_restore"). A program not found becomes a file probe
+// of /usr/bin/PROG, named "PROG is installed (not on PATH …)", which fails
+// with that name until the program appears there; a program path with a
+// slash ("./rollback.sh") is a file probe of that path. gonogo's PATH may
+// differ from the operator's (sudo's secure_path, say): the probe names the
+// path it checks, so the operator sees what was looked at. The check
+// blocks in rollback steps and only warns elsewhere.
+package infer
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// Options tune Analyze.
+type Options struct {
+	// Env answers $VAR and ~ in commands; nil means os.Getenv.
+	Env func(string) string
+}
+
+// Analysis is what the shell commands of one plan say: the probes inferred
+// for each step and the facts (needs, products, destructions) the findings
+// pass reasons over. Build it with Analyze.
+type Analysis struct {
+	plan    *plans.Plan
+	root    string
+	env     func(string) string
+	steps   []*stepInfo
+	applied bool
+	// programs marks the "PROG is installed" probes, by program name.
+	programs map[*plans.ProbeSpec]string
+}
+
+// stepInfo is everything inference learnt about one step.
+type stepInfo struct {
+	step     *plans.Step
+	index    int
+	requires []*plans.ProbeSpec
+	progs    []*plans.ProbeSpec // "PROG is installed"
+	dones    []*plans.ProbeSpec
+	notes    []string
+	needs    []*need
+	events   []*event
+	backups  []*backupFact
+	// leaves finds an inferred leaf probe by role+kind+key so a repeated
+	// requirement reuses the first probe.
+	leaves map[string]*plans.ProbeSpec
+	// made holds the fact keys an earlier command of this step produces;
+	// a later command needing them adds no requirement.
+	made map[string]bool
+	// added are "git add" paths waiting for a "git commit".
+	added []addedPath
+	// programs already checked in this step.
+	programs map[string]bool
+	noted    map[string]bool
+	// seq orders events and backups within the step.
+	seq int
+}
+
+func (st *stepInfo) next() int {
+	st.seq++
+	return st.seq
+}
+
+type addedPath struct {
+	path, target string
+	line         int
+}
+
+// Analyze reads every step's scripts (steps with NoInfer too, for findings)
+// and returns the inferred probes and data-flow facts. It does not modify p.
+func Analyze(p *plans.Plan, opts Options) *Analysis {
+	env := opts.Env
+	if env == nil {
+		env = os.Getenv
+	}
+	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*plans.ProbeSpec]string{}}
+	if p == nil {
+		return a
+	}
+	for i, s := range p.Steps {
+		if s == nil {
+			continue
+		}
+		st := &stepInfo{
+			step: s, index: i,
+			leaves:   map[string]*plans.ProbeSpec{},
+			made:     map[string]bool{},
+			programs: map[string]bool{},
+			noted:    map[string]bool{},
+		}
+		for _, sc := range s.Scripts {
+			a.readScript(st, sc)
+		}
+		a.steps = append(a.steps, st)
+	}
+	return a
+}
+
+// planRoot is the folder relative paths resolve against: p.Root, else the
+// plan's folder, else the working directory.
+func planRoot(p *plans.Plan) string {
+	if p != nil && p.Root != "" {
+		if abs, err := filepath.Abs(p.Root); err == nil {
+			return abs
+		}
+		return p.Root
+	}
+	if p != nil && p.File != "" {
+		if abs, err := filepath.Abs(filepath.Dir(p.File)); err == nil {
+			return abs
+		}
+	}
+	wd, err := os.Getwd()
+	if err != nil {
+		return "/"
+	}
+	return wd
+}
+
+// Apply appends the inferred probes (Source plans.Inferred, Why = the
+// command text, File/Line = the plan file and the command's line) to each
+// step that has not NoInfer, skipping any inferred probe whose kind+target
+// an explicit or sidecar probe of that step already covers, and appends the
+// notes (placeholders etc.) to Step.Notes. Calling it again does nothing.
+func (a *Analysis) Apply() {
+	if a.applied {
+		return
+	}
+	a.applied = true
+	for _, st := range a.steps {
+		if st.step.NoInfer {
+			continue
+		}
+		covered := map[string]bool{}
+		for _, ps := range st.step.Probes {
+			if ps != nil && ps.Source != plans.Inferred {
+				coverKeys(ps, covered)
+			}
+		}
+		for _, ps := range st.all() {
+			if !isCovered(ps, covered) {
+				st.step.Probes = append(st.step.Probes, ps)
+			}
+		}
+		st.step.Notes = append(st.step.Notes, st.notes...)
+	}
+}
+
+// Probes lists every inferred spec (the same pointers Apply attaches) so a
+// caller that did not Apply (--no-infer) can still run them for Findings.
+func (a *Analysis) Probes() []*plans.ProbeSpec {
+	var out []*plans.ProbeSpec
+	for _, st := range a.steps {
+		out = append(out, st.all()...)
+	}
+	return out
+}
+
+// StepProbes returns the probes inferred for the step with key, in the
+// order Apply attaches them: requirements, program checks, done probes.
+func (a *Analysis) StepProbes(key string) []*plans.ProbeSpec {
+	for _, st := range a.steps {
+		if st.step.Key == key {
+			return st.all()
+		}
+	}
+	return nil
+}
+
+// StepNotes returns the notes inference has for the step with key.
+func (a *Analysis) StepNotes(key string) []string {
+	for _, st := range a.steps {
+		if st.step.Key == key {
+			return st.notes
+		}
+	}
+	return nil
+}
+
+// Program returns the program a "PROG is installed" probe checks, "" for
+// any other probe.
+func (a *Analysis) Program(ps *plans.ProbeSpec) string { return a.programs[ps] }
+
+func (st *stepInfo) all() []*plans.ProbeSpec {
+	out := make([]*plans.ProbeSpec, 0, len(st.requires)+len(st.progs)+len(st.dones))
+	out = append(out, st.requires...)
+	out = append(out, st.progs...)
+	return append(out, st.dones...)
+}
+
+// specKey is the kind and target a probe checks, in the form used to see
+// whether an explicit probe already covers an inferred one.
+func specKey(ps *plans.ProbeSpec) string {
+	k := ps.Kind + "\x00"
+	switch p := ps.Params.(type) {
+	case *plans.FileParams:
+		return k + filepath.Clean(p.Path)
+	case *plans.BackupParams:
+		return k + filepath.Clean(p.Path)
+	case *plans.GitParams:
+		return k + filepath.Clean(p.Path)
+	case *plans.SystemdParams:
+		return k + strings.TrimSuffix(p.Unit, ".service")
+	case *plans.PortParams:
+		return k + p.Address
+	case *plans.HTTPParams:
+		return k + p.URL
+	case *plans.CommandParams:
+		return k + p.Command
+	}
+	return k + ps.Target
+}
+
+func coverKeys(ps *plans.ProbeSpec, into map[string]bool) {
+	if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+		for _, c := range ps.Children {
+			if c != nil {
+				coverKeys(c, into)
+			}
+		}
+		return
+	}
+	into[specKey(ps)] = true
+}
+
+// isCovered reports whether an explicit probe checks the same kind and
+// target as ps or, for any/all, as one of its children: the author has
+// said what they want there.
+func isCovered(ps *plans.ProbeSpec, covered map[string]bool) bool {
+	if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+		for _, c := range ps.Children {
+			if isCovered(c, covered) {
+				return true
+			}
+		}
+		return false
+	}
+	return covered[specKey(ps)]
+}

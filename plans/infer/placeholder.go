@@ -1,0 +1,79 @@
+package infer
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Runbooks leave blanks for the operator to fill in: <commit-hash>,
+// vx.x.x, YOUR_HOST, /path/to/backup, …. A probe built from a blank would
+// check a file nobody will ever create, so inference notes the blank on the
+// step instead.
+
+// angleRe matches <placeholder> blanks. Written into a shell line they read
+// as redirections ("git checkout <commit-hash>" would redirect from a file
+// "commit-hash" and then fail to parse), so they are swapped for inert
+// tokens before parsing and put back afterwards. Spaces are allowed only
+// between words, so "sort <in >out" stays a pair of redirections.
+var angleRe = regexp.MustCompile(`<(?:[A-Za-z][A-Za-z0-9_.:/@=-]*(?: [A-Za-z][A-Za-z0-9_.:/@=-]*)*|\.\.\.|…)>`)
+
+const tokenPrefix = "__gonogo_ph"
+
+var tokenRe = regexp.MustCompile(tokenPrefix + `[0-9]+__`)
+
+// protectPlaceholders replaces each <blank> in text with a token the shell
+// parser reads as a plain word, and records token → blank in phs.
+func protectPlaceholders(text string, phs map[string]string) string {
+	if !strings.Contains(text, "<") {
+		return text
+	}
+	n := len(phs)
+	out := angleRe.ReplaceAllStringFunc(text, func(m string) string {
+		tok := tokenPrefix + strconv.Itoa(n) + "__"
+		n++
+		phs[tok] = m
+		return tok
+	})
+	return out
+}
+
+// findToken returns the first placeholder token in s, "" when none.
+func findToken(s string) string { return tokenRe.FindString(s) }
+
+// restore puts the blanks back in place of their tokens.
+func (e *evaluator) restore(s string) string {
+	if !strings.Contains(s, tokenPrefix) {
+		return s
+	}
+	return tokenRe.ReplaceAllStringFunc(s, func(tok string) string {
+		if b, ok := e.phs[tok]; ok {
+			return b
+		}
+		return tok
+	})
+}
+
+// placeholderRes are the blanks runbooks use besides <…>. Each must not
+// match a real path or name: upper-case XXX and TODO, lower-case your-.
+var placeholderRes = []*regexp.Regexp{
+	regexp.MustCompile(`…`),
+	regexp.MustCompile(`\.\.\.`),
+	regexp.MustCompile(`<[^<>]*>`),
+	regexp.MustCompile(`\bYOUR_[A-Za-z0-9_]*|\b[Yy]our[-_][A-Za-z0-9_-]+`),
+	regexp.MustCompile(`(?i)\bv?x\.x(?:\.x)?\b`),
+	regexp.MustCompile(`(?i)\bv?x\.y\.z\b`),
+	regexp.MustCompile(`(?:^|/)path/to(?:/|$)`),
+	regexp.MustCompile(`\bXXX+\b|\bCHANGE_?ME\b|\bTODO\b|\bREPLACE_?ME\b`),
+	regexp.MustCompile(`\{\{[^}]*\}\}`),
+}
+
+// placeholderIn returns the blank found in s, "" when none.
+func placeholderIn(s string) string {
+	for _, re := range placeholderRes {
+		if m := re.FindString(s); m != "" {
+			return strings.TrimPrefix(m, "/")
+		}
+	}
+	return ""
+}

@@ -1,0 +1,459 @@
+package infer
+
+import (
+	"fmt"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// frag is what a piece of shell needs before it runs and what holds once it
+// has run, as probes.
+type frag struct {
+	reqs  []*plans.ProbeSpec
+	dones []*plans.ProbeSpec
+}
+
+func (f *frag) add(g *frag) {
+	if g == nil {
+		return
+	}
+	f.reqs = append(f.reqs, g.reqs...)
+	f.dones = append(f.dones, g.dones...)
+}
+
+// walker reads one script of one step.
+type walker struct {
+	a    *Analysis
+	st   *stepInfo
+	src  string // script text with placeholders swapped for tokens
+	line int    // plan line of the script's first line
+	// fixedLine, when set, is the line of every command (the text of a
+	// "bash -c '…'" string).
+	fixedLine int
+	ev        *evaluator
+	// base is the folder relative paths resolve against; "" when a cd to
+	// somewhere unknown made it unknowable.
+	base string
+	// cond > 0 inside if/while/for/case bodies and "|| true": the plan
+	// copes when what they need is missing.
+	cond  int
+	alt   *alt
+	funcs map[string]bool
+	depth int
+}
+
+var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
+
+// readScript walks one script of st.
+func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
+	text := promptRe.ReplaceAllString(sc.Text, "$1")
+	phs := map[string]string{}
+	src := protectPlaceholders(text, phs)
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		line := sc.Line
+		msg := err.Error()
+		var pe syntax.ParseError
+		if asParseError(err, &pe) {
+			line = sc.Line + int(pe.Pos.Line()) - 1
+			msg = pe.Text
+		}
+		st.note(fmt.Sprintf("line %d: could not read shell: %s; nothing inferred from this block", line, msg))
+		return
+	}
+	w := &walker{
+		a: a, st: st, src: src, line: sc.Line, base: a.root,
+		ev:    &evaluator{env: a.env, vars: map[string]varState{}, phs: phs},
+		funcs: map[string]bool{},
+	}
+	fr := w.stmts(f.Stmts)
+	st.attach(fr)
+}
+
+func asParseError(err error, pe *syntax.ParseError) bool {
+	if e, ok := err.(syntax.ParseError); ok {
+		*pe = e
+		return true
+	}
+	return false
+}
+
+// attach adds a script's probes to the step, once each.
+func (st *stepInfo) attach(fr *frag) {
+	st.requires = append(st.requires, fr.reqs...)
+	st.dones = append(st.dones, fr.dones...)
+}
+
+func (st *stepInfo) note(s string) {
+	if st.noted[s] {
+		return
+	}
+	st.noted[s] = true
+	st.notes = append(st.notes, s)
+}
+
+// lineOf is the plan line of a node.
+func (w *walker) lineOf(n syntax.Node) int {
+	if w.fixedLine > 0 {
+		return w.fixedLine
+	}
+	return w.line + int(n.Pos().Line()) - 1
+}
+
+var spaceRe = regexp.MustCompile(`\s+`)
+
+// text is a node's source, one line, placeholders restored, secrets
+// redacted.
+func (w *walker) text(n syntax.Node) string {
+	s, e := int(n.Pos().Offset()), int(n.End().Offset())
+	if s < 0 || e > len(w.src) || s >= e {
+		return ""
+	}
+	t := strings.ReplaceAll(w.src[s:e], "\\\n", " ")
+	t = strings.TrimSpace(spaceRe.ReplaceAllString(t, " "))
+	t = strings.TrimSuffix(t, ";")
+	return probes.Redact(w.ev.restore(t))
+}
+
+// rawText is a node's source with placeholders restored.
+func (w *walker) rawText(n syntax.Node) string {
+	s, e := int(n.Pos().Offset()), int(n.End().Offset())
+	if s < 0 || e > len(w.src) || s >= e {
+		return ""
+	}
+	return w.ev.restore(w.src[s:e])
+}
+
+func (w *walker) stmts(list []*syntax.Stmt) *frag {
+	f := &frag{}
+	for _, s := range list {
+		f.add(w.stmt(s))
+	}
+	return f
+}
+
+func (w *walker) stmt(s *syntax.Stmt) *frag {
+	if s == nil {
+		return nil
+	}
+	f := &frag{}
+	// Input redirections are opened before the command runs.
+	f.add(w.redirs(s, true))
+	switch c := s.Cmd.(type) {
+	case *syntax.CallExpr:
+		f.add(w.call(s, c))
+	case *syntax.BinaryCmd:
+		f.add(w.binary(c))
+	case *syntax.Block:
+		f.add(w.stmts(c.Stmts))
+	case *syntax.Subshell:
+		base, vars := w.base, w.ev.vars
+		w.ev.vars = copyVars(vars)
+		f.add(w.stmts(c.Stmts))
+		w.base, w.ev.vars = base, vars
+	case *syntax.IfClause:
+		w.cond++
+		for ic := c; ic != nil; ic = ic.Else {
+			f.add(w.stmts(ic.Cond))
+			f.add(w.stmts(ic.Then))
+		}
+		w.cond--
+	case *syntax.WhileClause:
+		w.cond++
+		f.add(w.stmts(c.Cond))
+		f.add(w.stmts(c.Do))
+		w.cond--
+	case *syntax.ForClause:
+		if wi, ok := c.Loop.(*syntax.WordIter); ok && wi.Name != nil {
+			w.ev.vars[wi.Name.Value] = varState{dynamic: true}
+		}
+		w.cond++
+		f.add(w.stmts(c.Do))
+		w.cond--
+	case *syntax.CaseClause:
+		w.cond++
+		for _, it := range c.Items {
+			f.add(w.stmts(it.Stmts))
+		}
+		w.cond--
+	case *syntax.TimeClause:
+		f.add(w.stmt(c.Stmt))
+	case *syntax.DeclClause:
+		for _, as := range c.Args {
+			w.assign(as, c.Variant != nil && c.Variant.Value == "local")
+		}
+	case *syntax.FuncDecl:
+		// A function's body runs only if called; its name is not a program.
+		if c.Name != nil {
+			w.funcs[c.Name.Value] = true
+		}
+	}
+	f.add(w.redirs(s, false))
+	return f
+}
+
+func copyVars(m map[string]varState) map[string]varState {
+	c := make(map[string]varState, len(m))
+	for k, v := range m {
+		c[k] = v
+	}
+	return c
+}
+
+// assign records NAME=value so later $NAME reads it.
+func (w *walker) assign(as *syntax.Assign, dynamic bool) {
+	if as == nil || as.Name == nil {
+		return
+	}
+	name := as.Name.Value
+	if as.Value == nil || as.Array != nil || as.Index != nil || as.Append || dynamic {
+		if as.Value == nil && !as.Naked {
+			w.ev.vars[name] = varState{}
+			return
+		}
+		if as.Naked && as.Value == nil {
+			return // "export NAME": keeps its value
+		}
+		w.ev.vars[name] = varState{dynamic: true}
+		return
+	}
+	v := w.ev.word(as.Value)
+	w.ev.vars[name] = varState{val: v.s, dynamic: v.dynamic || v.placeholder != "" || v.windows}
+}
+
+// binary handles a && b, a || b and pipelines.
+func (w *walker) binary(c *syntax.BinaryCmd) *frag {
+	if c.Op != syntax.OrStmt {
+		f := w.stmt(c.X)
+		if f == nil {
+			f = &frag{}
+		}
+		f.add(w.stmt(c.Y))
+		return f
+	}
+	switch handler(c.Y) {
+	case handlerFail:
+		// "a || exit 1": a's needs stand on their own.
+		return w.stmt(c.X)
+	case handlerIgnore:
+		// "a || true": the plan copes when a fails.
+		w.cond++
+		defer func() { w.cond-- }()
+		return w.stmt(c.X)
+	}
+	g := &altGroup{line: w.lineOf(c), cmd: w.text(c)}
+	outer := w.alt
+	w.alt = &alt{group: g, branch: 0}
+	fx := w.stmt(c.X)
+	w.alt = &alt{group: g, branch: 1}
+	// A failed first branch may have left the shell anywhere; the second
+	// starts where the first did.
+	fy := w.stmt(c.Y)
+	w.alt = outer
+	if fx == nil {
+		fx = &frag{}
+	}
+	if fy == nil {
+		fy = &frag{}
+	}
+	g.empty = [2]bool{len(fx.reqs) == 0, len(fy.reqs) == 0}
+	out := &frag{}
+	switch {
+	case len(fx.reqs) > 0 && len(fy.reqs) > 0:
+		out.reqs = []*plans.ProbeSpec{w.combine(plans.Requires, fx.reqs, fy.reqs, g)}
+	default:
+		// One way needs nothing, so the other's needs cannot block.
+		for _, r := range append(fx.reqs, fy.reqs...) {
+			warnAll(r)
+			out.reqs = append(out.reqs, r)
+		}
+	}
+	switch {
+	case len(fx.dones) > 0 && len(fy.dones) > 0:
+		out.dones = []*plans.ProbeSpec{w.combine(plans.Done, fx.dones, fy.dones, g)}
+	default:
+		out.dones = append(fx.dones, fy.dones...)
+	}
+	return out
+}
+
+func warnAll(ps *plans.ProbeSpec) {
+	ps.Severity = plans.Warn
+	for _, c := range ps.Children {
+		warnAll(c)
+	}
+}
+
+// combine builds any(all(x), all(y)).
+func (w *walker) combine(role plans.Role, x, y []*plans.ProbeSpec, g *altGroup) *plans.ProbeSpec {
+	branch := func(list []*plans.ProbeSpec) *plans.ProbeSpec {
+		if len(list) == 1 {
+			return list[0]
+		}
+		return &plans.ProbeSpec{
+			Role: role, Source: plans.Inferred, Kind: plans.KindAll,
+			Name: "all of: " + labels(list), Children: list,
+			File: w.a.plan.File, Line: g.line, Why: g.cmd,
+		}
+	}
+	bx, by := branch(x), branch(y)
+	name := "either will do"
+	if role == plans.Done {
+		name = "done either way"
+	}
+	sev := plans.Block
+	if bx.Severity == plans.Warn && by.Severity == plans.Warn {
+		sev = plans.Warn
+	}
+	return &plans.ProbeSpec{
+		Role: role, Source: plans.Inferred, Kind: plans.KindAny, Severity: sev,
+		Name:     name + ": " + bx.Label() + " | " + by.Label(),
+		Children: []*plans.ProbeSpec{bx, by},
+		File:     w.a.plan.File, Line: g.line, Why: g.cmd,
+	}
+}
+
+func labels(list []*plans.ProbeSpec) string {
+	var s []string
+	for _, p := range list {
+		s = append(s, p.Label())
+	}
+	return strings.Join(s, ", ")
+}
+
+type handlerKind int
+
+const (
+	handlerNone   handlerKind = iota
+	handlerFail               // exit/return/false: stop on failure
+	handlerIgnore             // true/:, echo only: carry on regardless
+)
+
+// handler classifies the right side of "a || b": error handling such as
+// "|| exit 1" or "|| true" is not an alternative way to do a.
+func handler(s *syntax.Stmt) handlerKind {
+	if s == nil {
+		return handlerNone
+	}
+	switch c := s.Cmd.(type) {
+	case *syntax.Block:
+		return handlerList(c.Stmts)
+	case *syntax.Subshell:
+		return handlerList(c.Stmts)
+	case *syntax.BinaryCmd:
+		if c.Op == syntax.AndStmt || c.Op == syntax.Pipe {
+			return handlerList([]*syntax.Stmt{c.X, c.Y})
+		}
+	case *syntax.CallExpr:
+		if len(c.Args) == 0 {
+			return handlerNone
+		}
+		switch c.Args[0].Lit() {
+		case "exit", "return", "false", "die", "fail", "abort":
+			return handlerFail
+		case "true", ":", "echo", "printf", "logger":
+			return handlerIgnore
+		}
+	}
+	return handlerNone
+}
+
+func handlerList(list []*syntax.Stmt) handlerKind {
+	k := handlerNone
+	for _, s := range list {
+		switch handler(s) {
+		case handlerNone:
+			return handlerNone
+		case handlerFail:
+			k = handlerFail
+		case handlerIgnore:
+			if k == handlerNone {
+				k = handlerIgnore
+			}
+		}
+	}
+	return k
+}
+
+// redirs handles a statement's redirections: inputs (< F) before the
+// command, outputs (> F, >> F) after it.
+func (w *walker) redirs(s *syntax.Stmt, inputs bool) *frag {
+	f := &frag{}
+	line, cmd := w.lineOf(s), w.text(s)
+	prog := stmtProg(s)
+	for _, r := range s.Redirs {
+		if r.Word == nil {
+			continue
+		}
+		switch r.Op {
+		case syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+			// The text fed to psql is SQL: read it for DROP/TRUNCATE.
+			body := r.Hdoc
+			if r.Op == syntax.WordHdoc {
+				body = r.Word
+			}
+			if inputs && prog == "psql" && body != nil {
+				if t := w.rawText(body); t != "" {
+					w.sql(t, "", cmdCtx{prog: prog, line: line, text: cmd})
+				}
+			}
+		case syntax.RdrIn, syntax.RdrInOut:
+			if !inputs {
+				continue
+			}
+			v := w.ev.word(r.Word)
+			f.add(w.requireFile(v, false, "input of "+prog+" exists", prog, line, cmd, ""))
+		case syntax.RdrOut, syntax.RdrClob, syntax.RdrAll, syntax.RdrAllClob:
+			if inputs {
+				continue
+			}
+			v := w.ev.word(r.Word)
+			if w.special(v) {
+				continue
+			}
+			f.add(w.doneFile(v, "output of "+prog+" written", line, cmd))
+		case syntax.AppOut, syntax.AppAll, syntax.AppClob, syntax.AppAllClob:
+			if !inputs {
+				continue
+			}
+			v := w.ev.word(r.Word)
+			if w.special(v) {
+				continue
+			}
+			f.add(w.requireFolderOf(v, "folder for >> exists", ">>", line, cmd))
+			if p := w.resolve(v); p != "" {
+				w.produce(p, false, evProduce, line, cmd, ">>")
+			}
+		}
+	}
+	return f
+}
+
+// special reports /dev/null and other device and process files, which no
+// probe should look at.
+func (w *walker) special(v value) bool {
+	return strings.HasPrefix(v.s, "/dev/") || strings.HasPrefix(v.s, "/proc/") || v.s == "-"
+}
+
+func stmtProg(s *syntax.Stmt) string {
+	if c, ok := s.Cmd.(*syntax.CallExpr); ok && len(c.Args) > 0 {
+		if l := c.Args[0].Lit(); l != "" {
+			p := filepath.Base(l)
+			if p == "sudo" || p == "env" || p == "nohup" || p == "time" {
+				for _, a := range c.Args[1:] {
+					if l := a.Lit(); l != "" && !strings.HasPrefix(l, "-") && !strings.Contains(l, "=") {
+						return filepath.Base(l)
+					}
+				}
+			}
+			return p
+		}
+	}
+	return "the command"
+}
