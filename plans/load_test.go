@@ -1,0 +1,199 @@
+package plans
+
+import (
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func TestResolvePath(t *testing.T) {
+	tests := []struct {
+		base, p, want string
+	}{
+		{"/srv/app", "config.py", "/srv/app/config.py"},
+		{"/srv/app", "./sub/../config.py", "/srv/app/config.py"},
+		{"/srv/app", "/tmp/x.bak", "/tmp/x.bak"},
+		{"/srv/app", "~/x", "/home/op/x"},
+		{"/srv/app", "~", "/home/op"},
+		{"/srv/app", "~other/x", "/srv/app/~other/x"},
+		{"/srv/app", "$BACKUP_DIR/db.dump", "/var/backups/app/db.dump"},
+		{"/srv/app", "${BACKUP_DIR}/db.dump", "/var/backups/app/db.dump"},
+		{"/srv/app", "$UNSET/x", "/srv/app/$UNSET/x"},
+		{"/srv/app", "${UNSET}/x", "/srv/app/${UNSET}/x"},
+		{"/srv/app", "a$", "/srv/app/a$"},
+		{"/srv/app", "${bad", "/srv/app/${bad"},
+		{"/srv/app", "$1x", "/srv/app/$1x"},
+		{"/srv/app", "", "/srv/app"},
+		{"/srv/app", ".", "/srv/app"},
+	}
+	for _, tt := range tests {
+		if got := ResolvePath(tt.base, tt.p, testEnv); got != tt.want {
+			t.Errorf("ResolvePath(%q, %q) = %q, want %q", tt.base, tt.p, got, tt.want)
+		}
+	}
+	t.Setenv("GONOGO_TEST_DIR", "/opt/x")
+	if got := ResolvePath("/srv", "$GONOGO_TEST_DIR/f", nil); got != "/opt/x/f" {
+		t.Errorf("nil env should use os.Getenv: %q", got)
+	}
+}
+
+// git runs the git CLI in dir, failing the test on error.
+func git(t *testing.T, dir string, args ...string) {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_NOSYSTEM=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+const loadPlan = "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - git: config.py\n```\n"
+
+func TestLoadRoot(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Skip("git CLI not installed")
+	}
+	tmp, err := filepath.EvalSymlinks(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	repo := filepath.Join(tmp, "repo")
+	git(t, tmp, "init", "-q", "repo")
+	writeFile(t, filepath.Join(repo, "docs", "plans", "p.md"), loadPlan)
+	git(t, repo, "add", ".")
+	git(t, repo, "commit", "-q", "-m", "plan")
+	// A linked worktree has a .git file, not a folder.
+	git(t, repo, "worktree", "add", "-q", filepath.Join(tmp, "wt"))
+	plain := filepath.Join(tmp, "plain")
+	writeFile(t, filepath.Join(plain, "p.md"), loadPlan)
+
+	tests := []struct {
+		name, plan, root, want string
+	}{
+		{"git work tree top", filepath.Join(repo, "docs", "plans", "p.md"), "", repo},
+		{"linked worktree", filepath.Join(tmp, "wt", "docs", "plans", "p.md"), "", filepath.Join(tmp, "wt")},
+		{"no git: plan folder", filepath.Join(plain, "p.md"), "", plain},
+		{"explicit root", filepath.Join(repo, "docs", "plans", "p.md"), plain, plain},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			p, err := Load(tt.plan, LoadOptions{Root: tt.root})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.Root != tt.want {
+				t.Errorf("root = %s, want %s", p.Root, tt.want)
+			}
+			if p.File != tt.plan {
+				t.Errorf("File = %s, want the path as given", p.File)
+			}
+			if gp := p.Steps[0].Probes[0].Params.(*GitParams); gp.Path != filepath.Join(tt.want, "config.py") {
+				t.Errorf("probe path %s should resolve against the root", gp.Path)
+			}
+		})
+	}
+	// Loading must not have written anything into the repository.
+	cmd := exec.Command("git", "status", "--porcelain")
+	cmd.Dir = repo
+	if out, err := cmd.Output(); err != nil || len(out) != 0 {
+		t.Errorf("repository changed after Load: %q %v", out, err)
+	}
+}
+
+func TestLoadRelativeRootAndPlan(t *testing.T) {
+	dir := t.TempDir()
+	writeFile(t, filepath.Join(dir, "p.md"), loadPlan)
+	t.Chdir(dir)
+	p, err := Load("p.md", LoadOptions{Root: "."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !filepath.IsAbs(p.Root) || p.File != "p.md" {
+		t.Errorf("root %q must be absolute, file %q as given", p.Root, p.File)
+	}
+}
+
+func TestLoadErrors(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "p.md")
+	writeFile(t, good, loadPlan)
+	tests := []struct {
+		name string
+		plan string
+		opts LoadOptions
+		want string
+	}{
+		{"missing plan", filepath.Join(dir, "nope.md"), LoadOptions{}, "cannot read plan " + filepath.Join(dir, "nope.md") + ": open"},
+		{"plan is a folder", dir, LoadOptions{}, "it is a folder; give the Markdown file"},
+		{"missing sidecar", good, LoadOptions{Probes: filepath.Join(dir, "nope.yaml")}, "cannot read probes file " + filepath.Join(dir, "nope.yaml")},
+		{"missing root", good, LoadOptions{Root: filepath.Join(dir, "nope")}, "root " + filepath.Join(dir, "nope")},
+		{"root is a file", good, LoadOptions{Root: good}, "is not a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Load(tt.plan, tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want …%s…", err, tt.want)
+			}
+		})
+	}
+	if err := os.Chmod(good, 0); err == nil && os.Getuid() != 0 {
+		if _, err := Load(good, LoadOptions{}); err == nil || !errors.Is(err, os.ErrPermission) {
+			t.Errorf("unreadable plan: %v", err)
+		}
+	}
+}
+
+func TestLoadWithSidecar(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "p.md")
+	side := filepath.Join(dir, "probes.yaml")
+	writeFile(t, plan, loadPlan)
+	writeFile(t, side, "steps:\n  \"1\":\n    done:\n      - file: out.txt\n")
+	p, err := Load(plan, LoadOptions{Probes: side})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pr := p.Steps[0].Probes
+	if len(pr) != 2 || pr[1].Source != Sidecar || pr[1].File != side || pr[1].Line != 4 {
+		t.Errorf("sidecar probe: %+v", pr)
+	}
+
+	// Errors in both files come out together, each naming its file.
+	writeFile(t, plan, loadPlan+"\n### 2. More\n\n```gonogo\nrequires:\n  - git: a\n    timeout: 5\n```\n")
+	writeFile(t, side, "steps:\n  \"3\":\n    done:\n      - file: out.txt\n")
+	_, err = Load(plan, LoadOptions{Probes: side})
+	var el ErrorList
+	if !errors.As(err, &el) || len(el) != 2 || el[0].File != plan || el[0].Line != 17 || el[1].File != side || el[1].Line != 2 {
+		t.Errorf("want one plan error (line 17) and one sidecar error (line 2), got:\n%v", err)
+	}
+}
+
+func TestFindWorkTree(t *testing.T) {
+	dir := t.TempDir()
+	if got := FindWorkTree(filepath.Join(dir, "a", "b")); got != "" && strings.HasPrefix(got, dir) {
+		t.Errorf("no .git below %s, got %s", dir, got)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(dir, "a", ".git"), "gitdir: /elsewhere\n")
+	if got := FindWorkTree(filepath.Join(dir, "a", "b")); got != filepath.Join(dir, "a") {
+		t.Errorf("got %s, want %s", got, filepath.Join(dir, "a"))
+	}
+}
