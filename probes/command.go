@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 	"syscall"
@@ -39,28 +40,56 @@ func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 	cmd.Dir = p.Dir
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return killGroup(cmd) }
-	cmd.WaitDelay = time.Second
-	var stderr bytes.Buffer
-	cmd.Stderr = &limitedBuffer{buf: &stderr, max: stderrCap}
-	stdout, err := cmd.StdoutPipe()
+	// Our own pipes, read by our own goroutines: Wait then waits only
+	// for the shell, not for whoever else holds the pipes.
+	outR, outW, err := os.Pipe()
 	if err != nil {
 		return Error, fmt.Sprintf("cannot run %s: %v", show, err)
 	}
-	if err := cmd.Start(); err != nil {
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return Error, fmt.Sprintf("cannot run %s: %v", show, err)
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
 		return Error, fmt.Sprintf("cannot run %s in %s: %v", show, p.Dir, err)
 	}
-	// A grandchild that left the group could hold the pipe open forever:
-	// closing our end at the deadline ends the read whatever happens.
-	stop := context.AfterFunc(ctx, func() { stdout.Close() })
-	out, readErr := io.ReadAll(io.LimitReader(stdout, int64(r.opts.OutputCap)+1))
-	stop()
+	type read struct {
+		b   []byte
+		err error
+	}
+	outc, errc := make(chan read, 1), make(chan read, 1)
+	go func() {
+		b, err := io.ReadAll(io.LimitReader(outR, int64(r.opts.OutputCap)+1))
+		outR.Close() // a writer still going gets SIGPIPE
+		outc <- read{b, err}
+	}()
+	go func() {
+		var buf bytes.Buffer
+		_, err := io.Copy(&limitedBuffer{buf: &buf, max: stderrCap}, errR)
+		errc <- read{buf.Bytes(), err}
+	}()
+	waitErr := cmd.Wait()
+	_ = killGroup(cmd) // background leftovers die with the check
+	// A process that left the group may still hold a pipe: give it a
+	// moment, then close our ends.
+	grace := time.AfterFunc(time.Second, func() { outR.Close(); errR.Close() })
+	o, e := <-outc, <-errc
+	grace.Stop()
+	errR.Close()
+	out, readErr := o.b, o.err
+	stderr := bytes.NewBuffer(e.b)
 	truncated := len(out) > r.opts.OutputCap
 	if truncated {
 		out = out[:r.opts.OutputCap]
 	}
-	stdout.Close() // a writer still going gets SIGPIPE
-	waitErr := cmd.Wait()
-	_ = killGroup(cmd) // background leftovers
 	if ctx.Err() != nil {
 		return Error, ctx.Err().Error()
 	}
@@ -68,12 +97,22 @@ func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 	if truncated {
 		note = fmt.Sprintf(" (output truncated at %s)", humanBytes(int64(r.opts.OutputCap)))
 	}
-	if readErr != nil && !truncated {
+	if readErr != nil && !truncated && !errors.Is(readErr, os.ErrClosed) {
 		note += fmt.Sprintf(" (reading its output failed: %v)", readErr)
 	}
 	code, how := exitOf(cmd, waitErr)
 	if code == -1 && how == "" {
 		return Error, fmt.Sprintf("%s did not run to completion: %v", show, waitErr)
+	}
+	if truncated && sigpiped(cmd) {
+		// We stopped it by closing its output: its exit code is ours,
+		// not its own.
+		if p.Stdout == nil {
+			return Error, fmt.Sprintf("%s printed more than %s and was stopped before it exited, so its exit code is unknown: send its output to /dev/null in the probe",
+				show, humanBytes(int64(r.opts.OutputCap)))
+		}
+		how, code = "was stopped after "+humanBytes(int64(r.opts.OutputCap))+" of output", p.Exit
+		note = ""
 	}
 	if code != p.Exit {
 		why := firstLine(lastLines(stderr.String()))
@@ -148,4 +187,15 @@ func lastLines(s string) string {
 		}
 	}
 	return ""
+}
+
+// sigpiped reports whether the command (or the last command the shell
+// ran) died of SIGPIPE.
+func sigpiped(cmd *exec.Cmd) bool {
+	ws, ok := cmd.ProcessState.Sys().(syscall.WaitStatus)
+	if ok && ws.Signaled() && ws.Signal() == syscall.SIGPIPE {
+		return true
+	}
+	// sh reports a child killed by SIGPIPE as exit 128+13.
+	return cmd.ProcessState.ExitCode() == 128+int(syscall.SIGPIPE)
 }

@@ -1,0 +1,263 @@
+package probes
+
+import (
+	"context"
+	"fmt"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// Test-only kinds exercise what no real checker should do: panic, or
+// ignore its context and never return.
+const (
+	kindTestPanic = "test-panic"
+	kindTestHang  = "test-hang"
+	kindTestCount = "test-count"
+)
+
+type testParams struct{ kind string }
+
+func (p *testParams) Kind() string { return p.kind }
+
+var (
+	inFlight, maxInFlight atomic.Int64
+	hangRelease           = make(chan struct{})
+)
+
+func init() {
+	register(kindTestPanic, func(context.Context, *Runner, *plans.ProbeSpec) (Status, string) {
+		var m map[string]int
+		m["boom"]++ // a nil map write: a real runtime panic
+		return OK, "unreachable"
+	})
+	register(kindTestHang, func(context.Context, *Runner, *plans.ProbeSpec) (Status, string) {
+		<-hangRelease // ignores its context on purpose
+		return OK, "released"
+	})
+	register(kindTestCount, func(ctx context.Context, _ *Runner, _ *plans.ProbeSpec) (Status, string) {
+		n := inFlight.Add(1)
+		for {
+			m := maxInFlight.Load()
+			if n <= m || maxInFlight.CompareAndSwap(m, n) {
+				break
+			}
+		}
+		select {
+		case <-time.After(20 * time.Millisecond):
+		case <-ctx.Done():
+		}
+		inFlight.Add(-1)
+		return OK, "counted"
+	})
+}
+
+func testSpec(kind string) *plans.ProbeSpec {
+	return &plans.ProbeSpec{Kind: kind, Target: kind, Params: &testParams{kind}}
+}
+
+func fileSpec(path string, exists bool) *plans.ProbeSpec {
+	return &plans.ProbeSpec{Kind: plans.KindFile, Target: path, Params: &plans.FileParams{Path: path, Exists: exists}}
+}
+
+func portSpec(addr string, open bool) *plans.ProbeSpec {
+	return &plans.ProbeSpec{Kind: plans.KindPort, Target: addr, Params: &plans.PortParams{Address: addr, Open: open}}
+}
+
+// TestRunKeepsOrderAndBound runs more probes than the bound allows at once
+// and checks results come back in spec order and the bound held.
+func TestRunKeepsOrderAndBound(t *testing.T) {
+	dir := t.TempDir()
+	var specs []*plans.ProbeSpec
+	for i := 0; i < 30; i++ {
+		if i%3 == 0 {
+			specs = append(specs, fileSpec(writeFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
+		} else {
+			specs = append(specs, testSpec(kindTestCount))
+		}
+	}
+	maxInFlight.Store(0)
+	r := NewRunner(Options{Concurrency: 3})
+	var mu sync.Mutex
+	seen := map[int]bool{}
+	r.OnResult = func(i int, res Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		if seen[i] {
+			t.Errorf("OnResult called twice for %d", i)
+		}
+		seen[i] = true
+		if res.Spec != specs[i] {
+			t.Errorf("OnResult(%d) got the result of another spec", i)
+		}
+	}
+	res := r.Run(context.Background(), specs)
+	for i, rr := range res {
+		if rr.Spec != specs[i] {
+			t.Fatalf("result %d is for spec %v, want %v", i, rr.Spec.Label(), specs[i].Label())
+		}
+		if rr.Status != OK {
+			t.Errorf("result %d: %s %q", i, rr.Status, rr.Message)
+		}
+		if rr.Duration <= 0 {
+			t.Errorf("result %d has no duration", i)
+		}
+	}
+	if len(seen) != len(specs) {
+		t.Errorf("OnResult called for %d of %d specs", len(seen), len(specs))
+	}
+	if m := maxInFlight.Load(); m > 3 || m < 2 {
+		t.Errorf("max probes in flight = %d, want at most 3 (and more than 1)", m)
+	}
+}
+
+// TestRunSurvivesPanicsAndHangs: a panicking and a hanging checker cost
+// only their own results.
+func TestRunSurvivesPanicsAndHangs(t *testing.T) {
+	dir := t.TempDir()
+	ok := fileSpec(writeFile(t, dir, "here", "x"), true)
+	hang := testSpec(kindTestHang)
+	hang.Timeout = 200 * time.Millisecond
+	specs := []*plans.ProbeSpec{testSpec(kindTestPanic), hang, ok}
+	res := NewRunner(Options{}).Run(context.Background(), specs)
+	wantStatus(t, res[0], Error, "probe crashed (panic: assignment to entry in nil map)", "runner_test.go:")
+	wantStatus(t, res[1], Error, "timed out after 200ms")
+	wantStatus(t, res[2], OK)
+}
+
+// TestRunDeadline: the whole run's deadline turns every unanswered probe
+// into an Error and Run returns promptly.
+func TestRunDeadline(t *testing.T) {
+	never := neverAnswering(t)
+	var specs []*plans.ProbeSpec
+	for i := 0; i < 5; i++ {
+		specs = append(specs, httpSpec(never, ""))
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+	defer cancel()
+	r := NewRunner(Options{Concurrency: 2})
+	done := make(chan []Result)
+	go func() { done <- r.Run(ctx, specs) }()
+	select {
+	case res := <-done:
+		for i, rr := range res {
+			if rr.Status != Error || !strings.Contains(rr.Message, "run timed out after 300ms") {
+				t.Errorf("result %d: %s %q, want error naming the run timeout", i, rr.Status, rr.Message)
+			}
+		}
+		if !strings.HasPrefix(res[4].Message, "not checked: ") {
+			t.Errorf("a probe that never started should say not checked: %q", res[4].Message)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("Run did not return after its context's deadline")
+	}
+}
+
+// TestRunCancelled: cancellation is reported as such.
+func TestRunCancelled(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res := NewRunner(Options{}).Run(ctx, []*plans.ProbeSpec{fileSpec("/", true)})
+	wantStatus(t, res[0], Error, "run was cancelled")
+}
+
+// TestSeverityAndUnknownKinds: warn turns fail into warn, not error into
+// warn; unknown kinds are errors.
+func TestSeverityAndUnknownKinds(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "missing")
+	warnFail := fileSpec(missing, true)
+	warnFail.Severity = plans.Warn
+	warnErr := testSpec(kindTestPanic)
+	warnErr.Severity = plans.Warn
+	unknown := &plans.ProbeSpec{Kind: "teleport", Params: &testParams{"teleport"}}
+	res := NewRunner(Options{}).Run(context.Background(), []*plans.ProbeSpec{warnFail, warnErr, unknown, nil})
+	wantStatus(t, res[0], Warn, "does not exist")
+	wantStatus(t, res[1], Error)
+	wantStatus(t, res[2], Error, `unknown probe kind "teleport"`, "git")
+	if res[3].Status != Error {
+		t.Errorf("nil spec: %s", res[3].Status)
+	}
+}
+
+// TestCombinators checks any/all decisions and that the message names the
+// deciding branch.
+func TestCombinators(t *testing.T) {
+	dir := t.TempDir()
+	present := writeFile(t, dir, "config_chromadb.py.bak", "x")
+	absent := filepath.Join(dir, "nope.bak")
+	boom := testSpec(kindTestPanic)
+	skip := &plans.ProbeSpec{Kind: plans.KindCommand, Target: "true", Params: &plans.CommandParams{Command: "true"}}
+	warned := fileSpec(absent, true)
+	warned.Severity = plans.Warn
+	comb := func(kind string, kids ...*plans.ProbeSpec) *plans.ProbeSpec {
+		return &plans.ProbeSpec{Kind: kind, Children: kids}
+	}
+	tests := []struct {
+		name string
+		spec *plans.ProbeSpec
+		want Status
+		msg  string
+	}{
+		{"any ok via second", comb(plans.KindAny, fileSpec(absent, true), fileSpec(present, true)), OK, "any: ok via file " + present},
+		{"any none", comb(plans.KindAny, fileSpec(absent, true), fileSpec(absent+"2", true)), Fail, "any: none of 2 holds: file " + absent + ": " + absent + " does not exist"},
+		{"any error beats fail", comb(plans.KindAny, fileSpec(absent, true), boom), Error, "could not be checked"},
+		{"any ok beats error", comb(plans.KindAny, boom, fileSpec(present, true)), OK, "ok via"},
+		{"all ok", comb(plans.KindAll, fileSpec(present, true), fileSpec(absent, false)), OK, "all: 2 of 2 hold"},
+		{"all fails at", comb(plans.KindAll, fileSpec(present, true), fileSpec(absent, true)), Fail, "all: failed at file " + absent},
+		{"all fail beats error", comb(plans.KindAll, boom, fileSpec(absent, true)), Fail, "failed at"},
+		{"all error", comb(plans.KindAll, boom, fileSpec(present, true)), Error, "all: could not check test-panic test-panic"},
+		{"all skip", comb(plans.KindAll, skip, fileSpec(present, true)), Skip, "not run: --no-exec"},
+		{"all with a warn child holds", comb(plans.KindAll, warned, fileSpec(present, true)), OK, "all: 2 of 2"},
+		{"nested", comb(plans.KindAll, comb(plans.KindAny, fileSpec(absent, true), fileSpec(present, true)), fileSpec(present, true)), OK, "all: 2 of 2"},
+		{"empty", comb(plans.KindAny), Error, "no probes listed"},
+	}
+	r := NewRunner(Options{NoExec: true})
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			res := runWith(t, r, tt.spec)
+			wantStatus(t, res, tt.want, tt.msg)
+			if len(res.Children) != len(tt.spec.Children) {
+				t.Errorf("%d child results for %d children", len(res.Children), len(tt.spec.Children))
+			}
+		})
+	}
+}
+
+// TestMessagesAreRedacted: a secret in a target never reaches a message.
+func TestMessagesAreRedacted(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close() // now refused
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Redirect(w, r, "/login?token=s3cr3t-redirect", http.StatusFound)
+	}))
+	defer srv.Close()
+	u := strings.Replace(srv.URL, "http://", "http://admin:hunter2@", 1) + "/x?api_key=abc123"
+	specs := []*plans.ProbeSpec{
+		httpSpec("http://app:hunter2@"+addr+"/health", ""),
+		httpSpec(u, ""),
+		{Kind: plans.KindCommand, Params: &plans.CommandParams{Command: "echo PGPASSWORD=hunter2 >&2; exit 3"}},
+	}
+	res := NewRunner(Options{}).Run(context.Background(), specs)
+	for _, rr := range res {
+		for _, secret := range []string{"hunter2", "abc123", "s3cr3t-redirect"} {
+			if strings.Contains(rr.Message, secret) {
+				t.Errorf("message leaks %q: %s", secret, rr.Message)
+			}
+		}
+	}
+	wantStatus(t, res[0], Fail, "refuses connections")
+	wantStatus(t, res[1], Fail, "302", "/login?token=***")
+	wantStatus(t, res[2], Fail, "exited 3", "PGPASSWORD=***")
+}
