@@ -66,7 +66,10 @@ func waitGone(t *testing.T, arg string) {
 func TestCommand(t *testing.T) {
 	dir := t.TempDir()
 	withDir := func(s *plans.ProbeSpec) *plans.ProbeSpec { s.Params.(*plans.CommandParams).Dir = dir; return s }
-	withExit := func(s *plans.ProbeSpec, code int) *plans.ProbeSpec { s.Params.(*plans.CommandParams).Exit = code; return s }
+	withExit := func(s *plans.ProbeSpec, code int) *plans.ProbeSpec {
+		s.Params.(*plans.CommandParams).Exit = code
+		return s
+	}
 	withStdout := func(s *plans.ProbeSpec, re string) *plans.ProbeSpec {
 		s.Params.(*plans.CommandParams).Stdout = regexp.MustCompile(re)
 		return s
