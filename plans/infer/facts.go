@@ -47,6 +47,8 @@ type alt struct {
 type altGroup struct {
 	line int
 	cmd  string
+	// ways are the two branches' command texts.
+	ways [2]string
 	// empty marks branches that need nothing (always workable).
 	empty [2]bool
 }

@@ -106,9 +106,9 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 				g, other := p.n.alt.group, 1-p.n.alt.branch
 				if g.empty[other] || !broken[g][other] {
 					sev = SevWarning
-					msg += "; the other way in `" + g.cmd + "` may still work"
+					msg += "; the other way, `" + g.ways[other] + "`, may still work"
 				} else {
-					msg += "; the other way in `" + g.cmd + "` cannot work either"
+					msg += "; the other way, `" + g.ways[other] + "`, cannot work either"
 				}
 			}
 			out = append(out, Finding{Severity: sev, Step: st.step.Key, Line: p.n.line, Message: msg, Hint: p.hint})
@@ -212,11 +212,11 @@ func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes
 		}
 		hint = fmt.Sprintf("commit it now (git add %s && git commit), or back it up in a pre-deploy step", a.show(n.path))
 		if n.checkout {
-			why := "it was never committed"
-			if fi, err := os.Lstat(n.path); err == nil && !fi.IsDir() {
-				why = "it is untracked now (never committed)"
+			why := "it is not in " + rev + " (never committed)"
+			if fi, err := os.Lstat(n.path); err == nil && !fi.IsDir() && rev == "HEAD" {
+				why = "it is untracked now (never committed, so not in HEAD)"
 			}
-			return fmt.Sprintf("`%s` cannot restore %s: %s is not in %s — %s, and no step commits it", n.cmd, what, what, rev, why), hint, true
+			return fmt.Sprintf("`%s` cannot restore %s: %s, and no step commits it", n.cmd, what, why), hint, true
 		}
 		if rev == "HEAD" {
 			return fmt.Sprintf("`%s` needs %s in HEAD, but it is not committed and no step commits it", n.cmd, what), hint, true

@@ -247,7 +247,7 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 		defer func() { w.cond-- }()
 		return w.stmt(c.X)
 	}
-	g := &altGroup{line: w.lineOf(c), cmd: w.text(c)}
+	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: [2]string{w.text(c.X), w.text(c.Y)}}
 	outer := w.alt
 	w.alt = &alt{group: g, branch: 0}
 	fx := w.stmt(c.X)

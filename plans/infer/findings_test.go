@@ -1,0 +1,207 @@
+package infer
+
+import (
+	"context"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// gitCLI runs the git CLI in dir, the oracle for repository state.
+func gitCLI(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	cmd := exec.Command("git", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(),
+		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
+		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
+		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
+	}
+	return string(out)
+}
+
+func writeFile(t *testing.T, path, text string) {
+	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// seedPlan is the seed's situation as a plan nobody annotated: a backup to
+// a temp folder in step 8a, and a rollback step 23 that restores from git
+// or from a backup folder no step fills.
+const seedPlan = "# Migrate the RAG pipeline from ChromaDB to pgvector\n" +
+	"\n" +
+	"## Pre-deploy checklist\n" +
+	"\n" +
+	"### 8. Stop the pipeline\n" +
+	"\n" +
+	"```bash\n" +
+	"sudo systemctl stop rag-pipeline\n" +
+	"```\n" +
+	"\n" +
+	"### 8a. Backup untracked files required for rollback\n" +
+	"\n" +
+	"```bash\n" +
+	"cp config_chromadb.py TMPDIR/config_chromadb.py.bak\n" +
+	"echo \"Backup location: TMPDIR/config_chromadb.py.bak\" | tee -a logs/pre_migration_baseline.txt\n" +
+	"```\n" +
+	"\n" +
+	"## Deployment\n" +
+	"\n" +
+	"### 9. Switch the store\n" +
+	"\n" +
+	"```bash\n" +
+	"python scripts/migrate.py --to pgvector\n" +
+	"```\n" +
+	"\n" +
+	"## Rollback\n" +
+	"\n" +
+	"### 23. Restore ChromaDB config\n" +
+	"\n" +
+	"If you made a backup before starting:\n" +
+	"\n" +
+	"```bash\n" +
+	"git checkout HEAD -- config_chromadb.py || cp BACKUPDIR/config_chromadb.py .\n" +
+	"```\n"
+
+// seedRepo makes the sandbox: a git repository with one commit, an
+// untracked config_chromadb.py, and the plan. It returns the plan path,
+// the repository and the backup folder the plan names (not created).
+func seedRepo(t *testing.T) (planPath, repo, backupDir, tmpDir string) {
+	t.Helper()
+	base := t.TempDir()
+	repo = filepath.Join(base, "app")
+	backupDir = filepath.Join(base, "backup")
+	tmpDir = filepath.Join(base, "tmp")
+	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	gitCLI(t, base, "init", "-q", "-b", "main", repo)
+	writeFile(t, filepath.Join(repo, "README.md"), "rag pipeline\n")
+	writeFile(t, filepath.Join(repo, "logs", ".keep"), "")
+	gitCLI(t, repo, "add", "README.md", "logs/.keep")
+	gitCLI(t, repo, "commit", "-q", "-m", "init")
+	writeFile(t, filepath.Join(repo, "config_chromadb.py"), "FAILOVER = 'chromadb'\n")
+	plan := strings.NewReplacer("TMPDIR", tmpDir, "BACKUPDIR", backupDir).Replace(seedPlan)
+	planPath = filepath.Join(repo, "docs", "plan.md")
+	writeFile(t, planPath, plan)
+	if st := gitCLI(t, repo, "status", "--porcelain", "--", "config_chromadb.py"); st != "?? config_chromadb.py\n" {
+		t.Fatalf("sandbox: git status says %q, want the file untracked", st)
+	}
+	return planPath, repo, backupDir, tmpDir
+}
+
+// check loads the plan, infers, runs the inferred probes with the real
+// runner and returns the analysis, the results and the findings.
+func check(t *testing.T, planPath string) (*Analysis, *plans.Plan, []probes.Result, []Finding) {
+	t.Helper()
+	p, err := plans.Load(planPath, plans.LoadOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	a := Analyze(p, Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes())
+	return a, p, rs, a.Findings(StateFromResults(rs))
+}
+
+func TestSeedFindings(t *testing.T) {
+	planPath, repo, backupDir, tmpDir := seedRepo(t)
+	backup := filepath.Join(backupDir, "config_chromadb.py")
+	tmpBak := filepath.Join(tmpDir, "config_chromadb.py.bak")
+
+	// As the seed found it: untracked, no backup anywhere.
+	a, p, rs, fs := check(t, planPath)
+	if len(fs) != 2 {
+		t.Fatalf("want step 23's two problems, got %d:\n%s", len(fs), dumpFindings(fs))
+	}
+	t.Log("\n" + dumpFindings(fs))
+	gitF, cpF := fs[0], fs[1]
+	for _, f := range fs {
+		if f.Severity != SevError || f.Step != "23" {
+			t.Errorf("finding %+v: want an error on step 23", f)
+		}
+	}
+	st, _ := p.StepByRef("23")
+	if gitF.Line != st.Line+5 || cpF.Line != gitF.Line {
+		t.Errorf("lines %d, %d: want the command's line %d", gitF.Line, cpF.Line, st.Line+5)
+	}
+	for _, want := range []string{"git checkout HEAD -- config_chromadb.py", "cannot restore config_chromadb.py", "untracked"} {
+		if !strings.Contains(gitF.Message, want) {
+			t.Errorf("git finding %q lacks %q", gitF.Message, want)
+		}
+	}
+	if !strings.Contains(gitF.Hint, "commit it now") || !strings.Contains(gitF.Hint, "back it up in a pre-deploy step") {
+		t.Errorf("git hint %q", gitF.Hint)
+	}
+	for _, want := range []string{backup, "does not exist now", "no step of the plan creates it"} {
+		if !strings.Contains(cpF.Message, want) {
+			t.Errorf("backup finding %q lacks %q", cpF.Message, want)
+		}
+	}
+	if !strings.Contains(cpF.Hint, tmpBak) || !strings.Contains(cpF.Hint, "step 8a") {
+		t.Errorf("backup hint %q: want the closest thing the plan makes, %s (step 8a)", cpF.Hint, tmpBak)
+	}
+
+	// The inferred probes make step 23 NO-GO: its any() fails.
+	any23 := a.StepProbes("23")[0]
+	if any23.Kind != plans.KindAny {
+		t.Fatalf("step 23's first inferred probe is %s, want the any of both ways", any23.Label())
+	}
+	if got := StateFromResults(rs)(any23); got != probes.Fail {
+		t.Errorf("step 23's any: %s, want fail", got)
+	}
+
+	// Committing the file clears the first problem; the second stays, as
+	// a warning now that the other way works.
+	gitCLI(t, repo, "add", "config_chromadb.py")
+	gitCLI(t, repo, "commit", "-q", "-m", "chore: track config_chromadb.py for rollback safety")
+	_, _, _, fs = check(t, planPath)
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, backup) || fs[0].Severity != SevWarning {
+		t.Fatalf("after commit: want only the backup problem, as a warning; got\n%s", dumpFindings(fs))
+	}
+
+	// Creating the backup clears the second.
+	writeFile(t, backup, "FAILOVER = 'chromadb'\n")
+	a, _, rs, fs = check(t, planPath)
+	any23 = a.StepProbes("23")[0]
+	if len(fs) != 0 {
+		t.Fatalf("after commit and backup: want no findings, got\n%s", dumpFindings(fs))
+	}
+	if got := StateFromResults(rs)(any23); got != probes.OK {
+		t.Errorf("step 23's any: %s, want ok", got)
+	}
+}
+
+// TestSeedBackupOnly: with the backup in place but the file still
+// untracked, the git way is the one reported, as a warning.
+func TestSeedBackupOnly(t *testing.T) {
+	planPath, _, backupDir, _ := seedRepo(t)
+	writeFile(t, filepath.Join(backupDir, "config_chromadb.py"), "x\n")
+	_, _, _, fs := check(t, planPath)
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, "untracked") || fs[0].Severity != SevWarning {
+		t.Fatalf("want only the untracked problem, as a warning; got\n%s", dumpFindings(fs))
+	}
+}
+
+func dumpFindings(fs []Finding) string {
+	var b strings.Builder
+	for _, f := range fs {
+		b.WriteString("  " + f.Severity + " step " + f.Step + ": " + f.Message + "\n    hint: " + f.Hint + "\n")
+	}
+	return b.String()
+}
