@@ -1,0 +1,91 @@
+package model
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// host reads the host facts strip: CPU, load, memory and the free space of
+// every filesystem the plan's disk, file and backup probes name. It returns
+// nil when the check's deadline has already passed.
+func (s *Session) host(ctx context.Context, p *plans.Plan) *HostFacts {
+	if ctx.Err() != nil {
+		return nil
+	}
+	h := s.runner.Host(ctx, DiskPaths(p))
+	out := &HostFacts{
+		CPUModel:     h.CPUModel,
+		Cores:        h.Cores,
+		CPUPercent:   h.CPUPercent,
+		Load1:        h.Load1,
+		MemAvailable: h.MemAvailable,
+	}
+	for _, d := range h.Disks {
+		out.Disks = append(out.Disks, Disk{Path: d.Path, Free: d.Free})
+	}
+	return out
+}
+
+// DiskPaths lists the paths the plan's host-disk, file and backup probes
+// name, one per filesystem, in plan order. A path that does not exist yet
+// (a backup still to be made) counts by its nearest existing parent.
+func DiskPaths(p *plans.Plan) []string {
+	var (
+		out  []string
+		seen = map[uint64]bool{}
+		walk func(sp *plans.ProbeSpec)
+	)
+	add := func(path string) {
+		if path == "" || !filepath.IsAbs(path) {
+			return
+		}
+		dev, ok := deviceOf(existingParent(path))
+		if !ok || seen[dev] {
+			return
+		}
+		seen[dev] = true
+		out = append(out, path)
+	}
+	walk = func(sp *plans.ProbeSpec) {
+		switch pp := sp.Params.(type) {
+		case *plans.FileParams:
+			add(pp.Path)
+		case *plans.BackupParams:
+			add(pp.Path)
+		case *plans.HostParams:
+			if pp.Target == plans.HostDisk {
+				path := pp.Path
+				if path == "" {
+					path = p.Root
+				}
+				add(path)
+			}
+		}
+		for _, c := range sp.Children {
+			walk(c)
+		}
+	}
+	for _, st := range p.Steps {
+		for _, sp := range st.Probes {
+			walk(sp)
+		}
+	}
+	return out
+}
+
+// existingParent is path, or its nearest ancestor that exists.
+func existingParent(path string) string {
+	for {
+		if _, err := os.Stat(path); err == nil {
+			return path
+		}
+		parent := filepath.Dir(path)
+		if parent == path {
+			return path
+		}
+		path = parent
+	}
+}

@@ -1,0 +1,431 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/infer"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// Options say which plan a Session watches and how. They mirror the
+// command-line flags of gonogo.
+type Options struct {
+	// Plan is the path of the Markdown plan.
+	Plan string
+	// Root overrides where relative probe paths resolve (--root).
+	Root string
+	// Probes is the sidecar YAML file (--probes), "" for none.
+	Probes string
+	// NoInfer turns off probes and findings read off the plan's commands.
+	NoInfer bool
+	// NoExec makes command probes skip instead of running.
+	NoExec bool
+	// At is the step the operator says they are at (--at), "" for none.
+	At string
+	// Steps narrow the verdict to these steps (--step).
+	Steps []string
+	// Phase narrows the steps shown to one phase (--phase).
+	Phase string
+	// Timeout bounds each Check; 0 means no bound beyond the probes' own.
+	Timeout time.Duration
+	// Env looks up environment variables for $VAR expansion; nil means
+	// os.Getenv.
+	Env func(string) string
+}
+
+// Session is what both `gonogo --once` and the live board drive: it loads
+// the plan (with inference unless NoInfer), validates step references,
+// and keeps one probes.Runner — and the last answer of every probe — across
+// checks, so a refresh only re-runs the probes that are due.
+//
+// Check calls are serialised; Plan, Files, SetAt and Reload may be called
+// from any goroutine, also while a Check runs.
+type Session struct {
+	opts   Options
+	runner *probes.Runner
+
+	checkMu sync.Mutex // one Check at a time
+
+	mu       sync.Mutex // guards everything below
+	plan     *plans.Plan
+	analysis *infer.Analysis
+	extra    []*plans.ProbeSpec // probes findings need that no step carries
+	at       string             // resolved key, "" for none
+	atRef    string             // as the operator typed it
+	steps    []string           // resolved keys of --step
+	notes    []string           // warnings for the next snapshot (a failed reload)
+	cache    map[*plans.ProbeSpec]cached
+}
+
+// cached is the last answer of one probe and when it came.
+type cached struct {
+	res probes.Result
+	at  time.Time
+}
+
+// NewSession loads the plan and resolves --at, --step and --phase. The
+// error is the plan's plans.ErrorList (file:line for each problem), or a
+// reference error naming the steps or phases that exist.
+func NewSession(opts Options) (*Session, error) {
+	s := &Session{
+		opts:   opts,
+		runner: probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
+		cache:  map[*plans.ProbeSpec]cached{},
+	}
+	p, a, err := s.load()
+	if err != nil {
+		return nil, err
+	}
+	s.plan, s.analysis, s.extra = p, a, extraProbes(p, a)
+	if opts.At != "" {
+		st, err := p.StepByRef(opts.At)
+		if err != nil {
+			return nil, fmt.Errorf("--at: %w", err)
+		}
+		s.at, s.atRef = st.Key, opts.At
+	}
+	for _, ref := range opts.Steps {
+		st, err := p.StepByRef(ref)
+		if err != nil {
+			return nil, fmt.Errorf("--step: %w", err)
+		}
+		if !slices.Contains(s.steps, st.Key) {
+			s.steps = append(s.steps, st.Key)
+		}
+	}
+	if opts.Phase != "" {
+		if err := checkPhase(p, opts.Phase); err != nil {
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+// load reads the plan and sidecar and, unless NoInfer, adds what inference
+// reads off the commands.
+func (s *Session) load() (*plans.Plan, *infer.Analysis, error) {
+	p, err := plans.Load(s.opts.Plan, plans.LoadOptions{Root: s.opts.Root, Probes: s.opts.Probes, Env: s.opts.Env})
+	if err != nil {
+		return nil, nil, err
+	}
+	if s.opts.NoInfer {
+		return p, nil, nil
+	}
+	a := infer.Analyze(p, infer.Options{Env: s.opts.Env})
+	a.Apply()
+	return p, a, nil
+}
+
+// extraProbes are the probes the analysis needs answered for its findings
+// that are not already attached to a step.
+func extraProbes(p *plans.Plan, a *infer.Analysis) []*plans.ProbeSpec {
+	if a == nil {
+		return nil
+	}
+	attached := map[*plans.ProbeSpec]bool{}
+	for _, st := range p.Steps {
+		for _, sp := range st.Probes {
+			attached[sp] = true
+		}
+	}
+	var out []*plans.ProbeSpec
+	for _, sp := range a.Probes() {
+		if !attached[sp] {
+			out = append(out, sp)
+		}
+	}
+	return out
+}
+
+// checkPhase returns an error naming the plan's phases when name matches
+// none of them.
+func checkPhase(p *plans.Plan, name string) error {
+	var names []string
+	for _, ph := range p.Phases {
+		if strings.EqualFold(ph.Name, name) || strings.EqualFold(ph.Slug, name) {
+			return nil
+		}
+		names = append(names, fmt.Sprintf("%q", ph.Name))
+	}
+	if len(names) == 0 {
+		return fmt.Errorf("--phase %q: %s has no phases (no headings above its steps)", name, p.File)
+	}
+	return fmt.Errorf("--phase %q: no such phase in %s (phases: %s)", name, p.File, strings.Join(names, ", "))
+}
+
+// Plan returns the plan of the last successful load.
+func (s *Session) Plan() *plans.Plan {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.plan
+}
+
+// Analysis returns what inference found in the last successful load, nil
+// under NoInfer.
+func (s *Session) Analysis() *infer.Analysis {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.analysis
+}
+
+// Files returns the absolute paths of the plan and of the sidecar file, if
+// any: what the board watches for edits.
+func (s *Session) Files() []string {
+	var out []string
+	for _, f := range []string{s.opts.Plan, s.opts.Probes} {
+		if f == "" {
+			continue
+		}
+		if abs, err := filepath.Abs(f); err == nil {
+			f = abs
+		}
+		out = append(out, f)
+	}
+	return out
+}
+
+// Reload re-reads the plan and sidecar. On error the last good plan stays
+// in use, the next snapshot carries a warning, and the error is returned
+// (a plans.ErrorList for a bad plan). Cached answers are dropped: the
+// probes may have changed.
+func (s *Session) Reload() error {
+	p, a, err := s.load()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err != nil {
+		s.notes = append(s.notes, "the plan did not reload, still showing the last good version: "+firstLine(err.Error()))
+		return err
+	}
+	s.plan, s.analysis, s.extra = p, a, extraProbes(p, a)
+	s.cache = map[*plans.ProbeSpec]cached{}
+	if s.atRef != "" {
+		if st, err := p.StepByRef(s.atRef); err == nil {
+			s.at = st.Key
+		} else {
+			s.notes = append(s.notes, "--at "+s.atRef+" no longer names a step, so it was dropped: "+err.Error())
+			s.at, s.atRef = "", ""
+		}
+	}
+	var keep []string
+	for _, ref := range s.opts.Steps {
+		if st, err := p.StepByRef(ref); err == nil {
+			keep = append(keep, st.Key)
+		} else {
+			s.notes = append(s.notes, "--step "+ref+" no longer names a step: "+err.Error())
+		}
+	}
+	s.steps = keep
+	return nil
+}
+
+// SetAt says which step the operator is at (the board's key), by key or
+// unambiguous ID; "" goes back to the computed next step.
+func (s *Session) SetAt(ref string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if ref == "" {
+		s.at, s.atRef = "", ""
+		return nil
+	}
+	st, err := s.plan.StepByRef(ref)
+	if err != nil {
+		return err
+	}
+	s.at, s.atRef = st.Key, ref
+	return nil
+}
+
+// partialEvery is the least time between two OnPartial calls (≤ 5/s).
+const partialEvery = 200 * time.Millisecond
+
+// runGrace is how long Check waits past its deadline for the runner to
+// hand back; a runner that overstays is abandoned and its probes read as
+// errors, so Check always returns.
+const runGrace = 2 * time.Second
+
+// Check runs the probes that are due (all of them with Force), plus the
+// probes findings need, evaluates and returns the snapshot. With a Timeout,
+// whatever has not answered by then is an error and Check still returns.
+func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
+	s.checkMu.Lock()
+	defer s.checkMu.Unlock()
+	start := time.Now()
+	if s.opts.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.opts.Timeout)
+		defer cancel()
+	}
+
+	s.mu.Lock()
+	p, a, extra := s.plan, s.analysis, s.extra
+	cache := s.cache
+	s.mu.Unlock()
+
+	// Every probe in evaluation order (steps, then extra), and which are due.
+	var all []*plans.ProbeSpec
+	interval := map[*plans.ProbeSpec]time.Duration{}
+	for _, st := range p.Steps {
+		iv := st.Interval
+		if iv <= 0 {
+			iv = o.DefaultInterval
+		}
+		for _, sp := range st.Probes {
+			all = append(all, sp)
+			interval[sp] = iv
+		}
+	}
+	for _, sp := range extra {
+		all = append(all, sp)
+		interval[sp] = o.DefaultInterval
+	}
+	var due []*plans.ProbeSpec
+	for _, sp := range all {
+		c, ok := cache[sp]
+		if o.Force || !ok || interval[sp] <= 0 || start.Sub(c.at) >= interval[sp] {
+			due = append(due, sp)
+		}
+	}
+
+	// current answers: cached ones, Pending for the due ones until they answer.
+	current := make(map[*plans.ProbeSpec]probes.Result, len(all))
+	for _, sp := range all {
+		if c, ok := cache[sp]; ok && !slices.Contains(due, sp) {
+			current[sp] = c.res
+		}
+	}
+	for _, sp := range due {
+		current[sp] = probes.Result{Spec: sp, Status: probes.Pending, Message: "checking…"}
+	}
+
+	var (
+		pmu         sync.Mutex
+		finished    bool // set when Check stops listening to the runner
+		lastPartial time.Time
+	)
+	if o.OnPartial != nil && len(due) > 0 {
+		o.OnPartial(s.evaluate(p, a, current, start, time.Since(start), nil, false))
+		lastPartial = time.Now()
+	}
+	s.runner.OnResult = func(i int, res probes.Result) {
+		pmu.Lock()
+		defer pmu.Unlock()
+		if finished || i < 0 || i >= len(due) {
+			return
+		}
+		current[due[i]] = res
+		if o.OnPartial != nil && time.Since(lastPartial) >= partialEvery {
+			lastPartial = time.Now()
+			o.OnPartial(s.evaluate(p, a, current, start, time.Since(start), nil, false))
+		}
+	}
+
+	var results []probes.Result
+	if len(due) > 0 {
+		results = s.run(ctx, due)
+	}
+	now := time.Now()
+
+	pmu.Lock()
+	finished = true
+	for i, sp := range due {
+		current[sp] = results[i]
+	}
+	pmu.Unlock()
+
+	s.mu.Lock()
+	if s.plan == p { // not reloaded meanwhile: keep the answers
+		for i, sp := range due {
+			s.cache[sp] = cached{res: results[i], at: now}
+		}
+	}
+	s.mu.Unlock()
+
+	host := s.host(ctx, p)
+	return s.evaluate(p, a, current, start, time.Since(start), host, true)
+}
+
+// run hands the due probes to the runner and waits for its answer, but no
+// longer than the deadline plus runGrace.
+func (s *Session) run(ctx context.Context, due []*plans.ProbeSpec) []probes.Result {
+	done := make(chan []probes.Result, 1)
+	go func() { done <- s.runner.Run(ctx, due) }()
+	select {
+	case rs := <-done:
+		return rs
+	case <-ctx.Done():
+	}
+	select {
+	case rs := <-done:
+		return rs
+	case <-time.After(runGrace):
+	}
+	out := make([]probes.Result, len(due))
+	for i, sp := range due {
+		out[i] = probes.Result{Spec: sp, Status: probes.Error, Message: "no answer before the run's deadline: " + ctx.Err().Error()}
+	}
+	return out
+}
+
+// evaluate turns the current answers into a snapshot; final is true for
+// the snapshot Check returns (pending warnings are shown, then dropped).
+func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*plans.ProbeSpec]probes.Result, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
+	var results []probes.Result
+	for _, st := range p.Steps {
+		for _, sp := range st.Probes {
+			r, ok := current[sp]
+			if !ok {
+				r = probes.Result{Spec: sp, Status: probes.Error, Message: "no result for this probe"}
+			}
+			results = append(results, r)
+		}
+	}
+	var findings []Finding
+	if a != nil {
+		all := make([]probes.Result, 0, len(current))
+		for _, r := range current {
+			if r.Status == probes.Pending {
+				r.Status = probes.Skip // not answered yet: findings ignore it
+			}
+			all = append(all, r)
+		}
+		state := infer.StateFromResults(all)
+		for _, f := range a.Findings(state) {
+			findings = append(findings, Finding{
+				Severity: string(f.Severity),
+				Step:     f.Step,
+				Line:     f.Line,
+				Message:  f.Message,
+				Hint:     f.Hint,
+			})
+		}
+	}
+	s.mu.Lock()
+	opts := EvalOptions{
+		At:        s.at,
+		Steps:     slices.Clone(s.steps),
+		Phase:     s.opts.Phase,
+		CheckedAt: start.UTC(),
+		Duration:  took,
+		Warnings:  slices.Clone(s.notes),
+		Host:      host,
+	}
+	if final {
+		s.notes = nil // shown once, in a complete snapshot
+	}
+	s.mu.Unlock()
+	return Evaluate(p, results, findings, opts)
+}
+
+func firstLine(s string) string {
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		return s[:i] + " (…)"
+	}
+	return s
+}

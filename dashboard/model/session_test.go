@@ -1,0 +1,315 @@
+package model
+
+import (
+	"context"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// gitRepo makes a repository with the git CLI, commits the files in
+// committed and writes the files in untracked afterwards.
+func gitRepo(t *testing.T, committed, untracked map[string]string) string {
+	t.Helper()
+	dir := t.TempDir()
+	write := func(files map[string]string) {
+		for name, body := range files {
+			path := filepath.Join(dir, name)
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	runGit(t, dir, "init", "-q")
+	write(committed)
+	runGit(t, dir, "add", "-A")
+	runGit(t, dir, "commit", "-q", "-m", "initial")
+	write(untracked)
+	return dir
+}
+
+func runGit(t *testing.T, dir string, args ...string) string {
+	t.Helper()
+	full := append([]string{"-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"}, args...)
+	cmd := exec.Command("git", full...)
+	cmd.Dir = dir
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("git %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// seedPlan is the seed's case in small: a pre-deploy step that backs up and
+// commits config_chromadb.py, and a rollback step that restores it.
+const seedPlan = "# Migrate\n\n## Pre-deploy\n\n### 8a. Backup config\n\n```gonogo\ndone:\n  - git: config_chromadb.py\n    state: committed\n```\n\n" +
+	"### 9. Count runs\n\n```gonogo\nrequires:\n  - command: echo run >> runs.txt\n```\n\n" +
+	"## Rollback\n\n### 23. Restore ChromaDB config\n\n```gonogo\nrequires:\n  - git: config_chromadb.py\n    state: committed\n```\n"
+
+func seedRepo(t *testing.T) (dir, plan string) {
+	dir = gitRepo(t, map[string]string{"README.md": "x\n", "plan.md": seedPlan, ".gitignore": "runs.txt\n"}, map[string]string{"config_chromadb.py": "CHROMA = 1\n"})
+	return dir, filepath.Join(dir, "plan.md")
+}
+
+func stepByKey(s *Snapshot, key string) *StepView {
+	for i := range s.Steps {
+		if s.Steps[i].ID == key || s.Steps[i].Key == key {
+			return &s.Steps[i]
+		}
+	}
+	return nil
+}
+
+func TestSessionSeedCase(t *testing.T) {
+	dir, plan := seedRepo(t)
+	sess, err := NewSession(Options{Plan: plan, NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if got := stepByKey(snap, "23").Status; got != StepNoGo {
+		t.Errorf("step 23 = %s, want NO-GO", got)
+	}
+	if snap.Rollback != GateNoGo || snap.Verdict != GateNoGo || snap.NextStep != "8a" {
+		t.Errorf("rollback %s verdict %s next %q, want NO-GO NO-GO 8a", snap.Rollback, snap.Verdict, snap.NextStep)
+	}
+	if snap.Root != dir {
+		t.Errorf("root = %q, want the repository %q", snap.Root, dir)
+	}
+	if snap.Host == nil {
+		t.Error("no host facts in a complete snapshot")
+	}
+
+	runGit(t, dir, "add", "config_chromadb.py")
+	runGit(t, dir, "commit", "-q", "-m", "track config")
+	snap = sess.Check(context.Background(), CheckOptions{Force: true})
+	if got := stepByKey(snap, "23").Status; got != StepGo {
+		t.Errorf("after commit: step 23 = %s, want GO", got)
+	}
+	if got := stepByKey(snap, "8a").Status; got != StepDone {
+		t.Errorf("after commit: step 8a = %s, want DONE", got)
+	}
+	if snap.NextStep != "9" || snap.Verdict != GateGo {
+		t.Errorf("after commit: next %q verdict %s, want 9 GO (reasons %q)", snap.NextStep, snap.Verdict, snap.Reasons)
+	}
+}
+
+func countRuns(t *testing.T, dir string) int {
+	b, err := os.ReadFile(filepath.Join(dir, "runs.txt"))
+	if errors.Is(err, os.ErrNotExist) {
+		return 0
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	return strings.Count(string(b), "run\n")
+}
+
+// Only due probes run again; Force runs them all.
+func TestSessionCheckRunsOnlyDueProbes(t *testing.T) {
+	dir, plan := seedRepo(t)
+	sess, err := NewSession(Options{Plan: plan, NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	steps := []struct {
+		o    CheckOptions
+		want int
+	}{
+		{CheckOptions{DefaultInterval: time.Hour}, 1},  // never ran: due
+		{CheckOptions{DefaultInterval: time.Hour}, 1},  // answered a moment ago: not due
+		{CheckOptions{Force: true}, 2},                 // forced
+		{CheckOptions{DefaultInterval: 0}, 3},          // no interval: always due
+		{CheckOptions{DefaultInterval: time.Hour}, 3},  // fresh again
+		{CheckOptions{DefaultInterval: time.Nanosecond}, 4},
+	}
+	for i, s := range steps {
+		snap := sess.Check(ctx, s.o)
+		if got := countRuns(t, dir); got != s.want {
+			t.Fatalf("check %d: the command probe ran %d times in all, want %d", i, got, s.want)
+		}
+		if got := stepByKey(snap, "9").Probes[0].Status; got != probes.OK {
+			t.Errorf("check %d: cached command probe reads %s, want ok", i, got)
+		}
+	}
+}
+
+func TestSessionNoExecSkipsCommands(t *testing.T) {
+	dir, plan := seedRepo(t)
+	sess, err := NewSession(Options{Plan: plan, NoInfer: true, NoExec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if got := stepByKey(snap, "9"); got.Status != StepManual || got.Probes[0].Status != probes.Skip {
+		t.Errorf("step 9 under --no-exec: %s / %s, want MANUAL / skip", got.Status, got.Probes[0].Status)
+	}
+	if n := countRuns(t, dir); n != 0 {
+		t.Errorf("--no-exec ran the command %d times", n)
+	}
+}
+
+func TestSessionPartialSnapshots(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"plan.md": "# P\n\n## Steps\n\n### 1. Slow\n\n```gonogo\nrequires:\n  - command: sleep 0.5\n  - file: plan.md\n```\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var (
+		mu       sync.Mutex
+		partials []*Snapshot
+	)
+	final := sess.Check(context.Background(), CheckOptions{Force: true, OnPartial: func(s *Snapshot) {
+		mu.Lock()
+		partials = append(partials, s)
+		mu.Unlock()
+	}})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(partials) == 0 {
+		t.Fatal("no partial snapshot while a 0.5s probe ran")
+	}
+	first := partials[0].Steps[0]
+	if first.Probes[0].Status != probes.Pending || first.Status != StepUnknown {
+		t.Errorf("first partial: probe %s step %s, want checking / UNKNOWN", first.Probes[0].Status, first.Status)
+	}
+	if got := final.Steps[0]; got.Status != StepGo || got.Probes[0].Status != probes.OK {
+		t.Errorf("final: step %s probe %s, want GO ok", got.Status, got.Probes[0].Status)
+	}
+}
+
+func TestSessionTimeoutEndsCheck(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"plan.md": "# P\n\n## Steps\n\n### 1. Hang\n\n```gonogo\nrequires:\n  - command: sleep 600\n    timeout: 10m\n```\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true, Timeout: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	done := make(chan *Snapshot, 1)
+	go func() { done <- sess.Check(context.Background(), CheckOptions{Force: true}) }()
+	select {
+	case snap := <-done:
+		p := snap.Steps[0].Probes[0]
+		if p.Status != probes.Error || snap.Verdict != GateUnknown {
+			t.Errorf("hung probe: %s (%s), verdict %s; want error, UNKNOWN", p.Status, p.Message, snap.Verdict)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("Check did not return after its 300ms timeout")
+	}
+}
+
+func TestSessionRefs(t *testing.T) {
+	_, plan := seedRepo(t)
+	tests := []struct {
+		name string
+		opts Options
+		want string // error substring, "" for none
+	}{
+		{"at ok", Options{At: "23"}, ""},
+		{"at unknown lists steps", Options{At: "99"}, `no step "99"`},
+		{"step unknown", Options{Steps: []string{"8b"}}, "--step"},
+		{"phase by name any case", Options{Phase: "rollback"}, ""},
+		{"phase unknown lists phases", Options{Phase: "verify"}, `"Pre-deploy"`},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.opts.Plan, tc.opts.NoInfer = plan, true
+			_, err := NewSession(tc.opts)
+			switch {
+			case tc.want == "" && err != nil:
+				t.Fatalf("unexpected error: %v", err)
+			case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+				t.Fatalf("error %v, want it to mention %q", err, tc.want)
+			}
+		})
+	}
+}
+
+func TestSessionSetAtAndPhase(t *testing.T) {
+	_, plan := seedRepo(t)
+	sess, err := NewSession(Options{Plan: plan, NoInfer: true, NoExec: true, Phase: "Rollback"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.SetAt("9"); err != nil {
+		t.Fatal(err)
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if snap.NextStep != "9" || snap.At != "9" {
+		t.Errorf("after SetAt(9): next %q at %q", snap.NextStep, snap.At)
+	}
+	if len(snap.Steps) != 1 || snap.Steps[0].ID != "23" {
+		t.Errorf("--phase Rollback shows %v, want only step 23", statuses(snap))
+	}
+	if err := sess.SetAt("nope"); err == nil {
+		t.Error("SetAt(nope): no error")
+	}
+	if err := sess.SetAt(""); err != nil {
+		t.Fatal(err)
+	}
+	if snap := sess.Check(context.Background(), CheckOptions{Force: true}); snap.NextStep != "8a" {
+		t.Errorf("after SetAt(\"\"): next %q, want 8a", snap.NextStep)
+	}
+}
+
+func TestSessionReloadKeepsLastGoodPlan(t *testing.T) {
+	_, plan := seedRepo(t)
+	sess, err := NewSession(Options{Plan: plan, NoInfer: true, NoExec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files := sess.Files(); len(files) != 1 || files[0] != plan {
+		t.Errorf("Files() = %q, want [%q]", files, plan)
+	}
+	// A broken probe block: the reload fails and the old plan stays.
+	broken := strings.Replace(seedPlan, "state: committed", "state: comitted", 1)
+	if err := os.WriteFile(plan, []byte(broken), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	err = sess.Reload()
+	var list plans.ErrorList
+	if !errors.As(err, &list) {
+		t.Fatalf("Reload of a broken plan: %v, want a plans.ErrorList", err)
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if len(snap.Steps) != 3 || len(snap.Warnings) == 0 || !strings.Contains(snap.Warnings[0], "last good") {
+		t.Errorf("after a failed reload: %d steps, warnings %q", len(snap.Steps), snap.Warnings)
+	}
+	// A good edit is picked up.
+	if err := os.WriteFile(plan, []byte(seedPlan+"\n### 24. Restart\n\n```gonogo\nrequires:\n  - file: README.md\n```\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := sess.Reload(); err != nil {
+		t.Fatal(err)
+	}
+	snap = sess.Check(context.Background(), CheckOptions{Force: true})
+	if stepByKey(snap, "24") == nil || len(snap.Warnings) != 0 {
+		t.Errorf("after a good reload: %s, warnings %q", statuses(snap), snap.Warnings)
+	}
+}
+
+func TestDiskPathsOnePerFilesystem(t *testing.T) {
+	dir := t.TempDir()
+	p := &plans.Plan{Root: dir, Steps: []*plans.Step{{Key: "1", Probes: []*plans.ProbeSpec{
+		{Kind: plans.KindFile, Params: &plans.FileParams{Path: filepath.Join(dir, "a")}},
+		{Kind: plans.KindBackup, Params: &plans.BackupParams{Path: filepath.Join(dir, "not", "yet", "made")}},
+		{Kind: plans.KindAny, Children: []*plans.ProbeSpec{{Kind: plans.KindHost, Params: &plans.HostParams{Target: plans.HostDisk}}}},
+		{Kind: plans.KindHost, Params: &plans.HostParams{Target: plans.HostDisk, Path: "/proc"}},
+	}}}}
+	got := DiskPaths(p)
+	want := []string{filepath.Join(dir, "a"), "/proc"}
+	if strings.Join(got, ",") != strings.Join(want, ",") {
+		t.Errorf("DiskPaths = %q, want %q (the temp dir once, /proc on its own filesystem)", got, want)
+	}
+}
