@@ -128,11 +128,11 @@ func TestSessionCheckRunsOnlyDueProbes(t *testing.T) {
 		o    CheckOptions
 		want int
 	}{
-		{CheckOptions{DefaultInterval: time.Hour}, 1},  // never ran: due
-		{CheckOptions{DefaultInterval: time.Hour}, 1},  // answered a moment ago: not due
-		{CheckOptions{Force: true}, 2},                 // forced
-		{CheckOptions{DefaultInterval: 0}, 3},          // no interval: always due
-		{CheckOptions{DefaultInterval: time.Hour}, 3},  // fresh again
+		{CheckOptions{DefaultInterval: time.Hour}, 1}, // never ran: due
+		{CheckOptions{DefaultInterval: time.Hour}, 1}, // answered a moment ago: not due
+		{CheckOptions{Force: true}, 2},                // forced
+		{CheckOptions{DefaultInterval: 0}, 3},         // no interval: always due
+		{CheckOptions{DefaultInterval: time.Hour}, 3}, // fresh again
 		{CheckOptions{DefaultInterval: time.Nanosecond}, 4},
 	}
 	for i, s := range steps {
