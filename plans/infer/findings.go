@@ -137,14 +137,21 @@ type located struct {
 	st *stepInfo
 }
 
-// before lists the events that happen before step i runs: those of earlier
-// steps and, for a rollback step, those of every step outside the rollback
-// phases, in document order.
+// before lists the events that happen before step i runs, in document
+// order. For a step outside the rollback phases: those of earlier steps
+// outside them (a rollback runs only when things go wrong). For a rollback
+// step: those of earlier steps and of every step outside the rollback
+// phases, which all run before a rollback.
 func (a *Analysis) before(i int) []located {
 	var out []located
 	rb := a.steps[i].step.Rollback
 	for j, st := range a.steps {
-		if j == i || (j > i && (!rb || st.step.Rollback)) {
+		switch {
+		case j == i:
+			continue
+		case !rb && (j > i || st.step.Rollback):
+			continue
+		case rb && j > i && st.step.Rollback:
 			continue
 		}
 		for _, ev := range st.events {
