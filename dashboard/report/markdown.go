@@ -85,7 +85,9 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 	var failing []string
 	for _, v := range s.Steps {
 		for _, p := range v.Probes {
-			failing = mdProbes(failing, stepRef(v), p, "")
+			if shown(v, p) {
+				failing = mdProbes(failing, stepRef(v), p, "")
+			}
 		}
 	}
 	if len(failing) > 0 {

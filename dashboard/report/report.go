@@ -67,6 +67,18 @@ func attention(s probes.Status) bool {
 	return s == probes.Fail || s == probes.Warn || s == probes.Error
 }
 
+// shown reports whether a top-level probe of step v is listed under it.
+// Requires-probes that did not hold always are: they are why a step is not
+// GO. Done-probes that do not hold yet are the normal state of a step not
+// yet carried out, so they are listed only for the next step (what it has
+// to make) and for a regressed step (what no longer holds).
+func shown(v model.StepView, p model.ProbeView) bool {
+	if !attention(p.Status) {
+		return false
+	}
+	return p.Role != "done" || v.Next || v.Regressed
+}
+
 // stepRef is the reference a person types for a step: its key.
 func stepRef(v model.StepView) string {
 	if v.Key != "" {

@@ -30,6 +30,8 @@ func fixture() *model.Snapshot {
 		Steps: []model.StepView{
 			{ID: "1", Title: "Check disk space", Phase: "Pre-deploy checklist", Line: 12, Status: model.StepDone,
 				Probes: []model.ProbeView{{Role: "done", Kind: "host", Target: "disk", Source: "explicit", Status: probes.OK, Message: "42.0 GiB free on /", DurationMS: 0.2}}},
+			{ID: "2", Title: "Stop the ingest worker", Phase: "Pre-deploy checklist", Line: 20, Status: model.StepGo, Regressed: true,
+				Probes: []model.ProbeView{{Role: "done", Kind: "process", Target: "ingest_reddit", Source: "explicit", Status: probes.Fail, Message: "ingest_reddit is running again (pid 4242): stop it"}}},
 			{ID: "8a", Title: "Back up untracked files required for rollback", Phase: "Pre-deploy checklist", Line: 40, Status: model.StepGo, Next: true,
 				Probes: []model.ProbeView{
 					{Role: "requires", Kind: "file", Target: "config_chromadb.py", Source: "inferred", Status: probes.OK, Message: "config_chromadb.py exists (2.1 KiB)", DurationMS: 0.1},
@@ -38,6 +40,8 @@ func fixture() *model.Snapshot {
 				Commands: []string{"cp config_chromadb.py /tmp/config_chromadb.py.bak"}},
 			{ID: "12", Title: "Stop the pipeline", Phase: "Deployment", Line: 77, Status: model.StepManual, Probes: []model.ProbeView{},
 				Notes: []string{"no probe inferred from \"systemctl stop $UNIT\": it holds a placeholder"}},
+			{ID: "13", Title: "Switch the pipeline to pgvector", Phase: "Deployment", Line: 90, Status: model.StepGo,
+				Probes: []model.ProbeView{{Role: "done", Kind: "file", Target: ".env", Source: "explicit", Status: probes.Fail, Message: "NOT-SHOWN: a step not yet carried out"}}},
 			{ID: "23", Title: "Restore ChromaDB config", Phase: "Rollback", Rollback: true, Line: 141, Status: model.StepNoGo,
 				Probes: []model.ProbeView{
 					{Role: "requires", Kind: "git", Target: "config_chromadb.py", Source: "inferred", Status: probes.Fail, Message: "config_chromadb.py is not in HEAD (untracked): commit it or back it up", DurationMS: 0.4, Line: 143},
@@ -113,6 +117,26 @@ func TestTextColour(t *testing.T) {
 	}
 }
 
+// Done-probes that do not hold yet are noise under a step not yet carried
+// out; under a regressed step they are the news.
+func TestDoneProbesShownOnlyWhenTheyMatter(t *testing.T) {
+	var text, md bytes.Buffer
+	if err := Text(&text, fixture(), TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Markdown(&md, fixture()); err != nil {
+		t.Fatal(err)
+	}
+	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
+		if strings.Contains(out, "NOT-SHOWN") {
+			t.Errorf("%s lists a failing done-probe of a step not yet carried out", name)
+		}
+		if !strings.Contains(out, "ingest_reddit is running again") {
+			t.Errorf("%s hides the done-probe of a regressed step", name)
+		}
+	}
+}
+
 func TestTextWidth(t *testing.T) {
 	for _, w := range []int{20, 40, 80} {
 		for _, color := range []bool{false, true} {
@@ -144,7 +168,7 @@ func TestJSONContractFields(t *testing.T) {
 			t.Errorf("top-level field %q missing", k)
 		}
 	}
-	step := m["steps"].([]any)[3].(map[string]any)
+	step := m["steps"].([]any)[5].(map[string]any)
 	for _, k := range []string{"id", "title", "phase", "rollback", "line", "status", "probes"} {
 		if _, ok := step[k]; !ok {
 			t.Errorf("step field %q missing", k)

@@ -167,7 +167,9 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 		}
 		t.line(strings.TrimRight(row, " "))
 		for _, p := range v.Probes {
-			t.probeLines(indent, p)
+			if shown(v, p) {
+				t.probeLines(indent, p)
+			}
 		}
 		for _, n := range v.Notes {
 			t.line(indent + t.paint(ansiDim, "note: "+n))
