@@ -181,6 +181,8 @@ func TestFile(t *testing.T) {
 	}
 	f.WriteString("MIGRATION COMPLETE\n")
 	f.Close()
+	// A match straddling the first chunk boundary is still found.
+	straddle := writeFile(t, dir, "straddle.log", strings.Repeat("a", scanChunk+scanOverlap-4)+"NEEDLE"+strings.Repeat("b", 100))
 	sub := filepath.Join(dir, "data")
 	os.Mkdir(sub, 0o755)
 
@@ -208,6 +210,7 @@ func TestFile(t *testing.T) {
 		{"contains", plans.FileParams{Path: conf, Exists: true, Contains: re(`VECTOR_DIM=\d+`)}, OK, `contains /VECTOR_DIM=\d+/`},
 		{"does not contain", plans.FileParams{Path: conf, Exists: true, Contains: re(`chromadb`)}, Fail, "does not contain a match for /chromadb/"},
 		{"scan is capped", plans.FileParams{Path: big, Exists: true, Contains: re(`MIGRATION COMPLETE`)}, Fail, "(searched the first 16.0 MiB only)"},
+		{"match across chunks", plans.FileParams{Path: straddle, Exists: true, Contains: re(`NEEDLE`)}, OK, "contains /NEEDLE/"},
 		{"symlink", plans.FileParams{Path: link, Exists: true, Contains: re(`VECTOR`)}, OK, "contains"},
 		{"symlink says where", plans.FileParams{Path: link, Exists: true}, OK, "(symlink to " + conf + ")"},
 		{"broken symlink", plans.FileParams{Path: broken, Exists: true}, Fail, "is a broken symlink: it points to " + filepath.Join(dir, "gone.py") + ", which does not exist"},

@@ -2,6 +2,8 @@ package probes
 
 import (
 	"fmt"
+	"io"
+	"log"
 	"net/http"
 	"net/http/httptest"
 	"regexp"
@@ -59,7 +61,9 @@ func TestHTTP(t *testing.T) {
 	})
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
-	tlsSrv := httptest.NewTLSServer(mux)
+	tlsSrv := httptest.NewUnstartedServer(mux)
+	tlsSrv.Config.ErrorLog = log.New(io.Discard, "", 0) // the refused handshake is expected
+	tlsSrv.StartTLS()
 	defer tlsSrv.Close()
 	never := neverAnswering(t)
 
