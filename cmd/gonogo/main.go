@@ -1,0 +1,71 @@
+// Command gonogo answers, for an operator in a migration window, "may I run
+// the next step?" and "can I still roll back?" for a Markdown deployment
+// plan — live in a terminal board, or once (--once) with an exit code.
+//
+// main is the only place that looks at the real terminal, the environment
+// and the process's exit code; everything else receives an IOStreams.
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Exit codes of gonogo (SPEC.md "Results").
+const (
+	exitGo      = 0 // the verdict is GO (or a command succeeded)
+	exitNoGo    = 1 // the verdict is NO-GO; lint found an error
+	exitUsage   = 2 // bad usage, a bad plan, a failed --record
+	exitUnknown = 3 // the verdict is UNKNOWN: only errors stand in the way
+)
+
+// exitError carries an exit code out of a command. Err, if set, is printed
+// on stderr; a verdict's code carries no Err (the output already says it).
+type exitError struct {
+	code int
+	err  error
+}
+
+func (e *exitError) Error() string {
+	if e.err == nil {
+		return fmt.Sprintf("exit %d", e.code)
+	}
+	return e.err.Error()
+}
+
+func (e *exitError) Unwrap() error { return e.err }
+
+// usageErr wraps err as bad usage (exit 2).
+func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	code := run(ctx, os.Args[1:], SystemIO(os.Getenv), os.Getenv)
+	stop()
+	os.Exit(code)
+}
+
+// run executes one gonogo command line and returns the process exit code.
+func run(ctx context.Context, args []string, ios *IOStreams, getenv func(string) string) int {
+	cmd := newRootCmd(ios, getenv)
+	cmd.SetArgs(args)
+	err := cmd.ExecuteContext(ctx)
+	if err == nil {
+		return exitGo
+	}
+	var ee *exitError
+	if errors.As(err, &ee) {
+		if ee.err != nil {
+			fmt.Fprintln(ios.ErrOut, "gonogo: "+ee.err.Error())
+		}
+		return ee.code
+	}
+	// cobra's own errors: unknown flag, bad flag value, missing argument.
+	fmt.Fprintln(ios.ErrOut, "gonogo: "+err.Error())
+	fmt.Fprintln(ios.ErrOut, "Run 'gonogo --help' for usage.")
+	return exitUsage
+}

@@ -1,0 +1,172 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/dashboard/report"
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// flags are the root command's options.
+type flags struct {
+	once     bool
+	format   string
+	root     string
+	probes   string
+	noExec   bool
+	noInfer  bool
+	timeout  time.Duration
+	record   string
+	at       string
+	steps    []string
+	phase    string
+	interval time.Duration
+	mouse    bool
+}
+
+const rootExamples = `  # Watch a plan in a tmux pane while you work through it
+  gonogo docs/plans/migrate.md
+
+  # Answer once, for a script or cron; the exit code is the verdict
+  gonogo --once docs/plans/migrate.md && ./run-next-step.sh
+
+  # The same as JSON, appended to an audit trail for the migration window
+  gonogo --once --format json --record /var/log/migrate.gonogo.jsonl docs/plans/migrate.md
+
+  # Only ask about the rollback step, give it at most 10 seconds
+  gonogo --once --step 23 --timeout 10s docs/plans/migrate.md
+
+  # A plan you may not edit: keep its probes in a sidecar file
+  gonogo --once --probes migrate.probes.yaml docs/plans/migrate.md
+
+  # See it work on a throwaway sandbox
+  gonogo demo`
+
+func newRootCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
+	f := &flags{}
+	cmd := &cobra.Command{
+		Use:   "gonogo [flags] PLAN.md",
+		Short: "Go/no-go for the next step of a deployment plan, and for its rollback",
+		Long: `gonogo reads a Markdown deployment plan (pre-deploy checklist, steps, rollback),
+runs read-only probes for every step (git state, backups, host resources,
+services) and answers two questions: may I run the next step, and can I still
+roll back?
+
+Without --once it opens a live board (run it in a tmux pane). With --once it
+answers once and exits with the verdict:
+
+  0  GO       the next step may run and every rollback step can run
+  1  NO-GO    something stands in the way (the output says what, and how to fix it)
+  3  UNKNOWN  only probes that could not answer stand in the way
+  2  bad usage or a bad plan (the error names file and line)
+
+gonogo only looks: it never writes to the plan, the repository (not even
+.git/index), backups or services, and never runs the plan's own commands.`,
+		Example:       rootExamples,
+		Args:          planArg,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if err := f.validate(); err != nil {
+				return usageErr(err)
+			}
+			opts := f.sessionOptions(args[0], getenv)
+			if f.once {
+				return runOnce(cmd.Context(), ios, opts, f)
+			}
+			if !ios.IsTTY {
+				return usageErr(errors.New("stdout is not a terminal: use --once (gonogo --once " + args[0] + ") to print the verdict once, or run gonogo in a terminal or tmux pane for the live board"))
+			}
+			if f.record != "" || f.format != "text" {
+				return usageErr(errors.New("--record and --format go with --once: the live board keeps its own event log"))
+			}
+			return runBoard(cmd.Context(), ios, opts, f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.BoolVar(&f.once, "once", false, "answer once and exit with the verdict (0 GO, 1 NO-GO, 3 UNKNOWN, 2 bad usage or plan)")
+	fl.StringVar(&f.format, "format", "text", "output of --once: text, json or markdown")
+	fl.StringVar(&f.root, "root", "", "folder relative probe paths resolve against (default: the git work tree holding the plan, else its folder)")
+	fl.StringVar(&f.probes, "probes", "", "sidecar YAML `FILE` with probe blocks keyed by step ID, for plans you may not edit")
+	fl.BoolVar(&f.noExec, "no-exec", false, "never run command probes (they show as skip)")
+	fl.BoolVar(&f.noInfer, "no-infer", false, "only use explicit and sidecar probes, infer none from the plan's commands")
+	fl.DurationVar(&f.timeout, "timeout", 0, "bound on the whole check (e.g. 30s); probes that have not answered by then are errors")
+	fl.StringVar(&f.record, "record", "", "append the JSON snapshot as one line to `FILE` (created 0644 if missing): an audit trail")
+	fl.StringVar(&f.at, "at", "", "the step `ID` you are at: it becomes the next step")
+	fl.StringArrayVar(&f.steps, "step", nil, "narrow the verdict to this step `ID` (repeatable)")
+	fl.StringVar(&f.phase, "phase", "", "show only the steps of this phase (the verdict still covers the whole plan)")
+	fl.DurationVar(&f.interval, "interval", 5*time.Second, "board: how often probes are re-checked, unless a step sets its own interval")
+	fl.BoolVar(&f.mouse, "mouse", false, "board: enable the mouse")
+	cmd.Flags().SortFlags = false
+
+	cmd.AddCommand(newLintCmd(ios, getenv), newVersionCmd(ios), newDemoCmd(ios, getenv))
+	cmd.SetOut(ios.Out)
+	cmd.SetErr(ios.ErrOut)
+	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+	})
+	return cmd
+}
+
+// planArg demands exactly one plan path.
+func planArg(cmd *cobra.Command, args []string) error {
+	switch len(args) {
+	case 1:
+		return nil
+	case 0:
+		return errors.New("which plan? give the path of a Markdown plan: " + cmd.Name() + " PLAN.md (or try: gonogo demo)")
+	default:
+		return fmt.Errorf("one plan at a time, got %d arguments: %s", len(args), strings.Join(args, " "))
+	}
+}
+
+func (f *flags) validate() error {
+	if !slices.Contains(report.Formats, f.format) {
+		return fmt.Errorf("--format %q: want one of %s", f.format, strings.Join(report.Formats, ", "))
+	}
+	if f.timeout < 0 {
+		return fmt.Errorf("--timeout %s: want a positive duration such as 30s", f.timeout)
+	}
+	if f.interval <= 0 {
+		return fmt.Errorf("--interval %s: want a positive duration such as 5s", f.interval)
+	}
+	return nil
+}
+
+func (f *flags) sessionOptions(plan string, getenv func(string) string) model.Options {
+	return model.Options{
+		Plan: plan, Root: f.root, Probes: f.probes,
+		NoInfer: f.noInfer, NoExec: f.noExec,
+		At: f.at, Steps: f.steps, Phase: f.phase,
+		Timeout: f.timeout, Env: getenv,
+	}
+}
+
+// planError makes a session error a usage error, one problem per line: a
+// plans.ErrorList is already located (file:line: field: what was expected).
+func planError(err error) error {
+	var list plans.ErrorList
+	if errors.As(err, &list) && len(list) > 1 {
+		return usageErr(fmt.Errorf("%d problems in the plan, fix them and run again:\n  %s", len(list), strings.ReplaceAll(list.Error(), "\n", "\n  ")))
+	}
+	return usageErr(err)
+}
+
+// verdictExit maps a verdict to the exit code of --once.
+func verdictExit(verdict string) error {
+	switch verdict {
+	case model.GateGo:
+		return nil
+	case model.GateUnknown:
+		return &exitError{code: exitUnknown}
+	default:
+		return &exitError{code: exitNoGo}
+	}
+}
