@@ -29,9 +29,10 @@ func (s *Session) host(ctx context.Context, p *plans.Plan) *HostFacts {
 	return out
 }
 
-// DiskPaths lists the paths the plan's host-disk, file and backup probes
-// name, one per filesystem, in plan order. A path that does not exist yet
-// (a backup still to be made) counts by its nearest existing parent.
+// DiskPaths lists the filesystems the plan's host-disk, file and backup
+// probes name, each by its mount point, the plan root's first, then in plan
+// order. A path that does not exist yet (a backup still to be made) counts
+// by its nearest existing parent.
 func DiskPaths(p *plans.Plan) []string {
 	var (
 		out  []string
@@ -42,13 +43,15 @@ func DiskPaths(p *plans.Plan) []string {
 		if path == "" || !filepath.IsAbs(path) {
 			return
 		}
-		dev, ok := deviceOf(existingParent(path))
+		dir := existingParent(path)
+		dev, ok := deviceOf(dir)
 		if !ok || seen[dev] {
 			return
 		}
 		seen[dev] = true
-		out = append(out, path)
+		out = append(out, mountPoint(dir, dev))
 	}
+	add(p.Root)
 	walk = func(sp *plans.ProbeSpec) {
 		switch pp := sp.Params.(type) {
 		case *plans.FileParams:
@@ -74,6 +77,20 @@ func DiskPaths(p *plans.Plan) []string {
 		}
 	}
 	return out
+}
+
+// mountPoint is the topmost folder above path still on filesystem dev.
+func mountPoint(path string, dev uint64) string {
+	for {
+		parent := filepath.Dir(path)
+		if parent == path {
+			return path
+		}
+		if d, ok := deviceOf(parent); !ok || d != dev {
+			return path
+		}
+		path = parent
+	}
 }
 
 // existingParent is path, or its nearest ancestor that exists.
