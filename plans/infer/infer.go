@@ -47,6 +47,9 @@ type Analysis struct {
 	applied bool
 	// programs marks the "PROG is installed" probes, by program name.
 	programs map[*plans.ProbeSpec]string
+	// lines of the plan file, read once for context (see source.go).
+	lines     []string
+	linesRead bool
 }
 
 // stepInfo is everything inference learnt about one step.

@@ -64,15 +64,19 @@ var placeholderRes = []*regexp.Regexp{
 	regexp.MustCompile(`(?i)\bv?x\.x(?:\.x)?\b`),
 	regexp.MustCompile(`(?i)\bv?x\.y\.z\b`),
 	regexp.MustCompile(`(?:^|/)path/to(?:/|$)`),
-	regexp.MustCompile(`\bXXX+\b|\bCHANGE_?ME\b|\bTODO\b|\bREPLACE_?ME\b`),
+	// Upper-case only, with _ counting as a separator: XXXX_add.sql.
+	regexp.MustCompile(`(?:^|[^A-Za-z0-9])(XXX+|CHANGE_?ME|TODO|REPLACE_?ME|FIXME)(?:[^A-Za-z0-9]|$)`),
 	regexp.MustCompile(`\{\{[^}]*\}\}`),
 }
 
 // placeholderIn returns the blank found in s, "" when none.
 func placeholderIn(s string) string {
 	for _, re := range placeholderRes {
-		if m := re.FindString(s); m != "" {
-			return strings.TrimPrefix(m, "/")
+		if m := re.FindStringSubmatch(s); m != nil {
+			if len(m) > 1 {
+				return m[1]
+			}
+			return strings.TrimPrefix(m[0], "/")
 		}
 	}
 	return ""

@@ -36,6 +36,8 @@ type walker struct {
 	// fixedLine, when set, is the line of every command (the text of a
 	// "bash -c '…'" string).
 	fixedLine int
+	// lmap maps a line of the script to its plan line.
+	lmap []int
 	ev        *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
@@ -71,7 +73,9 @@ func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
 		a: a, st: st, src: src, line: sc.Line, base: a.root,
 		ev:    &evaluator{env: a.env, vars: map[string]varState{}, phs: phs},
 		funcs: map[string]bool{},
+		lmap:  a.lineMap(sc),
 	}
+	a.context(sc, w)
 	fr := w.stmts(f.Stmts)
 	st.attach(fr)
 }
@@ -103,7 +107,11 @@ func (w *walker) lineOf(n syntax.Node) int {
 	if w.fixedLine > 0 {
 		return w.fixedLine
 	}
-	return w.line + int(n.Pos().Line()) - 1
+	i := int(n.Pos().Line()) - 1
+	if i >= 0 && i < len(w.lmap) {
+		return w.lmap[i]
+	}
+	return w.line + i
 }
 
 var spaceRe = regexp.MustCompile(`\s+`)
@@ -115,7 +123,12 @@ func (w *walker) text(n syntax.Node) string {
 	if s < 0 || e > len(w.src) || s >= e {
 		return ""
 	}
-	t := strings.ReplaceAll(w.src[s:e], "\\\n", " ")
+	t := w.src[s:e]
+	if hasHeredoc(n) {
+		// The body is data, not the command: keep the command's line.
+		t = firstLine(t)
+	}
+	t = strings.ReplaceAll(t, "\\\n", " ")
 	t = strings.TrimSpace(spaceRe.ReplaceAllString(t, " "))
 	t = strings.TrimSuffix(t, ";")
 	return probes.Redact(w.ev.restore(t))
@@ -128,6 +141,28 @@ func (w *walker) rawText(n syntax.Node) string {
 		return ""
 	}
 	return w.ev.restore(w.src[s:e])
+}
+
+// hasHeredoc reports a here-document anywhere in n.
+func hasHeredoc(n syntax.Node) bool {
+	found := false
+	syntax.Walk(n, func(x syntax.Node) bool {
+		if r, ok := x.(*syntax.Redirect); ok && (r.Op == syntax.Hdoc || r.Op == syntax.DashHdoc) {
+			found = true
+		}
+		return !found
+	})
+	return found
+}
+
+// firstLine is s up to its first newline that does not continue a line.
+func firstLine(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' && (i == 0 || s[i-1] != '\\') {
+			return s[:i]
+		}
+	}
+	return s
 }
 
 func (w *walker) stmts(list []*syntax.Stmt) *frag {

@@ -1,0 +1,166 @@
+package infer
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
+
+// lintPlans are the plans the parser's tests and examples ship.
+func lintPlans(t *testing.T) []string {
+	t.Helper()
+	var files []string
+	for _, pat := range []string{"../testdata/plans/*.md", "../examples/*.md", "testdata/plans/*.md"} {
+		m, err := filepath.Glob(pat)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, m...)
+	}
+	if len(files) == 0 {
+		t.Skip("no plans under plans/testdata/plans or plans/examples yet")
+	}
+	return files
+}
+
+// goldenEnv makes $VAR expansion the same on every machine.
+func goldenEnv(k string) string {
+	switch k {
+	case "HOME":
+		return "/home/op"
+	case "PATH":
+		return os.Getenv("PATH")
+	}
+	return ""
+}
+
+// TestLintPlans infers over every shipped plan, runs the probes with the
+// real runner and the findings pass: nothing may panic, and no inferred
+// probe may be built from a placeholder. The inferred probes, notes and
+// the findings that need no state go to a golden file per plan.
+func TestLintPlans(t *testing.T) {
+	for _, file := range lintPlans(t) {
+		name := strings.TrimSuffix(filepath.Base(file), ".md")
+		t.Run(name, func(t *testing.T) {
+			p, err := plans.Load(file, plans.LoadOptions{Env: goldenEnv})
+			if err != nil {
+				t.Fatalf("plan does not load: %v", err)
+			}
+			a := Analyze(p, Options{Env: goldenEnv})
+			for _, ps := range a.Probes() {
+				noPlaceholder(t, ps)
+			}
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			rs := probes.NewRunner(probes.Options{NoExec: true}).Run(ctx, a.Probes())
+			_ = a.Findings(StateFromResults(rs))
+
+			got := dumpAnalysis(a, p)
+			golden := filepath.Join("testdata", "golden", name+".txt")
+			if *update {
+				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatalf("%v (run go test -run TestLintPlans -update to create it)", err)
+			}
+			if got != string(want) {
+				t.Errorf("%s differs from the current output (go test -run TestLintPlans -update rewrites it):\n%s", golden, firstDiff(string(want), got))
+			}
+			a.Apply()
+			a.Apply()
+			for _, s := range p.Steps {
+				n := 0
+				for _, ps := range s.Probes {
+					if ps.Source == plans.Inferred {
+						n++
+					}
+				}
+				if !s.NoInfer && n > len(a.StepProbes(s.Key)) {
+					t.Errorf("step %s: Apply attached %d inferred probes, more than the %d inferred", s.Key, n, len(a.StepProbes(s.Key)))
+				}
+			}
+		})
+	}
+}
+
+// blankMarks are, independently of placeholderIn, the marks of a blank
+// that no inferred probe target should hold.
+var blankMarks = []string{"<", ">", "…", "...", "{{", "YOUR", "XXX", "x.x", "path/to", "$", tokenPrefix}
+
+// noPlaceholder fails when a probe's target or path holds a blank.
+func noPlaceholder(t *testing.T, ps *plans.ProbeSpec) {
+	t.Helper()
+	for _, s := range []string{ps.Target, donePath(ps)} {
+		for _, m := range blankMarks {
+			if strings.Contains(s, m) {
+				t.Errorf("probe %q (line %d) is built from a placeholder %q: %s", ps.Label(), ps.Line, m, s)
+			}
+		}
+	}
+	if g, ok := ps.Params.(*plans.GitParams); ok && (placeholderIn(g.Rev) != "" || placeholderIn(g.Path) != "") {
+		t.Errorf("git probe %q (line %d) is built from a placeholder: %s @ %s", ps.Label(), ps.Line, g.Path, g.Rev)
+	}
+	for _, c := range ps.Children {
+		noPlaceholder(t, c)
+	}
+}
+
+// dumpAnalysis renders what inference says about a plan, step by step.
+func dumpAnalysis(a *Analysis, p *plans.Plan) string {
+	var b strings.Builder
+	for _, s := range p.Steps {
+		ps, notes := a.StepProbes(s.Key), a.StepNotes(s.Key)
+		if len(ps) == 0 && len(notes) == 0 {
+			continue
+		}
+		fmt.Fprintf(&b, "step %s (line %d, rollback %v)\n", s.Key, s.Line, s.Rollback)
+		for _, x := range ps {
+			name := x.Name
+			if a.Program(x) != "" {
+				name = "-" // says where the program was found: differs by machine
+			}
+			fmt.Fprintf(&b, "  %s  # %s, line %d: %s\n", dumpProbe(a, x, p.Root), name, x.Line, x.Why)
+		}
+		for _, n := range notes {
+			fmt.Fprintf(&b, "  note: %s\n", n)
+		}
+	}
+	for _, f := range a.Findings(nil) {
+		fmt.Fprintf(&b, "finding %s step %s line %d: %s\n  hint: %s\n", f.Severity, f.Step, f.Line, f.Message, f.Hint)
+	}
+	return b.String()
+}
+
+func firstDiff(want, got string) string {
+	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(w) || i < len(g); i++ {
+		var wl, gl string
+		if i < len(w) {
+			wl = w[i]
+		}
+		if i < len(g) {
+			gl = g[i]
+		}
+		if wl != gl {
+			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, wl, gl)
+		}
+	}
+	return "(same lines, different bytes)"
+}

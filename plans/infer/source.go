@@ -1,0 +1,142 @@
+package infer
+
+import (
+	"os"
+	"regexp"
+	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// A Script carries its text and first line, but when comment-numbered
+// steps split one shell block ("# 1. Back up", "# 2. Install"), the lines
+// above a step's slice — "cd /etc/haproxy", "BACKUP=/srv/bk" — still set
+// where its relative paths point. And console blocks lose their output
+// lines, so a command's offset in Text is not its offset in the plan. Both
+// are read back from the plan file itself, when it can be read.
+
+// maxPlanBytes bounds the plan file read for context.
+const maxPlanBytes = plans.MaxPlanSize
+
+// fileLines returns the plan file's lines, read once; nil when the plan
+// has no readable file (a plan parsed from memory).
+func (a *Analysis) fileLines() []string {
+	if a.linesRead {
+		return a.lines
+	}
+	a.linesRead = true
+	if a.plan == nil || a.plan.File == "" {
+		return nil
+	}
+	fi, err := os.Stat(a.plan.File)
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxPlanBytes {
+		return nil
+	}
+	b, err := os.ReadFile(a.plan.File)
+	if err != nil {
+		return nil
+	}
+	a.lines = strings.Split(strings.ReplaceAll(string(b), "\r\n", "\n"), "\n")
+	return a.lines
+}
+
+var fenceRe = regexp.MustCompile("^\\s*(```|~~~)")
+
+// blockPrefix is the text of sc's shell block above sc (prompts stripped),
+// "" when sc starts its block or the file cannot tell.
+func (a *Analysis) blockPrefix(sc plans.Script) string {
+	lines := a.fileLines()
+	if sc.Line < 2 || sc.Line-1 > len(lines) {
+		return ""
+	}
+	// lines[sc.Line-1] is sc's first line; walk up to the opening fence.
+	first := -1
+	for i := sc.Line - 2; i >= 0; i-- {
+		if fenceRe.MatchString(lines[i]) {
+			first = i + 1
+			break
+		}
+	}
+	if first < 0 || first >= sc.Line-1 {
+		return ""
+	}
+	pre := lines[first : sc.Line-1]
+	if !firstLineMatches(sc.Text, lines[sc.Line-1]) {
+		return "" // the file is not the text the plan was parsed from
+	}
+	prompted := false
+	for _, l := range pre {
+		if promptRe.MatchString(l) {
+			prompted = true
+		}
+	}
+	var out []string
+	for _, l := range pre {
+		if prompted {
+			if !promptRe.MatchString(l) {
+				continue
+			}
+			l = promptRe.ReplaceAllString(l, "$1")
+		}
+		out = append(out, l)
+	}
+	return strings.Join(out, "\n")
+}
+
+// firstLineMatches reports whether the plan line is (after a prompt) the
+// first line of text.
+func firstLineMatches(text, planLine string) bool {
+	t, _, _ := strings.Cut(text, "\n")
+	t = strings.TrimSpace(t)
+	return t == "" || strings.HasSuffix(strings.TrimSpace(planLine), t)
+}
+
+// lineMap maps each line of sc.Text to its plan line: line i of the text
+// is the next plan line at or after the previous one that ends with it.
+// Without the file, lines are consecutive from sc.Line.
+func (a *Analysis) lineMap(sc plans.Script) []int {
+	tl := strings.Split(sc.Text, "\n")
+	out := make([]int, len(tl))
+	lines := a.fileLines()
+	next := sc.Line - 1 // 0-based index of the plan line to try first
+	for i, t := range tl {
+		out[i] = sc.Line + i
+		if lines == nil || next < 0 {
+			continue
+		}
+		t = strings.TrimSpace(t)
+		for j := next; j < len(lines) && j < next+200; j++ {
+			if strings.HasSuffix(strings.TrimSpace(lines[j]), t) {
+				out[i] = j + 1
+				next = j + 1
+				break
+			}
+		}
+	}
+	return out
+}
+
+// context walks the block text above a script quietly and returns where
+// its cd left the shell and the variables it set.
+func (a *Analysis) context(sc plans.Script, w *walker) {
+	pre := a.blockPrefix(sc)
+	if strings.TrimSpace(pre) == "" {
+		return
+	}
+	src := protectPlaceholders(pre, w.ev.phs)
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return
+	}
+	scratchA := *a
+	scratchA.programs = map[*plans.ProbeSpec]string{}
+	scratch := &walker{
+		a: &scratchA, src: src, line: 1, base: w.base, ev: w.ev, funcs: w.funcs,
+		st: &stepInfo{step: &plans.Step{}, leaves: map[string]*plans.ProbeSpec{},
+			made: map[string]bool{}, programs: map[string]bool{}, noted: map[string]bool{}},
+	}
+	scratch.stmts(f.Stmts)
+	w.base = scratch.base
+}
