@@ -38,7 +38,7 @@ type walker struct {
 	fixedLine int
 	// lmap maps a line of the script to its plan line.
 	lmap []int
-	ev        *evaluator
+	ev   *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
 	base string
