@@ -1,11 +1,9 @@
 package model
 
-import "regexp"
+import "github.com/gonogo-dev/gonogo/probes"
 
-// userinfo matches the password of a URL or DSN ("postgres://app:PW@db").
-var userinfo = regexp.MustCompile(`(://[^:/@\s]+:)[^@\s]+@`)
-
-// redact hides secrets in every string a snapshot carries, so that no
-// message reaches a view without passing through it. It will defer to
-// probes.Redact (DSNs, URLs, headers, tokens) once that lands.
-func redact(s string) string { return userinfo.ReplaceAllString(s, "${1}***@") }
+// redact hides secrets (DSN and URL passwords, tokens, auth headers) in
+// every string a snapshot carries — messages, targets, names, commands,
+// findings, warnings — so that no view can print one. It is probes.Redact,
+// named here so that every use in this package is easy to find.
+func redact(s string) string { return probes.Redact(s) }
