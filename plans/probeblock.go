@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"bytes"
 	"regexp"
 	"strconv"
 	"strings"
@@ -45,6 +46,10 @@ func (d *decoder) parseYAML(src []byte, what string) (*yaml.Node, bool) {
 		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
 			line, _ = strconv.Atoi(m[1])
 			msg = m[2]
+			// "unexpected end of stream" is placed past the last line.
+			if n := bytes.Count(src, []byte("\n")); line > n && n > 0 && src[len(src)-1] == '\n' {
+				line = n
+			}
 		} else {
 			msg = strings.TrimPrefix(msg, "yaml: ")
 		}
