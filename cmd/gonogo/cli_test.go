@@ -1,0 +1,102 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os/exec"
+	"strings"
+	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans"
+)
+
+// testIO is an IOStreams over buffers, as a pipe would be.
+func testIO() (*IOStreams, *bytes.Buffer, *bytes.Buffer) {
+	var out, errb bytes.Buffer
+	return &IOStreams{In: strings.NewReader(""), Out: &out, ErrOut: &errb}, &out, &errb
+}
+
+func TestColorWanted(t *testing.T) {
+	tests := []struct {
+		tty  bool
+		env  map[string]string
+		want bool
+	}{
+		{true, nil, true},
+		{false, nil, false},
+		{true, map[string]string{"NO_COLOR": "1"}, false},
+		{true, map[string]string{"TERM": "dumb"}, false},
+		{false, map[string]string{"CLICOLOR_FORCE": "1"}, true},
+		{false, map[string]string{"CLICOLOR_FORCE": "0"}, false},
+		{true, map[string]string{"CLICOLOR_FORCE": "1", "NO_COLOR": "yes"}, false},
+	}
+	for _, tc := range tests {
+		got := colorWanted(tc.tty, func(k string) string { return tc.env[k] })
+		if got != tc.want {
+			t.Errorf("tty=%v env=%v: colour %v, want %v", tc.tty, tc.env, got, tc.want)
+		}
+	}
+}
+
+// shellQuote's output, read back by a real shell, is the input.
+func TestShellQuote(t *testing.T) {
+	for _, s := range []string{"/tmp/gonogo-demo-1", "/tmp/with space", "it's", "$HOME", "", "a\"b`c"} {
+		out, err := exec.Command("sh", "-c", "printf %s "+shellQuote(s)).Output()
+		if err != nil || string(out) != s {
+			t.Errorf("shellQuote(%q) = %s, the shell read %q (%v)", s, shellQuote(s), out, err)
+		}
+	}
+}
+
+func TestPlanErrorOnePerLine(t *testing.T) {
+	list := plans.ErrorList{
+		{File: "plan.md", Line: 12, Field: "state", Msg: `"comitted" is not a git state: want one of tracked, committed, …`},
+		{File: "plan.md", Line: 30, Field: "fiel", Msg: "unknown probe kind"},
+	}
+	err := planError(list)
+	var ee *exitError
+	if !errors.As(err, &ee) || ee.code != exitUsage {
+		t.Fatalf("planError: %v, want exit 2", err)
+	}
+	lines := strings.Split(err.Error(), "\n")
+	if len(lines) != 3 || !strings.HasPrefix(lines[1], "  plan.md:12: state:") || !strings.HasPrefix(lines[2], "  plan.md:30: fiel:") {
+		t.Errorf("planError lines:\n%s", err)
+	}
+}
+
+func TestRunInProcess(t *testing.T) {
+	tests := []struct {
+		args   []string
+		code   int
+		stdout string
+		stderr string
+	}{
+		{[]string{"version"}, 0, "gonogo ", ""},
+		{[]string{"--once", "--timeout", "-1s", "x.md"}, exitUsage, "", "--timeout -1s: want a positive duration"},
+		{[]string{"--once", "--interval", "0s", "x.md"}, exitUsage, "", "--interval 0s"},
+		{[]string{"a.md", "b.md"}, exitUsage, "", "one plan at a time, got 2 arguments"},
+		{[]string{"lint"}, exitUsage, "", "which plan?"},
+		{[]string{"demo", "extra"}, exitUsage, "", `unknown command "extra"`},
+		{[]string{"demo"}, exitUsage, "", "stdout is not a terminal: use --once"},
+		{[]string{"--format", "json", "x.md"}, exitUsage, "", "stdout is not a terminal"},
+	}
+	for _, tc := range tests {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			ios, out, errb := testIO()
+			code := run(context.Background(), tc.args, ios, func(string) string { return "" })
+			if code != tc.code || !strings.Contains(out.String(), tc.stdout) || !strings.Contains(errb.String(), tc.stderr) {
+				t.Errorf("exit %d (want %d)\nstdout %q (want %q)\nstderr %q (want %q)", code, tc.code, out, tc.stdout, errb, tc.stderr)
+			}
+		})
+	}
+}
+
+func TestBoardFlagsNeedOnce(t *testing.T) {
+	ios, _, errb := testIO()
+	ios.IsTTY = true
+	code := run(context.Background(), []string{"--record", "r.jsonl", "x.md"}, ios, func(string) string { return "" })
+	if code != exitUsage || !strings.Contains(errb.String(), "--record and --format go with --once") {
+		t.Errorf("exit %d, stderr %q", code, errb)
+	}
+}
