@@ -36,14 +36,9 @@ func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, st
 	if start == "" {
 		start = p.Path
 	}
-	root := findWorkTree(start)
+	root := r.git.workTree(start)
 	if root == "" {
 		return Error, fmt.Sprintf("%s is not inside a git repository (no .git above it): set repo: on the probe or --root to the work tree", start)
-	}
-	if fi, err := os.Stat(filepath.Join(root, ".git")); err == nil && fi.IsDir() {
-		if _, err := os.Stat(filepath.Join(root, ".git", "HEAD")); err != nil {
-			return Error, fmt.Sprintf("%s/.git has no HEAD: not a usable git repository", root)
-		}
 	}
 	rel, err := relInRepo(root, p.Path)
 	if err != nil {
@@ -153,7 +148,7 @@ type gitFacts struct {
 func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error) {
 	f := &gitFacts{rel: rel, name: rel}
 	g.mu.Lock()
-	if err := g.refresh(); err != nil {
+	if err := g.refresh(ctx); err != nil {
 		g.mu.Unlock()
 		return nil, err
 	}
@@ -432,7 +427,7 @@ func listFew(names []string) string {
 // milliseconds.
 func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 	g.mu.Lock()
-	if err := g.refresh(); err != nil {
+	if err := g.refresh(ctx); err != nil {
 		g.mu.Unlock()
 		return Error, err.Error()
 	}

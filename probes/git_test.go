@@ -287,6 +287,13 @@ func TestGitEdgeCases(t *testing.T) {
 		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "is not inside a git repository")
 	})
 
+	t.Run("broken .git", func(t *testing.T) {
+		dir := t.TempDir()
+		os.Mkdir(filepath.Join(dir, ".git"), 0o755)
+		f := writeFile(t, dir, "a.txt", "a")
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "has no HEAD file: not a usable git repository")
+	})
+
 	t.Run("path inside .git", func(t *testing.T) {
 		dir := newRepo(t)
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), plans.GitTracked)), Error, "inside .git")

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -25,6 +26,37 @@ import (
 type gitCache struct {
 	mu    sync.Mutex
 	repos map[string]*gitRepo // by work tree root
+	roots map[string]string   // folder → work tree root found above it
+}
+
+// workTree is findWorkTree with the answer remembered per folder (only
+// when a work tree was found: a repository created later is still seen).
+func (c *gitCache) workTree(path string) string {
+	dir := path
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		dir = filepath.Dir(dir)
+	}
+	c.mu.Lock()
+	root, ok := c.roots[dir]
+	c.mu.Unlock()
+	if ok {
+		if _, err := os.Lstat(filepath.Join(root, ".git")); err == nil {
+			return root
+		}
+	}
+	root = findWorkTree(path)
+	if root != "" {
+		c.mu.Lock()
+		if c.roots == nil {
+			c.roots = map[string]string{}
+		}
+		if len(c.roots) > 4096 {
+			clear(c.roots)
+		}
+		c.roots[dir] = root
+		c.mu.Unlock()
+	}
+	return root
 }
 
 // repo returns the cached state of the repository whose work tree is
@@ -58,13 +90,14 @@ type gitRepo struct {
 	gitDir    string     // HEAD and index live here (.git, or .git/worktrees/W for a linked worktree)
 	commonDir string     // refs, packed-refs, objects, config, info/exclude
 	stamp     string
+	checkedIn uint64 // the Run that last compared stamps
 	repo      *git.Repository
 	loadErr   error
 
 	headHash   plumbing.Hash
 	headName   string // branch name, "" when detached
 	unborn     bool
-	headTree   *object.Tree
+	headTree   *pathTree
 	index      map[string]*index.Entry // stage 0 entries by slash path
 	conflicted map[string]bool         // paths with merge stages 1-3
 	names      []string                // sorted index paths, for prefix scans
@@ -75,8 +108,40 @@ type gitRepo struct {
 // revTree is a resolved revision: "HEAD~1" → commit → tree.
 type revTree struct {
 	hash plumbing.Hash
-	tree *object.Tree
+	tree *pathTree
 	err  error
+}
+
+// pathTree is a tree with its decoded subtrees cached by folder path.
+// go-git's own FindEntry cache skips first-level folders, so every lookup
+// decoded a folder again and cost grew with the folder's size; with this
+// cache a lookup after the first is a few map and binary searches.
+type pathTree struct {
+	root *object.Tree
+	dirs map[string]*object.Tree // nil value: not a folder in the tree
+}
+
+func newPathTree(t *object.Tree) *pathTree {
+	return &pathTree{root: t, dirs: map[string]*object.Tree{}}
+}
+
+// sub returns the decoded tree of folder dir ("" = root), or nil.
+func (p *pathTree) sub(dir string) *object.Tree {
+	if dir == "" {
+		return p.root
+	}
+	if t, ok := p.dirs[dir]; ok {
+		return t
+	}
+	var t *object.Tree
+	if parent := p.sub(pathDir(dir)); parent != nil {
+		base := dir[strings.LastIndexByte(dir, '/')+1:]
+		if e, err := parent.FindEntry(base); err == nil && e.Mode == filemode.Dir {
+			t, _ = parent.Tree(base)
+		}
+	}
+	p.dirs[dir] = t
+	return t
 }
 
 // findWorkTree walks up from start to the folder holding .git (a folder,
@@ -164,8 +229,14 @@ func (g *gitRepo) currentStamp() string {
 }
 
 // refresh (under g.mu) reloads HEAD and the index when they changed since
-// the last load.
-func (g *gitRepo) refresh() error {
+// the last load. Within one Run it compares stamps only once, so all the
+// probes of a Run see the same state of the repository.
+func (g *gitRepo) refresh(ctx context.Context) error {
+	id := runID(ctx)
+	if id != 0 && id == g.checkedIn && g.repo != nil {
+		return g.loadErr // already checked for staleness in this Run
+	}
+	g.checkedIn = id
 	if g.gitDir == "" {
 		gd, cd, err := resolveGitDirs(g.root)
 		if err != nil {
@@ -187,6 +258,9 @@ func (g *gitRepo) load() error {
 	g.repo, g.headTree, g.index, g.names, g.revTrees = nil, nil, nil, nil, map[string]*revTree{}
 	g.conflicted = map[string]bool{}
 	g.headHash, g.headName, g.unborn = plumbing.ZeroHash, "", false
+	if _, err := os.Stat(filepath.Join(g.gitDir, "HEAD")); err != nil {
+		return fmt.Errorf("%s has no HEAD file: not a usable git repository (%w)", g.gitDir, err)
+	}
 	repo, err := git.PlainOpenWithOptions(g.root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
 	if err != nil {
 		return fmt.Errorf("opening the repository at %s: %w", g.root, err)
@@ -216,9 +290,11 @@ func (g *gitRepo) load() error {
 		if err != nil {
 			return fmt.Errorf("reading HEAD commit %s of %s: %w", g.headHash, g.root, err)
 		}
-		if g.headTree, err = commit.Tree(); err != nil {
+		t, err := commit.Tree()
+		if err != nil {
 			return fmt.Errorf("reading the tree of HEAD %s of %s: %w", g.headHash, g.root, err)
 		}
+		g.headTree = newPathTree(t)
 	}
 
 	idx, err := repo.Storer.Index()
@@ -258,7 +334,7 @@ func short(h plumbing.Hash) string { return h.String()[:7] }
 
 // tree returns the tree to look paths up in: HEAD's, or rev's when set.
 // The boolean is false on an unborn branch (no tree). Under g.mu.
-func (g *gitRepo) tree(rev string) (*object.Tree, string, error) {
+func (g *gitRepo) tree(rev string) (*pathTree, string, error) {
 	if rev == "" || rev == "HEAD" {
 		return g.headTree, g.headLabel(), nil
 	}
@@ -271,9 +347,11 @@ func (g *gitRepo) tree(rev string) (*object.Tree, string, error) {
 		} else {
 			rt.hash = *h
 			c, err := g.repo.CommitObject(*h)
+			var t *object.Tree
 			if err == nil {
-				rt.tree, err = c.Tree()
+				t, err = c.Tree()
 			}
+			rt.tree = newPathTree(t)
 			if err != nil {
 				rt.err = fmt.Errorf("revision %q (%s) is not a readable commit in %s: %w", rev, short(*h), g.root, err)
 			}
@@ -293,11 +371,15 @@ type treeEntry struct {
 }
 
 // lookupTree finds rel in tree; ok is false when it is not there. Under g.mu.
-func lookupTree(tree *object.Tree, rel string) (treeEntry, bool) {
-	if tree == nil {
+func lookupTree(tree *pathTree, rel string) (treeEntry, bool) {
+	if tree == nil || tree.root == nil {
 		return treeEntry{}, false
 	}
-	e, err := tree.FindEntry(rel)
+	dir := tree.sub(pathDir(rel))
+	if dir == nil {
+		return treeEntry{}, false
+	}
+	e, err := dir.FindEntry(rel[strings.LastIndexByte(rel, '/')+1:])
 	if err != nil {
 		return treeEntry{}, false
 	}
@@ -321,17 +403,14 @@ func (g *gitRepo) entriesUnder(rel string) []*index.Entry {
 
 // treeFilesUnder maps every file (and gitlink) under the folder rel of
 // tree to its entry. Under g.mu.
-func treeFilesUnder(tree *object.Tree, rel string) (map[string]treeEntry, error) {
+func treeFilesUnder(tree *pathTree, rel string) (map[string]treeEntry, error) {
 	out := map[string]treeEntry{}
-	if tree == nil {
+	if tree == nil || tree.root == nil {
 		return out, nil
 	}
-	sub := tree
-	if rel != "" {
-		var err error
-		if sub, err = tree.Tree(rel); err != nil {
-			return out, nil // not a folder in the tree: nothing under it
-		}
+	sub := tree.sub(rel)
+	if sub == nil {
+		return out, nil // not a folder in the tree: nothing under it
 	}
 	w := object.NewTreeWalker(sub, true, nil)
 	defer w.Close()

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
@@ -91,6 +92,19 @@ func NewRunner(opts Options) *Runner {
 // off by the run's deadline can say how long the run was allowed.
 type runStartKey struct{}
 
+// runIDKey carries a number unique to each Run, so per-run work (a git
+// repository's staleness check) is done once per Run, not once per probe.
+type runIDKey struct{}
+
+// runIDs numbers Runs.
+var runIDs atomic.Uint64
+
+// runID returns the Run number of ctx, 0 outside a Run.
+func runID(ctx context.Context) uint64 {
+	id, _ := ctx.Value(runIDKey{}).(uint64)
+	return id
+}
+
 // Run checks every spec concurrently (bounded), each under its own timeout
 // (spec.EffectiveTimeout()), and returns one Result per spec IN THE SAME
 // ORDER. ctx cancellation / deadline (the --timeout of the whole run) turns
@@ -100,6 +114,7 @@ type runStartKey struct{}
 func (r *Runner) Run(ctx context.Context, specs []*plans.ProbeSpec) []Result {
 	start := time.Now()
 	ctx = context.WithValue(ctx, runStartKey{}, start)
+	ctx = context.WithValue(ctx, runIDKey{}, runIDs.Add(1))
 	results := make([]Result, len(specs))
 	answered := make([]bool, len(specs))
 	started := make([]bool, len(specs))
