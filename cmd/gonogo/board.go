@@ -20,17 +20,10 @@ func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags)
 // showBoard hands a session to the dashboard; the terminal is restored when
 // it returns.
 func showBoard(ctx context.Context, ios *IOStreams, sess *model.Session, interval time.Duration, mouse bool) error {
-	err := dashboard.Run(ctx, boardSource{sess}, dashboard.Options{Interval: interval, Mouse: mouse, NoColor: !ios.Color})
+	err := dashboard.Run(ctx, sess, dashboard.Options{Interval: interval, Mouse: mouse, NoColor: !ios.Color})
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}
 	return nil
 }
 
-// boardSource adapts a session to dashboard.Source, whose CheckOptions is
-// the dashboard's own mirror of model.CheckOptions (same fields).
-type boardSource struct{ *model.Session }
-
-func (b boardSource) Check(ctx context.Context, o dashboard.CheckOptions) *model.Snapshot {
-	return b.Session.Check(ctx, model.CheckOptions(o))
-}
