@@ -26,4 +26,3 @@ func showBoard(ctx context.Context, ios *IOStreams, sess *model.Session, interva
 	}
 	return nil
 }
-
