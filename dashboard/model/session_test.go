@@ -17,7 +17,7 @@ import (
 
 // gitRepo makes a repository with the git CLI, commits the files in
 // committed and writes the files in untracked afterwards.
-func gitRepo(t *testing.T, committed, untracked map[string]string) string {
+func gitRepo(t testing.TB, committed, untracked map[string]string) string {
 	t.Helper()
 	dir := t.TempDir()
 	write := func(files map[string]string) {
@@ -39,7 +39,7 @@ func gitRepo(t *testing.T, committed, untracked map[string]string) string {
 	return dir
 }
 
-func runGit(t *testing.T, dir string, args ...string) string {
+func runGit(t testing.TB, dir string, args ...string) string {
 	t.Helper()
 	full := append([]string{"-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"}, args...)
 	cmd := exec.Command("git", full...)
