@@ -182,15 +182,13 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 			}
 		}
 	}
-	var under []index.Entry
+	var under []*index.Entry
 	var headUnder map[string]treeEntry
 	if !inIndex && f.submodule == "" {
-		for _, e := range g.entriesUnder(rel) {
-			under = append(under, *e)
-		}
+		under = g.entriesUnder(rel)
 		f.dirEntries = len(under)
 		if len(under) > 0 || (inHead && headEntry.mode == filemode.Dir) {
-			if headUnder, err = treeFilesUnder(g.headTree, rel); err != nil {
+			if headUnder, err = g.headFilesUnder(rel); err != nil {
 				g.mu.Unlock()
 				return nil, err
 			}
@@ -206,14 +204,17 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 	} else {
 		f.staged = inHead && headEntry.mode != filemode.Dir
 	}
+	inUnder := make(map[string]bool, len(under))
 	for _, e := range under {
+		inUnder[e.Name] = true
 		if h, ok := headUnder[e.Name]; !ok || h.hash != e.Hash || h.mode != e.Mode {
 			f.dirStaged = append(f.dirStaged, e.Name)
 		}
-		delete(headUnder, e.Name)
 	}
 	for name := range headUnder {
-		f.dirStaged = append(f.dirStaged, name) // removed from the index
+		if !inUnder[name] {
+			f.dirStaged = append(f.dirStaged, name) // removed from the index
+		}
 	}
 	sort.Strings(f.dirStaged)
 
@@ -241,7 +242,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		st, err := compareWorktree(root, &e, indexMTime)
+		st, err := compareWorktree(root, e, indexMTime)
 		if err != nil {
 			return nil, err
 		}
@@ -432,16 +433,15 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 		return Error, err.Error()
 	}
 	root, indexMTime := g.root, g.indexMTime
-	var entries []index.Entry
-	for _, e := range g.entriesUnder(rel) {
-		entries = append(entries, *e)
-	}
+	// Index entries are never modified after load (a reload makes new
+	// ones), so they can be read after the lock is released.
+	entries := g.entriesUnder(rel)
 	if rel != "" {
 		if e, ok := g.index[rel]; ok {
-			entries = append(entries, *e)
+			entries = append(entries, e)
 		}
 	}
-	head, err := treeFilesUnder(g.headTree, rel)
+	head, err := g.headFilesUnder(rel)
 	if err != nil {
 		g.mu.Unlock()
 		return Error, err.Error()
@@ -464,15 +464,18 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 	g.mu.Unlock()
 
 	var staged, modified, untracked []string
-	for _, e := range entries {
+	seen := 0
+	for i, e := range entries {
 		if h, ok := head[e.Name]; !ok || h.hash != e.Hash || h.mode != e.Mode {
 			staged = append(staged, e.Name)
 		}
-		delete(head, e.Name)
-		if ctx.Err() != nil {
+		if _, ok := head[e.Name]; ok {
+			seen++
+		}
+		if i%256 == 0 && ctx.Err() != nil {
 			return Error, ctx.Err().Error()
 		}
-		st, err := compareWorktree(root, &e, indexMTime)
+		st, err := compareWorktree(root, e, indexMTime)
 		if err != nil {
 			return Error, err.Error()
 		}
@@ -480,8 +483,12 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 			modified = append(modified, e.Name)
 		}
 	}
-	for p := range head {
-		staged = append(staged, p)
+	if seen < len(head) { // files removed from the index
+		for p := range head {
+			if !tracked[p] {
+				staged = append(staged, p)
+			}
+		}
 	}
 	sort.Strings(staged)
 	untracked, err = g.untrackedUnder(ctx, rel, tracked)

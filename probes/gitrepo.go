@@ -103,6 +103,24 @@ type gitRepo struct {
 	names      []string                // sorted index paths, for prefix scans
 	indexMTime time.Time               // for racy-git detection
 	revTrees   map[string]*revTree
+	headFiles  map[string]treeEntry // every file of HEAD, built on first need
+}
+
+// headFilesUnder maps the files of HEAD under folder rel ("" = all) to
+// their entries. The map of the whole tree is built once per HEAD and
+// shared: callers must not modify what they get. Under g.mu.
+func (g *gitRepo) headFilesUnder(rel string) (map[string]treeEntry, error) {
+	if rel != "" {
+		return treeFilesUnder(g.headTree, rel)
+	}
+	if g.headFiles == nil {
+		m, err := treeFilesUnder(g.headTree, "")
+		if err != nil {
+			return nil, err
+		}
+		g.headFiles = m
+	}
+	return g.headFiles, nil
 }
 
 // revTree is a resolved revision: "HEAD~1" → commit → tree.
@@ -255,7 +273,7 @@ func (g *gitRepo) refresh(ctx context.Context) error {
 
 // load opens the repository and reads HEAD and the index.
 func (g *gitRepo) load() error {
-	g.repo, g.headTree, g.index, g.names, g.revTrees = nil, nil, nil, nil, map[string]*revTree{}
+	g.repo, g.headTree, g.index, g.names, g.revTrees, g.headFiles = nil, nil, nil, nil, map[string]*revTree{}, nil
 	g.conflicted = map[string]bool{}
 	g.headHash, g.headName, g.unborn = plumbing.ZeroHash, "", false
 	if _, err := os.Stat(filepath.Join(g.gitDir, "HEAD")); err != nil {
