@@ -24,11 +24,12 @@ const (
 	formComment                       // # 8a. Backup, inside a shell block
 )
 
-// phaseLevel is an open heading on the way to the current position, for
-// rollback phases that hold sub-headings ("## Rollback" › "### Database").
+// phaseLevel is an open phase heading on the way to the current position,
+// for rollback phases that hold sub-headings ("## Rollback" › "### Database")
+// and for returning to the outer phase after a deeper one.
 type phaseLevel struct {
-	level    int
-	rollback bool
+	level int
+	phase *Phase
 }
 
 // mdParser walks goldmark's tree of one plan in document order and builds
@@ -138,6 +139,10 @@ func (p *mdParser) heading(h *ast.Heading) {
 	txt := strings.TrimSpace(inlineText(h, p.src, false))
 	line := p.nodeLine(h)
 	if id, title, ok := splitID(txt, true); ok {
+		// A step heading closes deeper phases ("#### Rollback for step
+		// 5" ends at "### 6. …"), but not one at its own level: "##
+		// Rollback" followed by "## Step 23: …" is the usual layout.
+		p.popPhases(h.Level + 1)
 		p.startStep(&Step{ID: id, Title: title, Line: line}, formHeading)
 		p.level, p.absorb = h.Level, true
 		return
@@ -146,23 +151,37 @@ func (p *mdParser) heading(h *ast.Heading) {
 		p.plan.Title = txt
 		return
 	}
-	if p.cur != nil && p.form == formHeading && h.Level > p.level {
+	if p.cur != nil && p.form == formHeading && h.Level > p.level && !IsRollbackHeading(txt) {
 		return
 	}
-	for len(p.stack) > 0 && p.stack[len(p.stack)-1].level >= h.Level {
-		p.stack = p.stack[:len(p.stack)-1]
-	}
+	p.popPhases(h.Level)
 	rb := IsRollbackHeading(txt)
 	for _, s := range p.stack {
-		rb = rb || s.rollback
+		rb = rb || s.phase.Rollback
 	}
-	p.stack = append(p.stack, phaseLevel{h.Level, rb})
 	p.phase = &Phase{Name: txt, Slug: Slug(txt), Rollback: rb, Line: line}
+	p.stack = append(p.stack, phaseLevel{h.Level, p.phase})
 	if p.phase.Slug == "" {
 		p.phase.Slug = "phase-" + strconv.Itoa(len(p.plan.Phases)+1)
 	}
 	p.plan.Phases = append(p.plan.Phases, p.phase)
 	p.cur, p.form, p.absorb = nil, 0, false
+}
+
+// popPhases closes the open phases at heading level lvl or deeper; the
+// current phase becomes the innermost one left open.
+func (p *mdParser) popPhases(lvl int) {
+	n := len(p.stack)
+	for len(p.stack) > 0 && p.stack[len(p.stack)-1].level >= lvl {
+		p.stack = p.stack[:len(p.stack)-1]
+	}
+	if len(p.stack) == n {
+		return
+	}
+	p.phase = nil
+	if len(p.stack) > 0 {
+		p.phase = p.stack[len(p.stack)-1].phase
+	}
 }
 
 // startStep appends s in the current phase and makes it the owner of

@@ -412,3 +412,17 @@ func assertDiags(t *testing.T, err error, file string, want []string) {
 		}
 	}
 }
+
+func TestRollbackSubHeadingInStep(t *testing.T) {
+	src := "## Deploy\n\n### 5. Migrate\n\n```bash\n./migrate up\n```\n\n#### Verify\n\n```bash\n./migrate status\n```\n\n#### Rollback for this step\n\n1. Undo\n   ```bash\n   ./migrate down\n   ```\n\n### 6. Restart\n\n## Rollback\n\n## Step 23: Restore\n"
+	p := mustParse(t, src)
+	if got := stepSummary(p); got != "5:Migrate | 1:Undo(rb) | 6:Restart | 23:Restore(rb)" {
+		t.Fatalf("steps: %s", got)
+	}
+	if len(p.Steps[0].Commands) != 2 {
+		t.Errorf("step 5 owns its #### Verify block, not its rollback: %+v", p.Steps[0].Commands)
+	}
+	if p.Steps[2].Phase != "Deploy" || p.Steps[3].Phase != "Rollback" {
+		t.Errorf("step 6 returns to phase Deploy (got %q); step 23 is in Rollback (got %q)", p.Steps[2].Phase, p.Steps[3].Phase)
+	}
+}
