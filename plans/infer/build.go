@@ -305,7 +305,7 @@ func (w *walker) program(name string, line int, cmd string) *frag {
 			Params: &plans.FileParams{Path: abs, Exists: true},
 		}
 	} else {
-		found, err := exec.LookPath(name)
+		found, err := w.a.lookPath(name)
 		if err == nil {
 			if abs, err := filepath.Abs(found); err == nil {
 				found = abs
@@ -332,6 +332,22 @@ func (w *walker) program(name string, line int, cmd string) *frag {
 		w.st.progs = append(w.st.progs, ps)
 	}
 	return nil
+}
+
+// lookPath is exec.LookPath, remembered for the analysis: a plan names
+// the same few programs in many steps.
+func (a *Analysis) lookPath(name string) (string, error) {
+	if r, ok := a.paths[name]; ok {
+		return r.path, r.err
+	}
+	p, err := exec.LookPath(name)
+	a.paths[name] = lookResult{p, err}
+	return p, err
+}
+
+type lookResult struct {
+	path string
+	err  error
 }
 
 // builtins are shell builtins and keywords: nothing to install.

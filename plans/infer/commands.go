@@ -407,6 +407,7 @@ func (w *walker) nested(text string, line int) *frag {
 	sub.src = src
 	sub.fixedLine = line
 	sub.lmap = nil
+	sub.texts = nil
 	sub.depth = w.depth + 1
 	out := sub.stmts(f.Stmts)
 	w.base = sub.base

@@ -50,6 +50,8 @@ type Analysis struct {
 	// lines of the plan file, read once for context (see source.go).
 	lines     []string
 	linesRead bool
+	// paths caches program lookups on PATH.
+	paths map[string]lookResult
 }
 
 // stepInfo is everything inference learnt about one step.
@@ -95,7 +97,7 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 	if env == nil {
 		env = os.Getenv
 	}
-	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*plans.ProbeSpec]string{}}
+	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*plans.ProbeSpec]string{}, paths: map[string]lookResult{}}
 	if p == nil {
 		return a
 	}
@@ -170,6 +172,8 @@ func (a *Analysis) Apply() {
 
 // Probes lists every inferred spec (the same pointers Apply attaches) so a
 // caller that did not Apply (--no-infer) can still run them for Findings.
+// It includes those of infer: false steps and those an explicit probe
+// covers, which Apply leaves out: the findings pass reads them all.
 func (a *Analysis) Probes() []*plans.ProbeSpec {
 	var out []*plans.ProbeSpec
 	for _, st := range a.steps {

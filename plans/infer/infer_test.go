@@ -227,6 +227,13 @@ func TestInferCommands(t *testing.T) {
 			want: []string{"requires file /backup/x path=/backup/x (warn)"}},
 		{name: "loop variable yields nothing", in: "for f in a b; do cp $f /backup/; done"},
 		{name: "glob yields nothing", in: "cp *.py /backup/"},
+		{name: "huge brace range yields nothing", in: "cp a{1..99999999} /backup/"},
+		{name: "brace list of sources", in: "cp -t /backup/ config_chromadb.py{,.orig}",
+			want: []string{
+				"requires file config_chromadb.py path=config_chromadb.py",
+				"requires file config_chromadb.py.orig path=config_chromadb.py.orig",
+				"done backup /backup/config_chromadb.py path=/backup/config_chromadb.py of=config_chromadb.py",
+			}},
 		{name: "command substitution yields nothing", in: "cp $(ls -t /backup/*.dump | head -1) /tmp/restore.dump"},
 		{name: "sh -c string is read", in: `sudo -u postgres bash -c "pg_dump -Fc app -f /var/backups/app.dump"`,
 			want: []string{"done file /var/backups/app.dump path=/var/backups/app.dump"}},

@@ -38,6 +38,8 @@ type walker struct {
 	fixedLine int
 	// lmap maps a line of the script to its plan line.
 	lmap []int
+	// texts remembers text(n): redacting is not cheap.
+	texts map[syntax.Node]string
 	ev   *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
@@ -119,6 +121,18 @@ var spaceRe = regexp.MustCompile(`\s+`)
 // text is a node's source, one line, placeholders restored, secrets
 // redacted.
 func (w *walker) text(n syntax.Node) string {
+	if t, ok := w.texts[n]; ok {
+		return t
+	}
+	t := w.textOf(n)
+	if w.texts == nil {
+		w.texts = map[syntax.Node]string{}
+	}
+	w.texts[n] = t
+	return t
+}
+
+func (w *walker) textOf(n syntax.Node) string {
 	s, e := int(n.Pos().Offset()), int(n.End().Offset())
 	if s < 0 || e > len(w.src) || s >= e {
 		return ""
@@ -419,6 +433,9 @@ func handlerList(list []*syntax.Stmt) handlerKind {
 // redirs handles a statement's redirections: inputs (< F) before the
 // command, outputs (> F, >> F) after it.
 func (w *walker) redirs(s *syntax.Stmt, inputs bool) *frag {
+	if len(s.Redirs) == 0 {
+		return nil
+	}
 	f := &frag{}
 	line, cmd := w.lineOf(s), w.text(s)
 	prog := stmtProg(s)

@@ -59,12 +59,13 @@ func (e *evaluator) words(w *syntax.Word) []value {
 		c := cloneWord(w)
 		if syntax.SplitBraces(c) {
 			var out []value
-			//lint:ignore SA1019 Braces is fine for the short words of a runbook.
-			for _, x := range expand.Braces(c) { //nolint:staticcheck
-				out = append(out, e.word(x))
-				if len(out) > 64 {
-					break
+			// Lazily, and at most 64 words: "a{1..99999999}" is not a
+			// list of files anyone means to check.
+			for x, err := range expand.BracesSeq(nil, c) {
+				if err != nil || len(out) == 64 {
+					return []value{{s: "", raw: "", dynamic: true}}
 				}
+				out = append(out, e.word(x))
 			}
 			return out
 		}

@@ -1,0 +1,67 @@
+package infer
+
+import (
+	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// FuzzAnalyze feeds arbitrary script text to inference: it must never
+// panic, every probe it builds must be complete, and the findings pass
+// must cope with whatever it read.
+func FuzzAnalyze(f *testing.F) {
+	for _, s := range []string{
+		"cp config_chromadb.py /tmp/config_chromadb.py.bak",
+		"git checkout HEAD -- config_chromadb.py || cp /backup/config_chromadb.py .",
+		"mv config.py{,.old} && sudo systemctl restart app",
+		"git checkout <commit-hash> -- config.py",
+		"cd app && tar -xzf ../x.tgz -C out\ncat <<EOF > f\n$(x)\nEOF",
+		"psql app <<'SQL'\nDROP TABLE t;\nSQL\npg_dump -t t app > d.sql",
+		`sudo -u postgres bash -c "cd /srv && cp a{1..3} /b/"`,
+		"for f in *; do rm -rf \"$f\"; done; cp C:\\x\\y .",
+		"f() { cp a b; }; (cd /; x=1 y=$x cp $x ~/z ~root/w) | tee -a /l/o",
+		"git -C .. show v1:./a > b; git restore -s HEAD~ -- c; git add d e; git commit -qm x",
+		"rsync -a a/ b:/c; install -d /x /y; sed -i -e s/a/b/ f g; dropdb z",
+		"if cp a a.bak; then rm a; elif [[ -f b ]]; then :; else exit 1; fi || true",
+	} {
+		f.Add(s, false)
+		f.Add(s, true)
+	}
+	f.Fuzz(func(t *testing.T, text string, rollback bool) {
+		p := &plans.Plan{File: "fuzz.md", Root: "/nonexistent/root", Steps: []*plans.Step{
+			{ID: "1", Key: "1", Scripts: []plans.Script{{Lang: "bash", Text: "cp a a.bak\nrm a", Line: 2}}},
+			{ID: "2", Key: "2", Rollback: rollback, Scripts: []plans.Script{{Lang: "bash", Text: text, Line: 10}}},
+		}}
+		a := Analyze(p, Options{Env: testEnv})
+		var check func(ps *plans.ProbeSpec)
+		check = func(ps *plans.ProbeSpec) {
+			if ps == nil || ps.Kind == "" || ps.Source != plans.Inferred || ps.Line < 2 {
+				t.Fatalf("incomplete probe %#v", ps)
+			}
+			if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+				if len(ps.Children) < 2 {
+					t.Fatalf("%s with %d children", ps.Kind, len(ps.Children))
+				}
+				for _, c := range ps.Children {
+					check(c)
+				}
+				return
+			}
+			if ps.Params == nil || ps.Params.Kind() != ps.Kind || ps.Target == "" {
+				t.Fatalf("probe %q: params %#v", ps.Label(), ps.Params)
+			}
+		}
+		for _, ps := range a.Probes() {
+			check(ps)
+		}
+		for _, st := range []probes.Status{probes.OK, probes.Fail} {
+			for _, fd := range a.Findings(func(*plans.ProbeSpec) probes.Status { return st }) {
+				if fd.Message == "" || fd.Step == "" || (fd.Severity != SevError && fd.Severity != SevWarning) {
+					t.Fatalf("incomplete finding %+v", fd)
+				}
+			}
+		}
+		a.Apply()
+	})
+}
