@@ -40,7 +40,7 @@ type walker struct {
 	lmap []int
 	// texts remembers text(n): redacting is not cheap.
 	texts map[syntax.Node]string
-	ev   *evaluator
+	ev    *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
 	base string
