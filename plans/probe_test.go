@@ -251,6 +251,8 @@ func TestProbeErrors(t *testing.T) {
 		// The YAML parser locates this at the list it could not finish.
 		{"yaml syntax", "requires:\n  - git: a\n   state: [",
 			[]string{"4:gonogo block: is not valid YAML"}},
+		{"two documents", "requires:\n  - git: a\n---\ndone:\n  - git: b",
+			[]string{"6:gonogo block: holds a second YAML document"}},
 		{"tabs", "requires:\n\t- git: a",
 			[]string{"5:gonogo block: is not valid YAML"}},
 		{"several errors in one block", "requires:\n  - git: a\n    stat: x\n  - host: disk\n    min_free: lots\n  - gti: b",

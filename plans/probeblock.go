@@ -2,6 +2,8 @@ package plans
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"regexp"
 	"strconv"
 	"strings"
@@ -39,28 +41,46 @@ var yamlLineRE = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
 // parseYAML parses src as one YAML document and returns its top node, or
 // records a located syntax error. An empty document yields nil, true.
 func (d *decoder) parseYAML(src []byte, what string) (*yaml.Node, bool) {
+	dec := yaml.NewDecoder(bytes.NewReader(src))
 	var doc yaml.Node
-	if err := yaml.Unmarshal(src, &doc); err != nil {
-		msg := err.Error()
-		line := 0
-		if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
-			line, _ = strconv.Atoi(m[1])
-			msg = m[2]
-			// "unexpected end of stream" is placed past the last line.
-			if n := bytes.Count(src, []byte("\n")); line > n && n > 0 && src[len(src)-1] == '\n' {
-				line = n
-			}
-		} else {
-			msg = strings.TrimPrefix(msg, "yaml: ")
-		}
-		*d.errs = append(*d.errs, &Diag{File: d.file, Line: d.lineBase + line, Field: what,
-			Msg: "is not valid YAML: " + msg})
+	err := dec.Decode(&doc)
+	if errors.Is(err, io.EOF) {
+		return nil, true
+	}
+	if err != nil {
+		d.yamlError(src, err, what)
+		return nil, false
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); err == nil {
+		d.errorf(&extra, what, "holds a second YAML document after \"---\": keep one document, with requires: and done: in it")
+		return nil, false
+	} else if !errors.Is(err, io.EOF) {
+		d.yamlError(src, err, what)
 		return nil, false
 	}
 	if doc.Kind == 0 || len(doc.Content) == 0 {
 		return nil, true
 	}
 	return doc.Content[0], true
+}
+
+// yamlError records a YAML syntax error at its line.
+func (d *decoder) yamlError(src []byte, err error, what string) {
+	msg := err.Error()
+	line := 0
+	if m := yamlLineRE.FindStringSubmatch(msg); m != nil {
+		line, _ = strconv.Atoi(m[1])
+		msg = m[2]
+		// "unexpected end of stream" is placed past the last line.
+		if n := bytes.Count(src, []byte("\n")); line > n && n > 0 && src[len(src)-1] == '\n' {
+			line = n
+		}
+	} else {
+		msg = strings.TrimPrefix(msg, "yaml: ")
+	}
+	*d.errs = append(*d.errs, &Diag{File: d.file, Line: d.lineBase + line, Field: what,
+		Msg: "is not valid YAML: " + msg})
 }
 
 // block decodes the map of a probe block: requires, done, infer, interval.

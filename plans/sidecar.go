@@ -38,6 +38,7 @@ func ApplySidecar(p *Plan, file string, src []byte, opts LoadOptions) error {
 		decl blockDecl
 	}
 	var todo []apply
+	seen := map[*Step]int{}
 	found := false
 	for i := 0; i+1 < len(top.Content); i += 2 {
 		k, v := top.Content[i], top.Content[i+1]
@@ -65,6 +66,11 @@ func ApplySidecar(p *Plan, file string, src []byte, opts LoadOptions) error {
 				d.block(sv, what)
 				continue
 			}
+			if first, dup := seen[step]; dup {
+				d.errorf(sk, what, "names step %q again (first at line %d): merge the two entries", step.Key, first)
+				continue
+			}
+			seen[step] = d.line(sk)
 			todo = append(todo, apply{step, d.block(sv, what)})
 		}
 	}

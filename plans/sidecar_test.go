@@ -83,6 +83,8 @@ func TestSidecarErrors(t *testing.T) {
 			[]string{"5:timeout: expected a duration with a unit, like 5s"}},
 		{"unknown step and its block both reported", "steps:\n  nope:\n    requires:\n      - gti: a\n",
 			[]string{`2:step nope: no step "nope"`, "4:gti: unknown probe kind"}},
+		{"same step twice", "steps:\n  \"8a\": {done: [{file: a}]}\n  8a: {done: [{file: b}]}\n",
+			[]string{`3:step 8a: names step "8a" again (first at line 2)`}},
 		{"unknown top key", "step:\n  \"8a\": {}\n", []string{`1:step: unknown key in probes file: expected steps (did you mean "steps"?)`}},
 		{"steps not a map", "steps:\n  - 8a\n", []string{"2:steps: expected a map of step IDs to probe blocks"}},
 		{"empty step block", "steps:\n  \"8a\":\n", []string{"2:step 8a: is empty"}},
