@@ -66,8 +66,9 @@ func StateFromResults(rs []probes.Result) func(*plans.ProbeSpec) probes.Status {
 // whose probe could not tell (error, skip) is not reported. Needs under an
 // if, a loop or "|| true" are the plan's own business and not reported.
 //
-// A backup (cp/mv/rsync/tar/pg_dump) of something an earlier command
-// removes, overwrites or DROPs is always an error.
+// A backup (cp/mv/rsync/tar/pg_dump) outside the rollback phases of
+// something an earlier command removes, overwrites or DROPs is always an
+// error: the backup can no longer hold the original.
 func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Finding {
 	if state == nil {
 		state = func(*plans.ProbeSpec) probes.Status { return probes.Skip }
@@ -203,8 +204,8 @@ func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes
 		if last.st == st {
 			where = "an earlier command of this step"
 		}
-		msg = fmt.Sprintf("`%s` needs %s, but %s removes it first (line %d: `%s`) and nothing puts it back",
-			n.cmd, what, where, last.ev.line, last.ev.cmd)
+		msg = fmt.Sprintf("`%s` needs %s, but %s %s first (line %d: `%s`) and nothing puts it back",
+			n.cmd, what, where, destroyVerb(last.ev), last.ev.line, last.ev.cmd)
 		return msg, fmt.Sprintf("back %s up before line %d, or restore it from a copy that command does not touch", what, last.ev.line), true
 	}
 	switch s := state(n.spec); s {
@@ -286,8 +287,14 @@ func (a *Analysis) hint(i int, n *need) string {
 
 // backupFindings reports the backups of step i whose source an earlier
 // command already removed, overwrote or dropped.
+//
+// Backups inside rollback steps are left alone: there, copying the failed
+// state before restoring the old one is deliberate.
 func (a *Analysis) backupFindings(i int) []Finding {
 	st := a.steps[i]
+	if st.step.Rollback {
+		return nil
+	}
 	var out []Finding
 	for _, b := range st.backups {
 		var last *located
@@ -307,17 +314,7 @@ func (a *Analysis) backupFindings(i int) []Finding {
 		if last == nil || last.ev.kind == evProduce {
 			continue
 		}
-		verb := "removes"
-		switch {
-		case last.ev.kind == evOverwrite:
-			verb = "overwrites"
-		case strings.HasPrefix(last.ev.how, "DROP") || last.ev.how == "dropdb":
-			verb = "drops"
-		case strings.HasPrefix(last.ev.how, "TRUNCATE"):
-			verb = "empties"
-		case last.ev.how == "mv":
-			verb = "moves away"
-		}
+		verb := destroyVerb(last.ev)
 		where := "step " + last.st.step.Key
 		if last.st == st {
 			where = "an earlier command of this step"
@@ -325,12 +322,27 @@ func (a *Analysis) backupFindings(i int) []Finding {
 		src := a.showKey(b.src)
 		out = append(out, Finding{
 			Severity: SevError, Step: st.step.Key, Line: b.line,
-			Message: fmt.Sprintf("`%s` backs up %s after %s %s it (line %d: `%s`): the backup cannot hold the original",
+			Message: fmt.Sprintf("`%s` backs up %s after %s %s (line %d: `%s`): the backup cannot hold the original",
 				b.cmd, src, where, verb, last.ev.line, last.ev.cmd),
 			Hint: fmt.Sprintf("move the backup before line %d", last.ev.line),
 		})
 	}
 	return out
+}
+
+// destroyVerb says what ev did to the thing: "removes it", "drops it", …
+func destroyVerb(ev *event) string {
+	switch {
+	case ev.kind == evOverwrite:
+		return "overwrites it"
+	case strings.HasPrefix(ev.how, "DROP") || ev.how == "dropdb":
+		return "drops it"
+	case strings.HasPrefix(ev.how, "TRUNCATE"):
+		return "empties it"
+	case ev.how == "mv":
+		return "moves it away"
+	}
+	return "removes it"
 }
 
 // show is a path as a person reads it: relative to the plan root when

@@ -64,7 +64,7 @@ func TestFindingsFlow(t *testing.T) {
 			{key: "1", script: "rm config.py"},
 			{key: "2", script: "cp config.py OUT/config.py.bak"},
 		}, want: []string{
-			"warning 2: needs config.py, but step 1 removes it first",
+			"warning 2: needs config.py, but step 1 moves it away first",
 			"error 2: `cp config.py " + out + "/config.py.bak` backs up config.py after step 1 removes it",
 		}},
 		{name: "backup after overwrite", steps: []flowStep{
@@ -73,10 +73,10 @@ func TestFindingsFlow(t *testing.T) {
 		}, want: []string{"error 2: backs up config.py after step 1 overwrites it (line 12"}},
 		{name: "backup after mv away", steps: []flowStep{
 			{key: "1", script: "mv config.py /srv/elsewhere/"},
-			{key: "2", rollback: true, script: "cp config.py OUT/config.py.bak"},
+			{key: "2", script: "cp config.py OUT/config.py.bak"},
 		}, want: []string{
-			"error 2: needs config.py, but step 1 removes it first",
-			"error 2: backs up config.py after step 1 moves away it",
+			"warning 2: needs config.py, but step 1 moves it away first",
+			"error 2: backs up config.py after step 1 moves it away",
 		}},
 		{name: "dump after DROP TABLE", steps: []flowStep{
 			{key: "1", script: `psql -c "DROP TABLE IF EXISTS embeddings" app`},
@@ -88,6 +88,10 @@ func TestFindingsFlow(t *testing.T) {
 		{name: "edit before backup in one step", steps: []flowStep{
 			{key: "1", script: "sed -i 's/1/2/' config.py && cp config.py config.py.orig"},
 		}, want: []string{"error 1: backs up config.py after an earlier command of this step overwrites it"}},
+		{name: "saving the failed state in a rollback is deliberate", steps: []flowStep{
+			{key: "13", script: "cp new/config.py config.py"},
+			{key: "24", rollback: true, script: "cp config.py OUT/config.py.failed && cp OUT/config.py.failed config.py"},
+		}},
 		{name: "backup before destroy is fine", steps: []flowStep{
 			{key: "1", script: "cp config.py OUT/config.py.bak"},
 			{key: "2", script: "rm config.py"},

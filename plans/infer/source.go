@@ -100,6 +100,9 @@ func (a *Analysis) lineMap(sc plans.Script) []int {
 	tl := strings.Split(sc.Text, "\n")
 	out := make([]int, len(tl))
 	lines := a.fileLines()
+	if sc.Line < 1 || sc.Line > len(lines) || !firstLineMatches(sc.Text, lines[sc.Line-1]) {
+		lines = nil // not the text the plan was parsed from
+	}
 	next := sc.Line - 1 // 0-based index of the plan line to try first
 	for i, t := range tl {
 		out[i] = sc.Line + i
