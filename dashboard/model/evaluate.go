@@ -39,6 +39,9 @@ type EvalOptions struct {
 // not GO. A missing result counts as an error ("no result"), so a short
 // results slice never panics and never reads as GO.
 func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts EvalOptions) *Snapshot {
+	if p == nil {
+		p = &plans.Plan{}
+	}
 	snap := &Snapshot{
 		Version:    SnapshotVersion,
 		Plan:       p.File,
@@ -60,6 +63,9 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 	}
 	for _, w := range opts.Warnings {
 		snap.Warnings = append(snap.Warnings, redact(w))
+	}
+	if n := countProbes(p); n == 0 && len(p.Steps) > 0 {
+		snap.Warnings = append(snap.Warnings, "nothing is probed: every step is MANUAL, so GO means only that nothing was checked; add ```gonogo blocks to the steps (or a --probes file)")
 	}
 
 	evals := make([]stepEval, len(p.Steps))
@@ -376,6 +382,14 @@ func rollbackGate(p *plans.Plan, evals []stepEval) string {
 		return GateNone
 	}
 	return gate
+}
+
+func countProbes(p *plans.Plan) int {
+	n := 0
+	for _, st := range p.Steps {
+		n += len(st.Probes)
+	}
+	return n
 }
 
 func ms(d time.Duration) float64 {

@@ -307,3 +307,18 @@ func TestEvaluateCombinatorChildren(t *testing.T) {
 		t.Errorf("children = %+v", ch)
 	}
 }
+
+func TestEvaluateNothingProbedWarns(t *testing.T) {
+	p, rs := build(st{"1", "", nil}, st{"2", "", nil})
+	s := Evaluate(p, rs, nil, EvalOptions{})
+	if s.Verdict != GateGo || len(s.Warnings) != 1 || !strings.Contains(s.Warnings[0], "nothing is probed") {
+		t.Errorf("verdict %s warnings %q", s.Verdict, s.Warnings)
+	}
+	p, rs = build(st{"1", "", []pr{req(probes.OK)}})
+	if s := Evaluate(p, rs, nil, EvalOptions{}); len(s.Warnings) != 0 {
+		t.Errorf("a probed plan warns: %q", s.Warnings)
+	}
+	if s := Evaluate(nil, nil, nil, EvalOptions{}); s.Verdict != GateGo || s.Rollback != GateNone {
+		t.Errorf("nil plan: %+v", s)
+	}
+}
