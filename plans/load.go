@@ -180,6 +180,7 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	src = blankFrontMatter(src)
+	src = dedentAdmonitions(src)
 	mp := &mdParser{
 		file:   file,
 		src:    src,

@@ -426,3 +426,23 @@ func TestRollbackSubHeadingInStep(t *testing.T) {
 		t.Errorf("step 6 returns to phase Deploy (got %q); step 23 is in Rollback (got %q)", p.Steps[2].Phase, p.Steps[3].Phase)
 	}
 }
+
+func TestAdmonitions(t *testing.T) {
+	src := "## S\n\n### 1. Drain\n\n!!! warning \"Slow\"\n    Takes five minutes.\n\n    ```bash\n    ./drain --force\n    ```\n\n=== \"Debian\"\n\n    ```bash\n    apt-get install -y foo\n    ```\n\nAfter.\n\n    not a command, just indented prose\n"
+	p := mustParse(t, src)
+	var got []string
+	for _, c := range p.Steps[0].Commands {
+		got = append(got, itoa(c.Line)+":"+c.Text)
+	}
+	if strings.Join(got, ",") != "9:./drain --force,15:apt-get install -y foo" {
+		t.Errorf("commands in admonitions and tabs: %q", got)
+	}
+}
+
+func TestSetextUnderlineIsNoTab(t *testing.T) {
+	src := "Steps\n===\n\n    ls -l\n\n1. Go\n"
+	p := mustParse(t, src)
+	if p.Title != "Steps" || len(p.Steps) != 1 || len(p.Steps[0].Commands) != 0 {
+		t.Errorf("a setext underline must not open a content tab: %s", dumpPlan(p))
+	}
+}
