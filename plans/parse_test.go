@@ -439,10 +439,17 @@ func TestAdmonitions(t *testing.T) {
 	}
 }
 
-func TestSetextUnderlineIsNoTab(t *testing.T) {
-	src := "Steps\n===\n\n    ls -l\n\n1. Go\n"
-	p := mustParse(t, src)
-	if p.Title != "Steps" || len(p.Steps) != 1 || len(p.Steps[0].Commands) != 0 {
-		t.Errorf("a setext underline must not open a content tab: %s", dumpPlan(p))
+func TestDedentAdmonitions(t *testing.T) {
+	tests := []struct{ name, in, want string }{
+		{"admonition body", "!!! note \"x\"\n    a\n\n    b\nc\n    d\n", "!!! note \"x\"\na\n\nb\nc\n    d\n"},
+		{"collapsible and tab", "???+ tip\n\tx\n=== \"Debian\"\n    y\n", "???+ tip\nx\n=== \"Debian\"\ny\n"},
+		{"setext underline is no tab", "Steps\n===\n\n    ls -l\n", "Steps\n===\n\n    ls -l\n"},
+		{"inside a fence", "```\n!!! note x\n    a\n```\n", "```\n!!! note x\n    a\n```\n"},
+		{"bare bangs", "!!!\n    a\n", "!!!\n    a\n"},
+	}
+	for _, tt := range tests {
+		if got := string(dedentAdmonitions([]byte(tt.in))); got != tt.want {
+			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
+		}
 	}
 }
