@@ -64,7 +64,7 @@ func TestFindingsFlow(t *testing.T) {
 			{key: "1", script: "rm config.py"},
 			{key: "2", script: "cp config.py OUT/config.py.bak"},
 		}, want: []string{
-			"warning 2: needs config.py, but step 1 moves it away first",
+			"warning 2: needs config.py, but step 1 removes it first",
 			"error 2: `cp config.py " + out + "/config.py.bak` backs up config.py after step 1 removes it",
 		}},
 		{name: "backup after overwrite", steps: []flowStep{
