@@ -24,8 +24,9 @@ func newLintCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
 problems with the plan itself — a rollback step that restores a backup no step
 creates, a file it checks out of git that was never committed — together with
 the probes gonogo infers from each step's commands and the notes on steps it
-could not read. Probes run once (read-only) because some findings depend on
-the present state (is the file committed? does the backup exist?).
+could not read. The probes run once, as with --once (--no-exec keeps command
+probes from running), because some findings depend on the present state: is
+the file committed? does the backup exist?
 
 Exit codes: 0 no error finding, 1 an error finding, 2 the plan cannot be read.`,
 		Example: `  gonogo lint docs/plans/migrate.md

@@ -92,20 +92,21 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.once, "once", false, "answer once and exit with the verdict (0 GO, 1 NO-GO, 3 UNKNOWN, 2 bad usage or plan)")
-	fl.StringVar(&f.format, "format", "text", "output of --once: text, json or markdown")
-	fl.StringVar(&f.root, "root", "", "folder relative probe paths resolve against (default: the git work tree holding the plan, else its folder)")
+	fl.StringVar(&f.format, "format", "text", "`FORMAT` of --once: text, json or markdown")
+	fl.StringVar(&f.root, "root", "", "resolve relative probe paths against `DIR` (default: the git work tree holding the plan, else its folder)")
 	fl.StringVar(&f.probes, "probes", "", "sidecar YAML `FILE` with probe blocks keyed by step ID, for plans you may not edit")
 	fl.BoolVar(&f.noExec, "no-exec", false, "never run command probes (they show as skip)")
 	fl.BoolVar(&f.noInfer, "no-infer", false, "only use explicit and sidecar probes, infer none from the plan's commands")
-	fl.DurationVar(&f.timeout, "timeout", 0, "bound on the whole check (e.g. 30s); probes that have not answered by then are errors")
+	fl.DurationVar(&f.timeout, "timeout", 0, "bound on the whole check, e.g. 30s: probes that have not answered by then are errors")
 	fl.StringVar(&f.record, "record", "", "append the JSON snapshot as one line to `FILE` (created 0644 if missing): an audit trail")
 	fl.StringVar(&f.at, "at", "", "the step `ID` you are at: it becomes the next step")
 	fl.StringArrayVar(&f.steps, "step", nil, "narrow the verdict to this step `ID` (repeatable)")
-	fl.StringVar(&f.phase, "phase", "", "show only the steps of this phase (the verdict still covers the whole plan)")
+	fl.StringVar(&f.phase, "phase", "", "show only the steps of the phase `NAME` (the verdict still covers the whole plan)")
 	fl.DurationVar(&f.interval, "interval", 5*time.Second, "board: how often probes are re-checked, unless a step sets its own interval")
 	fl.BoolVar(&f.mouse, "mouse", false, "board: enable the mouse")
 	cmd.Flags().SortFlags = false
 
+	cmd.CompletionOptions.HiddenDefaultCmd = true
 	cmd.AddCommand(newLintCmd(ios, getenv), newVersionCmd(ios), newDemoCmd(ios, getenv))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
