@@ -79,9 +79,10 @@ func pidList(pids []int) string {
 }
 
 // findProcesses lists the PIDs whose name (comm) or, failing that, command
-// line matches re. It reads only /proc/PID/comm for every process, the
-// command line only when the name does not match, and /proc/PID/stat only
-// of matches, to leave zombies out. gonogo itself is never counted.
+// line matches re. It reads /proc/PID/stat of every process (name and
+// state in one read; zombies are left out) and the command line only when
+// the name does not match — never the full attribute set. gonogo itself
+// is never counted.
 func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
 	d, err := os.Open(procRoot)
 	if err != nil {
@@ -104,25 +105,33 @@ func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
 			return nil, ctx.Err()
 		}
 		base := procRoot + "/" + name
-		comm, err := os.ReadFile(base + "/comm")
+		// /proc/PID/stat holds the name (comm) and the state in one read.
+		stat, err := readInto(buf, base+"/stat")
 		if err != nil {
 			continue // gone since the listing
 		}
-		matched := re.Match(bytes.TrimRight(comm, "\n"))
-		if !matched {
-			cmd, err := readInto(buf, base+"/cmdline")
-			if err != nil || len(cmd) == 0 {
-				continue // kernel thread or gone
-			}
-			cmd = bytes.TrimRight(cmd, "\x00")
-			for i, c := range cmd {
-				if c == 0 {
-					cmd[i] = ' '
-				}
-			}
-			matched = re.Match(cmd)
+		open, end := bytes.IndexByte(stat, '('), bytes.LastIndexByte(stat, ')')
+		if open < 0 || end < open || end+2 >= len(stat) {
+			continue
 		}
-		if matched && !isZombie(base) {
+		if state := stat[end+2]; state == 'Z' || state == 'X' {
+			continue // exited, waiting to be reaped: not running
+		}
+		if re.Match(stat[open+1 : end]) {
+			out = append(out, pid)
+			continue
+		}
+		cmd, err := readInto(buf, base+"/cmdline")
+		if err != nil || len(cmd) == 0 {
+			continue // kernel thread or gone
+		}
+		cmd = bytes.TrimRight(cmd, "\x00")
+		for i, c := range cmd {
+			if c == 0 {
+				cmd[i] = ' '
+			}
+		}
+		if re.Match(cmd) {
 			out = append(out, pid)
 		}
 	}
@@ -148,18 +157,4 @@ func readInto(buf []byte, path string) ([]byte, error) {
 			return buf, nil
 		}
 	}
-}
-
-// isZombie reports whether the process at base (/proc/PID) has exited and
-// waits to be reaped: it is not running any more.
-func isZombie(base string) bool {
-	b, err := os.ReadFile(base + "/stat")
-	if err != nil {
-		return true // gone
-	}
-	i := bytes.LastIndexByte(b, ')')
-	if i < 0 || i+2 >= len(b) {
-		return false
-	}
-	return b[i+2] == 'Z' || b[i+2] == 'X'
 }

@@ -227,7 +227,7 @@ func (r *Runner) runOne(ctx context.Context, spec *plans.ProbeSpec) Result {
 	if res.Status == Fail && spec != nil && spec.Severity == plans.Warn {
 		res.Status = Warn
 	}
-	res.Message = Redact(res.Message)
+	res.Message = Redact(oneLine(res.Message))
 	res.Duration = time.Since(start)
 	return res
 }
@@ -380,4 +380,14 @@ func combine(kind string, kids []Result) (Status, string) {
 	default:
 		return Skip, "any: " + strings.Join(skips, "; ")
 	}
+}
+
+// oneLine folds a message onto one line: errors from libraries and
+// commands may carry newlines, and a result is read as one line.
+func oneLine(s string) string {
+	s = strings.TrimSpace(s)
+	if !strings.ContainsAny(s, "\r\n") {
+		return s
+	}
+	return strings.Join(strings.Fields(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)), " ")
 }
