@@ -177,3 +177,29 @@ func TestGeneratedPlan(t *testing.T) {
 		t.Errorf("generated plan: %d steps, exit %d, rollback %s", len(s.Steps), r.code, s.Rollback)
 	}
 }
+
+// --no-infer keeps only explicit and sidecar probes, and no findings.
+func TestNoInfer(t *testing.T) {
+	dir := seedSandbox(t, seedPlan)
+	count := func(s *model.Snapshot) (inferred int) {
+		for _, v := range s.Steps {
+			for _, p := range v.Probes {
+				if p.Source == "inferred" {
+					inferred++
+				}
+			}
+		}
+		return inferred
+	}
+	s, _ := snapshot(t, dir, "docs/plan.md")
+	if count(s) == 0 {
+		t.Fatal("the seed plan's shell blocks yield no inferred probe: nothing to turn off")
+	}
+	s, _ = snapshot(t, dir, "--no-infer", "docs/plan.md")
+	if n := count(s); n != 0 || len(s.Findings) != 0 {
+		t.Errorf("--no-infer: %d inferred probes, findings %v", n, s.Findings)
+	}
+	if step(t, s, "23").Status != model.StepNoGo {
+		t.Errorf("--no-infer: the explicit probe of step 23 is gone")
+	}
+}
