@@ -53,7 +53,7 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 			continue
 		}
 		ps, dup := w.leaf(&plans.ProbeSpec{
-			Role: plans.Requires, Kind: plans.KindSystemd, Target: u.s, Name: "unit exists, for " + how,
+			Role: plans.Requires, Kind: plans.KindSystemd, Target: u.s, Name: "unit " + u.s + " exists, for " + how,
 			Params: &plans.SystemdParams{Unit: u.s, Active: true, ExistsOnly: true},
 		}, c.line, c.text)
 		f.add(one(ps, dup))
