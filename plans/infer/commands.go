@@ -30,6 +30,7 @@ func init() {
 		"pg_dump": (*walker).pgDump, "pg_dumpall": (*walker).pgDump,
 		"pg_restore": (*walker).pgRestore, "psql": (*walker).psql, "dropdb": (*walker).dropdb,
 		"source": (*walker).source, ".": (*walker).source,
+		"read": (*walker).readVars, "mapfile": (*walker).readVars, "readarray": (*walker).readVars, "getopts": (*walker).readVars,
 		"bash": (*walker).shell, "sh": (*walker).shell, "zsh": (*walker).shell, "dash": (*walker).shell,
 	}
 }
@@ -351,25 +352,47 @@ func (w *walker) cd(c cmdCtx) *frag {
 	p := parseOpts(c.args, optSpec{})
 	if len(p.pos) == 0 {
 		if home := w.ev.env("HOME"); home != "" && c.prog == "cd" {
-			w.base = home
+			w.setBase(home)
 		} else {
-			w.base = ""
+			w.setBase("")
 		}
 		return nil
 	}
 	v := p.pos[0]
 	if v.s == "-" || !v.literal() {
 		w.usable(v, c.line, c.text)
-		w.base = ""
+		w.setBase("")
 		return nil
 	}
 	f := w.requireDir(v, "folder for "+c.prog+" exists", c.prog, c.line, c.text)
-	w.base = w.resolve(v)
+	w.setBase(w.resolve(v))
 	return f
 }
 
 func (w *walker) popd(c cmdCtx) *frag {
-	w.base = ""
+	w.setBase("")
+	return nil
+}
+
+// read, mapfile and getopts set variables from input: only a run knows
+// their values.
+func (w *walker) readVars(c cmdCtx) *frag {
+	p := parseOpts(c.args, optSpec{short: "adinNptuCcOs"})
+	for _, v := range p.pos {
+		if isName(v.s) {
+			w.ev.vars[v.s] = varState{dynamic: true}
+		}
+	}
+	if c.prog != "read" {
+		for _, o := range p.opts {
+			if o.hasArg && isName(o.arg.s) {
+				w.ev.vars[o.arg.s] = varState{dynamic: true}
+			}
+		}
+	}
+	if len(p.pos) == 0 && c.prog == "read" {
+		w.ev.vars["REPLY"] = varState{dynamic: true}
+	}
 	return nil
 }
 

@@ -33,7 +33,11 @@ func dumpProbe(a *Analysis, ps *plans.ProbeSpec, root string) string {
 		}
 		return fmt.Sprintf("%s %s(%s)%s", ps.Role, ps.Kind, strings.Join(kids, " | "), sev)
 	}
-	s := fmt.Sprintf("%s %s %s", ps.Role, ps.Kind, ps.Target)
+	target := ps.Target
+	if filepath.IsAbs(target) {
+		target = rel(target) // the test's temporary root differs per run
+	}
+	s := fmt.Sprintf("%s %s %s", ps.Role, ps.Kind, target)
 	switch p := ps.Params.(type) {
 	case *plans.FileParams:
 		s += " path=" + rel(p.Path)

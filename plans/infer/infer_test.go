@@ -117,6 +117,20 @@ func TestInferCommands(t *testing.T) {
 				"requires file config.py path=config.py",
 				"done backup /srv/bk/config.py.bak path=/srv/bk/config.py.bak of=config.py",
 			}},
+		{name: "export then use", in: "export DEST=/srv/bk && cp config.py $DEST/config.py.bak",
+			want: []string{
+				"requires file config.py path=config.py",
+				"done backup /srv/bk/config.py.bak path=/srv/bk/config.py.bak of=config.py",
+			}},
+		{name: "read sets a variable only a run knows", in: "read -r -p 'Commit: ' HASH\ngit checkout \"$HASH\" -- config.py"},
+		{name: "$PWD is where the script is", in: "cd app && cp \"$PWD/settings.py\" /tmp/settings.py.bak",
+			want: []string{
+				"requires file app path=app dir",
+				"requires file app/settings.py path=app/settings.py",
+				"done backup /tmp/settings.py.bak path=/tmp/settings.py.bak of=app/settings.py",
+			}},
+		{name: "stderr log is not what the step makes", in: "pg_dump app > /tmp/app.sql 2> /tmp/pg_dump.err",
+			want: []string{"done file /tmp/app.sql path=/tmp/app.sql"}},
 		{name: "default value expansion", in: `cp config.py "${DEST:-/srv/bk}/config.py.bak"`,
 			want: []string{
 				"requires file config.py path=config.py",

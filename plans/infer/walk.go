@@ -77,6 +77,7 @@ func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
 		funcs: map[string]bool{},
 		lmap:  a.lineMap(sc),
 	}
+	w.setBase(a.root)
 	a.context(sc, w)
 	fr := w.stmts(f.Stmts)
 	st.attach(fr)
@@ -245,6 +246,17 @@ func (w *walker) stmt(s *syntax.Stmt) *frag {
 	}
 	f.add(w.redirs(s, false))
 	return f
+}
+
+// setBase moves the walker to folder d ("" = unknown) and keeps $PWD in
+// step: $PWD is where the operator's shell is, not where gonogo runs.
+func (w *walker) setBase(d string) {
+	w.base = d
+	if d == "" {
+		w.ev.vars["PWD"] = varState{dynamic: true}
+		return
+	}
+	w.ev.vars["PWD"] = varState{val: d}
 }
 
 func copyVars(m map[string]varState) map[string]varState {
@@ -462,8 +474,8 @@ func (w *walker) redirs(s *syntax.Stmt, inputs bool) *frag {
 			v := w.ev.word(r.Word)
 			f.add(w.requireFile(v, false, "input of "+prog+" exists", prog, line, cmd, ""))
 		case syntax.RdrOut, syntax.RdrClob, syntax.RdrAll, syntax.RdrAllClob:
-			if inputs {
-				continue
+			if inputs || (r.N != nil && r.N.Value != "1") {
+				continue // 2> err.log is a side file, not what the step makes
 			}
 			v := w.ev.word(r.Word)
 			if w.special(v) {
