@@ -131,16 +131,15 @@ func (f *focus) set(p tview.Primitive) {
 
 var testFocus = map[*board]*focus{}
 
-// press sends a key as the application would: the board's capture first,
-// then the focused widget.
+// press sends a key as tview.Application does: the board's capture first,
+// then the root, if it has focus.
 func press(b *board, key tcell.Key, r rune) {
 	ev := tcell.NewEventKey(key, r, tcell.ModNone)
 	if ev = b.onKey(ev); ev == nil {
 		return
 	}
-	f := testFocus[b]
-	if h := f.cur.InputHandler(); h != nil {
-		h(ev, f.set)
+	if b.view.HasFocus() {
+		b.view.InputHandler()(ev, testFocus[b].set)
 	}
 }
 

@@ -445,3 +445,35 @@ func (r *rootView) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, fun
 		return r.b.flex.MouseHandler()(a, ev, setFocus)
 	})
 }
+
+// focusables are the widgets that can hold focus, in the order keys are
+// offered to them.
+func (r *rootView) focusables() []tview.Primitive {
+	return []tview.Primitive{r.b.find, r.b.detail, r.b.list}
+}
+
+// HasFocus is true when one of the board's widgets has focus: the
+// application only hands keys to a root that has.
+func (r *rootView) HasFocus() bool {
+	for _, p := range r.focusables() {
+		if p.HasFocus() {
+			return true
+		}
+	}
+	return false
+}
+
+// InputHandler passes keys the board's capture did not take to the
+// focused widget.
+func (r *rootView) InputHandler() func(*tcell.EventKey, func(tview.Primitive)) {
+	return r.WrapInputHandler(func(ev *tcell.EventKey, setFocus func(tview.Primitive)) {
+		for _, p := range r.focusables() {
+			if p.HasFocus() {
+				if h := p.InputHandler(); h != nil {
+					h(ev, setFocus)
+				}
+				return
+			}
+		}
+	})
+}

@@ -66,6 +66,10 @@ type Options struct {
 	Screen tcell.Screen
 }
 
+// afterDraw, when set (by tests), sees every frame on the UI goroutine
+// before it is shown: reading a screen from another goroutine would race.
+var afterDraw func(tcell.Screen)
+
 // DefaultInterval is the check interval when Options.Interval is 0.
 const DefaultInterval = 5 * time.Second
 
@@ -112,6 +116,9 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 	b.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
 	r.b = b
 	app.SetRoot(b.view, true).SetInputCapture(b.onKey).EnableMouse(opts.Mouse)
+	if afterDraw != nil {
+		app.SetAfterDrawFunc(afterDraw)
+	}
 	if opts.Screen != nil {
 		// SetScreen initialises the screen; keep a simulation screen's size.
 		w, h := opts.Screen.Size()

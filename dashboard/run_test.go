@@ -1,0 +1,314 @@
+package dashboard
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/gdamore/tcell/v2"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// scripted is a Source whose snapshots the test sets. It stands in for
+// model.Session so that the tests can script slow checks, plan errors and
+// panics; the tmux end-to-end test runs the real session.
+type scripted struct {
+	mu        sync.Mutex
+	snap      *model.Snapshot
+	checks    int
+	forced    int
+	reloads   int
+	reloadErr error
+	at        []string
+	files     []string
+	// gate, when set, makes Check send a partial snapshot and then wait
+	// for it to close: a slow probe.
+	gate      chan struct{}
+	panicking bool
+}
+
+func (s *scripted) Check(ctx context.Context, o CheckOptions) *model.Snapshot {
+	s.mu.Lock()
+	s.checks++
+	if o.Force {
+		s.forced++
+	}
+	snap, gate, panicking := s.snap, s.gate, s.panicking
+	s.mu.Unlock()
+	if panicking {
+		panic("scripted check blew up")
+	}
+	if gate != nil && o.OnPartial != nil {
+		p := fixture()
+		p.Steps[1].Probes[0].Status = probes.Pending
+		o.OnPartial(p)
+		select {
+		case <-gate:
+		case <-ctx.Done():
+			return nil
+		}
+	}
+	return snap
+}
+
+func (s *scripted) Reload() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.reloads++
+	return s.reloadErr
+}
+
+func (s *scripted) Files() []string { return s.files }
+
+func (s *scripted) SetAt(ref string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.at = append(s.at, ref)
+	return nil
+}
+
+func (s *scripted) set(f func(s *scripted)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	f(s)
+}
+
+func (s *scripted) count() (checks, forced, reloads int) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.checks, s.forced, s.reloads
+}
+
+// live is a board running in Run on a simulation screen.
+type live struct {
+	scr   tcell.SimulationScreen
+	mu    sync.Mutex
+	frame string        // the last frame drawn, read on the UI goroutine
+	done  chan struct{} // closed when Run has returned, with err set
+	err   error
+}
+
+// start runs the board on a w×h simulation screen: Init, then Run's
+// SetScreen, with the size set after it (Run keeps the size).
+func start(t *testing.T, src Source, opts Options, w, h int) *live {
+	t.Helper()
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		t.Fatal(err)
+	}
+	scr.SetSize(w, h)
+	opts.Screen = scr
+	l := &live{scr: scr, done: make(chan struct{})}
+	afterDraw = func(s tcell.Screen) {
+		w, h := s.Size()
+		var b strings.Builder
+		for y := 0; y < h; y++ {
+			for x := 0; x < w; x++ {
+				str, _, _ := s.Get(x, y)
+				b.WriteString(str)
+			}
+			b.WriteByte('\n')
+		}
+		l.mu.Lock()
+		l.frame = b.String()
+		l.mu.Unlock()
+	}
+	t.Cleanup(func() { afterDraw = nil })
+	go func() { l.err = Run(context.Background(), src, opts); close(l.done) }()
+	t.Cleanup(func() {
+		select {
+		case <-l.done:
+		default:
+			l.scr.InjectKey(tcell.KeyCtrlC, 0, tcell.ModNone)
+			<-l.done
+		}
+	})
+	return l
+}
+
+func (l *live) text() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.frame
+}
+
+// waitFor polls the screen until all of wants are on it. The bound only
+// stops a broken test; nothing is asserted about how long it took.
+func (l *live) waitFor(t *testing.T, wants ...string) {
+	t.Helper()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		text := l.text()
+		missing := ""
+		for _, w := range wants {
+			if !strings.Contains(text, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%q never appeared on the screen:\n%s", missing, text)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+func (l *live) key(r rune) { l.scr.InjectKey(tcell.KeyRune, r, tcell.ModNone) }
+
+func (l *live) wait(t *testing.T) error {
+	t.Helper()
+	select {
+	case <-l.done:
+		return l.err
+	case <-time.After(15 * time.Second):
+		t.Fatal("the board did not stop")
+		return nil
+	}
+}
+
+// TestRunLive: the first screen shows the verdict and the steps; a status
+// that changes at the source reaches the screen without a key; q quits.
+func TestRunLive(t *testing.T) {
+	src := &scripted{snap: fixture()}
+	l := start(t, src, Options{Interval: 20 * time.Millisecond}, 100, 30)
+	l.waitFor(t, "✗ NO-GO", "8a", "23", "Backup untracked files")
+	src.set(func(s *scripted) { s.snap = fixed8a() })
+	l.waitFor(t, "● GO 8a")
+	if checks, forced, _ := src.count(); checks < 2 || forced != 1 {
+		t.Errorf("checks = %d (forced %d), want the forced first one and then ticks", checks, forced)
+	}
+	l.key('e')
+	l.waitFor(t, "8a  NO-GO → GO  git config_chromadb.py fail → ok")
+	l.key('a')
+	l.waitFor(t, "operator: I am at this step")
+	src.mu.Lock()
+	at := append([]string(nil), src.at...)
+	src.mu.Unlock()
+	if len(at) != 1 || at[0] != "8a" {
+		t.Errorf("SetAt calls = %q, want [8a]", at)
+	}
+	l.key('q')
+	if err := l.wait(t); err != nil {
+		t.Fatalf("Run after q = %v", err)
+	}
+}
+
+// TestRunSlowCheck: a check that hangs shows its probes as checking, the
+// keys keep working, and neither ticks nor r start an overlapping check.
+func TestRunSlowCheck(t *testing.T) {
+	gate := make(chan struct{})
+	src := &scripted{snap: fixture(), gate: gate}
+	l := start(t, src, Options{Interval: 20 * time.Millisecond}, 100, 30)
+	l.waitFor(t, "◌ CHECKING 8a", "◌ checking")
+	l.key('j')
+	l.waitFor(t, "9 — detail")
+	l.key('r')
+	l.waitFor(t, "a check is already running")
+	time.Sleep(100 * time.Millisecond) // several ticks
+	if checks, _, _ := src.count(); checks != 1 {
+		t.Errorf("%d checks started while one hung, want 1 (overlaps are skipped)", checks)
+	}
+	close(gate)
+	l.waitFor(t, "✗ NO-GO 8a")
+	if strings.Contains(l.text(), "◌ CHECKING 8a") {
+		t.Errorf("still checking after the check ended:\n%s", l.text())
+	}
+}
+
+// TestRunPlanEdit: saving the plan (by rename, as editors do) reloads it;
+// a plan that no longer parses shows a banner over the last good board.
+func TestRunPlanEdit(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.md")
+	if err := os.WriteFile(plan, []byte("# plan\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	src := &scripted{snap: fixture(), files: []string{plan}}
+	src.reloadErr = errors.New(plan + ":7: gonogo block: want a list of probes")
+	l := start(t, src, Options{Interval: time.Hour}, 100, 30)
+	l.waitFor(t, "✗ NO-GO 8a")
+	save := func(text string) {
+		tmp := filepath.Join(dir, ".plan.md.swp")
+		if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, plan); err != nil {
+			t.Fatal(err)
+		}
+	}
+	save("# plan\n```gonogo\nrequires: 3\n```\n")
+	l.waitFor(t, "PLAN ERROR", "plan.md:7: gonogo block", "✗ NO-GO 8a")
+	src.set(func(s *scripted) { s.reloadErr = nil; s.snap = fixed8a() })
+	save("# plan, fixed\n")
+	l.waitFor(t, "● GO 8a")
+	if strings.Contains(l.text(), "PLAN ERROR") {
+		t.Errorf("banner stays after the plan was fixed:\n%s", l.text())
+	}
+	if _, forced, reloads := src.count(); reloads != 2 || forced < 2 {
+		t.Errorf("reloads = %d, forced checks = %d; want 2 reloads, each followed by a check", reloads, forced)
+	}
+}
+
+// TestRunPanic: a panic in a check stops the board cleanly (the screen is
+// finalised) and comes back as an error.
+func TestRunPanic(t *testing.T) {
+	src := &scripted{snap: fixture(), panicking: true}
+	l := start(t, src, Options{}, 80, 24)
+	err := l.wait(t)
+	if err == nil || !strings.Contains(err.Error(), "scripted check blew up") {
+		t.Fatalf("Run = %v, want the panic as an error", err)
+	}
+	if _, w, h := l.scr.GetContents(); w != 0 || h != 0 {
+		t.Errorf("screen not finalised after a panic (%dx%d)", w, h)
+	}
+}
+
+// TestRunSignal: SIGTERM and SIGHUP stop the board and restore the screen.
+func TestRunSignal(t *testing.T) {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
+		t.Run(sig.String(), func(t *testing.T) {
+			l := start(t, &scripted{snap: fixture()}, Options{}, 80, 24)
+			l.waitFor(t, "✗ NO-GO 8a")
+			if err := syscall.Kill(os.Getpid(), sig); err != nil {
+				t.Fatal(err)
+			}
+			if err := l.wait(t); err != nil {
+				t.Fatalf("Run after %v = %v", sig, err)
+			}
+			if _, w, _ := l.scr.GetContents(); w != 0 {
+				t.Errorf("screen not finalised after %v", sig)
+			}
+		})
+	}
+}
+
+// TestRunContext: cancelling the context stops the board.
+func TestRunContext(t *testing.T) {
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- Run(ctx, &scripted{snap: fixture()}, Options{Screen: scr}) }()
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run ignored its context")
+	}
+}
