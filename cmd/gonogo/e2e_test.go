@@ -232,7 +232,7 @@ func TestSeedCase(t *testing.T) {
 
 	// The text table says the same, verdict first, without colour in a pipe.
 	r = gonogo(t, dir, nil, "--once", "docs/plan.md")
-	if r.code != exitNoGo || !strings.HasPrefix(r.stdout, " NO-GO ") || strings.Contains(r.stdout, "\x1b[") {
+	if r.code != exitNoGo || !strings.Contains(strings.SplitN(r.stdout, "\n", 3)[1], "┃  NO-GO  ┃") || strings.Contains(r.stdout, "\x1b[") {
 		t.Errorf("text: exit %d, output:\n%s", r.code, r.stdout)
 	}
 	if !regexp.MustCompile(`(?m)^  ✗ NO-GO\s+23\s+Restore ChromaDB config`).MatchString(r.stdout) {

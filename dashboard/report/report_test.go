@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,7 +112,7 @@ func TestTextColour(t *testing.T) {
 				t.Errorf("color=%v: status word %q missing", color, word)
 			}
 		}
-		if !strings.HasPrefix(plain, " NO-GO ") {
+		if !strings.HasPrefix(plain, "┏━━━━━━━━━┓\n┃  NO-GO  ┃") {
 			t.Errorf("color=%v: the verdict does not come first: %q", color, strings.SplitN(plain, "\n", 2)[0])
 		}
 	}
@@ -154,6 +155,22 @@ func TestTextWidth(t *testing.T) {
 }
 
 // The JSON field names are SPEC.md's contract.
+func TestTextCapsReasons(t *testing.T) {
+	s := fixture()
+	s.Reasons = nil
+	for i := range 12 {
+		s.Reasons = append(s.Reasons, fmt.Sprintf("reason %d", i))
+	}
+	var b bytes.Buffer
+	if err := Text(&b, s, TextOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	if !strings.Contains(out, "reason 7") || strings.Contains(out, "reason 8") || !strings.Contains(out, "… and 4 more") {
+		t.Errorf("12 reasons:\n%s", out)
+	}
+}
+
 func TestJSONContractFields(t *testing.T) {
 	var b bytes.Buffer
 	if err := JSON(&b, fixture()); err != nil {

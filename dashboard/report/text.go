@@ -36,6 +36,10 @@ const (
 	ansiOnYel  = "\x1b[1;30;43m"
 )
 
+// maxReasons is how many reasons the text table lists under the verdict;
+// the rest are in the step table.
+const maxReasons = 8
+
 // textWriter remembers the first write error so rendering code stays flat.
 type textWriter struct {
 	w   io.Writer
@@ -68,9 +72,18 @@ func (t *textWriter) paint(code, s string) string {
 func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 	t := &textWriter{w: w, o: o}
 
-	t.line(t.paint(gateBanner(s.Verdict), " "+s.Verdict+" ") + "  " + t.paint(ansiBold, headline(s)))
-	for _, r := range s.Reasons {
-		t.line("  " + t.paint(gateColor(s.Verdict), "✗") + " " + r)
+	// The verdict, big: a box a person finds at a glance in a scrolling log.
+	bar := strings.Repeat("━", width(s.Verdict)+4)
+	code := gateColor(s.Verdict)
+	t.line(t.paint(code, "┏"+bar+"┓"))
+	t.line(t.paint(code, "┃") + t.paint(gateBanner(s.Verdict), "  "+s.Verdict+"  ") + t.paint(code, "┃") + "  " + t.paint(ansiBold, headline(s)))
+	t.line(t.paint(code, "┗"+bar+"┛"))
+	for i, r := range s.Reasons {
+		if i == maxReasons && len(s.Reasons) > maxReasons+1 {
+			t.line(fmt.Sprintf("  … and %d more (the steps below say which)", len(s.Reasons)-maxReasons))
+			break
+		}
+		t.line("  " + t.paint(code, "✗") + " " + r)
 	}
 	t.line("")
 
