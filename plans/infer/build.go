@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
 )
 
 // usable reports whether v can become a probe; when it cannot because of a
@@ -20,7 +21,7 @@ func (w *walker) usable(v value, line int, cmd string) bool {
 		w.st.note(fmt.Sprintf("line %d: %q holds a placeholder (%s): fill it in to have it checked; nothing inferred from it", line, cmd, v.placeholder))
 		return false
 	case v.windows:
-		w.st.note(fmt.Sprintf("line %d: %s is a Windows path; gonogo cannot check it from this host", line, v.raw))
+		w.st.note(fmt.Sprintf("line %d: %s is a Windows path; gonogo cannot check it from this host", line, probes.Redact(v.raw)))
 		return false
 	case v.dynamic || v.glob || v.s == "":
 		return false

@@ -9,6 +9,28 @@
 // that only a run could explain — a $(…) path, a glob, a blank such as
 // <commit-hash> — yields no probe; blanks leave a note on the step instead.
 //
+// What is read (requires = before the step, done = once it has run):
+//
+//   - cp/mv/rsync/install SRC… DST, tar -x…f F, pg_restore F, psql -f F,
+//     < F, source F, sed -i … F: the inputs exist (requires file);
+//   - a copy to a backup-like destination (*.bak, *.old, *.orig, *~, a
+//     backup/ folder): the copy exists and matches its source (done
+//     backup with of; mv leaves no source to compare);
+//   - pg_dump -f F, tar -c…f F, > F, tee F: F exists (done file);
+//   - >> F, tee -a F: F's folder exists; cd D, pushd D, tar -C D: D exists
+//     (requires file, folder), and cd moves later relative paths;
+//   - git checkout [REV] -- F, git restore [-s REV] F, git show REV:F: F is
+//     in REV (requires git, tracked); git add F … git commit: F committed;
+//   - systemctl start|stop|restart|reload U, service U start|stop: the unit
+//     exists (requires) and is then active or inactive (done);
+//   - "a || b": any of the two ways' requirements; "a && b", "a; b", pipes:
+//     all. "|| exit 1" is error handling, not a way; under if/while/for/
+//     case and "|| true" requirements only warn.
+//
+// Relative paths resolve against the plan root or the last cd; $VAR and ~
+// come from Options.Env or the script's own assignments; "sh -c '…'" is
+// read as shell; ssh, docker and kubectl run elsewhere and are not read.
+//
 // Program checks: a step's programs must be installed. Looking that up with
 // a "command -v PROG" probe would execute something, so instead the program
 // is looked up on gonogo's own PATH when the plan is read (exec.LookPath,

@@ -184,7 +184,7 @@ func (w *walker) psql(c cmdCtx) *frag {
 		case (o.name == "f" || o.name == "file") && o.hasArg && o.arg.s != "-":
 			f.add(w.requireFile(o.arg, false, "SQL file for psql exists", "psql", c.line, c.text, ""))
 		case (o.name == "c" || o.name == "command") && o.hasArg && !o.arg.dynamic:
-			w.sql(o.arg.s, dbName(p), c)
+			w.sql(o.arg.s, c)
 		}
 	}
 	return f
@@ -202,7 +202,7 @@ func (w *walker) dropdb(c cmdCtx) *frag {
 var dropRe = regexp.MustCompile(`(?i)\b(DROP\s+(?:TABLE|DATABASE|SCHEMA)|TRUNCATE(?:\s+TABLE)?)\s+(?:IF\s+EXISTS\s+)?([A-Za-z0-9_."]+(?:\s*,\s*[A-Za-z0-9_."]+)*)`)
 
 // sql records the destructions an SQL text performs.
-func (w *walker) sql(text, db string, c cmdCtx) {
+func (w *walker) sql(text string, c cmdCtx) {
 	for _, m := range dropRe.FindAllStringSubmatch(text, -1) {
 		what := strings.ToUpper(strings.Join(strings.Fields(m[1]), " "))
 		for _, name := range strings.Split(m[2], ",") {

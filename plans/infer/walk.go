@@ -464,7 +464,7 @@ func (w *walker) redirs(s *syntax.Stmt, inputs bool) *frag {
 			}
 			if inputs && prog == "psql" && body != nil {
 				if t := w.rawText(body); t != "" {
-					w.sql(t, "", cmdCtx{prog: prog, line: line, text: cmd})
+					w.sql(t, cmdCtx{prog: prog, line: line, text: cmd})
 				}
 			}
 		case syntax.RdrIn, syntax.RdrInOut:
