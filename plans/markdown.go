@@ -109,6 +109,7 @@ func (p *mdParser) block(n ast.Node, nested bool) {
 		if id, title, ok := splitID(line, false); ok {
 			p.startStep(&Step{ID: id, Title: title, Line: p.nodeLine(n)}, formParagraph)
 			p.absorb = true
+			p.lineSteps(n, formParagraph)
 		}
 	case *ast.List:
 		p.list(n, nested)
@@ -255,6 +256,9 @@ func (p *mdParser) list(l *ast.List, nested bool) {
 		p.startStep(s, formList)
 		p.absorb = false
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+			if c == item.FirstChild() && (c.Kind() == ast.KindParagraph || c.Kind() == ast.KindTextBlock) {
+				p.lineSteps(c, formList)
+			}
 			p.block(c, true)
 		}
 	}
@@ -293,6 +297,33 @@ func (p *mdParser) itemNumbers(l *ast.List) []string {
 	}
 	return written
 }
+
+// lineSteps opens a step at each later line of a step's first paragraph
+// that begins with an ID. CommonMark folds such lines into the paragraph:
+// "8a." is no list marker, so in
+//
+//	8. Announce the window
+//	8a. Backup untracked files
+//	9. Stop the pipeline
+//
+// "8a." continues item 8, and after "8a." at the start of a paragraph
+// "9." continues that paragraph (only a list starting at 1 may interrupt
+// one). Lines of ordinary paragraphs, which do not start with an ID, are
+// never split.
+func (p *mdParser) lineSteps(n ast.Node, form stepForm) {
+	segs := n.Lines()
+	for i := 1; i < segs.Len(); i++ {
+		seg := segs.At(i)
+		raw := strings.TrimSpace(string(seg.Value(p.src)))
+		if id, title, ok := splitID(stripMarks(raw), false); ok {
+			p.startStep(&Step{ID: id, Title: title, Line: p.lineOf(seg.Start)}, form)
+		}
+	}
+}
+
+// stripMarks removes the Markdown emphasis and code marks from a raw line,
+// so "**8a.** Backup `config.py`" reads "8a. Backup config.py".
+var stripMarks = strings.NewReplacer("**", "", "__", "", "`", "").Replace
 
 // taskBox is the task-list checkbox of a list item, or nil.
 func taskBox(item *ast.ListItem) *east.TaskCheckBox {

@@ -112,6 +112,12 @@ func TestStepForms(t *testing.T) {
 		{"empty title", "## Steps\n\n### 8.\n", "8:Step 8"},
 		{"html comment hides steps", "## Steps\n\n<!--\n1. hidden\n\n2. hidden\n-->\n\n1. shown\n", "1:shown"},
 		{"table cells are no steps", "## Steps\n\n| 1. a | 2. b |\n|---|---|\n| 3. c | 4. d |\n\n1. shown\n", "1:shown"},
+		{"8a folded into item 8", "## C\n\n7. Check X\n8. Announce\n8a. Backup untracked\n9. Stop pipeline\n",
+			"7:Check X | 8:Announce | 8a:Backup untracked | 9:Stop pipeline"},
+		{"list folded into 8a paragraph", "## C\n\n8. Announce\n\n8a. Backup untracked\n9. Stop pipeline\n10. Start\n",
+			"8:Announce | 8a:Backup untracked | 9:Stop pipeline | 10:Start"},
+		{"bold ids on consecutive lines", "## C\n\n**8a.** Backup `config.py`\n**8b.** Stop\n", "8a:Backup config.py | 8b:Stop"},
+		{"prose lines are never split", "## C\n\nWe move about\n3.2. million rows.\n\n1. Go\n", "1:Go"},
 		{"rollback steps", "## Deploy\n\n1. Go\n\n## Roll back\n\n5. Undo\n", "1:Go | 5:Undo(rb)"},
 	}
 	for _, tt := range tests {
@@ -451,5 +457,17 @@ func TestDedentAdmonitions(t *testing.T) {
 		if got := string(dedentAdmonitions([]byte(tt.in))); got != tt.want {
 			t.Errorf("%s: got %q, want %q", tt.name, got, tt.want)
 		}
+	}
+}
+
+func TestFoldedStepOwnsWhatFollows(t *testing.T) {
+	src := "## Checklist\n\n8. Announce\n8a. Backup untracked files\n   ```bash\n   cp config_chromadb.py /tmp/config_chromadb.py.bak\n   ```\n9. Stop\n"
+	p := mustParse(t, src)
+	s, err := p.StepByRef("8a")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if s.Line != 4 || len(s.Commands) != 1 || s.Commands[0].Line != 6 || len(p.Steps[0].Commands) != 0 {
+		t.Errorf("8a at line %d with %+v; 8 has %+v", s.Line, s.Commands, p.Steps[0].Commands)
 	}
 }
