@@ -302,9 +302,9 @@ func (p *mdParser) itemNumbers(l *ast.List) []string {
 // that begins with an ID. CommonMark folds such lines into the paragraph:
 // "8a." is no list marker, so in
 //
-//	8. Announce the window
-//	8a. Backup untracked files
-//	9. Stop the pipeline
+//  8. Announce the window
+//     8a. Backup untracked files
+//  9. Stop the pipeline
 //
 // "8a." continues item 8, and after "8a." at the start of a paragraph
 // "9." continues that paragraph (only a list starting at 1 may interrupt
