@@ -66,7 +66,6 @@ func checkBackup(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status,
 		if p.Of != "" {
 			src, st, msg := statTarget(p.Of)
 			if st != OK {
-				_ = st
 				return Error, fmt.Sprintf("cannot verify backup %s: source %s", p.Path, msg)
 			}
 			if !src.fi.Mode().IsRegular() {

@@ -343,6 +343,10 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 		switch {
 		case f.inIndex:
 			return Fail, fmt.Sprintf("%s is tracked, so ignore rules do not apply to it", n)
+		case !f.exists && f.ignored:
+			return Fail, fmt.Sprintf("%s does not exist (a file there would be ignored by %s %q)", n, f.rule.src, f.rule.text)
+		case !f.exists:
+			return Fail, fmt.Sprintf("%s does not exist", n)
 		case f.ignored:
 			return OK, fmt.Sprintf("%s is ignored (by %s %q)", n, f.rule.src, f.rule.text)
 		}

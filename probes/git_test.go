@@ -198,6 +198,7 @@ func TestGitMessages(t *testing.T) {
 		{"sub/nested/keep.log", plans.GitIgnored, Fail, "is not ignored"},
 		{"new staged.txt", plans.GitTracked, Fail, "added to the index, not yet committed"},
 		{"never-existed.txt", plans.GitTracked, Fail, "does not exist in the work tree"},
+		{"build/not-built-yet.o", plans.GitIgnored, Fail, `does not exist (a file there would be ignored by .gitignore:1 "build/")`},
 		{"ñandú", plans.GitCommitted, Fail, "ñandú/ has files modified in the worktree since the index (ñandú/café.py)"},
 		{"ñandú", plans.GitTracked, OK, "ñandú/ is tracked"},
 		{"sub/nested", plans.GitCommitted, OK, "sub/nested/ is committed (2 files)"},

@@ -71,7 +71,7 @@ type cpuTimes struct {
 }
 
 // procStat is the file CPU times are read from.
-var procStat = "/proc/stat"
+const procStat = "/proc/stat"
 
 // readCPUTimes reads the aggregate "cpu" line of /proc/stat.
 func readCPUTimes() (cpuTimes, error) {

@@ -3,7 +3,6 @@ package probes
 import (
 	"context"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
@@ -170,5 +169,4 @@ func TestHostFacts(t *testing.T) {
 	if g := r.Host(context.Background(), nil); g.CPUModel != f.CPUModel || g.Cores != f.Cores || g.Disks != nil {
 		t.Errorf("second call: %+v", g)
 	}
-	_ = os.Getpid
 }

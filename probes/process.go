@@ -15,9 +15,8 @@ import (
 
 func init() { register(plans.KindProcess, checkProcess) }
 
-// procRoot is where processes are listed; a variable so a benchmark can
-// point at a prepared tree if it ever needs to.
-var procRoot = "/proc"
+// procRoot is where processes are listed.
+const procRoot = "/proc"
 
 // checkProcess answers a process probe: how many processes match the
 // pattern, against running (default) or absent.

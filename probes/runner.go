@@ -196,6 +196,8 @@ func shortDuration(d time.Duration) string {
 	switch {
 	case d >= time.Second:
 		return d.Round(100 * time.Millisecond).String()
+	case d >= 100*time.Millisecond:
+		return d.Round(10 * time.Millisecond).String()
 	case d >= time.Millisecond:
 		return d.Round(time.Millisecond).String()
 	default:

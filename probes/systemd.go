@@ -17,7 +17,7 @@ func init() { register(plans.KindSystemd, checkSystemd) }
 
 // systemdRunDir exists only while systemd is the init system (this is the
 // test sd_booted() does).
-var systemdRunDir = "/run/systemd/system"
+const systemdRunDir = "/run/systemd/system"
 
 // checkSystemd answers a systemd probe with `systemctl show UNIT`. Where
 // systemd is not running (containers, other init systems) the answer is
