@@ -300,16 +300,11 @@ func (p *mdParser) itemNumbers(l *ast.List) []string {
 
 // lineSteps opens a step at each later line of a step's first paragraph
 // that begins with an ID. CommonMark folds such lines into the paragraph:
-// "8a." is no list marker, so in
-//
-//  8. Announce the window
-//     8a. Backup untracked files
-//  9. Stop the pipeline
-//
-// "8a." continues item 8, and after "8a." at the start of a paragraph
-// "9." continues that paragraph (only a list starting at 1 may interrupt
-// one). Lines of ordinary paragraphs, which do not start with an ID, are
-// never split.
+// "8a." is no list marker, so a line "8a. Backup untracked files" right
+// under the item "8. Announce the window" continues item 8, and a line
+// "9. Stop the pipeline" under a paragraph "8a. …" continues that
+// paragraph (only a list starting at 1 may interrupt one). Lines of
+// ordinary paragraphs, which do not start with an ID, are never split.
 func (p *mdParser) lineSteps(n ast.Node, form stepForm) {
 	segs := n.Lines()
 	for i := 1; i < segs.Len(); i++ {
