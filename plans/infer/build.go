@@ -216,12 +216,14 @@ func (w *walker) doneBackup(dst value, dstAbs, of string, dir bool, name string,
 	}, line, cmd))
 }
 
-// produce records that a command makes, replaces or removes a path.
-func (w *walker) produce(abs string, dir bool, kind eventKind, line int, cmd, how string) {
+// produce records that a command makes, replaces or removes a path, and
+// returns the event (nil when abs is "").
+func (w *walker) produce(abs string, dir bool, kind eventKind, line int, cmd, how string) *event {
 	if abs == "" {
-		return
+		return nil
 	}
-	w.st.events = append(w.st.events, &event{kind: kind, key: abs, path: abs, dir: dir, line: line, cmd: cmd, how: how, seq: w.st.next()})
+	ev := &event{kind: kind, key: abs, path: abs, dir: dir, line: line, cmd: cmd, how: how, seq: w.st.next()}
+	w.st.events = append(w.st.events, ev)
 	switch kind {
 	case evDestroy:
 		delete(w.st.made, abs)
@@ -229,6 +231,7 @@ func (w *walker) produce(abs string, dir bool, kind eventKind, line int, cmd, ho
 	default:
 		w.st.made[abs] = true
 	}
+	return ev
 }
 
 // dropDones removes done probes of this step on a path a later command of

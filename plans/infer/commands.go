@@ -133,7 +133,9 @@ func (w *walker) install(c cmdCtx) *frag {
 	p := parseOpts(c.args, optSpec{short: "mogtS", long: []string{"mode", "owner", "group", "target-directory", "suffix"}})
 	if p.has("d", "directory") {
 		for _, v := range p.pos {
-			w.produce(w.resolve(v), true, evProduce, c.line, c.text, "install -d")
+			if ev := w.produce(w.resolve(v), true, evProduce, c.line, c.text, "install -d"); ev != nil {
+				ev.empty = true
+			}
 		}
 		return nil
 	}
@@ -306,7 +308,9 @@ func (w *walker) rm(c cmdCtx) *frag {
 func (w *walker) mkdir(c cmdCtx) *frag {
 	p := parseOpts(c.args, optSpec{short: "m", long: []string{"mode", "context"}})
 	for _, v := range p.pos {
-		w.produce(w.resolve(v), true, evProduce, c.line, c.text, "mkdir")
+		if ev := w.produce(w.resolve(v), true, evProduce, c.line, c.text, "mkdir"); ev != nil {
+			ev.empty = true
+		}
 	}
 	return nil
 }

@@ -67,10 +67,13 @@ type event struct {
 	key  string
 	path string // for files: the absolute path; "" otherwise
 	dir  bool   // the thing is a folder
-	line int
-	cmd  string
-	how  string // "rm", "mv", "DROP TABLE", ...
-	seq  int    // order within the step
+	// empty marks a folder made empty (mkdir): it holds no file a later
+	// step could need.
+	empty bool
+	line  int
+	cmd   string
+	how   string // "rm", "mv", "DROP TABLE", ...
+	seq   int    // order within the step
 }
 
 // backupFact is a command copying src (a fact key) to dst as a backup.

@@ -172,8 +172,8 @@ func matches(ev *event, key, path string, dirNeed bool) bool {
 	if path == "" || ev.path == "" {
 		return false
 	}
-	if strings.HasPrefix(path, ev.path+"/") && ev.kind != evOverwrite {
-		return true
+	if strings.HasPrefix(path, ev.path+"/") && ev.kind != evOverwrite && !(ev.empty && ev.kind == evProduce) {
+		return true // a folder copied or removed whole
 	}
 	return dirNeed && ev.kind != evDestroy && strings.HasPrefix(ev.path, path+"/")
 }
@@ -247,7 +247,7 @@ func (a *Analysis) hint(i int, n *need) string {
 	best, bestScore := (*located)(nil), 1<<30
 	for _, st := range a.steps {
 		for _, ev := range st.events {
-			if ev.path == "" || ev.kind == evDestroy || ev.path == n.path {
+			if ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path {
 				continue
 			}
 			if n.restoreTo != "" && ev.path == n.restoreTo {

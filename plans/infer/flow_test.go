@@ -96,6 +96,10 @@ func TestFindingsFlow(t *testing.T) {
 			{key: "1", script: "cp config.py OUT/config.py.bak"},
 			{key: "2", script: "rm config.py"},
 		}},
+		{name: "mkdir makes the folder, not the file in it", steps: []flowStep{
+			{key: "1", script: "mkdir -p OUT/bk"},
+			{key: "2", rollback: true, script: "cd OUT/bk && cp config.py.bak /nonexistent/"},
+		}, want: []string{"error 2: `cp config.py.bak /nonexistent/` needs the file " + out + "/bk/config.py.bak, which does not exist now"}},
 		{name: "rollback need made by an earlier step", steps: []flowStep{
 			{key: "1", script: "cp config.py OUT/bk/config.py.bak"},
 			{key: "2", rollback: true, script: "cp OUT/bk/config.py.bak config.py"},
