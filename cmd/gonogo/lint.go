@@ -9,6 +9,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/probes"
 )
 
 func newLintCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
@@ -110,9 +111,13 @@ func writeLint(ios *IOStreams, p *plans.Plan, snap *model.Snapshot) int {
 			if sp.Source != plans.Inferred {
 				continue
 			}
-			l := fmt.Sprintf("  step %-6s line %-4d %-8s %s", st.Key, sp.Line, sp.Role, sp.Label())
+			label := sp.Label()
+			if sp.Name != "" && sp.Target != "" {
+				label += " [" + sp.Kind + " " + sp.Target + "]"
+			}
+			l := fmt.Sprintf("  step %-6s line %-4d %-8s %s", st.Key, sp.Line, sp.Role, redactLine(label))
 			if sp.Why != "" {
-				l += "  ← " + oneLine(sp.Why)
+				l += "  ← " + redactLine(oneLine(sp.Why))
 			}
 			lines = append(lines, l)
 		}
@@ -145,6 +150,9 @@ func stepKey(v model.StepView) string {
 	}
 	return v.ID
 }
+
+// redactLine hides secrets in text lint prints straight from the plan.
+func redactLine(s string) string { return probes.Redact(s) }
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)
