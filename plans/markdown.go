@@ -350,6 +350,13 @@ func (p *mdParser) code(n ast.Node, lang string, first int) {
 	}
 	console := isConsoleLang(lang)
 	switch {
+	case console && !hasPrompt(lines):
+		// A console block written without prompts: plain commands, if
+		// it reads as shell at all.
+		console = false
+		if !looksLikeShell(lines) {
+			return
+		}
 	case shellLangs[lang]:
 	case lang == "" || lang == "text" || lang == "plain" || lang == "txt":
 		if !looksLikeShell(lines) {

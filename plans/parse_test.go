@@ -333,6 +333,8 @@ func TestShellBlocks(t *testing.T) {
 		{"heredoc body skipped", "bash", "psql <<'SQL'\nSELECT 1;\nDROP TABLE x;\nSQL\necho done", []string{"6:psql <<'SQL'", "10:echo done"}},
 		{"heredoc dash", "bash", "cat <<-EOF > f\n\tline\n\tEOF\nls", []string{"6:cat <<-EOF > f", "9:ls"}},
 		{"zsh", "zsh", "ls", []string{"6:ls"}},
+		{"console without prompts", "console", "systemctl restart a\ngit pull", []string{"6:systemctl restart a", "7:git pull"}},
+		{"console output only", "console", "active (running)\nsince Tue", nil},
 		{"shell-session", "shell-session", "$ ls\nfile", []string{"6:ls"}},
 		{"pandoc braces", "{.bash}", "ls", []string{"6:ls"}},
 		{"untagged shell", "", "sudo systemctl stop a\ngit add x\n./deploy.sh", []string{"6:sudo systemctl stop a", "7:git add x", "8:./deploy.sh"}},

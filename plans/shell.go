@@ -50,6 +50,16 @@ var (
 	rootPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?#\s`)
 )
 
+// hasPrompt reports whether any line starts with a "$ " or "# " prompt.
+func hasPrompt(lines []srcLine) bool {
+	for _, l := range lines {
+		if promptRE.MatchString(l.text) || rootPromptRE.MatchString(l.text) {
+			return true
+		}
+	}
+	return false
+}
+
 // shellText turns a code block's lines into the shell lines a person runs:
 // prompts stripped and program output dropped. console says the block is a
 // console session (lines without a prompt are output, "# " is a root
