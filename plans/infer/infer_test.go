@@ -131,6 +131,11 @@ func TestInferCommands(t *testing.T) {
 			}},
 		{name: "stderr log is not what the step makes", in: "pg_dump app > /tmp/app.sql 2> /tmp/pg_dump.err",
 			want: []string{"done file /tmp/app.sql path=/tmp/app.sql"}},
+		{name: "unquoted variable with spaces splits", in: "FILES='a.txt b.txt'\ncp $FILES /srv/\ncp \"$FILES\" /srv/x.bak",
+			want: []string{
+				"requires file a.txt b.txt path=a.txt b.txt",
+				"done backup /srv/x.bak path=/srv/x.bak of=a.txt b.txt",
+			}},
 		{name: "default value expansion", in: `cp config.py "${DEST:-/srv/bk}/config.py.bak"`,
 			want: []string{
 				"requires file config.py path=config.py",

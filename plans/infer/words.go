@@ -203,6 +203,9 @@ func (e *evaluator) param(v *value, sb, raw *strings.Builder, p *syntax.ParamExp
 	if !quoted && hasGlob(s) {
 		v.glob = true
 	}
+	if !quoted && strings.ContainsAny(s, " \t\n") {
+		v.dynamic = true // split into several words: which is which is a guess
+	}
 	sb.WriteString(s)
 }
 
