@@ -156,8 +156,15 @@ func TestRunDeadline(t *testing.T) {
 				t.Errorf("result %d: %s %q, want error naming the run timeout", i, rr.Status, rr.Message)
 			}
 		}
-		if !strings.HasPrefix(res[4].Message, "not checked: ") {
-			t.Errorf("a probe that never started should say not checked: %q", res[4].Message)
+		// With a bound of 2, at least 3 of the 5 never started.
+		notChecked := 0
+		for _, rr := range res {
+			if strings.HasPrefix(rr.Message, "not checked: ") {
+				notChecked++
+			}
+		}
+		if notChecked < 3 {
+			t.Errorf("%d probes say not checked, want at least 3 (the bound is 2)", notChecked)
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("Run did not return after its context's deadline")
