@@ -227,24 +227,37 @@ func (w *walker) produce(abs string, dir bool, kind eventKind, line int, cmd, ho
 	switch kind {
 	case evDestroy:
 		delete(w.st.made, abs)
-		w.dropDones(abs)
+		w.st.gone[abs] = true
 	default:
 		w.st.made[abs] = true
+		delete(w.st.gone, abs)
 	}
 	return ev
 }
 
-// dropDones removes done probes of this step on a path a later command of
+// dropGone removes the step's done probes on paths a later command of
 // the same step removes: they could never hold.
-func (w *walker) dropDones(abs string) {
-	keep := w.st.dones[:0]
-	for _, d := range w.st.dones {
-		if p := donePath(d); p == abs || strings.HasPrefix(p, abs+"/") {
+func (st *stepInfo) dropGone() {
+	if len(st.gone) == 0 {
+		return
+	}
+	keep := st.dones[:0]
+	for _, d := range st.dones {
+		if st.isGone(donePath(d)) {
 			continue
 		}
 		keep = append(keep, d)
 	}
-	w.st.dones = keep
+	st.dones = keep
+}
+
+func (st *stepInfo) isGone(p string) bool {
+	for ; p != "" && p != "/" && p != "."; p = filepath.Dir(p) {
+		if st.gone[p] {
+			return true
+		}
+	}
+	return false
 }
 
 func donePath(ps *plans.ProbeSpec) string {

@@ -93,6 +93,9 @@ type stepInfo struct {
 	// made holds the fact keys an earlier command of this step produces;
 	// a later command needing them adds no requirement.
 	made map[string]bool
+	// gone holds the paths a command of this step removes and no later
+	// one makes again.
+	gone map[string]bool
 	// added are "git add" paths waiting for a "git commit".
 	added []addedPath
 	// programs already checked in this step.
@@ -131,12 +134,14 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 			step: s, index: i,
 			leaves:   map[string]*plans.ProbeSpec{},
 			made:     map[string]bool{},
+			gone:     map[string]bool{},
 			programs: map[string]bool{},
 			noted:    map[string]bool{},
 		}
 		for _, sc := range s.Scripts {
 			a.readScript(st, sc)
 		}
+		st.dropGone()
 		a.steps = append(a.steps, st)
 	}
 	return a

@@ -261,6 +261,12 @@ func TestInferCommands(t *testing.T) {
 		{name: "ssh is remote", in: "ssh prod 'cp /etc/app.conf /etc/app.conf.bak'"},
 		{name: "made earlier in the step is not required", in: "mkdir -p /srv/bk && cp config.py /srv/bk/config.py && cp /srv/bk/config.py /tmp/",
 			want: []string{"requires file config.py path=config.py"}},
+		{name: "a file the step removes again is not done", in: "pg_dump -f /tmp/x.sql app && psql -f /tmp/x.sql other && rm -f /tmp/x.sql"},
+		{name: "made, removed, made again", in: "cp config_chromadb.py /tmp/c.bak; rm /tmp/c.bak; cp config_chromadb.py /tmp/c.bak",
+			want: []string{
+				"requires file config_chromadb.py path=config_chromadb.py",
+				"done backup /tmp/c.bak path=/tmp/c.bak of=config_chromadb.py",
+			}},
 		{name: "cp -r of a folder to a backup", in: "cp -r app app.bak",
 			want: []string{"requires file app path=app dir", "done file app.bak path=app.bak dir"}},
 		{name: "sed -i needs the file", in: "sed -i 's/chroma/pgvector/' config_chromadb.py",

@@ -138,7 +138,7 @@ func (a *Analysis) context(sc plans.Script, w *walker) {
 	scratch := &walker{
 		a: &scratchA, src: src, line: 1, base: w.base, ev: w.ev, funcs: w.funcs,
 		st: &stepInfo{step: &plans.Step{}, leaves: map[string]*plans.ProbeSpec{},
-			made: map[string]bool{}, programs: map[string]bool{}, noted: map[string]bool{}},
+			made: map[string]bool{}, gone: map[string]bool{}, programs: map[string]bool{}, noted: map[string]bool{}},
 	}
 	scratch.stmts(f.Stmts)
 	w.base = scratch.base
