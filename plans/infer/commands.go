@@ -31,6 +31,7 @@ func init() {
 		"pg_restore": (*walker).pgRestore, "psql": (*walker).psql, "dropdb": (*walker).dropdb,
 		"source": (*walker).source, ".": (*walker).source,
 		"read": (*walker).readVars, "mapfile": (*walker).readVars, "readarray": (*walker).readVars, "getopts": (*walker).readVars,
+		"scp": (*walker).scp, "curl": (*walker).download, "wget": (*walker).download,
 		"bash": (*walker).shell, "sh": (*walker).shell, "zsh": (*walker).shell, "dash": (*walker).shell,
 	}
 }
@@ -439,4 +440,44 @@ func (w *walker) nested(text string, line int) *frag {
 	out := sub.stmts(f.Stmts)
 	w.base = sub.base
 	return out
+}
+
+// scp SRC… DST: local sources must exist; a local destination is made.
+func (w *walker) scp(c cmdCtx) *frag {
+	p := parseOpts(c.args, optSpec{short: "cFiJloPSD"})
+	if len(p.pos) < 2 {
+		return nil
+	}
+	f := &frag{}
+	dst, srcs := p.pos[len(p.pos)-1], p.pos[:len(p.pos)-1]
+	for _, src := range srcs {
+		if isRemote(src.s) {
+			continue
+		}
+		f.add(w.requireFile(src, p.has("r"), "source of scp exists", "scp", c.line, c.text, ""))
+	}
+	if !isRemote(dst.s) && w.usable(dst, c.line, c.text) {
+		w.produce(w.resolve(dst), false, evOverwrite, c.line, c.text, "scp")
+	}
+	return f
+}
+
+// curl -o F / wget -O F write F.
+func (w *walker) download(c cmdCtx) *frag {
+	spec := optSpec{short: "oXHdAeEKuUwTrmYyzCcbDFQt", long: []string{
+		"output", "request", "header", "data", "data-raw", "data-binary", "user", "user-agent",
+		"referer", "cookie", "cookie-jar", "max-time", "connect-timeout", "retry", "config",
+		"write-out", "proxy", "cacert", "cert", "key", "form", "upload-file", "url",
+	}}
+	names := []string{"o", "output"}
+	if c.prog == "wget" {
+		spec = optSpec{short: "OoaPtTUeiBhY", long: []string{"output-document", "output-file", "directory-prefix", "tries", "timeout", "user-agent", "header", "user", "password", "input-file"}}
+		names = []string{"O", "output-document"}
+	}
+	p := parseOpts(c.args, spec)
+	out, ok := p.arg(names...)
+	if !ok || out.s == "-" || w.special(out) {
+		return nil
+	}
+	return w.doneFile(out, "file downloaded by "+c.prog, c.line, c.text)
 }
