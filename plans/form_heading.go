@@ -8,17 +8,21 @@ import (
 )
 
 // heading makes a step of a heading that begins with an ID, the plan's
-// title of the first H1 without one, and a phase of any other heading,
-// except that a plain sub-heading inside a heading step ("#### Verify"
-// under "### 8a. Backup") stays part of that step.
+// title of the first H1 without one, and a phase of any other heading
+// (numbered sections included, see findSections), except that a plain
+// sub-heading inside a heading step ("#### Verify" under "### 8a.
+// Backup") stays part of that step.
 func (p *mdParser) heading(h *ast.Heading) {
 	txt := strings.TrimSpace(inlineText(h, p.src, false))
 	line := p.nodeLine(h)
-	if id, title, ok := splitID(txt, true); ok {
+	if id, title, ok := splitID(txt, true); ok && !p.sections[h] {
 		// A step heading closes deeper phases ("#### Rollback for step
 		// 5" ends at "### 6. …"), but not one at its own level: "##
 		// Rollback" followed by "## Step 23: …" is the usual layout.
 		p.popPhases(h.Level + 1)
+		if n := len(p.stack); n > 0 && p.stack[n-1].numbered && p.stack[n-1].level == h.Level {
+			p.popPhases(h.Level)
+		}
 		p.startStep(&Step{ID: id, Title: title, Line: line}, formHeading)
 		p.level, p.absorb = h.Level, true
 		return
@@ -36,7 +40,7 @@ func (p *mdParser) heading(h *ast.Heading) {
 		rb = rb || s.phase.Rollback
 	}
 	p.phase = &Phase{Name: txt, Slug: Slug(txt), Rollback: rb, Line: line}
-	p.stack = append(p.stack, phaseLevel{h.Level, p.phase})
+	p.stack = append(p.stack, phaseLevel{h.Level, p.phase, p.sections[h]})
 	if p.phase.Slug == "" {
 		p.phase.Slug = "phase-" + strconv.Itoa(len(p.plan.Phases)+1)
 	}
@@ -58,4 +62,39 @@ func (p *mdParser) popPhases(lvl int) {
 	if len(p.stack) > 0 {
 		p.phase = p.stack[len(p.stack)-1].phase
 	}
+}
+
+// findSections returns the numbered headings that are sections rather
+// than steps: "## 5. Rollback" followed, before the next heading at its
+// level or above, by a deeper heading whose ID extends its own ("### 5.1
+// Stop the pipeline"). Such a heading is a phase (a rollback phase here)
+// and its sub-headings are the steps.
+func (p *mdParser) findSections(doc ast.Node) map[*ast.Heading]bool {
+	type hd struct {
+		h  *ast.Heading
+		id string
+	}
+	var hs []hd
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		if h, ok := n.(*ast.Heading); ok {
+			id, _, _ := splitID(inlineText(h, p.src, false), true)
+			hs = append(hs, hd{h, id})
+		}
+	}
+	sections := map[*ast.Heading]bool{}
+	for i, a := range hs {
+		if a.id == "" {
+			continue
+		}
+		for _, b := range hs[i+1:] {
+			if b.h.Level <= a.h.Level {
+				break
+			}
+			if strings.HasPrefix(b.id, a.id+".") {
+				sections[a.h] = true
+				break
+			}
+		}
+	}
+	return sections
 }

@@ -29,6 +29,9 @@ const (
 type phaseLevel struct {
 	level int
 	phase *Phase
+	// numbered is true for a numbered section ("## 2. Rollback"), which a
+	// numbered heading at its own level ("## 3. Verify") closes.
+	numbered bool
 }
 
 // mdParser walks goldmark's tree of one plan in document order and builds
@@ -49,9 +52,11 @@ type mdParser struct {
 	level  int  // heading level of the current heading step
 	absorb bool // the current heading/paragraph step owns the lists below it
 
-	slugs   map[*Step]string
-	genSeq  map[string]int
-	decoder decoder
+	// sections are numbered headings that hold numbered sub-headings.
+	sections map[*ast.Heading]bool
+	slugs    map[*Step]string
+	genSeq   map[string]int
+	decoder  decoder
 }
 
 // newMarkdown is goldmark with the GFM extensions plans use: tables (so
@@ -85,6 +90,7 @@ func (p *mdParser) nodeLine(n ast.Node) int {
 }
 
 func (p *mdParser) walk(doc ast.Node) {
+	p.sections = p.findSections(doc)
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		p.block(n, false)
 	}

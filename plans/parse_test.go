@@ -118,6 +118,8 @@ func TestStepForms(t *testing.T) {
 			"8:Announce | 8a:Backup untracked | 9:Stop pipeline | 10:Start"},
 		{"bold ids on consecutive lines", "## C\n\n**8a.** Backup `config.py`\n**8b.** Stop\n", "8a:Backup config.py | 8b:Stop"},
 		{"prose lines are never split", "## C\n\nWe move about\n3.2. million rows.\n\n1. Go\n", "1:Go"},
+		{"numbered sections hold numbered steps", "# Plan\n\n## 1. Preparation\n\n### 1.1 Check disk\n\n### 1.2 Backup\n\n## 2. Rollback\n\n### 2.1 Restore\n\n## 3. Verify\n",
+			"1.1:Check disk | 1.2:Backup | 2.1:Restore(rb) | 3:Verify"},
 		{"rollback steps", "## Deploy\n\n1. Go\n\n## Roll back\n\n5. Undo\n", "1:Go | 5:Undo(rb)"},
 	}
 	for _, tt := range tests {
