@@ -1,6 +1,7 @@
 package model
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -320,5 +321,21 @@ func TestEvaluateNothingProbedWarns(t *testing.T) {
 	}
 	if s := Evaluate(nil, nil, nil, EvalOptions{}); s.Verdict != GateGo || s.Rollback != GateNone {
 		t.Errorf("nil plan: %+v", s)
+	}
+}
+
+// The redaction cache gives the same answers as probes.Redact, also past
+// its bound.
+func TestRedactCache(t *testing.T) {
+	for i := range maxRedactCache + 10 {
+		s := fmt.Sprintf("postgres://u:pw%d@db/app try %d", i, i)
+		for range 2 {
+			if got, want := redact(s), probes.Redact(s); got != want {
+				t.Fatalf("redact(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	if n := len(redactCache.m); n > maxRedactCache {
+		t.Errorf("cache holds %d entries, bound %d", n, maxRedactCache)
 	}
 }
