@@ -168,6 +168,9 @@ func (b *board) apply(s *model.Snapshot) {
 			b.act.wakeAfter(flashFor + 100*time.Millisecond)
 		}
 		b.log(evs...)
+	} else {
+		b.log(event{At: at.In(b.loc), Step: "verdict",
+			Why: "first check: verdict " + s.Verdict + ", rollback " + s.Rollback + ", next step " + orDash(s.NextStep)})
 	}
 	for i := range s.Steps {
 		k := stepKey(&s.Steps[i])

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/gdamore/tcell/v2"
+	"github.com/rivo/tview"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans"
@@ -434,6 +435,7 @@ func TestPartial(t *testing.T) {
 	s := fixture()
 	s.Steps[1].Probes[0].Status = probes.Pending
 	s.Steps[1].Probes[0].Message = ""
+	n := len(b.events)
 	b.applyPartial(s)
 	scr := draw(t, b, 80, 24)
 	row := scr.row(t, "Backup untracked")
@@ -443,8 +445,8 @@ func TestPartial(t *testing.T) {
 	if !strings.Contains(scr.text(), "◌ checking") {
 		t.Errorf("detail does not show the probe as checking:\n%s", scr.text())
 	}
-	if len(b.events) != 0 {
-		t.Errorf("a partial snapshot was logged: %v", b.events)
+	if len(b.events) != n {
+		t.Errorf("a partial snapshot was logged: %v", b.events[n:])
 	}
 }
 
@@ -527,5 +529,47 @@ func TestDiffSnapshots(t *testing.T) {
 				t.Errorf("events:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.want, "\n"))
 			}
 		})
+	}
+}
+
+// TestMouse: with --mouse a click selects the step under it.
+func TestMouse(t *testing.T) {
+	b, _, _ := testBoard(t, true)
+	b.apply(fixture())
+	s := draw(t, b, 80, 24)
+	x, y := s.find(t, "Restore ChromaDB config")
+	ev := tcell.NewEventMouse(x, y, tcell.Button1, tcell.ModNone)
+	if consumed, _ := b.view.MouseHandler()(tview.MouseLeftClick, ev, testFocus[b].set); !consumed {
+		t.Fatal("click on a step row not consumed")
+	}
+	if got := b.list.selected().ID; got != "23" {
+		t.Errorf("click selected %q, want 23", got)
+	}
+}
+
+// BenchmarkApplyDraw measures what one refresh costs the UI goroutine: a
+// snapshot of a 60-step plan applied and the board drawn at 200x60.
+func BenchmarkApplyDraw(b *testing.B) {
+	snap := fixture()
+	base := snap.Steps
+	snap.Steps = nil
+	for i := 0; i < 12; i++ {
+		for _, s := range base {
+			s.ID = s.ID + "-" + string(rune('a'+i))
+			snap.Steps = append(snap.Steps, s)
+		}
+	}
+	bd := newBoard("plan.md", true, &recorder{})
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		b.Fatal(err)
+	}
+	scr.SetSize(200, 60)
+	bd.view.SetRect(0, 0, 200, 60)
+	b.ReportAllocs()
+	for b.Loop() {
+		bd.apply(snap)
+		bd.view.Draw(scr)
+		scr.Show()
 	}
 }

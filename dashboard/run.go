@@ -44,6 +44,9 @@ type Source interface {
 	SetAt(ref string) error
 }
 
+// *model.Session is the Source the gonogo command hands to Run.
+var _ Source = (*model.Session)(nil)
+
 // planSource is optionally implemented by a Source that can hand out its
 // plan, so the board can honour the smallest step interval.
 type planSource interface {

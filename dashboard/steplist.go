@@ -2,7 +2,6 @@ package dashboard
 
 import (
 	"strconv"
-	"time"
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
@@ -288,10 +287,37 @@ func (l *stepList) InputHandler() func(*tcell.EventKey, func(tview.Primitive)) {
 	})
 }
 
+// MouseHandler (only with --mouse): a click selects a step, the wheel
+// moves the selection.
+func (l *stepList) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(tview.Primitive)) (bool, tview.Primitive) {
+	return l.WrapMouseHandler(func(action tview.MouseAction, ev *tcell.EventMouse, setFocus func(tview.Primitive)) (bool, tview.Primitive) {
+		x, y := ev.Position()
+		if !l.InRect(x, y) {
+			return false, nil
+		}
+		switch action {
+		case tview.MouseLeftClick:
+			_, iy, _, _ := l.GetInnerRect()
+			if i := l.offset + y - iy; i >= 0 && i < len(l.rows) && l.rows[i].Step != nil {
+				l.sel = i
+			}
+			l.b.detailFocus = false
+			l.b.focusCurrent()
+			l.b.renderBorders()
+		case tview.MouseScrollUp:
+			l.moveTo(l.sel-1, -1)
+		case tview.MouseScrollDown:
+			l.moveTo(l.sel+1, 1)
+		default:
+			return false, nil
+		}
+		l.b.selectionChanged()
+		return true, nil
+	})
+}
+
 // flashing is true while a step's status change is highlighted.
 func (b *board) flashing(key string) bool {
 	until, ok := b.flash[key]
 	return ok && b.now().Before(until)
 }
-
-var _ = time.Second
