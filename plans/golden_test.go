@@ -110,6 +110,7 @@ func TestPlanStepKeys(t *testing.T) {
 		{"html-comments.md", []string{"1", "2", "3"}},
 		{"tables-mermaid.md", []string{"cutover/1", "2", "3", "rollback/1"}},
 		{"repeated-ids.md", []string{"procedure/1", "procedure/2", "3", "verify/1", "verify/2", "rollback/1"}},
+		{"numbered-sections.md", []string{"1.1", "1.2", "2.1", "2.2", "3.1", "4"}},
 		{"console-and-untagged.md", []string{"1", "2", "3", "4", "5", "6"}},
 	}
 	for _, tt := range tests {
