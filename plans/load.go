@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"unicode/utf8"
 )
@@ -202,6 +203,8 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 	return plan, mp.errs
 }
 
+var frontKeyRE = regexp.MustCompile(`^(?:[A-Za-z_"'][\w."' -]*\s*[:=]|\[)`)
+
 // blankFrontMatter replaces a leading YAML (---) or TOML (+++) front matter
 // block with empty lines, so it is never read as steps and line numbers
 // stay those of the file. An unclosed block is left alone.
@@ -216,6 +219,16 @@ func blankFrontMatter(src []byte) []byte {
 		return src
 	}
 	lines := bytes.SplitAfter(src, []byte("\n"))
+	// Front matter opens with a key ("title: …", "title = …"); a plan
+	// that merely starts with a thematic break does not.
+	for _, l := range lines[1:] {
+		if t := bytes.TrimSpace(l); len(t) > 0 {
+			if !frontKeyRE.Match(t) {
+				return src
+			}
+			break
+		}
+	}
 	for i := 1; i < len(lines); i++ {
 		t := string(bytes.TrimRight(lines[i], " \t\r\n"))
 		if t == fence || (fence == "---" && t == "...") {

@@ -301,6 +301,7 @@ func TestFrontMatter(t *testing.T) {
 		{"yaml", "---\ntitle: x\nsteps:\n  1. not a step\n---\n# T\n\n1. real\n", "1:real"},
 		{"yaml closed by dots", "---\ntitle: x\n...\n# T\n\n1. real\n", "1:real"},
 		{"toml", "+++\ntitle = \"x\"\nlist = \"1. no\"\n+++\n# T\n\n1. real\n", "1:real"},
+		{"thematic breaks are no front matter", "---\n# T\n\n1. real\n\n---\n\n2. also\n", "1:real | 2:also"},
 		{"crlf", "---\r\ntitle: x\r\n---\r\n# T\r\n\r\n1. real\r\n", "1:real"},
 	}
 	for _, tt := range tests {
