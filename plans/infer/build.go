@@ -324,9 +324,6 @@ func (w *walker) program(name string, line int, cmd string) *frag {
 	} else {
 		found, err := w.a.lookPath(name)
 		if err == nil {
-			if abs, err := filepath.Abs(found); err == nil {
-				found = abs
-			}
 			ps = &plans.ProbeSpec{
 				Role: plans.Requires, Kind: plans.KindFile, Target: found, Severity: sev,
 				Name:   name + " is installed",
@@ -351,16 +348,35 @@ func (w *walker) program(name string, line int, cmd string) *frag {
 	return nil
 }
 
-// lookPath is exec.LookPath, remembered for the analysis: a plan names
-// the same few programs in many steps.
+// lookPath finds a program the way a shell does — the first executable
+// regular file of that name in a $PATH folder — with $PATH from
+// Options.Env. It only stats files, and remembers answers for the
+// analysis: a plan names the same few programs in many steps.
 func (a *Analysis) lookPath(name string) (string, error) {
 	if r, ok := a.paths[name]; ok {
 		return r.path, r.err
 	}
-	p, err := exec.LookPath(name)
-	a.paths[name] = lookResult{p, err}
-	return p, err
+	path := a.env("PATH")
+	if path == "" {
+		path = defaultPath
+	}
+	r := lookResult{err: exec.ErrNotFound}
+	for _, dir := range filepath.SplitList(path) {
+		if dir == "" || !filepath.IsAbs(dir) {
+			continue // "." or a relative entry: where gonogo runs, not the operator
+		}
+		p := filepath.Join(dir, name)
+		if fi, err := os.Stat(p); err == nil && fi.Mode().IsRegular() && fi.Mode().Perm()&0o111 != 0 {
+			r = lookResult{path: p}
+			break
+		}
+	}
+	a.paths[name] = r
+	return r.path, r.err
 }
+
+// defaultPath is searched when the environment has no PATH.
+const defaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
 
 type lookResult struct {
 	path string

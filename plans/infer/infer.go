@@ -33,8 +33,8 @@
 //
 // Program checks: a step's programs must be installed. Looking that up with
 // a "command -v PROG" probe would execute something, so instead the program
-// is looked up on gonogo's own PATH when the plan is read (exec.LookPath,
-// which only stats files) and becomes a file probe of the absolute path
+// is looked up on $PATH when the plan is read (only stat calls, $PATH from
+// Options.Env) and becomes a file probe of the absolute path
 // found ("/usr/bin/pg_restore"). A program not found becomes a file probe
 // of /usr/bin/PROG, named "PROG is installed (not on PATH …)", which fails
 // with that name until the program appears there; a program path with a
