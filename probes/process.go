@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/gonogo-dev/gonogo/plans"
 )
@@ -28,7 +29,11 @@ func checkProcess(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 	if p.Pattern == nil {
 		return Error, "process probe has no pattern (internal error)"
 	}
-	pids, err := findProcesses(ctx, p.Pattern)
+	t, err := r.procs.table(ctx)
+	if err != nil {
+		return Error, err.Error()
+	}
+	pids, err := t.match(ctx, p.Pattern)
 	if err != nil {
 		return Error, err.Error()
 	}
@@ -77,12 +82,52 @@ func pidList(pids []int) string {
 	return b.String()
 }
 
-// findProcesses lists the PIDs whose name (comm) or, failing that, command
-// line matches re. It reads /proc/PID/stat of every process (name and
-// state in one read; zombies are left out) and the command line only when
-// the name does not match — never the full attribute set. gonogo itself
-// is never counted.
-func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
+// procTable is one listing of /proc: every live process's PID and name
+// (comm), with command lines read only when a pattern needs them and then
+// kept. All the process probes of one Run share one table, so ten process
+// probes cost one pass over /proc, not ten.
+type procTable struct {
+	run   uint64
+	procs []procEntry
+
+	mu       sync.Mutex
+	cmdlines map[int][]byte // read on demand; nil: kernel thread or gone
+}
+
+// procEntry is one live (non-zombie) process.
+type procEntry struct {
+	pid  int
+	name string
+}
+
+// procCache holds the table of the current Run.
+type procCache struct {
+	mu  sync.Mutex
+	cur *procTable
+}
+
+// table returns the process table of ctx's Run, listing /proc if this Run
+// has none yet. Outside a Run (run ID 0) it always lists afresh.
+func (c *procCache) table(ctx context.Context) (*procTable, error) {
+	id := runID(ctx)
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if id != 0 && c.cur != nil && c.cur.run == id {
+		return c.cur, nil
+	}
+	t, err := listProcesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	t.run = id
+	c.cur = t
+	return t, nil
+}
+
+// listProcesses reads /proc/PID/stat of every process — name and state in
+// one read, never the full attribute set — leaving out zombies and gonogo
+// itself.
+func listProcesses(ctx context.Context) (*procTable, error) {
 	d, err := os.Open(procRoot)
 	if err != nil {
 		return nil, fmt.Errorf("cannot list processes (%s): %w", procRoot, err)
@@ -93,8 +138,8 @@ func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
 		return nil, fmt.Errorf("cannot list processes (%s): %w", procRoot, err)
 	}
 	self := os.Getpid()
-	var out []int
-	buf := make([]byte, 0, 4096)
+	t := &procTable{procs: make([]procEntry, 0, len(names)), cmdlines: map[int][]byte{}}
+	buf := make([]byte, 0, 1024)
 	for _, name := range names {
 		pid, err := strconv.Atoi(name)
 		if err != nil || pid == self {
@@ -103,9 +148,7 @@ func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		base := procRoot + "/" + name
-		// /proc/PID/stat holds the name (comm) and the state in one read.
-		stat, err := readInto(buf, base+"/stat")
+		stat, err := readInto(buf, procRoot+"/"+name+"/stat")
 		if err != nil {
 			continue // gone since the listing
 		}
@@ -116,26 +159,60 @@ func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
 		if state := stat[end+2]; state == 'Z' || state == 'X' {
 			continue // exited, waiting to be reaped: not running
 		}
-		if re.Match(stat[open+1 : end]) {
-			out = append(out, pid)
+		t.procs = append(t.procs, procEntry{pid: pid, name: string(stat[open+1 : end])})
+	}
+	return t, nil
+}
+
+// cmdline returns the command line of pid with NULs as spaces, reading it
+// on first use.
+func (t *procTable) cmdline(pid int) []byte {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	if c, ok := t.cmdlines[pid]; ok {
+		return c
+	}
+	c, err := readInto(nil, procRoot+"/"+strconv.Itoa(pid)+"/cmdline")
+	if err != nil {
+		c = nil
+	}
+	c = bytes.TrimRight(c, "\x00")
+	for i, b := range c {
+		if b == 0 {
+			c[i] = ' '
+		}
+	}
+	t.cmdlines[pid] = c
+	return c
+}
+
+// match lists the PIDs whose name or, failing that, command line matches re.
+func (t *procTable) match(ctx context.Context, re *regexp.Regexp) ([]int, error) {
+	var out []int
+	for i, p := range t.procs {
+		if i%256 == 0 && ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		if re.MatchString(p.name) {
+			out = append(out, p.pid)
 			continue
 		}
-		cmd, err := readInto(buf, base+"/cmdline")
-		if err != nil || len(cmd) == 0 {
-			continue // kernel thread or gone
-		}
-		cmd = bytes.TrimRight(cmd, "\x00")
-		for i, c := range cmd {
-			if c == 0 {
-				cmd[i] = ' '
-			}
-		}
-		if re.Match(cmd) {
-			out = append(out, pid)
+		if c := t.cmdline(p.pid); len(c) > 0 && re.Match(c) {
+			out = append(out, p.pid)
 		}
 	}
 	slices.Sort(out)
 	return out, nil
+}
+
+// findProcesses lists the PIDs whose name (comm) or, failing that, command
+// line matches re, from a fresh listing of /proc.
+func findProcesses(ctx context.Context, re *regexp.Regexp) ([]int, error) {
+	t, err := listProcesses(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return t.match(ctx, re)
 }
 
 // readInto reads a small /proc file into buf's storage.

@@ -72,6 +72,7 @@ type Runner struct {
 	git     gitCache
 	digests digestCache
 	host    hostCache
+	procs   procCache
 	web     webClients
 }
 
