@@ -244,10 +244,19 @@ func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes
 // edits away — or says how to make the missing thing.
 func (a *Analysis) hint(i int, n *need) string {
 	base := filepath.Base(n.path)
+	// A copy made from the missing file itself cannot be how to make it.
+	from := map[string]bool{}
+	for _, st := range a.steps {
+		for _, b := range st.backups {
+			if b.src == n.path {
+				from[b.dst] = true
+			}
+		}
+	}
 	best, bestScore := (*located)(nil), 1<<30
 	for _, st := range a.steps {
 		for _, ev := range st.events {
-			if ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path {
+			if ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path || from[ev.path] {
 				continue
 			}
 			if n.restoreTo != "" && ev.path == n.restoreTo {
@@ -276,7 +285,8 @@ func (a *Analysis) hint(i int, n *need) string {
 		return fmt.Sprintf("the plan makes %s (step %s, line %d: `%s`): restore from there, or make %s in a pre-deploy step",
 			a.show(best.ev.path), best.st.step.Key, best.ev.line, best.ev.cmd, a.show(n.path))
 	}
-	if n.restoreTo != "" {
+	if n.restoreTo != "" && backupLike(n.path) {
+		// A restore from a backup nothing makes: make the backup.
 		return fmt.Sprintf("add a pre-deploy step that makes it: cp %s %s", a.show(n.restoreTo), a.show(n.path))
 	}
 	if n.kind == needDir {

@@ -176,6 +176,14 @@ func TestFindingsHint(t *testing.T) {
 	if want := "add a pre-deploy step that makes it: cp settings.py /nonexistent/backup/settings.py"; fs[1].Hint != want {
 		t.Errorf("hint %q, want %q", fs[1].Hint, want)
 	}
+
+	// A missing original: its own backup is no hint, nor is "back it up".
+	fs = runFlow(t, repo, out, []flowStep{
+		{key: "8a", script: "cp gone.py OUT/gone.py.bak"},
+	})
+	if len(fs) != 1 || fs[0].Hint != "make it in an earlier step, or fix the path" {
+		t.Errorf("missing original: got\n%s", dumpFindings(fs))
+	}
 }
 
 func TestFindingsWithoutState(t *testing.T) {
