@@ -3,6 +3,7 @@ package plans
 import (
 	"errors"
 	"sort"
+	"strconv"
 
 	"go.yaml.in/yaml/v3"
 )
@@ -58,8 +59,15 @@ func ApplySidecar(p *Plan, file string, src []byte, opts LoadOptions) error {
 			if err != nil {
 				msg := err.Error()
 				var re *RefError
-				if errors.As(err, &re) && len(re.Ambiguous) == 0 {
-					msg = "no step " + quote(sk.Value) + " in " + p.File + ": " + expectList(sk.Value, stepKeys(p))
+				if errors.As(err, &re) {
+					if len(re.Ambiguous) == 0 {
+						msg = "no such step in " + p.File + ": " + expectList(sk.Value, stepKeys(p))
+					} else {
+						msg = "is ambiguous, the ID is repeated: use one of"
+						for _, st := range re.Ambiguous {
+							msg += " " + quote(st.Key) + " (line " + strconv.Itoa(st.Line) + ")"
+						}
+					}
 				}
 				d.errorf(sk, what, "%s", msg)
 				// Still check the block, to report its problems too.

@@ -76,13 +76,13 @@ func TestSidecarErrors(t *testing.T) {
 		want       []string
 	}{
 		{"unknown step suggests", "steps:\n  \"8b\":\n    requires:\n      - git: a\n",
-			[]string{`2:step 8b: no step "8b" in plan.md: expected 8a, procedure/1, 2, rollback/1 (did you mean "8a"?)`}},
+			[]string{`2:step 8b: no such step in plan.md: expected 8a, procedure/1, 2, rollback/1 (did you mean "8a"?)`}},
 		{"ambiguous step", "steps:\n  \"1\":\n    requires:\n      - git: a\n",
-			[]string{`2:step 1: step "1" is ambiguous: use one of "procedure/1" (line 14) "rollback/1" (line 19)`}},
+			[]string{`2:step 1: is ambiguous, the ID is repeated: use one of "procedure/1" (line 14) "rollback/1" (line 19)`}},
 		{"probe errors use sidecar lines", "steps:\n  \"8a\":\n    requires:\n      - git: a\n        timeout: 5\n",
 			[]string{"5:timeout: expected a duration with a unit, like 5s"}},
 		{"unknown step and its block both reported", "steps:\n  nope:\n    requires:\n      - gti: a\n",
-			[]string{`2:step nope: no step "nope"`, "4:gti: unknown probe kind"}},
+			[]string{`2:step nope: no such step`, "4:gti: unknown probe kind"}},
 		{"same step twice", "steps:\n  \"8a\": {done: [{file: a}]}\n  8a: {done: [{file: b}]}\n",
 			[]string{`3:step 8a: names step "8a" again (first at line 2)`}},
 		{"unknown top key", "step:\n  \"8a\": {}\n", []string{`1:step: unknown key in probes file: expected steps (did you mean "steps"?)`}},
