@@ -154,6 +154,43 @@ func TestTextWidth(t *testing.T) {
 	}
 }
 
+// With a width, messages fold instead of losing their end (the fix).
+func TestTextWrapKeepsWholeMessages(t *testing.T) {
+	var b bytes.Buffer
+	if err := Text(&b, fixture(), TextOptions{Width: 60}); err != nil {
+		t.Fatal(err)
+	}
+	flat := strings.Join(strings.Fields(b.String()), " ")
+	for _, want := range []string{
+		"config_chromadb.py is not in HEAD (untracked): commit it or back it up",
+		"fix: add a pre-deploy step: git add config_chromadb.py && git commit",
+		"/backup/config_chromadb.py does not exist: no step creates it",
+	} {
+		if !strings.Contains(flat, want) {
+			t.Errorf("folded text lost %q:\n%s", want, b.String())
+		}
+	}
+}
+
+func TestFold(t *testing.T) {
+	tests := []struct {
+		s          string
+		n          int
+		head, rest string
+	}{
+		{"short", 10, "short", ""},
+		{"one two three", 8, "one two", "three"},
+		{"abcdefghij", 4, "abcd", "efghij"},
+		{"日本語テキスト", 5, "日本", "語テキスト"},
+	}
+	for _, tc := range tests {
+		h, r := fold(tc.s, tc.n)
+		if h != tc.head || r != tc.rest {
+			t.Errorf("fold(%q, %d) = %q, %q; want %q, %q", tc.s, tc.n, h, r, tc.head, tc.rest)
+		}
+	}
+}
+
 // The JSON field names are SPEC.md's contract.
 func TestTextCapsReasons(t *testing.T) {
 	s := fixture()

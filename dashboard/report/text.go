@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 
@@ -57,6 +58,59 @@ func (t *textWriter) line(s string) {
 	_, t.err = io.WriteString(t.w, s+"\n")
 }
 
+// wrap writes text after prefix, folded at word boundaries to the width so
+// that no part of a message (the fix, usually at its end) is cut off; the
+// following lines start with indent. Without a width it is one line.
+func (t *textWriter) wrap(prefix, indent, text string) {
+	if t.o.Width <= 0 {
+		t.line(prefix + text)
+		return
+	}
+	first := true
+	for text != "" {
+		lead := prefix
+		if !first {
+			lead = indent
+		}
+		room := t.o.Width - width(stripANSI(lead))
+		if room < 20 { // too narrow to fold usefully: cut instead
+			t.line(lead + text)
+			return
+		}
+		head, rest := fold(text, room)
+		t.line(lead + head)
+		text, first = rest, false
+	}
+}
+
+// fold splits s after at most n columns, at the last space when there is
+// one, and returns the head and the rest without its leading spaces.
+func fold(s string, n int) (string, string) {
+	if width(s) <= n {
+		return s, ""
+	}
+	w, cutAt, lastSpace := 0, 0, -1
+	for i, r := range s {
+		rw := width(string(r))
+		if w+rw > n {
+			cutAt = i
+			break
+		}
+		if r == ' ' {
+			lastSpace = i
+		}
+		w += rw
+	}
+	if lastSpace > 0 {
+		cutAt = lastSpace
+	}
+	if cutAt == 0 { // a first rune wider than n
+		_, size := utf8.DecodeRuneInString(s)
+		cutAt = size
+	}
+	return strings.TrimRight(s[:cutAt], " "), strings.TrimLeft(s[cutAt:], " ")
+}
+
 // paint wraps s in an ANSI sequence when colour is on.
 func (t *textWriter) paint(code, s string) string {
 	if !t.o.Color || code == "" || s == "" {
@@ -83,7 +137,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 			t.line(fmt.Sprintf("  … and %d more (the steps below say which)", len(s.Reasons)-maxReasons))
 			break
 		}
-		t.line("  " + t.paint(code, "✗") + " " + r)
+		t.wrap("  "+t.paint(code, "✗")+" ", "    ", r)
 	}
 	t.line("")
 
@@ -123,9 +177,9 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 			if f.Severity == "error" {
 				code = ansiRed
 			}
-			t.line("  " + t.paint(code, pad(sev, 8)) + where + ": " + f.Message)
+			t.wrap("  "+t.paint(code, pad(sev, 8)), "  "+pad("", 8), where+": "+f.Message)
 			if f.Hint != "" {
-				t.line("  " + pad("", 8) + "fix: " + f.Hint)
+				t.wrap("  "+pad("", 8), "  "+pad("", 8)+"     ", "fix: "+f.Hint)
 			}
 		}
 	}
@@ -133,7 +187,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 		t.line("")
 		t.line(t.paint(ansiBold, "plan warnings"))
 		for _, w := range s.Warnings {
-			t.line("  " + t.paint(ansiYellow, "!") + " " + w)
+			t.wrap("  "+t.paint(ansiYellow, "!")+" ", "    ", w)
 		}
 	}
 
@@ -156,7 +210,23 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 	titleW = min(titleW, 48)
 	phaseW = min(phaseW, 24)
 	const statusW = len("✗ UNKNOWN")
-	t.line(t.paint(ansiBold, "  "+pad("STATUS", statusW)+"  "+pad("ID", idW)+"  "+pad("TITLE", titleW)+"  "+pad("PHASE", phaseW)+"  PROBES"))
+	if t.o.Width > 0 {
+		// Fit the terminal: drop the phase column first, then shorten titles.
+		fixed := 2 + statusW + 2 + idW + 2 + 2 + len("PROBES")
+		if fixed+titleW+2+phaseW > t.o.Width {
+			phaseW = 0
+		}
+		if fixed+titleW > t.o.Width {
+			titleW = max(12, t.o.Width-fixed)
+		}
+	}
+	phaseCol := func(s string) string {
+		if phaseW == 0 {
+			return ""
+		}
+		return pad(cut(s, phaseW), phaseW) + "  "
+	}
+	t.line(t.paint(ansiBold, "  "+pad("STATUS", statusW)+"  "+pad("ID", idW)+"  "+pad("TITLE", titleW)+"  "+phaseCol("PHASE")+"PROBES"))
 	indent := strings.Repeat(" ", 2+statusW+2)
 	for _, v := range steps {
 		mark := "  "
@@ -164,7 +234,7 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 			mark = t.paint(ansiBold, "▶ ")
 		}
 		status := t.paint(stepColor(v.Status), pad(StepSymbol(v.Status)+" "+string(v.Status), statusW))
-		row := mark + status + "  " + pad(stepRef(v), idW) + "  " + pad(cut(v.Title, titleW), titleW) + "  " + pad(cut(v.Phase, phaseW), phaseW) + "  " + probeCount(v)
+		row := mark + status + "  " + pad(stepRef(v), idW) + "  " + pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + probeCount(v)
 		var tags []string
 		if v.Next {
 			tags = append(tags, "← next")
@@ -173,7 +243,7 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 			tags = append(tags, "rollback")
 		}
 		if v.Regressed {
-			tags = append(tags, t.paint(ansiYellow, "regressed: its done-probes no longer hold"))
+			tags = append(tags, t.paint(ansiYellow, "regressed"))
 		}
 		if len(tags) > 0 {
 			row += "  " + strings.Join(tags, ", ")
@@ -185,7 +255,7 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 			}
 		}
 		for _, n := range v.Notes {
-			t.line(indent + t.paint(ansiDim, "note: "+n))
+			t.wrap(indent, indent+"      ", "note: "+n)
 		}
 	}
 }
@@ -197,7 +267,7 @@ func (t *textWriter) probeLines(indent string, p model.ProbeView) {
 		return
 	}
 	word := t.paint(probeColor(p.Status), ProbeSymbol(p.Status)+" "+string(p.Status))
-	t.line(indent + word + "  " + p.Role + " " + probeLabel(p) + ": " + p.Message)
+	t.wrap(indent+word+"  ", indent+"  ", p.Role+" "+probeLabel(p)+": "+p.Message)
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
 	}
