@@ -234,7 +234,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		return nil, fmt.Errorf("cannot read %s: %w", full, err)
 	}
 	if inIndex {
-		if f.wt, err = compareWorktree(root, &entry, indexMTime); err != nil {
+		if f.wt, err = compareWorktree(ctx, root, &entry, indexMTime); err != nil {
 			return nil, err
 		}
 	}
@@ -242,7 +242,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		st, err := compareWorktree(root, e, indexMTime)
+		st, err := compareWorktree(ctx, root, e, indexMTime)
 		if err != nil {
 			return nil, err
 		}
@@ -479,7 +479,7 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 		if i%256 == 0 && ctx.Err() != nil {
 			return Error, ctx.Err().Error()
 		}
-		st, err := compareWorktree(root, e, indexMTime)
+		st, err := compareWorktree(ctx, root, e, indexMTime)
 		if err != nil {
 			return Error, err.Error()
 		}

@@ -295,6 +295,21 @@ func TestGitEdgeCases(t *testing.T) {
 		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "has no HEAD file: not a usable git repository")
 	})
 
+	t.Run("core.excludesFile", func(t *testing.T) {
+		home := os.Getenv("HOME")
+		writeFile(t, home, ".gitconfig", "[core]\n\texcludesFile = ~/my-excludes\n")
+		writeFile(t, home, "my-excludes", "*.secret\n")
+		t.Cleanup(func() { os.Remove(filepath.Join(home, ".gitconfig")) })
+		dir := newRepo(t)
+		f := writeFile(t, dir, "db.secret", "x")
+		cmd := exec.Command("git", "check-ignore", "-q", "db.secret")
+		cmd.Dir = dir
+		if err := cmd.Run(); err != nil {
+			t.Fatalf("git itself does not ignore db.secret: %v", err)
+		}
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitIgnored)), OK, filepath.Join(home, "my-excludes")+`:1 "*.secret"`)
+	})
+
 	t.Run("path inside .git", func(t *testing.T) {
 		dir := newRepo(t)
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), plans.GitTracked)), Error, "inside .git")

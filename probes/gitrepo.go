@@ -465,7 +465,7 @@ const (
 // mtime unless the entry is racy, i.e. not older than the index file),
 // and only then by hashing the content as a blob. Filters (autocrlf,
 // LFS) are not applied: a file with a clean filter may read as modified.
-func compareWorktree(root string, e *index.Entry, indexMTime time.Time) (wtState, error) {
+func compareWorktree(ctx context.Context, root string, e *index.Entry, indexMTime time.Time) (wtState, error) {
 	full := filepath.Join(root, filepath.FromSlash(e.Name))
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -502,7 +502,7 @@ func compareWorktree(root string, e *index.Entry, indexMTime time.Time) (wtState
 	if fi.ModTime().Equal(e.ModifiedAt) && e.ModifiedAt.Before(indexMTime) {
 		return wtSame, nil
 	}
-	h, err := blobHash(full, fi)
+	h, err := blobHash(ctx, full, fi)
 	if err != nil {
 		return wtSame, err
 	}
@@ -531,8 +531,8 @@ func compareSubmodule(dir string, want plumbing.Hash) wtState {
 }
 
 // blobHash is git's object id of a worktree file (or symlink target),
-// streamed.
-func blobHash(full string, fi fs.FileInfo) (plumbing.Hash, error) {
+// streamed, stopping at ctx's deadline.
+func blobHash(ctx context.Context, full string, fi fs.FileInfo) (plumbing.Hash, error) {
 	if fi.Mode()&fs.ModeSymlink != 0 {
 		target, err := os.Readlink(full)
 		if err != nil {
@@ -548,7 +548,7 @@ func blobHash(full string, fi fs.FileInfo) (plumbing.Hash, error) {
 	}
 	defer f.Close()
 	h := plumbing.NewHasher(plumbing.BlobObject, fi.Size())
-	if _, err := io.Copy(h, f); err != nil {
+	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
 		return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", full, err)
 	}
 	return h.Sum(), nil

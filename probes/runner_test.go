@@ -145,10 +145,17 @@ func TestRunDeadline(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
 	defer cancel()
 	r := NewRunner(Options{Concurrency: 2})
+	var returned atomic.Bool
+	r.OnResult = func(i int, res Result) {
+		if returned.Load() {
+			t.Errorf("OnResult(%d) called after Run returned", i)
+		}
+	}
 	done := make(chan []Result)
-	go func() { done <- r.Run(ctx, specs) }()
+	go func() { res := r.Run(ctx, specs); returned.Store(true); done <- res }()
 	select {
 	case res := <-done:
+		time.Sleep(100 * time.Millisecond) // late callbacks would show now
 		for i, rr := range res {
 			// The run's budget counts from the context's creation, a
 			// moment before Run starts: the figure may read 290ms.
