@@ -116,6 +116,8 @@ type limitedBuffer struct {
 	max int
 }
 
+// Write keeps what fits and reports everything written, so the writer
+// never blocks or fails.
 func (l *limitedBuffer) Write(p []byte) (int, error) {
 	if room := l.max - l.buf.Len(); room > 0 {
 		if len(p) > room {
