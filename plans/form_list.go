@@ -26,6 +26,9 @@ func (p *mdParser) generatedID() string {
 // sub-items) or sits inside another step's item. A plain bullet item is
 // not a step, but lists nested in it may hold steps.
 func (p *mdParser) list(l *ast.List, nested bool) {
+	if isTOC(l) {
+		return
+	}
 	mayStep := !nested && !(p.cur != nil && p.absorb)
 	nums := p.itemNumbers(l)
 	i := 0
@@ -116,4 +119,23 @@ func taskBox(item *ast.ListItem) *east.TaskCheckBox {
 		return b
 	}
 	return nil
+}
+
+// isTOC reports whether a list is a table of contents: every item is
+// just a link to a heading of the page ("1. [Rollback](#rollback)"). Its
+// items are not steps.
+func isTOC(l *ast.List) bool {
+	items := 0
+	for it := l.FirstChild(); it != nil; it = it.NextSibling() {
+		first := it.FirstChild()
+		if first == nil || (first.Kind() != ast.KindParagraph && first.Kind() != ast.KindTextBlock) {
+			return false
+		}
+		link, ok := first.FirstChild().(*ast.Link)
+		if !ok || link.NextSibling() != nil || !strings.HasPrefix(string(link.Destination), "#") {
+			return false
+		}
+		items++
+	}
+	return items > 0
 }

@@ -120,6 +120,8 @@ func TestStepForms(t *testing.T) {
 		{"prose lines are never split", "## C\n\nWe move about\n3.2. million rows.\n\n1. Go\n", "1:Go"},
 		{"numbered sections hold numbered steps", "# Plan\n\n## 1. Preparation\n\n### 1.1 Check disk\n\n### 1.2 Backup\n\n## 2. Rollback\n\n### 2.1 Restore\n\n## 3. Verify\n",
 			"1.1:Check disk | 1.2:Backup | 2.1:Restore(rb) | 3:Verify"},
+		{"table of contents is no list of steps", "# Runbook\n\n## Contents\n1. [Rollout](#rollout)\n2. [Rollback](#rollback)\n   - [Database](#database)\n\n## Rollout\n\n1. Deploy\n", "1:Deploy"},
+		{"a list of links elsewhere is still steps", "## Steps\n\n1. [Download the release](https://example.com/r.tgz)\n2. Install it\n", "1:Download the release | 2:Install it"},
 		{"rollback steps", "## Deploy\n\n1. Go\n\n## Roll back\n\n5. Undo\n", "1:Go | 5:Undo(rb)"},
 	}
 	for _, tt := range tests {
