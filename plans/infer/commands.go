@@ -436,6 +436,7 @@ func (w *walker) nested(text string, line int) *frag {
 	sub.fixedLine = line
 	sub.lmap = nil
 	sub.texts = nil
+	sub.lineOff = 0
 	sub.depth = w.depth + 1
 	out := sub.stmts(f.Stmts)
 	w.base = sub.base

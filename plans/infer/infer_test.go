@@ -297,7 +297,23 @@ func TestInferCommands(t *testing.T) {
 		{name: "builtins and functions are not programs", in: "f() { echo hi; }\nf\nexport X=1\necho $X", rollback: true,
 			programs: []string{}},
 		{name: "not a shell script", in: "if then fi (((", notes: []string{"line 10: could not read shell"}},
-		{name: "unclosed quote", in: "cp 'config.py /tmp/x", notes: []string{"could not read shell"}},
+		{name: "unclosed quote", in: "cp 'config.py /tmp/x", notes: []string{"line 10: could not read shell"}},
+		{name: "prose line in a block is skipped, the rest is read",
+			in: "cp config_chromadb.py /tmp/a.bak\nthen don't forget the logs\ncp config_chromadb.py /tmp/b.bak",
+			want: []string{
+				"requires file config_chromadb.py path=config_chromadb.py",
+				"done backup /tmp/a.bak path=/tmp/a.bak of=config_chromadb.py",
+				"done backup /tmp/b.bak path=/tmp/b.bak of=config_chromadb.py",
+			},
+			notes: []string{"line 11: could not read shell: `then` can only be used in an `if`; that line is skipped"}},
+		{name: "an apostrophe that never closes costs only its line",
+			in: "cp config_chromadb.py /tmp/a.bak\necho it's done\ncp config_chromadb.py /tmp/b.bak",
+			want: []string{
+				"requires file config_chromadb.py path=config_chromadb.py",
+				"done backup /tmp/a.bak path=/tmp/a.bak of=config_chromadb.py",
+				"done backup /tmp/b.bak path=/tmp/b.bak of=config_chromadb.py",
+			},
+			notes: []string{"line 11: could not read shell: "}},
 	}
 	if len(cases) < 40 {
 		t.Fatalf("only %d cases", len(cases))

@@ -40,6 +40,8 @@ type walker struct {
 	lmap []int
 	// texts remembers text(n): redacting is not cheap.
 	texts map[syntax.Node]string
+	// lineOff is the script line the text being walked starts at.
+	lineOff int
 	ev    *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
@@ -58,29 +60,56 @@ var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
 func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
 	text := promptRe.ReplaceAllString(sc.Text, "$1")
 	phs := map[string]string{}
-	src := protectPlaceholders(text, phs)
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
-	if err != nil {
-		line := sc.Line
-		msg := err.Error()
-		var pe syntax.ParseError
-		if asParseError(err, &pe) {
-			line = sc.Line + int(pe.Pos.Line()) - 1
-			msg = pe.Text
-		}
-		st.note(fmt.Sprintf("line %d: could not read shell: %s; nothing inferred from this block", line, msg))
-		return
-	}
 	w := &walker{
-		a: a, st: st, src: src, line: sc.Line, base: a.root,
+		a: a, st: st, line: sc.Line, base: a.root,
 		ev:    &evaluator{env: a.env, vars: map[string]varState{}, phs: phs},
 		funcs: map[string]bool{},
 		lmap:  a.lineMap(sc),
 	}
 	w.setBase(a.root)
 	a.context(sc, w)
-	fr := w.stmts(f.Stmts)
-	st.attach(fr)
+	budget := maxParseNotes
+	w.chunk(strings.Split(protectPlaceholders(text, phs), "\n"), 0, &budget)
+}
+
+// maxParseNotes bounds the "could not read shell" notes of one script.
+const maxParseNotes = 5
+
+// chunk parses and walks lines (starting at line off of the script). A
+// line the shell parser rejects — prose pasted into a block, an
+// apostrophe opening a quote that never closes — is noted and skipped,
+// and the lines around it are still read, in order.
+func (w *walker) chunk(lines []string, off int, budget *int) {
+	if len(lines) == 0 || *budget <= 0 {
+		return
+	}
+	src := strings.Join(lines, "\n")
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err == nil {
+		w.src, w.lineOff, w.texts = src, off, nil
+		w.st.attach(w.stmts(f.Stmts))
+		return
+	}
+	*budget--
+	bad, msg := len(lines)-1, err.Error()
+	var pe syntax.ParseError
+	if asParseError(err, &pe) {
+		msg = pe.Text
+		if l := int(pe.Pos.Line()) - 1; l >= 0 && l < len(lines) {
+			bad = l
+		}
+	}
+	line := w.line + off + bad
+	if off+bad < len(w.lmap) {
+		line = w.lmap[off+bad]
+	}
+	if *budget == 0 {
+		w.st.note(fmt.Sprintf("line %d: could not read shell: %s; nothing more inferred from this block", line, w.ev.restore(msg)))
+		return
+	}
+	w.st.note(fmt.Sprintf("line %d: could not read shell: %s; that line is skipped", line, w.ev.restore(msg)))
+	w.chunk(lines[:bad], off, budget)
+	w.chunk(lines[bad+1:], off+bad+1, budget)
 }
 
 func asParseError(err error, pe *syntax.ParseError) bool {
@@ -110,7 +139,7 @@ func (w *walker) lineOf(n syntax.Node) int {
 	if w.fixedLine > 0 {
 		return w.fixedLine
 	}
-	i := int(n.Pos().Line()) - 1
+	i := int(n.Pos().Line()) - 1 + w.lineOff
 	if i >= 0 && i < len(w.lmap) {
 		return w.lmap[i]
 	}
