@@ -42,7 +42,7 @@ type walker struct {
 	texts map[syntax.Node]string
 	// lineOff is the script line the text being walked starts at.
 	lineOff int
-	ev    *evaluator
+	ev      *evaluator
 	// base is the folder relative paths resolve against; "" when a cd to
 	// somewhere unknown made it unknowable.
 	base string
