@@ -81,6 +81,7 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 		}
 		var probs []problem
 		broken := map[*altGroup]*[2]bool{}
+		said := map[string]bool{} // one finding per missing thing and step
 		for _, n := range st.needs {
 			if n.optional {
 				continue
@@ -89,12 +90,15 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			if !bad {
 				continue
 			}
-			probs = append(probs, problem{n, msg, hint})
 			if n.alt != nil {
 				if broken[n.alt.group] == nil {
 					broken[n.alt.group] = &[2]bool{}
 				}
 				broken[n.alt.group][n.alt.branch] = true
+			}
+			if k := n.key + "\x00" + n.rev; !said[k] {
+				said[k] = true
+				probs = append(probs, problem{n, msg, hint})
 			}
 		}
 		for _, p := range probs {

@@ -113,8 +113,8 @@ func TestFindingsFlow(t *testing.T) {
 			{key: "r1", rollback: true, script: "cp OUT/late.bak config.py"},
 			{key: "9", script: "cp config.py OUT/late.bak"},
 		}},
-		{name: "non-rollback need missing is a warning", steps: []flowStep{
-			{key: "1", script: "psql -f migrations/001.sql app"},
+		{name: "non-rollback need missing is a warning, once per step", steps: []flowStep{
+			{key: "1", script: "psql -f migrations/001.sql app\npsql -f migrations/001.sql other"},
 		}, want: []string{"warning 1: needs the file migrations/001.sql, which does not exist now"}},
 		{name: "guarded need is the plan's business", steps: []flowStep{
 			{key: "1", rollback: true, script: "if [ -f /nonexistent/x ]; then cp /nonexistent/x .; fi"},
