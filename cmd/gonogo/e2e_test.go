@@ -357,11 +357,13 @@ func TestNoExec(t *testing.T) {
 func TestBadUsageAndBadPlans(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
 	writeFile(t, filepath.Join(dir, "broken.md"), "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - git: app.py\n    state: comitted\n```\n")
+	writeFile(t, filepath.Join(dir, "twice.md"), "# P\n\n## Procedure\n\n1. Stop it\n2. Move it\n\n## Verify\n\n1. Look at it\n")
 	tests := []struct {
 		name string
 		args []string
 		want string // regexp the stderr must match
 	}{
+		{"ambiguous --at names the choices", []string{"--once", "--at", "1", "twice.md"}, `--at: step "1" is ambiguous: use one of "procedure/1" \(line 5\) "verify/1" \(line 10\)`},
 		{"broken plan names file and line", []string{"--once", "broken.md"}, `broken\.md:1[01]\b.*state`},
 		{"missing plan", []string{"--once", "nope.md"}, `nope\.md`},
 		{"no plan", []string{"--once"}, `which plan\?`},
