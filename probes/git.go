@@ -152,7 +152,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		g.mu.Unlock()
 		return nil, err
 	}
-	root, indexMTime := g.root, g.indexMTime
+	root, indexMTime, ignoreMode := g.root, g.indexMTime, g.ignoreMode
 	tree, label, err := g.tree(rev)
 	if err != nil {
 		g.mu.Unlock()
@@ -234,7 +234,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		return nil, fmt.Errorf("cannot read %s: %w", full, err)
 	}
 	if inIndex {
-		if f.wt, err = compareWorktree(ctx, root, &entry, indexMTime); err != nil {
+		if f.wt, err = compareWorktree(ctx, root, &entry, indexMTime, ignoreMode); err != nil {
 			return nil, err
 		}
 	}
@@ -242,7 +242,7 @@ func (g *gitRepo) facts(ctx context.Context, rel, rev string) (*gitFacts, error)
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		st, err := compareWorktree(ctx, root, e, indexMTime)
+		st, err := compareWorktree(ctx, root, e, indexMTime, ignoreMode)
 		if err != nil {
 			return nil, err
 		}
@@ -436,7 +436,7 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 		g.mu.Unlock()
 		return Error, err.Error()
 	}
-	root, indexMTime := g.root, g.indexMTime
+	root, indexMTime, ignoreMode := g.root, g.indexMTime, g.ignoreMode
 	// Index entries are never modified after load (a reload makes new
 	// ones), so they can be read after the lock is released.
 	entries := g.entriesUnder(rel)
@@ -479,7 +479,7 @@ func (g *gitRepo) checkClean(ctx context.Context, rel string) (Status, string) {
 		if i%256 == 0 && ctx.Err() != nil {
 			return Error, ctx.Err().Error()
 		}
-		st, err := compareWorktree(ctx, root, e, indexMTime)
+		st, err := compareWorktree(ctx, root, e, indexMTime, ignoreMode)
 		if err != nil {
 			return Error, err.Error()
 		}

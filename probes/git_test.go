@@ -310,6 +310,20 @@ func TestGitEdgeCases(t *testing.T) {
 		wantStatus(t, runSpec(t, gitSpec(f, plans.GitIgnored)), OK, filepath.Join(home, "my-excludes")+`:1 "*.secret"`)
 	})
 
+	t.Run("core.fileMode false", func(t *testing.T) {
+		dir := newRepo(t)
+		f := writeFile(t, dir, "run.sh", "echo\n")
+		gitCmd(t, dir, "add", "run.sh")
+		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		os.Chmod(f, 0o755)
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitModified)), OK)
+		gitCmd(t, dir, "config", "core.fileMode", "false")
+		if out := gitCmd(t, dir, "status", "--porcelain"); out != "" {
+			t.Fatalf("git status after core.fileMode=false: %q", out)
+		}
+		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "run.sh is committed")
+	})
+
 	t.Run("path inside .git", func(t *testing.T) {
 		dir := newRepo(t)
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), plans.GitTracked)), Error, "inside .git")

@@ -102,6 +102,7 @@ type gitRepo struct {
 	conflicted map[string]bool         // paths with merge stages 1-3
 	names      []string                // sorted index paths, for prefix scans
 	indexMTime time.Time               // for racy-git detection
+	ignoreMode bool                    // core.fileMode=false: the exec bit is not compared
 	revTrees   map[string]*revTree
 	headFiles  map[string]treeEntry // every file of HEAD, built on first need
 }
@@ -232,8 +233,8 @@ func statStamp(path string) string {
 }
 
 // currentStamp reads what decides whether the cached state is stale:
-// HEAD's content, and stats of the index, the ref HEAD points to and
-// packed-refs.
+// HEAD's content, and stats of the index, the ref HEAD points to,
+// packed-refs and the config (core.fileMode).
 func (g *gitRepo) currentStamp() string {
 	head, _ := os.ReadFile(filepath.Join(g.gitDir, "HEAD"))
 	var b strings.Builder
@@ -243,6 +244,7 @@ func (g *gitRepo) currentStamp() string {
 		b.WriteString("|" + statStamp(filepath.Join(g.commonDir, filepath.FromSlash(ref))))
 	}
 	b.WriteString("|" + statStamp(filepath.Join(g.commonDir, "packed-refs")))
+	b.WriteString("|" + statStamp(filepath.Join(g.commonDir, "config")))
 	return b.String()
 }
 
@@ -284,6 +286,9 @@ func (g *gitRepo) load() error {
 		return fmt.Errorf("opening the repository at %s: %w", g.root, err)
 	}
 	g.repo = repo
+	if cfg, err := repo.Config(); err == nil {
+		g.ignoreMode = strings.EqualFold(cfg.Raw.Section("core").Option("filemode"), "false")
+	}
 
 	head, err := repo.Reference(plumbing.HEAD, false)
 	if err != nil {
@@ -465,7 +470,7 @@ const (
 // mtime unless the entry is racy, i.e. not older than the index file),
 // and only then by hashing the content as a blob. Filters (autocrlf,
 // LFS) are not applied: a file with a clean filter may read as modified.
-func compareWorktree(ctx context.Context, root string, e *index.Entry, indexMTime time.Time) (wtState, error) {
+func compareWorktree(ctx context.Context, root string, e *index.Entry, indexMTime time.Time, ignoreMode bool) (wtState, error) {
 	full := filepath.Join(root, filepath.FromSlash(e.Name))
 	fi, err := os.Lstat(full)
 	if err != nil {
@@ -492,7 +497,7 @@ func compareWorktree(ctx context.Context, root string, e *index.Entry, indexMTim
 			return wtModified, nil
 		}
 		exec := fi.Mode()&0o111 != 0
-		if exec != (e.Mode == filemode.Executable) {
+		if exec != (e.Mode == filemode.Executable) && !ignoreMode {
 			return wtModified, nil
 		}
 	}
