@@ -72,6 +72,7 @@ type Analysis struct {
 	// lines of the plan file, read once for context (see source.go).
 	lines     []string
 	linesRead bool
+	opening   map[int]bool // plan lines (0-based) that open a code block
 	// paths caches program lookups on PATH.
 	paths map[string]lookResult
 }

@@ -44,6 +44,34 @@ func (a *Analysis) fileLines() []string {
 
 var fenceRe = regexp.MustCompile("^\\s*(```|~~~)")
 
+// opensBlock reports whether plan line i (0-based) is a fence that opens a
+// code block rather than closing one. Fences inside block quotes ("> ```")
+// are not seen at all, so a block quote's code never borrows context from
+// an unrelated block above it.
+func (a *Analysis) opensBlock(i int) bool {
+	if a.opening == nil {
+		a.opening = map[int]bool{}
+		var openChar byte
+		openLen := 0
+		for j, l := range a.fileLines() {
+			t := strings.TrimSpace(l)
+			if !strings.HasPrefix(t, "```") && !strings.HasPrefix(t, "~~~") {
+				continue
+			}
+			c := t[0]
+			n := len(t) - len(strings.TrimLeft(t, string(c)))
+			switch {
+			case openLen == 0:
+				openChar, openLen = c, n
+				a.opening[j] = true
+			case c == openChar && n >= openLen && strings.TrimSpace(t[n:]) == "":
+				openLen = 0 // the closing fence
+			}
+		}
+	}
+	return a.opening[i]
+}
+
 // blockPrefix is the text of sc's shell block above sc (prompts stripped),
 // "" when sc starts its block or the file cannot tell.
 func (a *Analysis) blockPrefix(sc plans.Script) string {
@@ -59,7 +87,7 @@ func (a *Analysis) blockPrefix(sc plans.Script) string {
 			break
 		}
 	}
-	if first < 0 || first >= sc.Line-1 {
+	if first < 0 || first >= sc.Line-1 || !a.opensBlock(first-1) {
 		return ""
 	}
 	pre := lines[first : sc.Line-1]
