@@ -219,9 +219,13 @@ func (r *runner) guard(f func()) {
 	f()
 }
 
-// quit stops the application once.
+// quit stops the application once. The stop goes through the event loop:
+// a signal that arrives before the loop runs must not make tview drop the
+// screen and open the terminal afresh.
 func (r *runner) quit() {
-	r.quitOnce.Do(func() { r.app.Stop() })
+	r.quitOnce.Do(func() {
+		go r.app.QueueUpdate(r.app.Stop)
+	})
 }
 
 // post runs f on the UI goroutine and redraws; it returns without waiting

@@ -94,6 +94,8 @@ type live struct {
 	frame string        // the last frame drawn, read on the UI goroutine
 	done  chan struct{} // closed when Run has returned, with err set
 	err   error
+	// colored is set when a frame had a cell with a colour.
+	colored bool
 }
 
 // start runs the board on a w×h simulation screen: Init, then Run's
@@ -109,16 +111,21 @@ func start(t *testing.T, src Source, opts Options, w, h int) *live {
 	l := &live{scr: scr, done: make(chan struct{})}
 	afterDraw = func(s tcell.Screen) {
 		w, h := s.Size()
+		colored := false
 		var b strings.Builder
 		for y := 0; y < h; y++ {
 			for x := 0; x < w; x++ {
-				str, _, _ := s.Get(x, y)
+				str, st, _ := s.Get(x, y)
 				b.WriteString(str)
+				if fg, bg, _ := st.Decompose(); fg != tcell.ColorDefault || bg != tcell.ColorDefault {
+					colored = true
+				}
 			}
 			b.WriteByte('\n')
 		}
 		l.mu.Lock()
 		l.frame = b.String()
+		l.colored = l.colored || colored
 		l.mu.Unlock()
 	}
 	t.Cleanup(func() { afterDraw = nil })
@@ -326,5 +333,48 @@ func TestRunContext(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("Run ignored its context")
+	}
+}
+
+// TestRunNoColorEnv: NO_COLOR in the environment turns every colour off;
+// without it the board has colour.
+func TestRunNoColorEnv(t *testing.T) {
+	for _, noColor := range []bool{false, true} {
+		if noColor {
+			t.Setenv("NO_COLOR", "1")
+		}
+		l := start(t, &scripted{snap: fixture()}, Options{}, 100, 30)
+		l.waitFor(t, "✗ NO-GO 8a", "● GO 9")
+		l.key('q')
+		if err := l.wait(t); err != nil {
+			t.Fatal(err)
+		}
+		if l.colored == noColor {
+			t.Errorf("NO_COLOR set: %v; colour on screen: %v", noColor, l.colored)
+		}
+	}
+}
+
+// TestRunDrawPanic: a panic on the UI goroutine (while drawing) restores
+// the screen and comes back as an error.
+func TestRunDrawPanic(t *testing.T) {
+	scr := tcell.NewSimulationScreen("UTF-8")
+	if err := scr.Init(); err != nil {
+		t.Fatal(err)
+	}
+	afterDraw = func(tcell.Screen) { panic("draw blew up") }
+	defer func() { afterDraw = nil }()
+	done := make(chan error, 1)
+	go func() { done <- Run(context.Background(), &scripted{snap: fixture()}, Options{Screen: scr}) }()
+	select {
+	case err := <-done:
+		if err == nil || !strings.Contains(err.Error(), "draw blew up") {
+			t.Fatalf("Run = %v, want the panic as an error", err)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("Run did not return after a panic while drawing")
+	}
+	if _, w, _ := scr.GetContents(); w != 0 {
+		t.Errorf("screen not finalised after a panic while drawing")
 	}
 }
