@@ -67,7 +67,7 @@ func (w *walker) gitCheckout(c cmdCtx, args []value) *frag {
 	default:
 		return nil
 	}
-	return w.gitNeeds(c, "git checkout", rev, files)
+	return w.gitNeeds(c, "git checkout", rev, files, true)
 }
 
 // gitRestore: "git restore [--source=REV|-s REV] F…".
@@ -77,12 +77,13 @@ func (w *walker) gitRestore(c cmdCtx, args []value) *frag {
 		return nil
 	}
 	rev, _ := p.arg("s", "source")
-	return w.gitNeeds(c, "git restore", rev, p.pos)
+	worktree := !p.has("S", "staged") || p.has("W", "worktree")
+	return w.gitNeeds(c, "git restore", rev, p.pos, worktree)
 }
 
 // gitNeeds: each file must be in rev ("" = the index, checked as HEAD),
-// and its working copy is replaced.
-func (w *walker) gitNeeds(c cmdCtx, prog string, rev value, files []value) *frag {
+// and, when worktree is set, its working copy is replaced.
+func (w *walker) gitNeeds(c cmdCtx, prog string, rev value, files []value, worktree bool) *frag {
 	if rev.raw != "" && !w.usable(rev, c.line, c.text) {
 		return nil
 	}
@@ -97,7 +98,9 @@ func (w *walker) gitNeeds(c cmdCtx, prog string, rev value, files []value) *frag
 		}
 		r := rev.s
 		f.add(w.requireGit(v, abs, r, prog, r == "" || r == "HEAD", c.line, c.text))
-		w.produce(abs, false, evOverwrite, c.line, c.text, prog)
+		if worktree {
+			w.produce(abs, false, evOverwrite, c.line, c.text, prog)
+		}
 	}
 	return f
 }

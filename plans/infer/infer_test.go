@@ -198,6 +198,12 @@ func TestInferCommands(t *testing.T) {
 				"requires systemd rag-pipeline.service exists",
 				"done systemd rag-pipeline.service inactive",
 			}},
+		{name: "stop then start leaves the unit running", in: "systemctl stop app; cp -a /var/backups/app/. /srv/app/ && systemctl start app", rollback: true,
+			want: []string{
+				"requires systemd app exists",
+				"requires file /var/backups/app path=/var/backups/app",
+				"done systemd app active",
+			}},
 		{name: "systemctl --user is another manager", in: "systemctl --user restart app"},
 		{name: "service start", in: "sudo service postgresql start",
 			want: []string{"requires systemd postgresql exists", "done systemd postgresql active"}},

@@ -61,10 +61,17 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 		if !active {
 			name = u.s + " is stopped after " + how
 		}
-		f.add(oneDone(w.leaf(&plans.ProbeSpec{
+		done, dup := w.leaf(&plans.ProbeSpec{
 			Role: plans.Done, Kind: plans.KindSystemd, Target: u.s, Name: name,
 			Params: &plans.SystemdParams{Unit: u.s, Active: active},
-		}, c.line, c.text)))
+		}, c.line, c.text)
+		if dup {
+			// "stop …; start …": the step leaves the unit as the last
+			// command does.
+			done.Name, done.Line, done.Why = name, c.line, c.text
+			done.Params = &plans.SystemdParams{Unit: u.s, Active: active}
+		}
+		f.add(oneDone(done, dup))
 	}
 	return f
 }
