@@ -231,8 +231,9 @@ func (b *board) setNote(s string) {
 
 // selectionChanged follows the list's selection into the detail pane.
 func (b *board) selectionChanged() {
-	if s := b.list.selected(); s != nil {
+	if s := b.list.selected(); s != nil && stepKey(s) != b.selKey {
 		b.selKey = stepKey(s)
+		b.detail.ScrollToBeginning()
 	}
 	b.renderDetail()
 }

@@ -573,3 +573,30 @@ func BenchmarkApplyDraw(b *testing.B) {
 		scr.Show()
 	}
 }
+
+func TestWrap(t *testing.T) {
+	for _, tc := range []struct {
+		text   string
+		width  int
+		indent string
+		want   []string
+	}{
+		{"short", 40, "  ", []string{"  short"}},
+		{"", 40, "  ", []string{"  "}},
+		{"a b c", 0, "> ", []string{"> a b c"}},
+		{"config_chromadb.py is untracked: commit it or back it up", 30, "    ",
+			[]string{"    config_chromadb.py is", "    untracked: commit it or", "    back it up"}},
+		{"/a/very/long/path/that/does/not/fit/on/one/line ok", 28, "  ",
+			[]string{"  /a/very/long/path/that/doe", "  s/not/fit/on/one/line ok"}},
+	} {
+		got := wrap(tc.text, tc.width, tc.indent)
+		if strings.Join(got, "|") != strings.Join(tc.want, "|") {
+			t.Errorf("wrap(%q, %d) = %q, want %q", tc.text, tc.width, got, tc.want)
+		}
+		for _, l := range got {
+			if tc.width > 0 && len(l) > tc.width {
+				t.Errorf("line %q longer than %d", l, tc.width)
+			}
+		}
+	}
+}

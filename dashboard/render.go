@@ -6,6 +6,7 @@ import (
 
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
+	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/probes"
@@ -41,13 +42,13 @@ func (b *board) layout() {
 	if b.wide {
 		left := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(b.list, 0, 1, true)
 		if nf > 0 {
-			left.AddItem(b.findings, min(2*nf+2, 12), 0, false)
+			left.AddItem(b.findings, min(2*nf+2, max(6, (b.height-headerRows-1)/3)), 0, false)
 		}
 		right := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(b.detail, 0, 3, false)
 		if b.showEvents {
 			right.AddItem(b.eventsTV, 0, 2, false)
 		}
-		body = tview.NewFlex().AddItem(left, 0, 3, true).AddItem(right, 0, 2, false)
+		body = tview.NewFlex().AddItem(left, 0, 1, true).AddItem(right, 0, 1, false)
 	} else {
 		// The board gets what its rows need, up to three fifths; the
 		// detail pane the rest.
@@ -267,7 +268,60 @@ func (b *board) renderDetail() {
 			w.WriteString("  • " + tview.Escape(oneLine(n)) + "\n")
 		}
 	}
-	b.detail.SetText(strings.TrimRight(w.String(), "\n"))
+	if text := strings.TrimRight(w.String(), "\n"); text != b.detail.GetText(false) {
+		b.detail.SetText(text)
+	}
+}
+
+// detailWidth is the detail pane's inner width for the current screen
+// (one cell less than the layout gives, to be safe), or 0 before the first
+// draw: then tview wraps as usual.
+func (b *board) detailWidth() int {
+	if b.width == 0 {
+		return 0
+	}
+	if b.wide {
+		return b.width/2 - 3
+	}
+	return b.width - 3
+}
+
+// wrap breaks text into lines of at most width cells, each starting with
+// indent, at spaces where it can: a hanging indent that tview's own
+// wrapping cannot do. width 0 means one line.
+func wrap(text string, width int, indent string) []string {
+	iw := uniseg.StringWidth(indent)
+	if width-iw < 20 {
+		return []string{indent + text}
+	}
+	var out []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		for uniseg.StringWidth(word) > width-iw { // a word longer than a line
+			if line != "" {
+				out = append(out, indent+line)
+				line = ""
+			}
+			r := []rune(word)
+			n := min(len(r), width-iw)
+			out = append(out, indent+string(r[:n]))
+			word = string(r[n:])
+		}
+		switch {
+		case word == "":
+		case line == "":
+			line = word
+		case uniseg.StringWidth(line)+1+uniseg.StringWidth(word) <= width-iw:
+			line += " " + word
+		default:
+			out = append(out, indent+line)
+			line = word
+		}
+	}
+	if line != "" || len(out) == 0 {
+		out = append(out, indent+line)
+	}
+	return out
 }
 
 // writeProbe writes one probe: role, status, label, source and duration on
@@ -284,12 +338,14 @@ func (b *board) writeProbe(w *strings.Builder, pv *model.ProbeView, indent strin
 	if pv.Status != probes.Pending {
 		w.WriteString(" " + fmtMS(pv.DurationMS))
 	}
-	if pv.Severity != "" {
+	if pv.Severity != "" && pv.Status != probes.Warn {
 		w.WriteString(" severity " + tview.Escape(pv.Severity))
 	}
 	w.WriteString("[::-]\n")
 	if pv.Message != "" {
-		w.WriteString(indent + "         " + tview.Escape(oneLine(pv.Message)) + "\n")
+		for _, l := range wrap(oneLine(pv.Message), b.detailWidth(), indent+"         ") {
+			w.WriteString(tview.Escape(l) + "\n")
+		}
 	}
 	for i := range pv.Children {
 		b.writeProbe(w, &pv.Children[i], indent+"  ")
@@ -416,7 +472,10 @@ type rootView struct {
 // Draw lays the board out for the current size and draws it.
 func (r *rootView) Draw(screen tcell.Screen) {
 	x, y, w, h := r.GetRect()
-	r.b.wide, r.b.tall, r.b.width, r.b.height = w >= wideMin, h >= tallMin, w, h
+	if w != r.b.width || h != r.b.height {
+		r.b.wide, r.b.tall, r.b.width, r.b.height = w >= wideMin, h >= tallMin, w, h
+		r.b.renderDetail() // its hanging indents follow the width
+	}
 	r.b.layout()
 	r.b.flex.SetRect(x, y, w, h)
 	r.b.flex.Draw(screen)
