@@ -136,3 +136,28 @@ func TestAnalyzeNil(t *testing.T) {
 		t.Fatal("an empty step yields probes")
 	}
 }
+
+// TestSettleBackups: a backup whose source a later step changes on
+// purpose only has to exist; one whose source stays must match it.
+func TestSettleBackups(t *testing.T) {
+	root := fixtureRoot(t)
+	p := &plans.Plan{File: "plan.md", Root: root, Steps: []*plans.Step{
+		{ID: "1", Key: "1", Scripts: []plans.Script{{Text: "cp .env .env.bak\ncp config_chromadb.py config_chromadb.py.bak", Line: 3}}},
+		{ID: "2", Key: "2", Scripts: []plans.Script{{Text: "sed -i 's/chroma/pgvector/' .env", Line: 7}}},
+		{ID: "3", Key: "3", Rollback: true, Scripts: []plans.Script{{Text: "cp config_chromadb.py.bak config_chromadb.py", Line: 11}}},
+	}}
+	a := Analyze(p, Options{Env: testEnv})
+	var got []string
+	for _, ps := range a.StepProbes("1") {
+		if ps.Role == plans.Done {
+			got = append(got, dumpProbe(a, ps, root)+" | "+ps.Name)
+		}
+	}
+	want := []string{
+		"done backup .env.bak path=.env.bak | backup made by cp exists",
+		"done backup config_chromadb.py.bak path=config_chromadb.py.bak of=config_chromadb.py | backup made by cp matches its source",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("got\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want, "\n  "))
+	}
+}

@@ -210,10 +210,14 @@ func (w *walker) doneBackup(dst value, dstAbs, of string, dir bool, name string,
 			Params: &plans.FileParams{Path: dstAbs, Exists: true, Dir: true},
 		}, line, cmd))
 	}
-	return oneDone(w.leaf(&plans.ProbeSpec{
+	ps, dup := w.leaf(&plans.ProbeSpec{
 		Role: plans.Done, Kind: plans.KindBackup, Target: w.target(dst, dstAbs), Name: name,
 		Params: &plans.BackupParams{Path: dstAbs, Of: of},
-	}, line, cmd))
+	}, line, cmd)
+	if of != "" && !dup {
+		w.st.compared = append(w.st.compared, ps)
+	}
+	return oneDone(ps, dup)
 }
 
 // produce records that a command makes, replaces or removes a path, and

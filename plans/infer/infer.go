@@ -97,6 +97,9 @@ type stepInfo struct {
 	// gone holds the paths a command of this step removes and no later
 	// one makes again.
 	gone map[string]bool
+	// compared are the step's done backup probes that compare with
+	// their source (of).
+	compared []*plans.ProbeSpec
 	// added are "git add" paths waiting for a "git commit".
 	added []addedPath
 	// programs already checked in this step.
@@ -145,7 +148,43 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 		st.dropGone()
 		a.steps = append(a.steps, st)
 	}
+	a.settleBackups()
 	return a
+}
+
+// settleBackups: a backup is taken to keep the original, so once a later
+// step changes the source on purpose (sed -i, cp over it, rm), the copy
+// no longer matching it says nothing about the backup step. Such backups'
+// done probes check only that the copy exists.
+func (a *Analysis) settleBackups() {
+	for i, st := range a.steps {
+		if st.step.Rollback {
+			continue
+		}
+		for _, ps := range st.compared {
+			bp := ps.Params.(*plans.BackupParams)
+			if a.changedLater(i, bp.Of) {
+				ps.Params = &plans.BackupParams{Path: bp.Path}
+				ps.Name = strings.Replace(ps.Name, "matches its source", "exists", 1)
+			}
+		}
+	}
+}
+
+// changedLater reports whether a step after i, outside the rollback
+// phases, overwrites or removes path.
+func (a *Analysis) changedLater(i int, path string) bool {
+	for _, st := range a.steps[i+1:] {
+		if st.step.Rollback {
+			continue
+		}
+		for _, ev := range st.events {
+			if (ev.kind == evOverwrite || ev.kind == evDestroy) && (ev.path == path || strings.HasPrefix(path, ev.path+"/")) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // planRoot is the folder relative paths resolve against: p.Root, else the
