@@ -15,7 +15,8 @@
 //     < F, source F, sed -i … F: the inputs exist (requires file);
 //   - a copy to a backup-like destination (*.bak, *.old, *.orig, *~, a
 //     backup/ folder): the copy exists and matches its source (done
-//     backup with of; mv leaves no source to compare);
+//     backup with of; mv leaves no source to compare, and a source a later
+//     step changes on purpose is not compared);
 //   - pg_dump -f F, tar -c…f F, > F, tee F: F exists (done file);
 //   - >> F, tee -a F: F's folder exists; cd D, pushd D, tar -C D: D exists
 //     (requires file, folder), and cd moves later relative paths;
