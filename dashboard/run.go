@@ -248,10 +248,14 @@ func (r *runner) post(f func()) {
 }
 
 // period is the ticker's period: the interval, or a smaller step interval.
-func (r *runner) period() time.Duration {
+// While a check holds the Source it keeps the current period, rather than
+// wait.
+func (r *runner) period(current time.Duration) time.Duration {
 	d := r.opts.Interval
 	if ps, ok := r.src.(planSource); ok {
-		r.srcMu.Lock()
+		if !r.srcMu.TryLock() {
+			return current
+		}
 		p := ps.Plan()
 		r.srcMu.Unlock()
 		if p != nil {
@@ -268,7 +272,7 @@ func (r *runner) period() time.Duration {
 // loop checks once at start, then on every tick until the board stops.
 func (r *runner) loop() {
 	r.tryCheck(true)
-	period := r.period()
+	period := r.period(r.opts.Interval)
 	t := time.NewTicker(period)
 	defer t.Stop()
 	for {
@@ -279,7 +283,7 @@ func (r *runner) loop() {
 			return
 		case <-t.C:
 			r.tryCheck(false)
-			if p := r.period(); p != period {
+			if p := r.period(period); p != period {
 				period = p
 				t.Reset(p)
 			}

@@ -14,6 +14,7 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -376,5 +377,33 @@ func TestRunDrawPanic(t *testing.T) {
 	}
 	if _, w, _ := scr.GetContents(); w != 0 {
 		t.Errorf("screen not finalised after a panic while drawing")
+	}
+}
+
+// planned is a scripted source that hands out its plan.
+type planned struct {
+	*scripted
+	plan *plans.Plan
+}
+
+func (p planned) Plan() *plans.Plan { return p.plan }
+
+// TestRunStepInterval: a step's own interval, smaller than the board's,
+// sets how often the board checks.
+func TestRunStepInterval(t *testing.T) {
+	src := &scripted{snap: fixture()}
+	plan := &plans.Plan{Steps: []*plans.Step{{ID: "1"}, {ID: "8a", Interval: 300 * time.Millisecond}}}
+	l := start(t, planned{src, plan}, Options{Interval: time.Hour}, 80, 24)
+	l.waitFor(t, "✗ NO-GO 8a")
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		checks, _, _ := src.count()
+		if checks >= 3 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%d checks with a 300ms step interval and a 1h board interval, want them every 300ms", checks)
+		}
+		time.Sleep(20 * time.Millisecond)
 	}
 }
