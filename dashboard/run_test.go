@@ -20,7 +20,7 @@ import (
 
 // scripted is a Source whose snapshots the test sets. It stands in for
 // model.Session so that the tests can script slow checks, plan errors and
-// panics; the tmux end-to-end test runs the real session.
+// panics; TestRunSession and the tmux end-to-end test run the real one.
 type scripted struct {
 	mu        sync.Mutex
 	snap      *model.Snapshot

@@ -1,0 +1,71 @@
+package dashboard
+
+import (
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+)
+
+// TestRunSession runs the board on a real model.Session over a sandbox git
+// repository: the untracked file blocks step 8a; committing it turns the
+// step GO with no key pressed; a plan edit that breaks the probe block
+// shows the error over the last good board; fixing it clears the banner.
+func TestRunSession(t *testing.T) {
+	if _, err := exec.LookPath("git"); err != nil {
+		t.Fatalf("git is needed for the sandbox repository: %v", err)
+	}
+	sandbox := t.TempDir()
+	git(t, sandbox, "init", "-q")
+	write := func(name, text string) {
+		t.Helper()
+		// Write and rename, as editors save.
+		tmp := filepath.Join(sandbox, "."+name+".tmp")
+		if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(tmp, filepath.Join(sandbox, name)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("README.md", "app\n")
+	git(t, sandbox, "add", "README.md")
+	git(t, sandbox, "commit", "-q", "-m", "init")
+	write("config_chromadb.py", "CHROMA = True\n")
+	write("plan.md", sandboxPlan)
+
+	sess, err := model.NewSession(model.Options{Plan: filepath.Join(sandbox, "plan.md")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := start(t, sess, Options{Interval: 100 * time.Millisecond}, 100, 30)
+	l.waitFor(t, "✗ NO-GO 8a", "· MANUAL 9", "config_chromadb.py is untracked")
+
+	git(t, sandbox, "add", "config_chromadb.py")
+	git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py")
+	l.waitFor(t, "● GO 8a", "✓ GO")
+
+	broken := strings.Replace(sandboxPlan, "state: committed", "state: comitted", 1)
+	for i := 0; ; i++ { // the watch may start after the first screen
+		write("plan.md", broken)
+		if l.seen(2*time.Second, "PLAN ERROR") || i == 10 {
+			break
+		}
+	}
+	l.waitFor(t, "PLAN ERROR", "plan.md:", "● GO 8a")
+	write("plan.md", sandboxPlan)
+	l.waitFor(t, "● GO 8a")
+	for end := time.Now().Add(15 * time.Second); strings.Contains(l.text(), "PLAN ERROR"); time.Sleep(20 * time.Millisecond) {
+		if time.Now().After(end) {
+			t.Fatalf("banner stays after the plan was fixed:\n%s", l.text())
+		}
+	}
+	l.key('q')
+	if err := l.wait(t); err != nil {
+		t.Fatal(err)
+	}
+}
