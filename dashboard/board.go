@@ -62,8 +62,10 @@ type board struct {
 	events []event
 	// banner is a plan that no longer parses; the last good board stays.
 	banner string
-	// note is a transient message in the footer ("check already running").
-	note string
+	// note is a transient message in the footer ("check already running"),
+	// until the next key or, with noteUntilCheck, the next result.
+	note           string
+	noteUntilCheck bool
 
 	problemsOnly bool
 	showEvents   bool
@@ -183,6 +185,9 @@ func (b *board) apply(s *model.Snapshot) {
 	}
 	b.full = s
 	b.snap = s
+	if b.noteUntilCheck {
+		b.note, b.noteUntilCheck = "", false
+	}
 	b.render()
 }
 
@@ -225,7 +230,7 @@ func (b *board) log(evs ...event) {
 
 // setNote shows a transient message in the footer until the next key.
 func (b *board) setNote(s string) {
-	b.note = s
+	b.note, b.noteUntilCheck = s, false
 	b.render()
 }
 
@@ -302,6 +307,7 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 		b.act.quit()
 	case 'r':
 		b.setNote("re-checking every probe…")
+		b.noteUntilCheck = true
 		b.act.refresh()
 	case 'p':
 		b.problemsOnly = !b.problemsOnly
@@ -332,6 +338,7 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 		} else {
 			b.setNote("you are at step " + key + ": re-checking…")
 		}
+		b.noteUntilCheck = true
 	default:
 		return ev
 	}

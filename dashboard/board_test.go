@@ -376,8 +376,15 @@ func TestKeys(t *testing.T) {
 		t.Fatal("Enter on the board did not focus the detail pane")
 	}
 	press(b, tcell.KeyTab, 0)
-	// Actions go to the refresh machinery.
+	// Actions go to the refresh machinery; r's note lasts until the result.
 	press(b, tcell.KeyRune, 'r')
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-checking every probe") {
+		t.Errorf("r says nothing:\n%s", s.text())
+	}
+	b.apply(fixture())
+	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-checking every probe") {
+		t.Errorf("r's note stays after the result came:\n%s", s.text())
+	}
 	press(b, tcell.KeyRune, 'a')
 	press(b, tcell.KeyCtrlL, 0)
 	press(b, tcell.KeyRune, 'q')

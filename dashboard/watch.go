@@ -80,6 +80,10 @@ func (r *runner) watch() {
 	}
 	err := watchFiles(r.ctx, files, debounce, r.reload)
 	if err != nil {
-		r.post(func() { r.b.setNote(err.Error() + " — plan edits will not reload the board") })
+		r.post(func() {
+			msg := err.Error() + " — plan edits will not reload the board; restart gonogo after editing"
+			r.b.log(event{At: r.b.now().In(r.b.loc), Step: "plan", Why: msg})
+			r.b.setNote(msg)
+		})
 	}
 }
