@@ -161,8 +161,16 @@ func tmuxRun(t *testing.T, bin, term string) {
 	if m := stray.FindString(end); m != "" {
 		t.Errorf("stray escape sequence %q after q:\n%s", m, end)
 	}
-	if alt := strings.TrimSpace(x.run("display-message", "-p", "-t", "e2e", "#{alternate_on}")); alt != "0" {
-		t.Errorf("the pane is still on the alternate screen after q (alternate_on=%s)", alt)
+	// The terminal modes the board set are all undone.
+	for flag, want := range map[string]string{
+		"alternate_on":   "0", // back from the alternate screen
+		"cursor_flag":    "1", // cursor visible
+		"mouse_any_flag": "0", // no mouse reporting
+		"insert_flag":    "0",
+	} {
+		if got := strings.TrimSpace(x.run("display-message", "-p", "-t", "e2e", "#{"+flag+"}")); got != want {
+			t.Errorf("after q the pane has %s=%s, want %s", flag, got, want)
+		}
 	}
 	t.Logf("after q:\n%s", end)
 	// The shell takes input again: the terminal is back in cooked mode.

@@ -30,8 +30,12 @@ func (b *board) render() {
 // and runs on every draw.
 func (b *board) layout() {
 	flex := tview.NewFlex().SetDirection(tview.FlexRow)
+	vw := 17
+	if b.wide {
+		vw = 25
+	}
 	top := tview.NewFlex().
-		AddItem(b.verdict, 17, 0, false).
+		AddItem(b.verdict, vw, 0, false).
 		AddItem(b.header, 0, 1, false)
 	flex.AddItem(top, headerRows, 0, false)
 	if b.banner != "" {
