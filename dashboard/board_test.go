@@ -607,3 +607,39 @@ func TestWrap(t *testing.T) {
 		}
 	}
 }
+
+// TestOddSnapshots: whatever a snapshot holds, the board draws it without
+// panicking, and text from the plan is shown literally (no tview tags).
+func TestOddSnapshots(t *testing.T) {
+	odd := fixture()
+	odd.Steps[0].Title = "[red]not a colour[-] and [::b]not bold"
+	odd.Steps[1].Title = strings.Repeat("日本語のタイトル ", 20)
+	odd.Steps[2].Status = "WEIRD"
+	odd.Steps[2].Probes[0].Status = "odd"
+	odd.Steps[3].ID = ""
+	odd.Steps[4].Probes[0].Children[0].Children = []model.ProbeView{{Kind: "any", Children: []model.ProbeView{{}}}}
+	odd.Findings = append(odd.Findings, model.Finding{Severity: "", Step: "", Message: "[yellow]x"})
+	odd.Host = &model.HostFacts{}
+	for name, s := range map[string]*model.Snapshot{
+		"empty":      {},
+		"no steps":   {Verdict: model.GateGo, Rollback: model.GateNone},
+		"odd fields": odd,
+		"next gone":  {Verdict: model.GateNoGo, NextStep: "99", Steps: []model.StepView{{ID: "1", Status: model.StepNoGo}}},
+	} {
+		t.Run(name, func(t *testing.T) {
+			b, _, _ := testBoard(t, true)
+			b.apply(s)
+			b.setPlanError(errors.New(strings.Repeat("bad ", 100)))
+			for _, k := range []rune{'p', 'j', 'G', 'e', 'a', 'p', 'g', 'k'} {
+				press(b, tcell.KeyRune, k)
+			}
+			press(b, tcell.KeyTab, 0)
+			for _, sz := range [][2]int{{80, 24}, {200, 60}, {12, 4}, {0, 0}} {
+				scr := draw(t, b, sz[0], sz[1])
+				if name == "odd fields" && sz[0] == 200 && !strings.Contains(scr.text(), "[red]not a colour[-]") {
+					t.Errorf("tags in a title were interpreted:\n%s", scr.text())
+				}
+			}
+		})
+	}
+}
