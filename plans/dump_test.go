@@ -40,7 +40,11 @@ func dumpPlan(p *Plan) string {
 		}
 		fmt.Fprintf(&b, "\n  title: %q\n  phase: %q\n", s.Title, s.Phase)
 		for _, sc := range s.Scripts {
-			fmt.Fprintf(&b, "  script %d lang=%q:\n", sc.Line, sc.Lang)
+			fmt.Fprintf(&b, "  script %d lang=%q", sc.Line, sc.Lang)
+			if sc.Lead != "" {
+				fmt.Fprintf(&b, " lead=%q", sc.Lead)
+			}
+			b.WriteString(":\n")
 			for _, l := range strings.Split(sc.Text, "\n") {
 				fmt.Fprintf(&b, "    | %s\n", l)
 			}

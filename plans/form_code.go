@@ -59,7 +59,8 @@ func (p *mdParser) shell(lines []srcLine, lang string) {
 			}
 			b.WriteString(l.text)
 		}
-		p.cur.Scripts = append(p.cur.Scripts, Script{Lang: lang, Text: b.String(), Line: seg[0].line})
+		p.cur.Scripts = append(p.cur.Scripts, Script{Lang: lang, Text: b.String(), Line: seg[0].line, Lead: p.lead})
+		p.lead = ""
 		p.cur.Commands = append(p.cur.Commands, logicalCommands(seg)...)
 	}
 	for i, l := range lines {

@@ -15,6 +15,7 @@ import (
 func (p *mdParser) heading(h *ast.Heading) {
 	txt := strings.TrimSpace(inlineText(h, p.src, false))
 	line := p.nodeLine(h)
+	p.lead = "" // a block right under a heading has no lead
 	if id, title, ok := splitID(txt, true); ok && !p.sections[h] {
 		// A step heading closes deeper phases ("#### Rollback for step
 		// 5" ends at "### 6. …"), but not one at its own level: "##

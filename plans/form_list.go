@@ -41,6 +41,7 @@ func (p *mdParser) list(l *ast.List, nested bool) {
 		i++
 		box := taskBox(item)
 		if !mayStep || (!l.IsOrdered() && box == nil) {
+			p.lead = ""
 			for c := item.FirstChild(); c != nil; c = c.NextSibling() {
 				p.block(c, nested || !mayStep)
 			}
@@ -69,6 +70,7 @@ func (p *mdParser) list(l *ast.List, nested bool) {
 		for c := item.FirstChild(); c != nil; c = c.NextSibling() {
 			if c == item.FirstChild() && (c.Kind() == ast.KindParagraph || c.Kind() == ast.KindTextBlock) {
 				p.lineSteps(c, formList)
+				p.title = c
 			}
 			p.block(c, true)
 		}

@@ -51,6 +51,13 @@ type mdParser struct {
 	form   stepForm
 	level  int  // heading level of the current heading step
 	absorb bool // the current heading/paragraph step owns the lists below it
+	// lead is the text of the prose paragraph just read inside the current
+	// step, "" once anything else (a block, a heading, a list) came after
+	// it: the Lead of a script that follows now.
+	lead string
+	// title is the paragraph that holds the current list step's title; it
+	// is no lead and its code spans are no commands.
+	title ast.Node
 
 	// sections are numbered headings that hold numbered sub-headings.
 	sections map[*ast.Heading]bool
@@ -107,29 +114,41 @@ func (p *mdParser) block(n ast.Node, nested bool) {
 		}
 		p.heading(n)
 	case *ast.Paragraph, *ast.TextBlock:
-		if nested {
-			return
+		if !nested {
+			cur := p.cur
+			p.paragraph(n)
+			if p.cur != cur {
+				return // the paragraph is a step's title
+			}
 		}
-		p.paragraph(n)
+		p.prose(n, nested || p.form == formHeading || p.form == formParagraph)
 	case *ast.List:
 		p.list(n, nested)
+		p.lead = ""
 	case *ast.FencedCodeBlock:
 		info := ""
 		if n.Info != nil {
 			info = string(n.Info.Segment.Value(p.src))
 		}
 		p.code(n, fenceLang(info), p.nodeLine(n)+1)
+		p.lead = ""
 	case *ast.CodeBlock:
 		if n.Lines().Len() > 0 {
 			p.code(n, "", p.lineOf(n.Lines().At(0).Start))
 		}
+		p.lead = ""
 	case *ast.Blockquote:
 		for c := n.FirstChild(); c != nil; c = c.NextSibling() {
 			p.block(c, true)
 		}
+	case *ast.HTMLBlock:
+		// Comments and other raw HTML are invisible on the rendered page:
+		// a lead above them still reads as the lead of what follows.
+	default:
+		// Tables, thematic breaks: never steps, never commands, and
+		// whatever prose came before them is no lead of what follows.
+		p.lead = ""
 	}
-	// HTML blocks (comments included), tables, thematic breaks: never
-	// steps, never commands.
 }
 
 // startStep appends s in the current phase and makes it the owner of
@@ -145,6 +164,7 @@ func (p *mdParser) startStep(s *Step, form stepForm) {
 	p.slugs[s] = slug
 	p.plan.Steps = append(p.plan.Steps, s)
 	p.cur, p.form = s, form
+	p.lead = ""
 }
 
 // inlineText is the plain text of a block's inline content: emphasis,

@@ -82,9 +82,15 @@ type Step struct {
 
 // Script is a shell block, or the slice of one that a step owns.
 type Script struct {
-	Lang string // info string as written: sh, bash, console, "" ...
+	Lang string // info string as written: sh, bash, console, "" ...; "inline" for a code span in prose
 	Text string // shell text, prompts stripped, verbatim otherwise
 	Line int    // source line of the first line of Text
+	// Lead is the prose right before the script inside its step: the text
+	// of the paragraph just above a block ("If you made a backup before
+	// starting:"), or the paragraph text before an inline command. It is
+	// empty when the script follows another block or the step's title
+	// directly. Inference reads it to tell a fallback from a next step.
+	Lead string
 }
 
 // Command is one logical shell command line.
