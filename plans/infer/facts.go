@@ -44,13 +44,16 @@ type alt struct {
 	branch int
 }
 
+// altGroup is a set of alternative ways to do one thing: the two sides of
+// "a || b", or a step's block and the blocks its prose offers as fallbacks
+// ("If you made a backup before starting:").
 type altGroup struct {
 	line int
 	cmd  string
-	// ways are the two branches' command texts.
-	ways [2]string
+	// ways are the branches' command texts.
+	ways []string
 	// empty marks branches that need nothing (always workable).
-	empty [2]bool
+	empty []bool
 }
 
 type eventKind int

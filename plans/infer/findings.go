@@ -61,8 +61,10 @@ func StateFromResults(rs []probes.Result) func(*plans.ProbeSpec) probes.Status {
 // the rollback phases too, since those run before a rollback. A need that
 // an earlier step removes (rm, mv away) and no later step puts back is
 // broken even if it holds now. A broken need is an error in a rollback
-// step and a warning elsewhere; in "a || b" it is an error only when the
-// other way is broken too, but every branch's problem is reported. A need
+// step and a warning elsewhere; in "a || b" or a fallback written as prose
+// ("If you made a backup before starting:" above another block) it is an
+// error only when every other way is broken too, but every way's problem
+// is reported. A need
 // whose probe could not tell (error, skip) is not reported. Needs under an
 // if, a loop or "|| true" are the plan's own business and not reported.
 //
@@ -80,7 +82,7 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			msg, hint string
 		}
 		var probs []problem
-		broken := map[*altGroup]*[2]bool{}
+		broken := map[*altGroup][]bool{}
 		said := map[string]bool{} // one finding per missing thing and step
 		for _, n := range st.needs {
 			if n.optional {
@@ -92,7 +94,7 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			}
 			if n.alt != nil {
 				if broken[n.alt.group] == nil {
-					broken[n.alt.group] = &[2]bool{}
+					broken[n.alt.group] = make([]bool, len(n.alt.group.ways))
 				}
 				broken[n.alt.group][n.alt.branch] = true
 			}
@@ -108,12 +110,11 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			}
 			msg := p.msg
 			if p.n.alt != nil {
-				g, other := p.n.alt.group, 1-p.n.alt.branch
-				if g.empty[other] || !broken[g][other] {
+				if other, works := otherWays(p.n.alt, broken[p.n.alt.group]); works {
 					sev = SevWarning
-					msg += "; the other way, `" + g.ways[other] + "`, may still work"
+					msg += "; " + other + " may still work"
 				} else {
-					msg += "; the other way, `" + g.ways[other] + "`, cannot work either"
+					msg += "; " + other + " cannot work either"
 				}
 			}
 			out = append(out, Finding{Severity: sev, Step: st.step.Key, Line: p.n.line, Message: msg, Hint: p.hint})
@@ -125,6 +126,33 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			a.stepIndex(out[x].Step) == a.stepIndex(out[y].Step) && out[x].Line < out[y].Line
 	})
 	return out
+}
+
+// otherWays names the ways of al's group other than al's own branch and
+// says whether one of them may still work (it needs nothing, or none of
+// its needs is broken): "the other way, `cp /backup/c.py .`,".
+func otherWays(al *alt, broken []bool) (string, bool) {
+	g := al.group
+	var workable, all []string
+	for i, w := range g.ways {
+		if i == al.branch {
+			continue
+		}
+		q := "`" + w + "`"
+		all = append(all, q)
+		if (i < len(g.empty) && g.empty[i]) || i >= len(broken) || !broken[i] {
+			workable = append(workable, q)
+		}
+	}
+	switch {
+	case len(workable) == 1:
+		return "the other way, " + workable[0] + ",", true
+	case len(workable) > 1:
+		return "other ways (" + strings.Join(workable, ", ") + ")", true
+	case len(all) == 1:
+		return "the other way, " + all[0] + ",", false
+	}
+	return "the other ways (" + strings.Join(all, ", ") + ")", false
 }
 
 func (a *Analysis) stepIndex(key string) int {

@@ -77,10 +77,36 @@ const seedPlan = "# Migrate the RAG pipeline from ChromaDB to pgvector\n" +
 	"git checkout HEAD -- config_chromadb.py || cp BACKUPDIR/config_chromadb.py .\n" +
 	"```\n"
 
+// seedStep23 are the ways runbooks write step 23's fallback: with "||",
+// as prose between two blocks (the example plan), and as an inline command
+// in prose (the seed's original plan). All three mean the same.
+var seedStep23 = map[string]string{
+	"or-or": "",
+	"prose between blocks": "```bash\ngit checkout HEAD -- config_chromadb.py\n```\n\n" +
+		"If you made a backup before starting:\n\n```bash\ncp BACKUPDIR/config_chromadb.py .\n```\n",
+	"inline fallback": "```bash\ngit checkout HEAD -- config_chromadb.py\n```\n\n" +
+		"If you made a backup before starting: `cp BACKUPDIR/config_chromadb.py .`\n",
+}
+
+// seedPlanWith is seedPlan with step 23's body replaced by body ("" keeps
+// the "||" form).
+func seedPlanWith(body string) string {
+	if body == "" {
+		return seedPlan
+	}
+	i := strings.Index(seedPlan, "### 23.")
+	return seedPlan[:i] + "### 23. Restore ChromaDB config\n\n" + body
+}
+
 // seedRepo makes the sandbox: a git repository with one commit, an
 // untracked config_chromadb.py, and the plan. It returns the plan path,
 // the repository and the backup folder the plan names (not created).
 func seedRepo(t *testing.T) (planPath, repo, backupDir, tmpDir string) {
+	return seedRepoWith(t, seedPlan)
+}
+
+// seedRepoWith is seedRepo with another plan text.
+func seedRepoWith(t *testing.T, seedPlan string) (planPath, repo, backupDir, tmpDir string) {
 	t.Helper()
 	base := t.TempDir()
 	repo = filepath.Join(base, "app")
@@ -119,28 +145,52 @@ func check(t *testing.T, planPath string) (*Analysis, *plans.Plan, []probes.Resu
 	return a, p, rs, a.Findings(StateFromResults(rs))
 }
 
+// lineOf is the 1-based line of the first line of file that holds sub.
+func lineOf(t *testing.T, file, sub string) int {
+	t.Helper()
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, sub) {
+			return i + 1
+		}
+	}
+	t.Fatalf("%s has no line with %q", file, sub)
+	return 0
+}
+
 func TestSeedFindings(t *testing.T) {
-	planPath, repo, backupDir, tmpDir := seedRepo(t)
+	for name, body := range seedStep23 {
+		t.Run(name, func(t *testing.T) { testSeedFindings(t, seedPlanWith(body)) })
+	}
+}
+
+func testSeedFindings(t *testing.T, plan string) {
+	planPath, repo, backupDir, tmpDir := seedRepoWith(t, plan)
 	backup := filepath.Join(backupDir, "config_chromadb.py")
 	tmpBak := filepath.Join(tmpDir, "config_chromadb.py.bak")
 
 	// As the seed found it: untracked, no backup anywhere.
-	a, p, rs, fs := check(t, planPath)
+	a, _, rs, fs := check(t, planPath)
 	if len(fs) != 2 {
 		t.Fatalf("want step 23's two problems, got %d:\n%s", len(fs), dumpFindings(fs))
 	}
 	t.Log("\n" + dumpFindings(fs))
 	gitF, cpF := fs[0], fs[1]
 	for _, f := range fs {
-		if f.Severity != SevError || f.Step != "23" {
-			t.Errorf("finding %+v: want an error on step 23", f)
+		if f.Severity != SevError || f.Step != "23" || !strings.Contains(f.Message, "cannot work either") {
+			t.Errorf("finding %+v: want an error on step 23, the other way broken too", f)
 		}
 	}
-	st, _ := p.StepByRef("23")
-	if gitF.Line != st.Line+5 || cpF.Line != gitF.Line {
-		t.Errorf("lines %d, %d: want the command's line %d", gitF.Line, cpF.Line, st.Line+5)
+	if want := lineOf(t, planPath, "git checkout HEAD"); gitF.Line != want {
+		t.Errorf("git finding at line %d, want the command's line %d", gitF.Line, want)
 	}
-	for _, want := range []string{"git checkout HEAD -- config_chromadb.py", "cannot restore config_chromadb.py", "untracked"} {
+	if want := lineOf(t, planPath, "cp "+backupDir); cpF.Line != want {
+		t.Errorf("backup finding at line %d, want the command's line %d", cpF.Line, want)
+	}
+	for _, want := range []string{"git checkout HEAD -- config_chromadb.py", "cannot restore config_chromadb.py", "untracked", "cp " + backup} {
 		if !strings.Contains(gitF.Message, want) {
 			t.Errorf("git finding %q lacks %q", gitF.Message, want)
 		}
@@ -148,7 +198,7 @@ func TestSeedFindings(t *testing.T) {
 	if !strings.Contains(gitF.Hint, "commit it now") || !strings.Contains(gitF.Hint, "back it up in a pre-deploy step") {
 		t.Errorf("git hint %q", gitF.Hint)
 	}
-	for _, want := range []string{backup, "does not exist now", "no step of the plan creates it"} {
+	for _, want := range []string{backup, "does not exist now", "no step of the plan creates it", "git checkout HEAD -- config_chromadb.py"} {
 		if !strings.Contains(cpF.Message, want) {
 			t.Errorf("backup finding %q lacks %q", cpF.Message, want)
 		}
@@ -158,9 +208,15 @@ func TestSeedFindings(t *testing.T) {
 	}
 
 	// The inferred probes make step 23 NO-GO: its any() fails.
+	reqs23 := 0
+	for _, ps := range a.StepProbes("23") {
+		if ps.Role == plans.Requires && a.Program(ps) == "" {
+			reqs23++
+		}
+	}
 	any23 := a.StepProbes("23")[0]
-	if any23.Kind != plans.KindAny {
-		t.Fatalf("step 23's first inferred probe is %s, want the any of both ways", any23.Label())
+	if any23.Kind != plans.KindAny || len(any23.Children) != 2 || reqs23 != 1 {
+		t.Fatalf("step 23's first inferred probe is %s (of %d requirements), want the one any of both ways", any23.Label(), reqs23)
 	}
 	if got := StateFromResults(rs)(any23); got != probes.Fail {
 		t.Errorf("step 23's any: %s, want fail", got)
@@ -170,9 +226,12 @@ func TestSeedFindings(t *testing.T) {
 	// a warning now that the other way works.
 	gitCLI(t, repo, "add", "config_chromadb.py")
 	gitCLI(t, repo, "commit", "-q", "-m", "chore: track config_chromadb.py for rollback safety")
-	_, _, _, fs = check(t, planPath)
-	if len(fs) != 1 || !strings.Contains(fs[0].Message, backup) || fs[0].Severity != SevWarning {
+	a, _, rs, fs = check(t, planPath)
+	if len(fs) != 1 || !strings.Contains(fs[0].Message, backup) || fs[0].Severity != SevWarning || !strings.Contains(fs[0].Message, "may still work") {
 		t.Fatalf("after commit: want only the backup problem, as a warning; got\n%s", dumpFindings(fs))
+	}
+	if got := StateFromResults(rs)(a.StepProbes("23")[0]); got != probes.OK {
+		t.Errorf("after commit: step 23's any: %s, want ok (the git way)", got)
 	}
 
 	// Creating the backup clears the second.

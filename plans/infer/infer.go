@@ -26,7 +26,15 @@
 //     exists (requires) and is then active or inactive (done);
 //   - "a || b": any of the two ways' requirements; "a && b", "a; b", pipes:
 //     all. "|| exit 1" is error handling, not a way; under if/while/for/
-//     case and "|| true" requirements only warn.
+//     case and "|| true" requirements only warn;
+//   - a fallback written as prose: a script whose Lead (the paragraph right
+//     above it, see plans.Script) starts with "if ", "or ", "otherwise",
+//     "alternatively", "else", "failing that" or "fallback", or contains
+//     "instead", is another way to do what the step's scripts above it do
+//     (back to the last other lead; a block right after a block continues
+//     its way), read like "||": any of the ways' requirements, each way an
+//     all (or its one probe). Done probes are kept as they are. Any other
+//     lead ("Then verify:") starts a new group (see prose.go).
 //
 // Relative paths resolve against the plan root or the last cd; $VAR and ~
 // come from Options.Env or the script's own assignments; "sh -c '…'" is
@@ -143,9 +151,7 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 			programs: map[string]bool{},
 			noted:    map[string]bool{},
 		}
-		for _, sc := range s.Scripts {
-			a.readScript(st, sc)
-		}
+		a.readScripts(st, s.Scripts)
 		st.dropGone()
 		a.steps = append(a.steps, st)
 	}

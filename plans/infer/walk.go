@@ -52,12 +52,15 @@ type walker struct {
 	alt   *alt
 	funcs map[string]bool
 	depth int
+	// out gathers the script's probes, chunk by chunk.
+	out *frag
 }
 
 var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
 
-// readScript walks one script of st.
-func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
+// readScript walks one script of st and returns what it needs and makes.
+// al places its needs in one way of a prose alternative (nil otherwise).
+func (a *Analysis) readScript(st *stepInfo, sc plans.Script, al *alt) *frag {
 	text := promptRe.ReplaceAllString(sc.Text, "$1")
 	phs := map[string]string{}
 	w := &walker{
@@ -65,11 +68,17 @@ func (a *Analysis) readScript(st *stepInfo, sc plans.Script) {
 		ev:    &evaluator{env: a.env, vars: map[string]varState{}, phs: phs},
 		funcs: map[string]bool{},
 		lmap:  a.lineMap(sc),
+		alt:   al,
+		out:   &frag{},
 	}
 	w.setBase(a.root)
-	a.context(sc, w)
+	if sc.Lang != "inline" {
+		// An inline command stands alone: no block above it to read.
+		a.context(sc, w)
+	}
 	budget := maxParseNotes
 	w.chunk(strings.Split(protectPlaceholders(text, phs), "\n"), 0, &budget)
+	return w.out
 }
 
 // maxParseNotes bounds the "could not read shell" notes of one script.
@@ -87,7 +96,7 @@ func (w *walker) chunk(lines []string, off int, budget *int) {
 	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
 	if err == nil {
 		w.src, w.lineOff, w.texts = src, off, nil
-		w.st.attach(w.stmts(f.Stmts))
+		w.out.add(w.stmts(f.Stmts))
 		return
 	}
 	*budget--
@@ -337,7 +346,7 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 		defer func() { w.cond-- }()
 		return w.stmt(c.X)
 	}
-	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: [2]string{w.text(c.X), w.text(c.Y)}}
+	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: []string{w.text(c.X), w.text(c.Y)}}
 	outer := w.alt
 	w.alt = &alt{group: g, branch: 0}
 	fx := w.stmt(c.X)
@@ -352,25 +361,37 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 	if fy == nil {
 		fy = &frag{}
 	}
-	g.empty = [2]bool{len(fx.reqs) == 0, len(fy.reqs) == 0}
-	out := &frag{}
-	switch {
-	case len(fx.reqs) > 0 && len(fy.reqs) > 0:
-		out.reqs = []*plans.ProbeSpec{w.combine(plans.Requires, fx.reqs, fy.reqs, g)}
-	default:
-		// One way needs nothing, so the other's needs cannot block.
-		for _, r := range append(fx.reqs, fy.reqs...) {
-			warnAll(r)
-			out.reqs = append(out.reqs, r)
-		}
-	}
+	out := &frag{reqs: w.a.eitherReqs([][]*plans.ProbeSpec{fx.reqs, fy.reqs}, g)}
 	switch {
 	case len(fx.dones) > 0 && len(fy.dones) > 0:
-		out.dones = []*plans.ProbeSpec{w.combine(plans.Done, fx.dones, fy.dones, g)}
+		out.dones = []*plans.ProbeSpec{w.a.combine(plans.Done, [][]*plans.ProbeSpec{fx.dones, fy.dones}, g)}
 	default:
 		out.dones = append(fx.dones, fy.dones...)
 	}
 	return out
+}
+
+// eitherReqs is the requirement of alternative ways whose requirements
+// are branches: one any of them, or, when a way needs nothing, the
+// others' requirements as warnings (they cannot block). It records which
+// branches are empty in g.
+func (a *Analysis) eitherReqs(branches [][]*plans.ProbeSpec, g *altGroup) []*plans.ProbeSpec {
+	g.empty = make([]bool, len(branches))
+	anyEmpty := false
+	var flat []*plans.ProbeSpec
+	for i, b := range branches {
+		g.empty[i] = len(b) == 0
+		anyEmpty = anyEmpty || len(b) == 0
+		flat = append(flat, b...)
+	}
+	if !anyEmpty {
+		return []*plans.ProbeSpec{a.combine(plans.Requires, branches, g)}
+	}
+	// One way needs nothing, so the others' needs cannot block.
+	for _, r := range flat {
+		warnAll(r)
+	}
+	return flat
 }
 
 func warnAll(ps *plans.ProbeSpec) {
@@ -380,32 +401,36 @@ func warnAll(ps *plans.ProbeSpec) {
 	}
 }
 
-// combine builds any(all(x), all(y)).
-func (w *walker) combine(role plans.Role, x, y []*plans.ProbeSpec, g *altGroup) *plans.ProbeSpec {
-	branch := func(list []*plans.ProbeSpec) *plans.ProbeSpec {
-		if len(list) == 1 {
-			return list[0]
+// combine builds any(all(branch 1), all(branch 2), …); a branch of one
+// probe stays that probe.
+func (a *Analysis) combine(role plans.Role, branches [][]*plans.ProbeSpec, g *altGroup) *plans.ProbeSpec {
+	var kids []*plans.ProbeSpec
+	var names []string
+	sev := plans.Warn
+	for _, list := range branches {
+		b := list[0]
+		if len(list) > 1 {
+			b = &plans.ProbeSpec{
+				Role: role, Source: plans.Inferred, Kind: plans.KindAll,
+				Name: "all of: " + labels(list), Children: list,
+				File: a.plan.File, Line: g.line, Why: g.cmd,
+			}
 		}
-		return &plans.ProbeSpec{
-			Role: role, Source: plans.Inferred, Kind: plans.KindAll,
-			Name: "all of: " + labels(list), Children: list,
-			File: w.a.plan.File, Line: g.line, Why: g.cmd,
+		if b.Severity != plans.Warn {
+			sev = plans.Block
 		}
+		kids = append(kids, b)
+		names = append(names, b.Label())
 	}
-	bx, by := branch(x), branch(y)
 	name := "either will do"
 	if role == plans.Done {
 		name = "done either way"
 	}
-	sev := plans.Block
-	if bx.Severity == plans.Warn && by.Severity == plans.Warn {
-		sev = plans.Warn
-	}
 	return &plans.ProbeSpec{
 		Role: role, Source: plans.Inferred, Kind: plans.KindAny, Severity: sev,
-		Name:     name + ": " + bx.Label() + " | " + by.Label(),
-		Children: []*plans.ProbeSpec{bx, by},
-		File:     w.a.plan.File, Line: g.line, Why: g.cmd,
+		Name:     name + ": " + strings.Join(names, " | "),
+		Children: kids,
+		File:     a.plan.File, Line: g.line, Why: g.cmd,
 	}
 }
 
