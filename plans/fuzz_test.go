@@ -26,6 +26,7 @@ func FuzzParse(f *testing.F) {
 	}
 	f.Add([]byte(probePlan("requires:\n  - any:\n      - git: a\n      - all: [ {file: b}, {host: disk, min_free: 1G} ]\n")))
 	f.Add([]byte("```bash\n# 1. a\nls\n# 1. a\n```\n"))
+	f.Add([]byte("### 23. R\n\n```bash\ngit checkout HEAD -- c\n```\n\nIf you made a backup: `cp /b/c .` or `sudo -u x psql -f a`\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
 		p, err := Parse("f.md", src, "/root", LoadOptions{Env: testEnv})
 		lines := strings.Count(string(src), "\n") + 1

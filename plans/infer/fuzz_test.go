@@ -32,6 +32,13 @@ func FuzzAnalyze(f *testing.F) {
 		p := &plans.Plan{File: "fuzz.md", Root: "/nonexistent/root", Steps: []*plans.Step{
 			{ID: "1", Key: "1", Scripts: []plans.Script{{Lang: "bash", Text: "cp a a.bak\nrm a", Line: 2}}},
 			{ID: "2", Key: "2", Rollback: rollback, Scripts: []plans.Script{{Lang: "bash", Text: text, Line: 10}}},
+			// The same text as a prose fallback of another block, and as
+			// the block before one.
+			{ID: "3", Key: "3", Rollback: rollback, Scripts: []plans.Script{
+				{Lang: "bash", Text: "git checkout HEAD -- a", Line: 20},
+				{Lang: "bash", Text: text, Line: 30, Lead: "If that fails:"},
+				{Lang: "inline", Text: "cp /backup/a .", Line: 40, Lead: "Otherwise"},
+			}},
 		}}
 		a := Analyze(p, Options{Env: testEnv})
 		var check func(ps *plans.ProbeSpec)
