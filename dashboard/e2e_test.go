@@ -1,7 +1,6 @@
 package dashboard
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -67,7 +66,8 @@ func git(t *testing.T, dir string, args ...string) {
 	}
 }
 
-// tmux runs tmux on the test's own server socket.
+// tmux runs tmux on the test's own server socket, in the test's temporary
+// folder so that nothing is left behind.
 type tmux struct {
 	t      *testing.T
 	socket string
@@ -75,7 +75,7 @@ type tmux struct {
 
 func (x tmux) run(args ...string) string {
 	x.t.Helper()
-	out, err := exec.Command("tmux", append([]string{"-L", x.socket}, args...)...).CombinedOutput()
+	out, err := exec.Command("tmux", append([]string{"-S", x.socket}, args...)...).CombinedOutput()
 	if err != nil {
 		x.t.Fatalf("tmux %s: %v\n%s", strings.Join(args, " "), err, out)
 	}
@@ -124,14 +124,14 @@ func tmuxRun(t *testing.T, bin, term string) {
 		t.Fatal(err)
 	}
 
-	x := tmux{t: t, socket: fmt.Sprintf("gonogo-e2e-%d-%s", os.Getpid(), term)}
+	x := tmux{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock")}
 	shell := "sh"
 	if _, err := exec.LookPath("bash"); err == nil {
 		shell = "bash --norc --noprofile"
 	}
 	x.run("-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", "100", "-y", "30",
 		"-e", "TERM="+term, "-e", "PS1=e2e$ ", "-c", sandbox, "env PS1='e2e$ ' "+shell+" -i")
-	t.Cleanup(func() { exec.Command("tmux", "-L", x.socket, "kill-server").Run() })
+	t.Cleanup(func() { exec.Command("tmux", "-S", x.socket, "kill-server").Run() })
 	x.waitFor("the shell prompt", func(s string) bool { return strings.Contains(s, "e2e$") })
 	x.run("send-keys", "-t", "e2e", bin+" --interval 1s plan.md; echo \"exit=$?\"", "Enter")
 

@@ -13,11 +13,11 @@ interval=${2:-5s}
 root=$(cd "$(dirname "$0")/../.." && pwd)
 plan=$root/plans/examples/migrate-chromadb-to-pgvector.md
 work=$(mktemp -d)
-sock=gonogo-idle-$$
-trap 'tmux -L "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
+sock=$work/tmux.sock
+trap 'tmux -S "$sock" kill-server 2>/dev/null || true; rm -rf "$work"' EXIT
 
 (cd "$root" && go build -o "$work/gonogo" ./cmd/gonogo)
-tmux -L "$sock" -f /dev/null new-session -d -s idle -x 120 -y 40 \
+tmux -S "$sock" -f /dev/null new-session -d -s idle -x 120 -y 40 \
   "$work/gonogo --interval $interval $plan"
 
 pid=
@@ -26,7 +26,7 @@ for _ in $(seq 50); do
   [ -n "$pid" ] && break
   sleep 0.1
 done
-[ -n "$pid" ] || { echo "gonogo did not start" >&2; tmux -L "$sock" capture-pane -p -t idle >&2; exit 1; }
+[ -n "$pid" ] || { echo "gonogo did not start" >&2; tmux -S "$sock" capture-pane -p -t idle >&2; exit 1; }
 
 hz=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
@@ -37,7 +37,7 @@ t0=$(cpu_ticks "$pid"); s0=$(date +%s.%N)
 sleep "$secs"
 t1=$(cpu_ticks "$pid"); s1=$(date +%s.%N)
 rss=$(kb "$pid" VmRSS); hwm=$(kb "$pid" VmHWM)
-tmux -L "$sock" capture-pane -p -t idle | head -4 | sed 's/^/  screen: /'
+tmux -S "$sock" capture-pane -p -t idle | head -4 | sed 's/^/  screen: /'
 
 awk -v t0="$t0" -v t1="$t1" -v hz="$hz" -v s0="$s0" -v s1="$s1" -v rss="$rss" -v hwm="$hwm" \
     -v iv="$interval" 'BEGIN {
