@@ -127,7 +127,7 @@ func printDemoIntro(ios *IOStreams, dir, plan string, keep bool) {
 	fmt.Fprintf(w, "  state:  config_chromadb.py is untracked (never committed), and no backup of it exists\n")
 	fmt.Fprintf(w, "  so rollback step 23 (git checkout HEAD -- config_chromadb.py, or cp from the backup) cannot work: NO-GO.\n")
 	fmt.Fprintf(w, "  (the plan's /backup folder is moved into the sandbox: %s)\n", filepath.Join(dir, "backup"))
-	fmt.Fprintf(w, "To turn step 23 GO, run in another shell:\n")
+	fmt.Fprintf(w, "To turn step 23 GO, run in another shell (the commit alone is enough; the backup gives rollback a second way):\n")
 	for _, c := range demoFixCommands(dir) {
 		fmt.Fprintf(w, "  %s\n", c)
 	}
@@ -139,8 +139,9 @@ func printDemoIntro(ios *IOStreams, dir, plan string, keep bool) {
 }
 
 // demoFixCommands are the exact commands that make rollback step 23 of the
-// example plan GO in the sandbox at dir: its two ways of restoring the file,
-// git and the backup, must both work.
+// example plan GO in the sandbox at dir. Either of its two ways of restoring
+// the file (git, or the backup) is enough; the commands give it both, as the
+// seed's review recommends.
 func demoFixCommands(dir string) []string {
 	return []string{
 		"cd " + shellQuote(dir),
