@@ -91,9 +91,9 @@ func hasProbe(s *Step, role Role, kind, target string) bool {
 }
 
 // TestFormatDocExamples parses every probe block and sidecar shown in
-// doc_format.md, so the documentation cannot drift from the parser.
+// the README's plan format section, so the documentation cannot drift from the parser.
 func TestFormatDocExamples(t *testing.T) {
-	doc, err := os.ReadFile("doc_format.md")
+	doc, err := os.ReadFile("../README.md")
 	if err != nil {
 		t.Fatal(err)
 	}
