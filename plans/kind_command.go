@@ -15,7 +15,7 @@ func init() {
 				}
 			}
 			if n := pn.attr("stdout"); n != nil {
-				p.Stdout, _ = d.regex(n, "stdout")
+				p.Stdout, _ = d.lineRegex(n, "stdout")
 			}
 			return p
 		},

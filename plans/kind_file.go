@@ -23,7 +23,7 @@ func init() {
 				p.MaxAge, _ = d.duration(n, "max_age")
 			}
 			if n := pn.attr("contains"); n != nil {
-				p.Contains, _ = d.regex(n, "contains")
+				p.Contains, _ = d.lineRegex(n, "contains")
 			}
 			if n := pn.attr("dir"); n != nil {
 				p.Dir, _ = d.boolean(n, "dir")

@@ -33,7 +33,7 @@ func init() {
 				}
 			}
 			if n := pn.attr("body"); n != nil {
-				p.Body, _ = d.regex(n, "body")
+				p.Body, _ = d.lineRegex(n, "body")
 			}
 			if n := pn.attr("insecure"); n != nil {
 				p.Insecure, _ = d.boolean(n, "insecure")

@@ -175,11 +175,23 @@ func (d *decoder) size(n *yaml.Node, field string) (int64, bool) {
 
 // regex compiles a regular expression attribute (Go RE2 syntax).
 func (d *decoder) regex(n *yaml.Node, field string) (*regexp.Regexp, bool) {
+	return d.compile(n, field, "")
+}
+
+// lineRegex compiles a regular expression matched against text of several
+// lines (command output, file content, an HTTP body) in multi-line mode, so
+// that ^ and $ match at line boundaries as they do for grep: an author who
+// writes stdout: '^42$' means "a line that is 42", and psql prints "42\n".
+func (d *decoder) lineRegex(n *yaml.Node, field string) (*regexp.Regexp, bool) {
+	return d.compile(n, field, "(?m)")
+}
+
+func (d *decoder) compile(n *yaml.Node, field, flags string) (*regexp.Regexp, bool) {
 	s, ok := d.text(n, field, "a regular expression")
 	if !ok {
 		return nil, false
 	}
-	re, err := regexp.Compile(s)
+	re, err := regexp.Compile(flags + s)
 	if err != nil {
 		msg := err.Error()
 		msg = strings.TrimPrefix(msg, "error parsing regexp: ")

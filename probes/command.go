@@ -132,9 +132,9 @@ func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 			} else {
 				got = "first line: " + clip(got, 80)
 			}
-			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s", show, how, p.Stdout, got, note)
+			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s", show, how, pattern(p.Stdout), got, note)
 		}
-		return OK, fmt.Sprintf("%s %s, output matches /%s/%s", show, how, p.Stdout, note)
+		return OK, fmt.Sprintf("%s %s, output matches /%s/%s", show, how, pattern(p.Stdout), note)
 	}
 	return OK, fmt.Sprintf("%s %s%s", show, how, note)
 }

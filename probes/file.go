@@ -59,9 +59,9 @@ func checkFile(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, s
 			if truncated {
 				more = fmt.Sprintf(" (searched the first %s only)", humanBytes(fileScanCap))
 			}
-			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s", p.Path, p.Contains, more)
+			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s", p.Path, pattern(p.Contains), more)
 		}
-		return OK, fmt.Sprintf("%s contains /%s/", p.Path, p.Contains)
+		return OK, fmt.Sprintf("%s contains /%s/", p.Path, pattern(p.Contains))
 	}
 	what := "exists"
 	if fi.IsDir() {

@@ -111,9 +111,9 @@ func checkHTTP(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, s
 			if err != nil {
 				more += fmt.Sprintf(" (reading the body failed: %v)", err)
 			}
-			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s", p.URL, resp.Status, p.Body, more)
+			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s", p.URL, resp.Status, pattern(p.Body), more)
 		}
-		return OK, fmt.Sprintf("%s answered %s, body matches /%s/", p.URL, resp.Status, p.Body)
+		return OK, fmt.Sprintf("%s answered %s, body matches /%s/", p.URL, resp.Status, pattern(p.Body))
 	}
 	return OK, fmt.Sprintf("%s answered %s", p.URL, resp.Status)
 }

@@ -3,6 +3,7 @@ package probes
 import (
 	"context"
 	"fmt"
+	"regexp"
 	"runtime/debug"
 	"slices"
 	"strings"
@@ -393,4 +394,10 @@ func oneLine(s string) string {
 		return s
 	}
 	return strings.Join(strings.Fields(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)), " ")
+}
+
+// pattern is a regular expression as its author wrote it, without the
+// multi-line flag the plan parser adds to output and content patterns.
+func pattern(re *regexp.Regexp) string {
+	return strings.TrimPrefix(re.String(), "(?m)")
 }
