@@ -38,7 +38,13 @@ func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", p.Command)
 	cmd.Dir = p.Dir
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	// A session of its own: the command has no controlling terminal, so a
+	// program that would prompt on /dev/tty (psql or ssh asking for a
+	// password) fails at once instead of writing over the live board and
+	// waiting for the timeout. The session is also its process group, which
+	// killGroup ends as a whole. Stdin is /dev/null (exec's default).
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
+	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
 	cmd.Cancel = func() error { return killGroup(cmd) }
 	// Our own pipes, read by our own goroutines: Wait then waits only
 	// for the shell, not for whoever else holds the pipes.

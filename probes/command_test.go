@@ -96,6 +96,10 @@ func TestCommand(t *testing.T) {
 		{"flood, exit unknown", cmdSpec("yes"), Error, "printed more than 64.0 KiB and was stopped before it exited"},
 		{"flood, no match in the cap", withStdout(cmdSpec("yes; echo END"), `END`), Fail, "no match for /END/"},
 		{"big output that ends", withStdout(cmdSpec("head -c 200000 /dev/zero | tr '\\0' x; echo"), `^x`), OK, "was stopped after 64.0 KiB of output"},
+		// Its own session, so no controlling terminal to prompt on: the
+		// shell's session ID (field 6 of /proc/PID/stat) is its own PID.
+		{"own session, no terminal", cmdSpec(`test "$(cut -d' ' -f6 /proc/$$/stat)" = "$$"`), OK, "exited 0"},
+		{"no terminal prompt", cmdSpec(`exec 3<>/dev/tty`), Fail, "exited"},
 		{"output just under the cap", withStdout(cmdSpec("head -c 60000 /dev/zero | tr '\\0' x; echo; echo END"), `END`), OK, "exited 0, output matches /END/"},
 	}
 	r := NewRunner(Options{})
