@@ -62,6 +62,9 @@ type board struct {
 	events []event
 	// banner is a plan that no longer parses; the last good board stays.
 	banner string
+	// hookErr is the error of the last Options.OnSnapshot call (the
+	// --record file could not be written), "" when it went well.
+	hookErr string
 	// note is a transient message in the footer ("check already running"),
 	// until the next key or, with noteUntilCheck, the next result.
 	note           string
@@ -216,6 +219,23 @@ func (b *board) setPlanError(err error) {
 	} else {
 		b.banner = err.Error()
 		b.log(event{At: b.now().In(b.loc), Step: "plan", Why: "plan error: " + oneLine(b.banner)})
+	}
+	b.render()
+}
+
+// setHookError shows the error of an Options.OnSnapshot call in the
+// banner and the event log, or (err == nil) clears it. The same error
+// again is not logged again.
+func (b *board) setHookError(err error) {
+	switch {
+	case err == nil && b.hookErr != "":
+		b.log(event{At: b.now().In(b.loc), Step: "record", Why: "written again, the error is over"})
+		b.hookErr = ""
+	case err != nil && oneLine(err.Error()) != b.hookErr:
+		b.hookErr = oneLine(err.Error())
+		b.log(event{At: b.now().In(b.loc), Step: "record", Why: b.hookErr})
+	default:
+		return
 	}
 	b.render()
 }

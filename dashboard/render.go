@@ -38,7 +38,7 @@ func (b *board) layout() {
 		AddItem(b.verdict, vw, 0, false).
 		AddItem(b.header, 0, 1, false)
 	flex.AddItem(top, headerRows, 0, false)
-	if b.banner != "" {
+	if b.banner != "" || b.hookErr != "" {
 		flex.AddItem(b.bannerTV, b.bannerHeight(), 0, false)
 	}
 	nf := b.findingCount()
@@ -57,7 +57,7 @@ func (b *board) layout() {
 		// The board gets what its rows need, up to three fifths; the
 		// detail pane the rest.
 		avail := b.height - headerRows - 1
-		if b.banner != "" {
+		if b.banner != "" || b.hookErr != "" {
 			avail -= b.bannerHeight()
 		}
 		if nf > 0 && b.tall {
@@ -163,23 +163,36 @@ func stepByKey(s *model.Snapshot, key string) *model.StepView {
 	return nil
 }
 
-// bannerText is the plan error banner, plain.
-func (b *board) bannerText() string {
-	return "⚠ PLAN ERROR (the last good plan stays on the board; fix the file and save): " + oneLine(b.banner)
+// bannerLines are the banner's messages, plain: the plan error, then the
+// error of the last Options.OnSnapshot call (a --record write).
+func (b *board) bannerLines() []string {
+	var out []string
+	if b.banner != "" {
+		out = append(out, "⚠ PLAN ERROR (the last good plan stays on the board; fix the file and save): "+oneLine(b.banner))
+	}
+	if b.hookErr != "" {
+		out = append(out, "⚠ "+b.hookErr)
+	}
+	return out
 }
 
-// bannerHeight is the rows the banner needs at the current width, up to 3.
+// bannerHeight is the rows the banner needs at the current width, up to 3
+// a message.
 func (b *board) bannerHeight() int {
 	w := max(b.width, 1)
-	return min(3, (len([]rune(b.bannerText()))+w-1)/w)
+	h := 0
+	for _, l := range b.bannerLines() {
+		h += min(3, (len([]rune(l))+w-1)/w)
+	}
+	return h
 }
 
 func (b *board) renderBanner() {
-	if b.banner == "" {
-		b.bannerTV.SetText("")
-		return
+	lines := b.bannerLines()
+	for i, l := range lines {
+		lines[i] = b.pal.tag(colNoGo, "[::b]"+tview.Escape(l)+"[::-]")
 	}
-	b.bannerTV.SetText(b.pal.tag(colNoGo, "[::b]"+tview.Escape(b.bannerText())+"[::-]"))
+	b.bannerTV.SetText(strings.Join(lines, "\n"))
 }
 
 func (b *board) renderList() {

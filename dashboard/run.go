@@ -67,6 +67,16 @@ type Options struct {
 	// Screen to draw on; nil means the real terminal. Tests pass a
 	// tcell simulation screen.
 	Screen tcell.Screen
+	// OnSnapshot, when set, sees every complete snapshot the board shows,
+	// never a partial one: gonogo --record uses it to keep the record of
+	// the migration window on disk. It is called from the board's refresh
+	// goroutine, never the UI goroutine, so it may do I/O; calls come one
+	// at a time, in check order (a call never overlaps another one), and
+	// Run returns only after a call in progress has returned. It must not
+	// modify the snapshot. An error shows in the board's banner and its
+	// event log (once per distinct message) until a later call returns
+	// nil; the board goes on either way.
+	OnSnapshot func(*model.Snapshot) error
 }
 
 // afterDraw, when set (by tests), sees every frame on the UI goroutine
@@ -156,6 +166,7 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 		if p := recover(); p != nil {
 			close(r.stopped)
 			cancel()
+			r.endHooks()
 			err = r.report(p, debug.Stack())
 		}
 	}()
@@ -163,6 +174,7 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 	close(r.stopped)
 	cancel()
 	wg.Wait()
+	r.endHooks()
 	if p := r.panicked.Load(); p != nil {
 		return r.report(p.value, p.stack)
 	}
@@ -199,6 +211,17 @@ type runner struct {
 	// UI-side sequence bookkeeping, touched only on the UI goroutine.
 	shownFull    uint64
 	shownPartial uint64
+
+	// hookMu serialises calls to Options.OnSnapshot and guards the
+	// fields below it.
+	hookMu sync.Mutex
+	// hookSeq is the check whose snapshot was handed last; an older one
+	// that arrives late is not handed.
+	hookSeq uint64
+	// hookFailed is set while the last call returned an error.
+	hookFailed bool
+	// hooksDone is set when Run returns: no call after that.
+	hooksDone bool
 }
 
 // report prints a panic after the terminal is restored and returns it as
@@ -356,6 +379,37 @@ func (r *runner) check(force bool) {
 		r.shownFull = seq
 		r.b.apply(snap)
 	})
+	r.hook(seq, snap)
+}
+
+// hook hands a complete snapshot to Options.OnSnapshot, on the calling
+// (refresh) goroutine, and shows an error it returns, or that the error
+// is over.
+func (r *runner) hook(seq uint64, snap *model.Snapshot) {
+	if r.opts.OnSnapshot == nil {
+		return
+	}
+	r.hookMu.Lock()
+	if r.hooksDone || seq <= r.hookSeq {
+		r.hookMu.Unlock()
+		return
+	}
+	r.hookSeq = seq
+	err := r.opts.OnSnapshot(snap)
+	show := err != nil || r.hookFailed
+	r.hookFailed = err != nil
+	r.hookMu.Unlock()
+	if show {
+		r.post(func() { r.b.setHookError(err) })
+	}
+}
+
+// endHooks waits for a call to Options.OnSnapshot in progress and stops
+// any later one.
+func (r *runner) endHooks() {
+	r.hookMu.Lock()
+	r.hooksDone = true
+	r.hookMu.Unlock()
 }
 
 // reload re-reads the plan after an edit and checks it again.
