@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard"
 	"github.com/gonogo-dev/gonogo/dashboard/model"
@@ -14,13 +13,18 @@ func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags)
 	if err != nil {
 		return planError(err)
 	}
-	return showBoard(ctx, ios, sess, f.interval, f.mouse)
+	return showBoard(ctx, ios, sess, dashboard.Options{Interval: f.interval, Mouse: f.mouse}, f.record)
 }
 
 // showBoard hands a session to the dashboard; the terminal is restored when
-// it returns.
-func showBoard(ctx context.Context, ios *IOStreams, sess *model.Session, interval time.Duration, mouse bool) error {
-	err := dashboard.Run(ctx, sess, dashboard.Options{Interval: interval, Mouse: mouse, NoColor: !ios.Color})
+// it returns. With a record path (already checked by openRecord) the board
+// appends its changes there.
+func showBoard(ctx context.Context, ios *IOStreams, sess *model.Session, opts dashboard.Options, recordPath string) error {
+	opts.NoColor = !ios.Color
+	if recordPath != "" {
+		opts.OnSnapshot = (&boardRecord{path: recordPath}).onSnapshot
+	}
+	err := dashboard.Run(ctx, sess, opts)
 	if err != nil {
 		return &exitError{code: exitUsage, err: err}
 	}

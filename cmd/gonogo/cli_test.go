@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -92,11 +93,31 @@ func TestRunInProcess(t *testing.T) {
 	}
 }
 
-func TestBoardFlagsNeedOnce(t *testing.T) {
-	ios, _, errb := testIO()
-	ios.IsTTY = true
-	code := run(context.Background(), []string{"--record", "r.jsonl", "x.md"}, ios, func(string) string { return "" })
-	if code != exitUsage || !strings.Contains(errb.String(), "--record and --format go with --once") {
-		t.Errorf("exit %d, stderr %q", code, errb)
+// On a terminal, --format still needs --once, and a --record file that
+// cannot be opened stops gonogo before the board opens (a board that
+// opened would draw on this process's terminal, not on the buffers).
+func TestBoardFlags(t *testing.T) {
+	missing := filepath.Join(t.TempDir(), "no-such-dir", "r.jsonl")
+	for _, tc := range []struct {
+		args  []string
+		wants []string
+	}{
+		{[]string{"--format", "json", "x.md"}, []string{"--format goes with --once", "--record FILE"}},
+		{[]string{"--record", missing, "x.md"}, []string{"--record " + missing + ": cannot open the audit file", "mkdir -p " + filepath.Dir(missing)}},
+		{[]string{"demo", "--record", missing}, []string{"--record " + missing + ": cannot open the audit file"}},
+	} {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
+			ios, out, errb := testIO()
+			ios.IsTTY, ios.InTTY = true, true
+			code := run(context.Background(), tc.args, ios, func(string) string { return "" })
+			if code != exitUsage || out.Len() != 0 {
+				t.Errorf("exit %d, stdout %q; want 2 and nothing", code, out)
+			}
+			for _, w := range tc.wants {
+				if !strings.Contains(errb.String(), w) {
+					t.Errorf("stderr %q does not say %q", errb, w)
+				}
+			}
+		})
 	}
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/gonogo-dev/gonogo/dashboard"
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
 	"github.com/gonogo-dev/gonogo/plans/examples"
@@ -29,6 +30,7 @@ func newDemoCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
 		once   bool
 		format string
 		keep   bool
+		rec    string
 	)
 	cmd := &cobra.Command{
 		Use:   "demo [--once]",
@@ -45,6 +47,7 @@ The sandbox is removed when the demo ends (also on Ctrl-C) unless --keep.
 demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 		Example: `  gonogo demo
   gonogo demo --once
+  gonogo demo --record /tmp/demo.gonogo.jsonl   # the board's changes, as JSON lines
   go run ./cmd/gonogo demo`,
 		Args:          cobra.NoArgs,
 		SilenceUsage:  true,
@@ -52,6 +55,11 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if !slices.Contains(report.Formats, format) {
 				return usageErr(fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", ")))
+			}
+			if rec != "" {
+				if err := openRecord(rec); err != nil {
+					return usageErr(err)
+				}
 			}
 			if !once && !ios.IsTTY {
 				return usageErr(errors.New("stdout is not a terminal: use --once (gonogo demo --once) to print the demo's snapshot, or run it in a terminal for the live board"))
@@ -76,18 +84,24 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 				if err := render(ios, snap, format); err != nil {
 					return usageErr(err)
 				}
+				if rec != "" {
+					if err := record(rec, snap); err != nil {
+						return usageErr(err)
+					}
+				}
 				return nil
 			}
 			if ios.InTTY {
 				fmt.Fprint(ios.ErrOut, "Press Enter to open the board (q quits it and removes the sandbox)… ")
 				waitEnter(ctx, ios.In)
 			}
-			return showBoard(ctx, ios, sess, defaultDemoInterval, false)
+			return showBoard(ctx, ios, sess, dashboard.Options{Interval: defaultDemoInterval}, rec)
 		},
 	}
 	cmd.Flags().BoolVar(&once, "once", false, "print the sandbox's snapshot once instead of opening the board")
 	cmd.Flags().StringVar(&format, "format", "text", "output of --once: text, json or markdown")
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the sandbox after the demo, to play with it")
+	cmd.Flags().StringVar(&rec, "record", "", "append JSON snapshots to `FILE`, one a line, as gonogo --record does: --once its answer, the board its first check and every change")
 	return cmd
 }
 

@@ -2,9 +2,6 @@ package main
 
 import (
 	"context"
-	"fmt"
-	"io"
-	"os"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
@@ -39,21 +36,4 @@ func render(ios *IOStreams, snap *model.Snapshot, format string) error {
 	default:
 		return report.Text(ios.Out, snap, report.TextOptions{Color: ios.Color, Width: ios.Width})
 	}
-}
-
-// record appends the snapshot as one JSON line to path, creating it 0644.
-func record(path string, snap *model.Snapshot) (err error) {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
-	if err != nil {
-		return fmt.Errorf("--record: cannot open the audit file: %w (check the folder exists and is writable, or pick another path)", err)
-	}
-	defer func() {
-		if cerr := fh.Close(); cerr != nil && err == nil {
-			err = fmt.Errorf("--record %s: %w", path, cerr)
-		}
-	}()
-	if err := report.JSONLine(io.Writer(fh), snap); err != nil {
-		return fmt.Errorf("--record %s: %w (the disk may be full)", path, err)
-	}
-	return nil
 }

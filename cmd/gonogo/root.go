@@ -40,6 +40,9 @@ const rootExamples = `  # Watch a plan in a tmux pane while you work through it
   # The same as JSON, appended to an audit trail for the migration window
   gonogo --once --format json --record /var/log/migrate.gonogo.jsonl docs/plans/migrate.md
 
+  # The board, keeping the window's record on disk: one JSON line per change
+  gonogo --record /var/log/migrate.gonogo.jsonl docs/plans/migrate.md
+
   # Only ask about the rollback step, give it at most 10 seconds
   gonogo --once --step 23 --timeout 10s docs/plans/migrate.md
 
@@ -67,6 +70,10 @@ answers once and exits with the verdict:
   3  UNKNOWN  only probes that could not answer stand in the way
   2  bad usage or a bad plan (the error names file and line)
 
+Either way, --record FILE keeps the migration window's audit trail on disk as
+JSON lines: --once appends its answer; the board appends its first check and
+then every change of the verdict, the rollback gate, the next step or a step.
+
 gonogo only looks: it never writes to the plan, the repository (not even
 .git/index), backups or services, and never runs the plan's own commands.`,
 		Example:       rootExamples,
@@ -77,6 +84,13 @@ gonogo only looks: it never writes to the plan, the repository (not even
 			if err := f.validate(); err != nil {
 				return usageErr(err)
 			}
+			// Before any probe runs and before the board opens: a wrong
+			// path fails now, not in the middle of the window.
+			if f.record != "" {
+				if err := openRecord(f.record); err != nil {
+					return usageErr(err)
+				}
+			}
 			opts := f.sessionOptions(args[0], getenv)
 			if f.once {
 				return runOnce(cmd.Context(), ios, opts, f)
@@ -84,8 +98,8 @@ gonogo only looks: it never writes to the plan, the repository (not even
 			if !ios.IsTTY {
 				return usageErr(errors.New("stdout is not a terminal: use --once (gonogo --once " + args[0] + ") to print the verdict once, or run gonogo in a terminal or tmux pane for the live board"))
 			}
-			if f.record != "" || f.format != "text" {
-				return usageErr(errors.New("--record and --format go with --once: the live board keeps its own event log"))
+			if f.format != "text" {
+				return usageErr(errors.New("--format goes with --once: the live board draws itself (for a JSON record of the board's window, use --record FILE)"))
 			}
 			return runBoard(cmd.Context(), ios, opts, f)
 		},
@@ -98,7 +112,7 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	fl.BoolVar(&f.noExec, "no-exec", false, "never run command probes (they show as skip)")
 	fl.BoolVar(&f.noInfer, "no-infer", false, "only use explicit and sidecar probes, infer none from the plan's commands")
 	fl.DurationVar(&f.timeout, "timeout", 0, "bound on the whole check, e.g. 30s: probes that have not answered by then are errors")
-	fl.StringVar(&f.record, "record", "", "append the JSON snapshot as one line to `FILE` (created 0644 if missing): an audit trail")
+	fl.StringVar(&f.record, "record", "", "append JSON snapshots to `FILE`, one a line (created 0644 if missing): --once its answer, the board its first check and every change")
 	fl.StringVar(&f.at, "at", "", "the step `ID` you are at: it becomes the next step")
 	fl.StringArrayVar(&f.steps, "step", nil, "narrow the verdict to this step `ID` (repeatable)")
 	fl.StringVar(&f.phase, "phase", "", "show only the steps of the phase `NAME` (the verdict still covers the whole plan)")
