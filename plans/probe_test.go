@@ -32,7 +32,7 @@ func TestProbeKinds(t *testing.T) {
 		{"file defaults", "done:\n  - file: logs/out.txt",
 			`done file "logs/out.txt" path=<root>/logs/out.txt exists=true`},
 		{"file all attrs", "done:\n  - file: $BACKUP_DIR/db.dump\n    exists: true\n    min_size: 1.5G\n    max_age: 4h\n    contains: '^PGDMP'\n    mode: \"0640\"",
-			`done file "/var/backups/app/db.dump" path=/var/backups/app/db.dump exists=true min_size=1610612736 max_age=4h0m0s contains=^PGDMP mode=0640`},
+			`done file "/var/backups/app/db.dump" path=/var/backups/app/db.dump exists=true min_size=1610612736 max_age=4h0m0s contains=(?m)^PGDMP mode=0640`},
 		{"file absent, unset var kept", "done:\n  - file: $NOPE/lock\n    exists: false",
 			`done file "$NOPE/lock" path=<root>/$NOPE/lock exists=false`},
 		{"file mode as yaml int", "done:\n  - file: a\n    mode: 0600",
@@ -70,11 +70,11 @@ func TestProbeKinds(t *testing.T) {
 		{"http defaults", "done:\n  - http: http://127.0.0.1:8000/health",
 			`done http "http://127.0.0.1:8000/health" url=http://127.0.0.1:8000/health status=2xx`},
 		{"http attrs", "done:\n  - http: https://localhost/ready\n    status: 204\n    body: ok\n    insecure: true\n    headers:\n      Host: api.example.com",
-			`done http "https://localhost/ready" url=https://localhost/ready status=204 body=ok insecure=true header.Host=api.example.com`},
+			`done http "https://localhost/ready" url=https://localhost/ready status=204 body=(?m)ok insecure=true header.Host=api.example.com`},
 		{"command defaults", "requires:\n  - command: pg_isready -h 127.0.0.1",
 			`requires command "pg_isready -h 127.0.0.1" command=pg_isready -h 127.0.0.1 exit=0 dir=<root>`},
 		{"command attrs, vars left to the shell", "requires:\n  - command: test -n \"$PGHOST\"\n    exit: 1\n    stdout: '^$'",
-			`requires command "test -n \"$PGHOST\"" command=test -n "$PGHOST" exit=1 stdout=^$ dir=<root>`},
+			`requires command "test -n \"$PGHOST\"" command=test -n "$PGHOST" exit=1 stdout=(?m)^$ dir=<root>`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
