@@ -131,7 +131,7 @@ func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status
 		return Fail, fmt.Sprintf("%s %s, expected exit %d%s%s", show, how, p.Exit, note, why)
 	}
 	if p.Stdout != nil {
-		if !p.Stdout.Match(out) {
+		if !matchText(p.Stdout, out) {
 			got := firstLine(string(out))
 			if got == "" {
 				got = "no output"

@@ -141,3 +141,23 @@ func TestCommandHangsAndChildrenAreKilled(t *testing.T) {
 		waitGone(t, arg)
 	}
 }
+
+// TestOutputPatternsPerLine: output patterns match line by line, as the
+// plan parser compiles them, and '^$' still means "no output".
+func TestOutputPatternsPerLine(t *testing.T) {
+	tests := []struct {
+		cmd, re string
+		want    Status
+	}{
+		{"echo 42", `^42$`, OK},
+		{"echo 420", `^42$`, Fail},
+		{"printf 'a\\nready\\nb\\n'", `^ready$`, OK},
+		{"true", `^$`, OK},
+		{"echo partition-3", `^$`, Fail},
+	}
+	for _, tt := range tests {
+		spec := cmdSpec(tt.cmd)
+		spec.Params.(*plans.CommandParams).Stdout = regexp.MustCompile("(?m)" + tt.re)
+		wantStatus(t, runSpec(t, spec), tt.want)
+	}
+}

@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -166,7 +167,7 @@ func fileContains(ctx context.Context, path string, re *regexp.Regexp) (found, t
 	keep := 0
 	for {
 		n, err := io.ReadFull(lr, buf[keep:])
-		if n > 0 && re.Match(buf[:keep+n]) {
+		if n > 0 && matchText(re, buf[:keep+n]) {
 			return true, false, nil
 		}
 		if err == io.EOF || err == io.ErrUnexpectedEOF {
@@ -178,9 +179,16 @@ func fileContains(ctx context.Context, path string, re *regexp.Regexp) (found, t
 			}
 			return false, false, fmt.Errorf("reading %s: %w", path, err)
 		}
+		// Carry the tail over so a match across the chunk boundary is
+		// found, starting it at a line start where there is one, so
+		// that ^ does not match in the middle of a line.
 		total := keep + n
-		keep = min(scanOverlap, total)
-		copy(buf, buf[total-keep:total])
+		start := total - min(scanOverlap, total)
+		if i := bytes.IndexByte(buf[start:total], '\n'); i >= 0 {
+			start += i + 1
+		}
+		keep = total - start
+		copy(buf, buf[start:total])
 	}
 	if ctx.Err() != nil {
 		return false, false, ctx.Err()

@@ -103,7 +103,7 @@ func checkHTTP(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, s
 		if err != nil && ctx.Err() != nil {
 			return Error, ctx.Err().Error()
 		}
-		if !p.Body.Match(body) {
+		if !matchText(p.Body, body) {
 			more := ""
 			if lr.N == 0 {
 				more = fmt.Sprintf(" (read the first %s only)", humanBytes(int64(r.opts.OutputCap)))

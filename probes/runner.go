@@ -1,6 +1,7 @@
 package probes
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"regexp"
@@ -400,4 +401,13 @@ func oneLine(s string) string {
 // multi-line flag the plan parser adds to output and content patterns.
 func pattern(re *regexp.Regexp) string {
 	return strings.TrimPrefix(re.String(), "(?m)")
+}
+
+// matchText matches a pattern against output or content without its
+// trailing line ends. The parser compiles these patterns in multi-line mode
+// (^ and $ at line boundaries, as grep reads them); without the trim, '^$'
+// — "the output is empty" — would also match the empty end after any final
+// newline.
+func matchText(re *regexp.Regexp, b []byte) bool {
+	return re.Match(bytes.TrimRight(b, "\r\n"))
 }
