@@ -1,8 +1,6 @@
 package probes
 
 import (
-	"bufio"
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -11,11 +9,11 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
-	"strconv"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/shirou/gopsutil/v4/cpu"
 	"github.com/shirou/gopsutil/v4/disk"
 	"github.com/shirou/gopsutil/v4/load"
 	"github.com/shirou/gopsutil/v4/mem"
@@ -43,7 +41,7 @@ type DiskFree struct {
 }
 
 // hostCache keeps what does not change (CPU model and cores, read once:
-// cpu.Info costs milliseconds) and the previous /proc/stat sample, so CPU
+// cpu.Info costs milliseconds) and the previous CPU times sample, so CPU
 // percent is a delta between two checks and never blocks one.
 type hostCache struct {
 	once  sync.Once
@@ -63,58 +61,43 @@ type hostCache struct {
 // checks closer together reuse the last figure.
 const minCPUWindow = 500 * time.Millisecond
 
-// cpuTimes is the first line of /proc/stat: CPU time of all CPUs by kind,
-// in clock ticks. (gopsutil's cpu package would pull in a module this
-// project does not carry; the line is simple to read.)
+// cpuTimes is the CPU time of all CPUs by kind, in seconds.
 type cpuTimes struct {
 	User, Nice, System, Idle, Iowait, Irq, Softirq, Steal float64
 }
 
-// procStat is the file CPU times are read from.
-const procStat = "/proc/stat"
-
-// readCPUTimes reads the aggregate "cpu" line of /proc/stat.
-func readCPUTimes() (cpuTimes, error) {
-	var t cpuTimes
-	f, err := os.Open(procStat)
+// readCPUTimes reads the aggregate CPU times (gopsutil: /proc/stat's cpu
+// line on Linux).
+func readCPUTimes(ctx context.Context) (cpuTimes, error) {
+	ts, err := cpu.TimesWithContext(ctx, false)
 	if err != nil {
-		return t, fmt.Errorf("reading CPU times: %w", err)
+		return cpuTimes{}, fmt.Errorf("reading CPU times: %w", err)
 	}
-	defer f.Close()
-	line, err := bufio.NewReader(f).ReadString('\n')
-	fields := strings.Fields(line)
-	if (err != nil && line == "") || len(fields) < 5 || fields[0] != "cpu" {
-		return t, fmt.Errorf("reading CPU times: %s does not start with a cpu line", procStat)
+	if len(ts) == 0 {
+		return cpuTimes{}, errors.New("reading CPU times: the system reports none")
 	}
-	vals := make([]float64, 8)
-	for i := 0; i < 8 && i+1 < len(fields); i++ {
-		vals[i], _ = strconv.ParseFloat(fields[i+1], 64)
-	}
-	t = cpuTimes{vals[0], vals[1], vals[2], vals[3], vals[4], vals[5], vals[6], vals[7]}
-	return t, nil
+	t := ts[0]
+	return cpuTimes{t.User, t.Nice, t.System, t.Idle, t.Iowait, t.Irq, t.Softirq, t.Steal}, nil
 }
 
-// readCPUModel reads the CPU model name from /proc/cpuinfo ("model name"
-// on x86, "Model" or "Processor" or "cpu model" elsewhere).
-func readCPUModel() (string, error) {
-	b, err := os.ReadFile("/proc/cpuinfo")
+// readCPUModel reads the CPU model name (gopsutil: /proc/cpuinfo on Linux).
+// It costs milliseconds, so the caller reads it once.
+func readCPUModel(ctx context.Context) (string, error) {
+	infos, err := cpu.InfoWithContext(ctx)
 	if err != nil {
 		return "", fmt.Errorf("reading CPU info: %w", err)
 	}
-	for _, key := range []string{"model name", "Model", "Processor", "cpu model", "cpu"} {
-		for _, line := range bytes.Split(b, []byte("\n")) {
-			k, v, ok := strings.Cut(string(line), ":")
-			if ok && strings.TrimSpace(k) == key && strings.TrimSpace(v) != "" {
-				return strings.TrimSpace(v), nil
-			}
+	for _, in := range infos {
+		if m := strings.TrimSpace(in.ModelName); m != "" {
+			return m, nil
 		}
 	}
-	return "", errors.New("reading CPU info: /proc/cpuinfo names no CPU model")
+	return "", errors.New("reading CPU info: the system names no CPU model")
 }
 
 // prime takes the first /proc/stat sample so the first check has a window.
 func (h *hostCache) prime() {
-	if t, err := readCPUTimes(); err == nil {
+	if t, err := readCPUTimes(context.Background()); err == nil {
 		h.prev, h.prevAt = t, time.Now()
 	}
 }
@@ -122,7 +105,7 @@ func (h *hostCache) prime() {
 // static returns the CPU model and the logical core count, read once.
 func (h *hostCache) static(ctx context.Context) (string, int, error) {
 	h.once.Do(func() {
-		h.model, h.err = readCPUModel()
+		h.model, h.err = readCPUModel(ctx)
 		h.cores = runtime.NumCPU()
 	})
 	return h.model, h.cores, h.err
@@ -131,7 +114,7 @@ func (h *hostCache) static(ctx context.Context) (string, int, error) {
 // cpuPercent is the busy percent of all CPUs since the previous sample,
 // and the window it covers. It reads /proc/stat once and never sleeps.
 func (h *hostCache) cpuPercent(ctx context.Context) (float64, time.Duration, error) {
-	t0, err := readCPUTimes()
+	t0, err := readCPUTimes(ctx)
 	if err != nil {
 		return 0, 0, err
 	}
