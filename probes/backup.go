@@ -22,11 +22,7 @@ func init() { register(plans.KindBackup, checkBackup) }
 // enough, and has the SHA-256 of its source (of:) or of a given digest.
 // Digests are cached by (path, size, mtime, inode), so a multi-GB backup
 // is hashed once, not on every refresh of the board.
-func checkBackup(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.BackupParams)
-	if !ok {
-		return Error, fmt.Sprintf("backup probe has %T parameters (internal error)", spec.Params)
-	}
+func checkBackup(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.BackupParams) (Status, string) {
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
 		if st == Fail && !t.lexists {

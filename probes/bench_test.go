@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"context"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -212,20 +211,7 @@ func BenchmarkRun200Mixed(b *testing.B) {
 	os.WriteFile(bak, []byte(strings.Repeat("CONFIG=1\n", 10000)), 0o644)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
+	addr := acceptingListener(b)
 	var specs []*plans.ProbeSpec
 	for i := 0; len(specs) < 200; i++ {
 		switch i % 8 {
@@ -240,7 +226,7 @@ func BenchmarkRun200Mixed(b *testing.B) {
 		case 5:
 			specs = append(specs, processSpec(`^no-such-daemon$`, false, 0))
 		case 6:
-			specs = append(specs, portSpec(ln.Addr().String(), true))
+			specs = append(specs, portSpec(addr, true))
 		case 7:
 			specs = append(specs, httpSpec(srv.URL, ""))
 		}

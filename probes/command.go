@@ -27,11 +27,7 @@ const stderrCap = 4 << 10
 // killed, and it is killed again after the command exits so nothing it
 // started in the background outlives the check. Under --no-exec nothing
 // runs and the result is Skip.
-func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.CommandParams)
-	if !ok {
-		return Error, fmt.Sprintf("command probe has %T parameters (internal error)", spec.Params)
-	}
+func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.CommandParams) (Status, string) {
 	show := "`" + clip(p.Command, 60) + "`"
 	if r.opts.NoExec {
 		return Skip, "not run: --no-exec"

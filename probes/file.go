@@ -23,11 +23,7 @@ const fileScanCap = 16 << 20
 
 // checkFile answers a file probe: exists (or not), is a directory when
 // Dir, size, age, permission bits, content.
-func checkFile(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.FileParams)
-	if !ok {
-		return Error, fmt.Sprintf("file probe has %T parameters (internal error)", spec.Params)
-	}
+func checkFile(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.FileParams) (Status, string) {
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
 		if !p.Exists && st == Fail && !t.lexists {

@@ -23,11 +23,7 @@ func init() { register(plans.KindGit, checkGit) }
 // untracked / ignored / staged / modified, or is the whole tree clean.
 // Per-path questions look the path up in the cached HEAD (or Rev) tree and
 // index map and compare one worktree file; they never walk the tree.
-func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.GitParams)
-	if !ok {
-		return Error, fmt.Sprintf("git probe has %T parameters (internal error)", spec.Params)
-	}
+func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.GitParams) (Status, string) {
 	state := p.State
 	if state == "" {
 		state = plans.GitCommitted

@@ -205,11 +205,7 @@ func existingAncestor(path string) string {
 }
 
 // checkHost answers a host probe on cpu, memory, disk, load or swap.
-func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.HostParams)
-	if !ok {
-		return Error, fmt.Sprintf("host probe has %T parameters (internal error)", spec.Params)
-	}
+func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.HostParams) (Status, string) {
 	switch p.Target {
 	case plans.HostCPU:
 		return r.checkCPU(ctx, p)

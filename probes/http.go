@@ -53,11 +53,7 @@ func (w *webClients) client(insecure bool) *http.Client {
 // checkHTTP answers an http probe: GET the URL with the given headers,
 // compare the status (a 3xx is reported with its Location, not
 // followed) and search the first OutputCap bytes of the body.
-func checkHTTP(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.HTTPParams)
-	if !ok {
-		return Error, fmt.Sprintf("http probe has %T parameters (internal error)", spec.Params)
-	}
+func checkHTTP(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.HTTPParams) (Status, string) {
 	accept, err := parseStatusSpec(p.Status)
 	if err != nil {
 		return Error, err.Error()

@@ -17,11 +17,7 @@ func init() { register(plans.KindPort, checkPort) }
 // connection that neither completes nor is refused runs into the probe's
 // timeout and reads as Error, since a firewall dropping packets says
 // nothing about the service.
-func checkPort(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.PortParams)
-	if !ok {
-		return Error, fmt.Sprintf("port probe has %T parameters (internal error)", spec.Params)
-	}
+func checkPort(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.PortParams) (Status, string) {
 	if _, _, err := net.SplitHostPort(p.Address); err != nil {
 		return Error, fmt.Sprintf("port target %q is not host:port (%v)", p.Address, err)
 	}

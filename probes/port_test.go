@@ -6,21 +6,7 @@ import (
 )
 
 func TestPort(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			c.Close()
-		}
-	}()
-	open := ln.Addr().String()
+	open := acceptingListener(t)
 	ln2, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -47,4 +33,25 @@ func TestPort(t *testing.T) {
 			wantStatus(t, runSpec(t, portSpec(tt.addr, tt.open)), tt.want, tt.msg)
 		})
 	}
+}
+
+// acceptingListener is a loopback TCP server that accepts and closes every
+// connection until the test or benchmark ends; it returns its address.
+func acceptingListener(tb testing.TB) string {
+	tb.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			c.Close()
+		}
+	}()
+	return ln.Addr().String()
 }

@@ -21,11 +21,7 @@ const procRoot = "/proc"
 
 // checkProcess answers a process probe: how many processes match the
 // pattern, against running (default) or absent.
-func checkProcess(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.ProcessParams)
-	if !ok {
-		return Error, fmt.Sprintf("process probe has %T parameters (internal error)", spec.Params)
-	}
+func checkProcess(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.ProcessParams) (Status, string) {
 	if p.Pattern == nil {
 		return Error, "process probe has no pattern (internal error)"
 	}

@@ -39,13 +39,21 @@ type checkFunc func(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Stat
 // itself in init(), so a new kind touches one file plus its test.
 var checkers = map[string]checkFunc{}
 
-// register adds the checker of a kind. It panics on a duplicate, which is
-// a programming error caught by any test run.
-func register(kind string, fn checkFunc) {
+// register adds the checker of a kind, whose parameters are of type P. The
+// spec's Params are asserted to P here, once for every kind, so a checker
+// receives them typed. It panics on a duplicate, which is a programming
+// error caught by any test run.
+func register[P plans.Params](kind string, fn func(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p P) (Status, string)) {
 	if _, dup := checkers[kind]; dup {
 		panic("probes: kind registered twice: " + kind)
 	}
-	checkers[kind] = fn
+	checkers[kind] = func(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
+		p, ok := spec.Params.(P)
+		if !ok {
+			return Error, fmt.Sprintf("%s probe has %T parameters (internal error)", kind, spec.Params)
+		}
+		return fn(ctx, r, spec, p)
+	}
 }
 
 // Kinds lists the probe kinds this package can check (combinators

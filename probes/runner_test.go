@@ -35,16 +35,16 @@ var (
 )
 
 func init() {
-	register(kindTestPanic, func(context.Context, *Runner, *plans.ProbeSpec) (Status, string) {
+	register(kindTestPanic, func(context.Context, *Runner, *plans.ProbeSpec, *testParams) (Status, string) {
 		var m map[string]int
 		m["boom"]++ // a nil map write: a real runtime panic
 		return OK, "unreachable"
 	})
-	register(kindTestHang, func(context.Context, *Runner, *plans.ProbeSpec) (Status, string) {
+	register(kindTestHang, func(context.Context, *Runner, *plans.ProbeSpec, *testParams) (Status, string) {
 		<-hangRelease // ignores its context on purpose
 		return OK, "released"
 	})
-	register(kindTestCount, func(ctx context.Context, _ *Runner, _ *plans.ProbeSpec) (Status, string) {
+	register(kindTestCount, func(ctx context.Context, _ *Runner, _ *plans.ProbeSpec, _ *testParams) (Status, string) {
 		n := inFlight.Add(1)
 		for {
 			m := maxInFlight.Load()
@@ -195,13 +195,17 @@ func TestSeverityAndUnknownKinds(t *testing.T) {
 	warnErr := testSpec(kindTestPanic)
 	warnErr.Severity = plans.Warn
 	unknown := &plans.ProbeSpec{Kind: "teleport", Params: &testParams{"teleport"}}
-	res := NewRunner(Options{}).Run(context.Background(), []*plans.ProbeSpec{warnFail, warnErr, unknown, nil})
+	// A kind given another kind's parameters: the one assertion in
+	// register answers for every kind.
+	mismatched := &plans.ProbeSpec{Kind: plans.KindGit, Params: &plans.FileParams{Path: missing}}
+	res := NewRunner(Options{}).Run(context.Background(), []*plans.ProbeSpec{warnFail, warnErr, unknown, nil, mismatched})
 	wantStatus(t, res[0], Warn, "does not exist")
 	wantStatus(t, res[1], Error)
 	wantStatus(t, res[2], Error, `unknown probe kind "teleport"`, "git")
 	if res[3].Status != Error {
 		t.Errorf("nil spec: %s", res[3].Status)
 	}
+	wantStatus(t, res[4], Error, "git probe has *plans.FileParams parameters (internal error)")
 }
 
 // TestCombinators checks any/all decisions and that the message names the

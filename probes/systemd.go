@@ -22,11 +22,7 @@ const systemdRunDir = "/run/systemd/system"
 // checkSystemd answers a systemd probe with `systemctl show UNIT`. Where
 // systemd is not running (containers, other init systems) the answer is
 // Error — we cannot tell — never Fail.
-func checkSystemd(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-	p, ok := spec.Params.(*plans.SystemdParams)
-	if !ok {
-		return Error, fmt.Sprintf("systemd probe has %T parameters (internal error)", spec.Params)
-	}
+func checkSystemd(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.SystemdParams) (Status, string) {
 	if _, err := os.Stat(systemdRunDir); err != nil {
 		return Error, fmt.Sprintf("cannot check unit %s: systemd is not running on this host (no %s); check the service another way (process: or port:)", p.Unit, systemdRunDir)
 	}
