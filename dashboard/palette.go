@@ -33,59 +33,53 @@ const (
 )
 
 // checking is the look of a step or probe whose check is still running.
-var checking = look{"◌", "CHECKING", colQuiet}
+var checking = look{model.ProbeSymbol(probes.Pending), "CHECKING", colQuiet}
 
 // stepLook is the look of a step status.
 func stepLook(s model.StepStatus) look {
+	l := look{model.StepSymbol(s), string(s), colUnknown}
 	switch s {
 	case model.StepDone:
-		return look{"✓", "DONE", colDone}
+		l.Color = colDone
 	case model.StepGo:
-		return look{"●", "GO", colGo}
+		l.Color = colGo
 	case model.StepNoGo:
-		return look{"✗", "NO-GO", colNoGo}
-	case model.StepUnknown:
-		return look{"?", "UNKNOWN", colUnknown}
+		l.Color = colNoGo
 	case model.StepManual:
-		return look{"·", "MANUAL", tcell.ColorDefault}
+		l.Color = tcell.ColorDefault
 	}
-	return look{"?", strings.ToUpper(string(s)), colUnknown}
+	l.Word = strings.ToUpper(l.Word)
+	return l
 }
 
 // gateLook is the look of the verdict or the rollback gate.
 func gateLook(g string) look {
+	l := look{model.GateSymbol(g), g, colUnknown}
 	switch g {
 	case model.GateGo:
-		return look{"✓", "GO", colGo}
+		l.Color = colGo
 	case model.GateNoGo:
-		return look{"✗", "NO-GO", colNoGo}
-	case model.GateUnknown:
-		return look{"?", "UNKNOWN", colUnknown}
+		l.Color = colNoGo
 	case model.GateNone:
-		return look{"–", "NONE", tcell.ColorDefault}
+		l.Color = tcell.ColorDefault
 	case "":
-		return look{"◌", "CHECKING", colQuiet}
+		l.Word, l.Color = "CHECKING", colQuiet
 	}
-	return look{"?", g, colUnknown}
+	return l
 }
 
 // probeLook is the look of a probe status.
 func probeLook(s probes.Status) look {
+	l := look{model.ProbeSymbol(s), string(s), colUnknown}
 	switch s {
 	case probes.OK:
-		return look{"✓", "ok", colGo}
+		l.Color = colGo
 	case probes.Fail:
-		return look{"✗", "fail", colNoGo}
-	case probes.Warn:
-		return look{"!", "warn", colUnknown}
-	case probes.Error:
-		return look{"?", "error", colUnknown}
-	case probes.Skip:
-		return look{"-", "skip", colQuiet}
-	case probes.Pending:
-		return look{"◌", "checking", colQuiet}
+		l.Color = colNoGo
+	case probes.Skip, probes.Pending:
+		l.Color = colQuiet
 	}
-	return look{"?", string(s), colUnknown}
+	return l
 }
 
 // palette decides once whether colour is on; every style and colour tag

@@ -79,7 +79,7 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 			tags = append(tags, "regressed")
 		}
 		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s | %s |\n",
-			StepSymbol(v.Status), v.Status, mdCode(stepRef(v)), mdCell(v.Title), mdCell(v.Phase), probeCount(v), strings.Join(tags, ", "))
+			model.StepSymbol(v.Status), v.Status, mdCode(stepRef(v)), mdCell(v.Title), mdCell(v.Phase), probeCount(v), strings.Join(tags, ", "))
 	}
 
 	var failing []string

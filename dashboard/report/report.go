@@ -14,41 +14,6 @@ import (
 // Formats lists the names Write accepts, for flag help and errors.
 var Formats = []string{"text", "json", "markdown"}
 
-// StepSymbol is the symbol printed beside a step status word, so the status
-// also reads without colour and to a colour-blind person.
-func StepSymbol(s model.StepStatus) string {
-	switch s {
-	case model.StepDone:
-		return "✓"
-	case model.StepGo:
-		return "●"
-	case model.StepNoGo:
-		return "✗"
-	case model.StepUnknown:
-		return "?"
-	default:
-		return "·"
-	}
-}
-
-// ProbeSymbol is the symbol printed beside a probe status word.
-func ProbeSymbol(s probes.Status) string {
-	switch s {
-	case probes.OK:
-		return "✓"
-	case probes.Fail:
-		return "✗"
-	case probes.Warn:
-		return "!"
-	case probes.Error:
-		return "?"
-	case probes.Skip:
-		return "-"
-	default:
-		return "…"
-	}
-}
-
 // probeCount is "ok/total" over a step's top-level probes; warn counts as
 // holding well enough not to block, so it is counted with ok.
 func probeCount(v model.StepView) string {

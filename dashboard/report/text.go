@@ -233,7 +233,7 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 		if v.Next {
 			mark = t.paint(ansiBold, "▶ ")
 		}
-		status := t.paint(stepColor(v.Status), pad(StepSymbol(v.Status)+" "+string(v.Status), statusW))
+		status := t.paint(stepColor(v.Status), pad(model.StepSymbol(v.Status)+" "+string(v.Status), statusW))
 		row := mark + status + "  " + pad(stepRef(v), idW) + "  " + pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + probeCount(v)
 		var tags []string
 		if v.Next {
@@ -266,7 +266,7 @@ func (t *textWriter) probeLines(indent string, p model.ProbeView) {
 	if !attention(p.Status) {
 		return
 	}
-	word := t.paint(probeColor(p.Status), ProbeSymbol(p.Status)+" "+string(p.Status))
+	word := t.paint(probeColor(p.Status), model.ProbeSymbol(p.Status)+" "+string(p.Status))
 	t.wrap(indent+word+"  ", indent+"  ", p.Role+" "+probeLabel(p)+": "+p.Message)
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
