@@ -56,29 +56,17 @@ func why(old, cur *model.StepView) string {
 		for j := range old.Probes {
 			q := &old.Probes[j]
 			if q.Role == p.Role && q.Kind == p.Kind && q.Target == p.Target && q.Name == p.Name && q.Status != p.Status {
-				return probeLabel(p) + " " + string(q.Status) + " → " + string(p.Status) + ": " + oneLine(p.Message)
+				return p.Label() + " " + string(q.Status) + " → " + string(p.Status) + ": " + oneLine(p.Message)
 			}
 		}
 	}
 	for i := range cur.Probes {
 		p := &cur.Probes[i]
 		if p.Status != probes.OK {
-			return probeLabel(p) + " " + string(p.Status) + ": " + oneLine(p.Message)
+			return p.Label() + " " + string(p.Status) + ": " + oneLine(p.Message)
 		}
 	}
 	return ""
-}
-
-// probeLabel is what a person reads for a probe: its name, else kind and
-// target.
-func probeLabel(p *model.ProbeView) string {
-	if p.Name != "" {
-		return p.Name
-	}
-	if p.Target == "" {
-		return p.Kind
-	}
-	return p.Kind + " " + p.Target
 }
 
 func firstOr(l []string, def string) string {

@@ -349,14 +349,14 @@ func (b *board) writeProbe(w *strings.Builder, pv *model.ProbeView, indent strin
 	if role == "" {
 		role = "-"
 	}
-	fmt.Fprintf(w, "%s%-8s %s  %s  [::d]%s", indent, tview.Escape(role),
+	fmt.Fprintf(w, "%s%-8s %s  %s  [::d]%s", indent, tview.Escape(string(role)),
 		b.pal.tag(lk.Color, fmt.Sprintf("[::b]%-10s[::-]", lk.Badge())),
-		tview.Escape(probeLabel(pv)), tview.Escape(pv.Source))
+		tview.Escape(pv.Label()), tview.Escape(string(pv.Source)))
 	if pv.Status != probes.Pending {
 		w.WriteString(" " + fmtMS(pv.DurationMS))
 	}
 	if pv.Severity != "" && pv.Status != probes.Warn {
-		w.WriteString(" severity " + tview.Escape(pv.Severity))
+		w.WriteString(" severity " + tview.Escape(string(pv.Severity)))
 	}
 	w.WriteString("[::-]\n")
 	if pv.Message != "" {

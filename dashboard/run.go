@@ -24,7 +24,6 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
-	"github.com/gonogo-dev/gonogo/plans"
 )
 
 // Source is what the board needs from a plan session (*model.Session): a
@@ -47,10 +46,12 @@ type Source interface {
 // *model.Session is the Source the gonogo command hands to Run.
 var _ Source = (*model.Session)(nil)
 
-// planSource is optionally implemented by a Source that can hand out its
-// plan, so the board can honour the smallest step interval.
-type planSource interface {
-	Plan() *plans.Plan
+// intervalSource is optionally implemented by a Source whose steps set
+// their own check intervals (*model.Session does), so the board can check
+// as often as the most frequent one asks.
+type intervalSource interface {
+	// MinInterval is the smallest interval a step sets, 0 when none does.
+	MinInterval() time.Duration
 }
 
 // Options configure Run.
@@ -275,18 +276,14 @@ func (r *runner) post(f func()) {
 // wait.
 func (r *runner) period(current time.Duration) time.Duration {
 	d := r.opts.Interval
-	if ps, ok := r.src.(planSource); ok {
+	if is, ok := r.src.(intervalSource); ok {
 		if !r.srcMu.TryLock() {
 			return current
 		}
-		p := ps.Plan()
+		m := is.MinInterval()
 		r.srcMu.Unlock()
-		if p != nil {
-			for _, s := range p.Steps {
-				if s.Interval > 0 && s.Interval < d {
-					d = s.Interval
-				}
-			}
+		if m > 0 && m < d {
+			d = m
 		}
 	}
 	return max(d, minPeriod)

@@ -14,7 +14,6 @@ import (
 	"github.com/gdamore/tcell/v2"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
-	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -380,20 +379,19 @@ func TestRunDrawPanic(t *testing.T) {
 	}
 }
 
-// planned is a scripted source that hands out its plan.
+// planned is a scripted source whose steps set their own interval.
 type planned struct {
 	*scripted
-	plan *plans.Plan
+	min time.Duration
 }
 
-func (p planned) Plan() *plans.Plan { return p.plan }
+func (p planned) MinInterval() time.Duration { return p.min }
 
 // TestRunStepInterval: a step's own interval, smaller than the board's,
 // sets how often the board checks.
 func TestRunStepInterval(t *testing.T) {
 	src := &scripted{snap: fixture()}
-	plan := &plans.Plan{Steps: []*plans.Step{{ID: "1"}, {ID: "8a", Interval: 300 * time.Millisecond}}}
-	l := start(t, planned{src, plan}, Options{Interval: time.Hour}, 80, 24)
+	l := start(t, planned{src, 300 * time.Millisecond}, Options{Interval: time.Hour}, 80, 24)
 	l.waitFor(t, "✗ NO-GO 8a")
 	deadline := time.Now().Add(15 * time.Second)
 	for {

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // dumpPlan is a stable text form of a parsed plan, for golden files. Paths
@@ -62,7 +64,7 @@ func dumpPlan(p *Plan) string {
 	return b.String()
 }
 
-func dumpProbe(b *strings.Builder, pr *ProbeSpec, indent string, rel func(string) string) {
+func dumpProbe(b *strings.Builder, pr *spec.Probe, indent string, rel func(string) string) {
 	fmt.Fprintf(b, "%sprobe %s %s %s %q line=%d", indent, pr.Role, pr.Source, pr.Kind, pr.Target, pr.Line)
 	if pr.Name != "" {
 		fmt.Fprintf(b, " name=%q", pr.Name)
@@ -82,17 +84,17 @@ func dumpProbe(b *strings.Builder, pr *ProbeSpec, indent string, rel func(string
 	}
 }
 
-func dumpParams(p Params, rel func(string) string) string {
+func dumpParams(p spec.Params, rel func(string) string) string {
 	var kv []string
 	add := func(k string, v any) { kv = append(kv, fmt.Sprintf("%s=%v", k, v)) }
 	switch p := p.(type) {
-	case *GitParams:
+	case *spec.GitParams:
 		add("path", rel(p.Path))
 		add("state", p.State)
 		if p.Repo != "" {
 			add("repo", rel(p.Repo))
 		}
-	case *FileParams:
+	case *spec.FileParams:
 		add("path", rel(p.Path))
 		add("exists", p.Exists)
 		if p.MinSize > 0 {
@@ -110,7 +112,7 @@ func dumpParams(p Params, rel func(string) string) string {
 		if p.Dir {
 			add("dir", true)
 		}
-	case *BackupParams:
+	case *spec.BackupParams:
 		add("path", rel(p.Path))
 		if p.Of != "" {
 			add("of", rel(p.Of))
@@ -124,7 +126,7 @@ func dumpParams(p Params, rel func(string) string) string {
 		if p.MaxAge > 0 {
 			add("max_age", p.MaxAge)
 		}
-	case *HostParams:
+	case *spec.HostParams:
 		add("target", p.Target)
 		if p.Model != nil {
 			add("model", p.Model)
@@ -150,17 +152,17 @@ func dumpParams(p Params, rel func(string) string) string {
 		if p.Max > 0 {
 			add("max", p.Max)
 		}
-	case *ProcessParams:
+	case *spec.ProcessParams:
 		add("pattern", p.Pattern)
 		add("running", p.Running)
 		add("min_count", p.MinCount)
-	case *SystemdParams:
+	case *spec.SystemdParams:
 		add("unit", p.Unit)
 		add("active", p.Active)
-	case *PortParams:
+	case *spec.PortParams:
 		add("address", p.Address)
 		add("open", p.Open)
-	case *HTTPParams:
+	case *spec.HTTPParams:
 		add("url", p.URL)
 		add("status", p.Status)
 		if p.Body != nil {
@@ -177,7 +179,7 @@ func dumpParams(p Params, rel func(string) string) string {
 		for _, k := range hs {
 			add("header."+k, p.Headers[k])
 		}
-	case *CommandParams:
+	case *spec.CommandParams:
 		add("command", p.Command)
 		add("exit", p.Exit)
 		if p.Stdout != nil {

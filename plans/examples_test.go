@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/examples"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 func TestExampleMigrationPlan(t *testing.T) {
@@ -39,7 +40,7 @@ func TestExampleMigrationPlan(t *testing.T) {
 	if !hasCommand(s8a, "cp config_chromadb.py /tmp/config_chromadb.py.bak") || !hasCommand(s8a, "git add config_chromadb.py") {
 		t.Errorf("8a commands: %+v", s8a.Commands)
 	}
-	if !hasProbe(s8a, Done, KindBackup, "/tmp/config_chromadb.py.bak") {
+	if !hasProbe(s8a, spec.Done, spec.KindBackup, "/tmp/config_chromadb.py.bak") {
 		t.Error("8a should declare the backup as done")
 	}
 	s23, err := p.StepByRef("23")
@@ -49,11 +50,11 @@ func TestExampleMigrationPlan(t *testing.T) {
 	if !hasCommand(s23, "git checkout HEAD -- config_chromadb.py") || !hasCommand(s23, "cp /backup/config_chromadb.py .") {
 		t.Errorf("23 commands: %+v", s23.Commands)
 	}
-	if !hasProbe(s23, Requires, KindGit, "config_chromadb.py") {
+	if !hasProbe(s23, spec.Requires, spec.KindGit, "config_chromadb.py") {
 		t.Error("23 should require config_chromadb.py committed")
 	}
 	withProbes := 0
-	kinds := map[string]bool{}
+	kinds := map[spec.Kind]bool{}
 	for _, s := range p.Steps {
 		if len(s.Probes) > 0 {
 			withProbes++
@@ -65,7 +66,7 @@ func TestExampleMigrationPlan(t *testing.T) {
 	if withProbes*3 < len(p.Steps)*2 {
 		t.Errorf("probe blocks on most steps: %d of %d", withProbes, len(p.Steps))
 	}
-	for _, k := range []string{KindGit, KindBackup, KindHost, KindPort, KindCommand, KindSystemd, KindProcess, KindFile, KindHTTP} {
+	for _, k := range []spec.Kind{spec.KindGit, spec.KindBackup, spec.KindHost, spec.KindPort, spec.KindCommand, spec.KindSystemd, spec.KindProcess, spec.KindFile, spec.KindHTTP} {
 		if !kinds[k] {
 			t.Errorf("the example uses no %s probe", k)
 		}
@@ -81,7 +82,7 @@ func hasCommand(s *Step, text string) bool {
 	return false
 }
 
-func hasProbe(s *Step, role Role, kind, target string) bool {
+func hasProbe(s *Step, role spec.Role, kind spec.Kind, target string) bool {
 	for _, p := range s.Probes {
 		if p.Role == role && p.Kind == kind && p.Target == target {
 			return true

@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // FuzzParse feeds arbitrary bytes to the parser. Whatever the input, Parse
@@ -74,10 +76,10 @@ func FuzzParse(f *testing.F) {
 
 // checkSpec asserts the ProbeSpec invariant: exactly one of Params and
 // Children, matching the kind.
-func checkSpec(t *testing.T, s *ProbeSpec) {
+func checkSpec(t *testing.T, s *spec.Probe) {
 	t.Helper()
 	switch s.Kind {
-	case KindAny, KindAll:
+	case spec.KindAny, spec.KindAll:
 		if s.Params != nil || len(s.Children) == 0 {
 			t.Fatalf("combinator %+v", s)
 		}

@@ -3,14 +3,16 @@ package plans
 import (
 	"encoding/hex"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 func init() {
-	registerKind(KindBackup, kindDef{
+	registerKind(spec.KindBackup, kindDef{
 		attrs: []string{"of", "sha256", "min_size", "max_age"},
-		decode: func(d *decoder, pn *probeNode) Params {
-			p := &BackupParams{}
-			pn.spec.Target = ExpandEnv(pn.target, d.env)
+		decode: func(d *decoder, pn *probeNode) spec.Params {
+			p := &spec.BackupParams{}
+			pn.sp.Target = ExpandEnv(pn.target, d.env)
 			p.Path = d.resolve(pn.target)
 			if n := pn.attr("of"); n != nil {
 				if s, ok := d.text(n, "of", "the path of the file this is a backup of"); ok {

@@ -1,11 +1,13 @@
 package plans
 
+import "github.com/gonogo-dev/gonogo/plans/spec"
+
 func init() {
-	registerKind(KindCommand, kindDef{
+	registerKind(spec.KindCommand, kindDef{
 		attrs: []string{"exit", "stdout"},
-		decode: func(d *decoder, pn *probeNode) Params {
+		decode: func(d *decoder, pn *probeNode) spec.Params {
 			// The command runs with sh -c, which expands variables itself.
-			p := &CommandParams{Command: pn.target, Dir: d.root}
+			p := &spec.CommandParams{Command: pn.target, Dir: d.root}
 			if n := pn.attr("exit"); n != nil {
 				if v, ok := d.integer(n, "exit"); ok {
 					if v < 0 || v > 255 {

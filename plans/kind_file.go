@@ -4,14 +4,16 @@ import (
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 func init() {
-	registerKind(KindFile, kindDef{
+	registerKind(spec.KindFile, kindDef{
 		attrs: []string{"exists", "min_size", "max_age", "contains", "mode", "dir"},
-		decode: func(d *decoder, pn *probeNode) Params {
-			p := &FileParams{Exists: true}
-			pn.spec.Target = ExpandEnv(pn.target, d.env)
+		decode: func(d *decoder, pn *probeNode) spec.Params {
+			p := &spec.FileParams{Exists: true}
+			pn.sp.Target = ExpandEnv(pn.target, d.env)
 			p.Path = d.resolve(pn.target)
 			if n := pn.attr("exists"); n != nil {
 				p.Exists, _ = d.boolean(n, "exists")

@@ -1,14 +1,16 @@
 package plans
 
+import "github.com/gonogo-dev/gonogo/plans/spec"
+
 // gitStates are the values of a git probe's state attribute.
-var gitStates = []string{GitTracked, GitCommitted, GitUntracked, GitIgnored, GitStaged, GitModified, GitClean}
+var gitStates = []string{spec.GitTracked, spec.GitCommitted, spec.GitUntracked, spec.GitIgnored, spec.GitStaged, spec.GitModified, spec.GitClean}
 
 func init() {
-	registerKind(KindGit, kindDef{
+	registerKind(spec.KindGit, kindDef{
 		attrs: []string{"state", "repo"},
-		decode: func(d *decoder, pn *probeNode) Params {
-			p := &GitParams{State: GitCommitted}
-			pn.spec.Target = ExpandEnv(pn.target, d.env)
+		decode: func(d *decoder, pn *probeNode) spec.Params {
+			p := &spec.GitParams{State: spec.GitCommitted}
+			pn.sp.Target = ExpandEnv(pn.target, d.env)
 			p.Path = d.resolve(pn.target)
 			if n := pn.attr("state"); n != nil {
 				if s, ok := d.text(n, "state", "a git state"); ok {

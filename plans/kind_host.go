@@ -1,30 +1,34 @@
 package plans
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
+)
 
 // hostAttrs lists, per host target, the attributes that apply to it.
 var hostAttrs = map[string][]string{
-	HostCPU:    {"model", "min_cores", "max_percent"},
-	HostMemory: {"min_available"},
-	HostDisk:   {"path", "min_free", "max_used_percent"},
-	HostLoad:   {"max"},
-	HostSwap:   {"max_percent"},
+	spec.HostCPU:    {"model", "min_cores", "max_percent"},
+	spec.HostMemory: {"min_available"},
+	spec.HostDisk:   {"path", "min_free", "max_used_percent"},
+	spec.HostLoad:   {"max"},
+	spec.HostSwap:   {"max_percent"},
 }
 
-var hostTargets = []string{HostCPU, HostMemory, HostDisk, HostLoad, HostSwap}
+var hostTargets = []string{spec.HostCPU, spec.HostMemory, spec.HostDisk, spec.HostLoad, spec.HostSwap}
 
 func init() {
-	registerKind(KindHost, kindDef{
+	registerKind(spec.KindHost, kindDef{
 		attrs: []string{"model", "min_cores", "max_percent", "min_available", "path", "min_free", "max_used_percent", "max"},
-		decode: func(d *decoder, pn *probeNode) Params {
+		decode: func(d *decoder, pn *probeNode) spec.Params {
 			t := strings.ToLower(pn.target)
 			if !contains(hostTargets, t) {
 				d.errorf(pn.targetNode, "host", "unknown host target %q: %s", pn.target, expectList(pn.target, hostTargets))
 				return nil
 			}
-			pn.spec.Target = t
-			p := &HostParams{Target: t}
-			if t == HostDisk {
+			pn.sp.Target = t
+			p := &spec.HostParams{Target: t}
+			if t == spec.HostDisk {
 				p.Path = d.root
 			}
 			for _, name := range pn.keys {

@@ -6,14 +6,16 @@ import (
 	"strings"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 var httpStatusRE = regexp.MustCompile(`^[1-5](xx|[0-9][0-9])$`)
 
 func init() {
-	registerKind(KindHTTP, kindDef{
+	registerKind(spec.KindHTTP, kindDef{
 		attrs: []string{"status", "body", "headers", "insecure"},
-		decode: func(d *decoder, pn *probeNode) Params {
+		decode: func(d *decoder, pn *probeNode) spec.Params {
 			// The URL is expanded for the request, but Target keeps the
 			// text as written: a $TOKEN in a URL must not reach the output.
 			raw := ExpandEnv(pn.target, d.env)
@@ -22,7 +24,7 @@ func init() {
 				d.errorf(pn.targetNode, "http", "expected a URL like http://127.0.0.1:8080/health, got %q", pn.target)
 				return nil
 			}
-			p := &HTTPParams{URL: raw, Status: "2xx"}
+			p := &spec.HTTPParams{URL: raw, Status: "2xx"}
 			if n := pn.attr("status"); n != nil {
 				if s, ok := d.text(n, "status", "a status like 200 or 2xx"); ok {
 					s = strings.ToLower(strings.TrimSpace(s))

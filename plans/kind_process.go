@@ -1,17 +1,21 @@
 package plans
 
-import "regexp"
+import (
+	"regexp"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
+)
 
 func init() {
-	registerKind(KindProcess, kindDef{
+	registerKind(spec.KindProcess, kindDef{
 		attrs: []string{"running", "min_count"},
-		decode: func(d *decoder, pn *probeNode) Params {
+		decode: func(d *decoder, pn *probeNode) spec.Params {
 			re, err := regexp.Compile(pn.target)
 			if err != nil {
 				d.errorf(pn.targetNode, "process", "expected a process name or command-line regular expression: %v", err)
 				return nil
 			}
-			p := &ProcessParams{Pattern: re, Running: true}
+			p := &spec.ProcessParams{Pattern: re, Running: true}
 			if n := pn.attr("running"); n != nil {
 				p.Running, _ = d.boolean(n, "running")
 			}

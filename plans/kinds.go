@@ -4,6 +4,8 @@ import (
 	"sort"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // kindDef is how one probe kind is read from YAML. Each kind registers
@@ -17,12 +19,12 @@ type kindDef struct {
 	// Params. It may rewrite spec.Target (after ~ and $VAR expansion).
 	// Problems are recorded on d; decode returns nil only after recording
 	// at least one.
-	decode func(d *decoder, pn *probeNode) Params
+	decode func(d *decoder, pn *probeNode) spec.Params
 }
 
 // probeNode is one probe map being decoded.
 type probeNode struct {
-	spec       *ProbeSpec
+	sp         *spec.Probe
 	target     string
 	targetNode *yaml.Node
 	// attrs holds the kind's own attributes by name; values are nodes.
@@ -34,10 +36,10 @@ type probeNode struct {
 // attr returns the value node of attribute name, or nil.
 func (pn *probeNode) attr(name string) *yaml.Node { return pn.attrs[name] }
 
-var kinds = map[string]kindDef{}
+var kinds = map[spec.Kind]kindDef{}
 
 // registerKind adds a probe kind; called from init in the kind's file.
-func registerKind(name string, def kindDef) {
+func registerKind(name spec.Kind, def kindDef) {
 	sort.Strings(def.attrs)
 	kinds[name] = def
 }
@@ -47,15 +49,15 @@ func registerKind(name string, def kindDef) {
 func KindNames() []string {
 	names := make([]string, 0, len(kinds)+2)
 	for k := range kinds {
-		names = append(names, k)
+		names = append(names, string(k))
 	}
 	sort.Strings(names)
-	return append(names, KindAny, KindAll)
+	return append(names, string(spec.KindAny), string(spec.KindAll))
 }
 
 // KindAttributes lists the attributes a kind accepts besides name,
 // severity and timeout; nil for an unknown kind.
-func KindAttributes(kind string) []string {
+func KindAttributes(kind spec.Kind) []string {
 	def, ok := kinds[kind]
 	if !ok {
 		return nil

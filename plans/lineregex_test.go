@@ -1,6 +1,10 @@
 package plans
 
-import "testing"
+import (
+	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
+)
 
 // TestLineRegexes: patterns matched against several lines of text (command
 // output, file content, HTTP bodies) treat ^ and $ as line boundaries, as
@@ -12,26 +16,26 @@ func TestLineRegexes(t *testing.T) {
 		"  - file: app.conf\n    contains: '^listen = 8000$'\n"+
 		"  - http: http://127.0.0.1:8000/health\n    body: '^ok$'\n"+
 		"```\n")
-	text := map[string]string{
-		KindCommand: "42\n",
-		KindFile:    "# app\nlisten = 8000\nworkers = 4\n",
-		KindHTTP:    "ok\n",
+	text := map[spec.Kind]string{
+		spec.KindCommand: "42\n",
+		spec.KindFile:    "# app\nlisten = 8000\nworkers = 4\n",
+		spec.KindHTTP:    "ok\n",
 	}
-	for _, spec := range p.Steps[0].Probes {
+	for _, sp := range p.Steps[0].Probes {
 		var got bool
-		switch q := spec.Params.(type) {
-		case *CommandParams:
-			got = q.Stdout.MatchString(text[spec.Kind])
+		switch q := sp.Params.(type) {
+		case *spec.CommandParams:
+			got = q.Stdout.MatchString(text[sp.Kind])
 			if q.Stdout.MatchString("420\n") {
 				t.Errorf("stdout '^42$' must not match the line 420")
 			}
-		case *FileParams:
-			got = q.Contains.MatchString(text[spec.Kind])
-		case *HTTPParams:
-			got = q.Body.MatchString(text[spec.Kind])
+		case *spec.FileParams:
+			got = q.Contains.MatchString(text[sp.Kind])
+		case *spec.HTTPParams:
+			got = q.Body.MatchString(text[sp.Kind])
 		}
 		if !got {
-			t.Errorf("%s pattern does not match a line of %q", spec.Kind, text[spec.Kind])
+			t.Errorf("%s pattern does not match a line of %q", sp.Kind, text[sp.Kind])
 		}
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"regexp"
 	"sort"
 	"unicode/utf8"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // LoadOptions say how to read a plan.
@@ -196,7 +198,7 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 			mp.lines = append(mp.lines, i+1)
 		}
 	}
-	mp.decoder = decoder{file: file, root: root, env: opts.Env, source: Explicit}
+	mp.decoder = decoder{file: file, root: root, env: opts.Env, source: spec.Explicit}
 	mp.walk(parseMarkdown(src))
 	mp.finish()
 	sort.SliceStable(mp.errs, func(i, j int) bool { return mp.errs[i].Line < mp.errs[j].Line })

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 func TestResolvePath(t *testing.T) {
@@ -102,7 +104,7 @@ func TestLoadRoot(t *testing.T) {
 			if p.File != tt.plan {
 				t.Errorf("File = %s, want the path as given", p.File)
 			}
-			if gp := p.Steps[0].Probes[0].Params.(*GitParams); gp.Path != filepath.Join(tt.want, "config.py") {
+			if gp := p.Steps[0].Probes[0].Params.(*spec.GitParams); gp.Path != filepath.Join(tt.want, "config.py") {
 				t.Errorf("probe path %s should resolve against the root", gp.Path)
 			}
 		})
@@ -170,7 +172,7 @@ func TestLoadWithSidecar(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr := p.Steps[0].Probes
-	if len(pr) != 2 || pr[1].Source != Sidecar || pr[1].File != side || pr[1].Line != 4 {
+	if len(pr) != 2 || pr[1].Source != spec.Sidecar || pr[1].File != side || pr[1].Line != 4 {
 		t.Errorf("sidecar probe: %+v", pr)
 	}
 

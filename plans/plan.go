@@ -9,6 +9,8 @@ package plans
 import (
 	"strconv"
 	"time"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Plan is a parsed runbook.
@@ -69,7 +71,7 @@ type Step struct {
 	Commands []Command
 	// Probes in the order they were declared: explicit, then sidecar, then
 	// inferred.
-	Probes []*ProbeSpec
+	Probes []*spec.Probe
 	// Notes are remarks for the operator that are not probes, e.g. an
 	// inference skipped because a command holds a placeholder.
 	Notes []string

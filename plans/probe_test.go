@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // probePlan wraps a probe block body in a plan whose fence is on line 3,
@@ -83,11 +85,11 @@ func TestProbeKinds(t *testing.T) {
 			if len(pr) != 1 {
 				t.Fatalf("want 1 probe, got %d", len(pr))
 			}
-			got := string(pr[0].Role) + " " + pr[0].Kind + " " + quoteGo(pr[0].Target) + " " + dumpParams(pr[0].Params, rel)
+			got := string(pr[0].Role) + " " + string(pr[0].Kind) + " " + quoteGo(pr[0].Target) + " " + dumpParams(pr[0].Params, rel)
 			if got != tt.want {
 				t.Errorf("probe:\n got  %s\n want %s", got, tt.want)
 			}
-			if pr[0].Source != Explicit || pr[0].File != "plan.md" || pr[0].Line != 5 {
+			if pr[0].Source != spec.Explicit || pr[0].File != "plan.md" || pr[0].Line != 5 {
 				t.Errorf("source %s, file %s, line %d; want explicit, plan.md, 5", pr[0].Source, pr[0].File, pr[0].Line)
 			}
 			if pr[0].Params.Kind() != pr[0].Kind {
@@ -125,24 +127,24 @@ interval: 30s`))
 		t.Fatalf("want 3 probes, got %d", len(s.Probes))
 	}
 	g := s.Probes[0]
-	if g.Name != "a.py is in git" || g.Severity != Warn || g.Timeout != 2*time.Second || g.Line != 5 || g.Label() != "a.py is in git" {
+	if g.Name != "a.py is in git" || g.Severity != spec.Warn || g.Timeout != 2*time.Second || g.Line != 5 || g.Label() != "a.py is in git" {
 		t.Errorf("common attributes: %+v", g)
 	}
 	a := s.Probes[1]
-	if a.Kind != KindAny || a.Params != nil || len(a.Children) != 2 || a.Name != "a.py can be restored" || a.Timeout != 10*time.Second || a.Line != 9 {
+	if a.Kind != spec.KindAny || a.Params != nil || len(a.Children) != 2 || a.Name != "a.py can be restored" || a.Timeout != 10*time.Second || a.Line != 9 {
 		t.Fatalf("any: %+v", a)
 	}
-	if c := a.Children[0]; c.Kind != KindBackup || c.Role != Requires || c.Source != Explicit || c.Line != 10 {
+	if c := a.Children[0]; c.Kind != spec.KindBackup || c.Role != spec.Requires || c.Source != spec.Explicit || c.Line != 10 {
 		t.Errorf("any child: %+v", c)
 	}
 	all := a.Children[1]
-	if all.Kind != KindAll || len(all.Children) != 2 || all.Line != 12 || all.Children[1].Kind != KindFile || all.Children[1].Line != 14 {
+	if all.Kind != spec.KindAll || len(all.Children) != 2 || all.Line != 12 || all.Children[1].Kind != spec.KindFile || all.Children[1].Line != 14 {
 		t.Errorf("nested all: %+v", all)
 	}
-	if d := s.Probes[2]; d.Role != Done || d.Kind != KindPort || d.Line != 18 {
+	if d := s.Probes[2]; d.Role != spec.Done || d.Kind != spec.KindPort || d.Line != 18 {
 		t.Errorf("done probe: %+v", d)
 	}
-	if s.Probes[0].EffectiveTimeout() != 2*time.Second || s.Probes[2].EffectiveTimeout() != DefaultTimeout {
+	if s.Probes[0].EffectiveTimeout() != 2*time.Second || s.Probes[2].EffectiveTimeout() != spec.DefaultTimeout {
 		t.Errorf("EffectiveTimeout")
 	}
 }
@@ -151,7 +153,7 @@ func TestProbeBlocksAppendAndSingleMap(t *testing.T) {
 	src := "### 1. Step\n\n```gonogo\nrequires:\n  git: a\n```\n\ntext\n\n```gonogo\ndone:\n  - file: b\ninfer: true\n```\n"
 	p := mustParse(t, src)
 	pr := p.Steps[0].Probes
-	if len(pr) != 2 || pr[0].Kind != KindGit || pr[0].Line != 5 || pr[1].Kind != KindFile || pr[1].Line != 12 || p.Steps[0].NoInfer {
+	if len(pr) != 2 || pr[0].Kind != spec.KindGit || pr[0].Line != 5 || pr[1].Kind != spec.KindFile || pr[1].Line != 12 || p.Steps[0].NoInfer {
 		t.Errorf("two blocks in one step should both count: %+v %+v", pr, p.Steps[0])
 	}
 }
@@ -284,8 +286,8 @@ func TestHTTPTargetKeepsVariablesOutOfOutput(t *testing.T) {
 		t.Fatal(err)
 	}
 	pr := p.Steps[0].Probes[0]
-	if strings.Contains(pr.Target, "s3cret") || !strings.Contains(pr.Params.(*HTTPParams).URL, "token=s3cret") {
-		t.Errorf("target %q must not hold the secret; URL %q must", pr.Target, pr.Params.(*HTTPParams).URL)
+	if strings.Contains(pr.Target, "s3cret") || !strings.Contains(pr.Params.(*spec.HTTPParams).URL, "token=s3cret") {
+		t.Errorf("target %q must not hold the secret; URL %q must", pr.Target, pr.Params.(*spec.HTTPParams).URL)
 	}
 }
 
@@ -313,7 +315,7 @@ func TestKindRegistry(t *testing.T) {
 	if got := strings.Join(KindNames(), " "); got != want {
 		t.Errorf("KindNames = %s, want %s", got, want)
 	}
-	if got := strings.Join(KindAttributes(KindGit), ","); got != "repo,state" {
+	if got := strings.Join(KindAttributes(spec.KindGit), ","); got != "repo,state" {
 		t.Errorf("KindAttributes(git) = %s", got)
 	}
 	if KindAttributes("nope") != nil {

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // blockKeys are the keys a ```gonogo block (or a sidecar step entry) may hold.
@@ -20,7 +22,7 @@ var commonAttrs = []string{"name", "severity", "timeout"}
 
 // blockDecl is what one probe block declares for its step.
 type blockDecl struct {
-	probes   []*ProbeSpec
+	probes   []*spec.Probe
 	noInfer  bool
 	interval time.Duration
 }
@@ -105,9 +107,9 @@ func (d *decoder) block(n *yaml.Node, what string) blockDecl {
 		seen[k.Value] = true
 		switch k.Value {
 		case "requires":
-			b.probes = append(b.probes, d.probeList(v, Requires, "requires")...)
+			b.probes = append(b.probes, d.probeList(v, spec.Requires, "requires")...)
 		case "done":
-			b.probes = append(b.probes, d.probeList(v, Done, "done")...)
+			b.probes = append(b.probes, d.probeList(v, spec.Done, "done")...)
 		case "infer":
 			if on, ok := d.boolean(v, "infer"); ok {
 				b.noInfer = !on
@@ -125,15 +127,15 @@ func (d *decoder) block(n *yaml.Node, what string) blockDecl {
 
 // probeList decodes a list of probe maps (a single map is taken as a list
 // of one).
-func (d *decoder) probeList(n *yaml.Node, role Role, field string) []*ProbeSpec {
+func (d *decoder) probeList(n *yaml.Node, role spec.Role, field string) []*spec.Probe {
 	switch {
 	case n.Kind == yaml.MappingNode:
 		if s := d.probe(n, role); s != nil {
-			return []*ProbeSpec{s}
+			return []*spec.Probe{s}
 		}
 		return nil
 	case n.Kind == yaml.SequenceNode:
-		var out []*ProbeSpec
+		var out []*spec.Probe
 		for _, item := range n.Content {
 			if s := d.probe(item, role); s != nil {
 				out = append(out, s)
@@ -149,12 +151,12 @@ func (d *decoder) probeList(n *yaml.Node, role Role, field string) []*ProbeSpec 
 
 // probe decodes one probe map. It returns nil when the map is unusable;
 // the reasons are recorded on d.
-func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
+func (d *decoder) probe(n *yaml.Node, role spec.Role) *spec.Probe {
 	if n.Kind != yaml.MappingNode {
 		d.errorf(n, string(role), "expected a probe map like \"- git: config.py\", got %s", describe(n))
 		return nil
 	}
-	spec := &ProbeSpec{Role: role, Source: d.source, File: d.file, Line: d.line(n)}
+	sp := &spec.Probe{Role: role, Source: d.source, File: d.file, Line: d.line(n)}
 	var kindKeys []*yaml.Node
 	var kindVal *yaml.Node
 	others := map[string]*yaml.Node{}
@@ -177,7 +179,7 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 		switch k.Value {
 		case "name":
 			if s, good := d.text(v, "name", "a label"); good {
-				spec.Name = s
+				sp.Name = s
 			} else {
 				ok = false
 			}
@@ -185,9 +187,9 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 			s, good := d.scalar(v, "severity", "warn")
 			switch strings.ToLower(s) {
 			case "warn", "warning":
-				spec.Severity = Warn
+				sp.Severity = spec.Warn
 			case "block", "error", "fail":
-				spec.Severity = Block
+				sp.Severity = spec.Block
 			default:
 				if good {
 					d.errorf(v, "severity", "expected warn (a failure only warns) or block (the default), got %q", s)
@@ -196,12 +198,12 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 			}
 		case "timeout":
 			if t, good := d.duration(v, "timeout"); good {
-				spec.Timeout = t
+				sp.Timeout = t
 			} else {
 				ok = false
 			}
 		default:
-			if _, isKind := kinds[k.Value]; isKind || k.Value == KindAny || k.Value == KindAll {
+			if kk := spec.Kind(k.Value); kinds[kk].decode != nil || kk == spec.KindAny || kk == spec.KindAll {
 				kindKeys = append(kindKeys, k)
 				kindVal = v
 				continue
@@ -234,20 +236,20 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 			strings.Join(names, " and "))
 		return nil
 	}
-	spec.Kind = kindKeys[0].Value
-	if spec.Kind == KindAny || spec.Kind == KindAll {
+	sp.Kind = spec.Kind(kindKeys[0].Value)
+	if sp.Kind == spec.KindAny || sp.Kind == spec.KindAll {
 		for _, k := range otherKeys {
 			d.errorf(k, k.Value, "unknown attribute %q for %s: expected %s, or a list of probes under %s:",
-				k.Value, spec.Kind, strings.Join(commonAttrs, ", "), spec.Kind)
+				k.Value, sp.Kind, strings.Join(commonAttrs, ", "), sp.Kind)
 			ok = false
 		}
 		if kindVal.Kind != yaml.SequenceNode || len(kindVal.Content) == 0 {
-			d.errorf(kindVal, spec.Kind, "expected a non-empty list of probes, got %s", describe(kindVal))
+			d.errorf(kindVal, string(sp.Kind), "expected a non-empty list of probes, got %s", describe(kindVal))
 			return nil
 		}
 		for _, c := range kindVal.Content {
 			if child := d.probe(c, role); child != nil {
-				spec.Children = append(spec.Children, child)
+				sp.Children = append(sp.Children, child)
 			} else {
 				ok = false
 			}
@@ -255,31 +257,31 @@ func (d *decoder) probe(n *yaml.Node, role Role) *ProbeSpec {
 		if !ok {
 			return nil
 		}
-		return spec
+		return sp
 	}
-	def := kinds[spec.Kind]
+	def := kinds[sp.Kind]
 	for _, k := range otherKeys {
 		if !contains(def.attrs, k.Value) {
 			valid := append(append([]string(nil), def.attrs...), commonAttrs...)
-			d.errorf(k, k.Value, "unknown attribute %q for %s: %s", k.Value, spec.Kind, expectList(k.Value, valid))
+			d.errorf(k, k.Value, "unknown attribute %q for %s: %s", k.Value, sp.Kind, expectList(k.Value, valid))
 			ok = false
 		}
 	}
-	target, good := d.text(kindVal, spec.Kind, "a target for "+spec.Kind)
+	target, good := d.text(kindVal, string(sp.Kind), "a target for "+string(sp.Kind))
 	if !good {
 		return nil
 	}
-	spec.Target = strings.TrimSpace(target)
-	pn := &probeNode{spec: spec, target: spec.Target, targetNode: kindVal, attrs: others}
+	sp.Target = strings.TrimSpace(target)
+	pn := &probeNode{sp: sp, target: sp.Target, targetNode: kindVal, attrs: others}
 	for _, k := range otherKeys {
 		pn.keys = append(pn.keys, k.Value)
 	}
 	nerr := len(*d.errs)
-	spec.Params = def.decode(d, pn)
-	if !ok || spec.Params == nil || len(*d.errs) > nerr {
+	sp.Params = def.decode(d, pn)
+	if !ok || sp.Params == nil || len(*d.errs) > nerr {
 		return nil
 	}
-	return spec
+	return sp
 }
 
 func contains(list []string, s string) bool {

@@ -6,6 +6,8 @@ import (
 	"strconv"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // ApplySidecar adds the probes of a sidecar file (--probes FILE) to the
@@ -21,7 +23,7 @@ import (
 // are none.
 func ApplySidecar(p *Plan, file string, src []byte, opts LoadOptions) error {
 	var errs ErrorList
-	d := decoder{file: file, root: p.Root, env: opts.Env, source: Sidecar, errs: &errs}
+	d := decoder{file: file, root: p.Root, env: opts.Env, source: spec.Sidecar, errs: &errs}
 	top, ok := d.parseYAML(src, "probes file")
 	if !ok {
 		return errs

@@ -3,6 +3,8 @@ package plans
 import (
 	"strings"
 	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 const sidecarPlan = `# Migrate
@@ -50,14 +52,14 @@ steps:
 	if len(s8a.Probes) != 3 {
 		t.Fatalf("8a probes: %d", len(s8a.Probes))
 	}
-	if s8a.Probes[0].Source != Explicit || s8a.Probes[1].Source != Sidecar {
+	if s8a.Probes[0].Source != spec.Explicit || s8a.Probes[1].Source != spec.Sidecar {
 		t.Errorf("explicit probes come first, then sidecar ones: %v, %v", s8a.Probes[0].Source, s8a.Probes[1].Source)
 	}
 	g := s8a.Probes[1]
-	if g.File != "probes.yaml" || g.Line != 5 || g.Role != Requires || g.Params.(*GitParams).Path != testRoot+"/config_chromadb.py" {
+	if g.File != "probes.yaml" || g.Line != 5 || g.Role != spec.Requires || g.Params.(*spec.GitParams).Path != testRoot+"/config_chromadb.py" {
 		t.Errorf("sidecar probe: %+v %+v", g, g.Params)
 	}
-	if b := s8a.Probes[2]; b.Role != Done || b.Line != 8 || b.Params.(*BackupParams).Of != testRoot+"/config_chromadb.py" {
+	if b := s8a.Probes[2]; b.Role != spec.Done || b.Line != 8 || b.Params.(*spec.BackupParams).Of != testRoot+"/config_chromadb.py" {
 		t.Errorf("sidecar backup: %+v", b)
 	}
 	s2, _ := p.StepByRef("2")

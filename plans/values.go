@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"go.yaml.in/yaml/v3"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // decoder turns the YAML of a probe block or sidecar into ProbeSpecs. It
@@ -19,7 +21,7 @@ type decoder struct {
 	lineBase int // added to yaml line numbers: the fence line of a block, 0 for a sidecar
 	root     string
 	env      func(string) string
-	source   Source
+	source   spec.Source
 	errs     *ErrorList
 }
 

@@ -13,16 +13,16 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindBackup, checkBackup) }
+func init() { register(spec.KindBackup, checkBackup) }
 
 // checkBackup answers a backup probe: the file exists, is big and recent
 // enough, and has the SHA-256 of its source (of:) or of a given digest.
 // Digests are cached by (path, size, mtime, inode), so a multi-GB backup
 // is hashed once, not on every refresh of the board.
-func checkBackup(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.BackupParams) (Status, string) {
+func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupParams) (Status, string) {
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
 		if st == Fail && !t.lexists {

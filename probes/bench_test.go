@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // benchRepo returns a work tree of n committed files spread over 100
@@ -85,7 +85,7 @@ func BenchmarkGitPathCheck(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchRepo(b, n)
 			r := NewRunner(Options{})
-			specs := []*plans.ProbeSpec{gitSpec(filepath.Join(dir, benchPath(n/2, n)), plans.GitCommitted)}
+			specs := []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(n/2, n)), spec.GitCommitted)}
 			ctx := context.Background()
 			if res := r.Run(ctx, specs); res[0].Status != OK {
 				b.Fatalf("%s: %s", res[0].Status, res[0].Message)
@@ -106,10 +106,10 @@ func BenchmarkGitPathCheckManyPaths(b *testing.B) {
 			dir := benchRepo(b, n)
 			r := NewRunner(Options{})
 			ctx := context.Background()
-			r.Run(ctx, []*plans.ProbeSpec{gitSpec(filepath.Join(dir, benchPath(0, n)), plans.GitTracked)})
-			specs := make([]*plans.ProbeSpec, 64)
+			r.Run(ctx, []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(0, n)), spec.GitTracked)})
+			specs := make([]*spec.Probe, 64)
 			for i := range specs {
-				specs[i] = gitSpec(filepath.Join(dir, benchPath((i*7919)%n, n)), plans.GitCommitted)
+				specs[i] = gitSpec(filepath.Join(dir, benchPath((i*7919)%n, n)), spec.GitCommitted)
 			}
 			b.ResetTimer()
 			i := 0
@@ -127,7 +127,7 @@ func BenchmarkGitFirstCheck(b *testing.B) {
 	for _, n := range []int{1000, 100000} {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchRepo(b, n)
-			specs := []*plans.ProbeSpec{gitSpec(filepath.Join(dir, benchPath(n/2, n)), plans.GitCommitted)}
+			specs := []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(n/2, n)), spec.GitCommitted)}
 			ctx := context.Background()
 			for b.Loop() {
 				NewRunner(Options{}).Run(ctx, specs)
@@ -142,7 +142,7 @@ func BenchmarkGitClean(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchRepo(b, n)
 			r := NewRunner(Options{})
-			specs := []*plans.ProbeSpec{{Kind: plans.KindGit, Target: ".", Params: &plans.GitParams{Path: dir, State: plans.GitClean}, Timeout: 60e9}}
+			specs := []*spec.Probe{{Kind: spec.KindGit, Target: ".", Params: &spec.GitParams{Path: dir, State: spec.GitClean}, Timeout: 60e9}}
 			ctx := context.Background()
 			if res := r.Run(ctx, specs); res[0].Status != OK {
 				b.Fatalf("%s: %s", res[0].Status, res[0].Message)
@@ -212,17 +212,17 @@ func BenchmarkRun200Mixed(b *testing.B) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write([]byte("ok")) }))
 	defer srv.Close()
 	addr := acceptingListener(b)
-	var specs []*plans.ProbeSpec
+	var specs []*spec.Probe
 	for i := 0; len(specs) < 200; i++ {
 		switch i % 8 {
 		case 0, 1:
-			specs = append(specs, gitSpec(filepath.Join(dir, benchPath(i*13%1000, 1000)), plans.GitCommitted))
+			specs = append(specs, gitSpec(filepath.Join(dir, benchPath(i*13%1000, 1000)), spec.GitCommitted))
 		case 2:
-			specs = append(specs, &plans.ProbeSpec{Kind: plans.KindFile, Params: &plans.FileParams{Path: src, Exists: true, Contains: regexp.MustCompile(`CONFIG=\d`)}})
+			specs = append(specs, &spec.Probe{Kind: spec.KindFile, Params: &spec.FileParams{Path: src, Exists: true, Contains: regexp.MustCompile(`CONFIG=\d`)}})
 		case 3:
-			specs = append(specs, &plans.ProbeSpec{Kind: plans.KindBackup, Params: &plans.BackupParams{Path: bak, Of: src}})
+			specs = append(specs, &spec.Probe{Kind: spec.KindBackup, Params: &spec.BackupParams{Path: bak, Of: src}})
 		case 4:
-			specs = append(specs, &plans.ProbeSpec{Kind: plans.KindHost, Params: &plans.HostParams{Target: []string{plans.HostCPU, plans.HostMemory, plans.HostDisk, plans.HostLoad}[i/8%4], Path: "/"}})
+			specs = append(specs, &spec.Probe{Kind: spec.KindHost, Params: &spec.HostParams{Target: []string{spec.HostCPU, spec.HostMemory, spec.HostDisk, spec.HostLoad}[i/8%4], Path: "/"}})
 		case 5:
 			specs = append(specs, processSpec(`^no-such-daemon$`, false, 0))
 		case 6:
@@ -250,7 +250,7 @@ func BenchmarkFileExists(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "f")
 	os.WriteFile(p, []byte("x"), 0o644)
 	r := NewRunner(Options{})
-	specs := []*plans.ProbeSpec{fileSpec(p, true)}
+	specs := []*spec.Probe{fileSpec(p, true)}
 	ctx := context.Background()
 	for b.Loop() {
 		r.Run(ctx, specs)

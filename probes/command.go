@@ -12,10 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindCommand, checkCommand) }
+func init() { register(spec.KindCommand, checkCommand) }
 
 // stderrCap bounds the stderr kept for a failure message.
 const stderrCap = 4 << 10
@@ -27,7 +27,7 @@ const stderrCap = 4 << 10
 // killed, and it is killed again after the command exits so nothing it
 // started in the background outlives the check. Under --no-exec nothing
 // runs and the result is Skip.
-func checkCommand(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.CommandParams) (Status, string) {
+func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.CommandParams) (Status, string) {
 	show := "`" + clip(p.Command, 60) + "`"
 	if r.opts.NoExec {
 		return Skip, "not run: --no-exec"

@@ -10,11 +10,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func cmdSpec(command string) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindCommand, Target: command, Params: &plans.CommandParams{Command: command}}
+func cmdSpec(command string) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindCommand, Target: command, Params: &spec.CommandParams{Command: command}}
 }
 
 // uniqueSleep is a sleep argument no other process has: GNU sleep takes
@@ -65,18 +65,18 @@ func waitGone(t *testing.T, arg string) {
 
 func TestCommand(t *testing.T) {
 	dir := t.TempDir()
-	withDir := func(s *plans.ProbeSpec) *plans.ProbeSpec { s.Params.(*plans.CommandParams).Dir = dir; return s }
-	withExit := func(s *plans.ProbeSpec, code int) *plans.ProbeSpec {
-		s.Params.(*plans.CommandParams).Exit = code
+	withDir := func(s *spec.Probe) *spec.Probe { s.Params.(*spec.CommandParams).Dir = dir; return s }
+	withExit := func(s *spec.Probe, code int) *spec.Probe {
+		s.Params.(*spec.CommandParams).Exit = code
 		return s
 	}
-	withStdout := func(s *plans.ProbeSpec, re string) *plans.ProbeSpec {
-		s.Params.(*plans.CommandParams).Stdout = regexp.MustCompile(re)
+	withStdout := func(s *spec.Probe, re string) *spec.Probe {
+		s.Params.(*spec.CommandParams).Stdout = regexp.MustCompile(re)
 		return s
 	}
 	tests := []struct {
 		name string
-		spec *plans.ProbeSpec
+		sp   *spec.Probe
 		want Status
 		msg  string
 	}{
@@ -86,9 +86,9 @@ func TestCommand(t *testing.T) {
 		{"stdout matches", withStdout(cmdSpec("echo vector 0.7.0"), `vector \d`), OK, `output matches /vector \d/`},
 		{"stdout does not match", withStdout(cmdSpec("echo nothing here"), `vector`), Fail, "first line: nothing here"},
 		{"runs in Dir", withStdout(withDir(cmdSpec("pwd")), regexp.QuoteMeta(dir)), OK, "matches"},
-		{"missing Dir", func() *plans.ProbeSpec {
+		{"missing Dir", func() *spec.Probe {
 			s := cmdSpec("true")
-			s.Params.(*plans.CommandParams).Dir = filepath.Join(dir, "gone")
+			s.Params.(*spec.CommandParams).Dir = filepath.Join(dir, "gone")
 			return s
 		}(), Error, "cannot run `true` in " + dir},
 		{"command not found", cmdSpec("no-such-tool-xyz --version"), Fail, "exited 127"},
@@ -105,7 +105,7 @@ func TestCommand(t *testing.T) {
 	r := NewRunner(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantStatus(t, runWith(t, r, tt.spec), tt.want, tt.msg)
+			wantStatus(t, runWith(t, r, tt.sp), tt.want, tt.msg)
 		})
 	}
 }
@@ -156,8 +156,8 @@ func TestOutputPatternsPerLine(t *testing.T) {
 		{"echo partition-3", `^$`, Fail},
 	}
 	for _, tt := range tests {
-		spec := cmdSpec(tt.cmd)
-		spec.Params.(*plans.CommandParams).Stdout = regexp.MustCompile("(?m)" + tt.re)
-		wantStatus(t, runSpec(t, spec), tt.want)
+		sp := cmdSpec(tt.cmd)
+		sp.Params.(*spec.CommandParams).Stdout = regexp.MustCompile("(?m)" + tt.re)
+		wantStatus(t, runSpec(t, sp), tt.want)
 	}
 }

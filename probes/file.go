@@ -12,10 +12,10 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindFile, checkFile) }
+func init() { register(spec.KindFile, checkFile) }
 
 // fileScanCap bounds how much of a file a contains: regex reads, so a
 // probe on a multi-GB log costs at most this much.
@@ -23,7 +23,7 @@ const fileScanCap = 16 << 20
 
 // checkFile answers a file probe: exists (or not), is a directory when
 // Dir, size, age, permission bits, content.
-func checkFile(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.FileParams) (Status, string) {
+func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParams) (Status, string) {
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
 		if !p.Exists && st == Fail && !t.lexists {

@@ -15,7 +15,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // TestMain lets the test binary act as a one-shot checker in a child
@@ -31,22 +31,22 @@ func TestMain(m *testing.M) {
 // helperMain runs one file or backup check described by the environment
 // and prints "status<TAB>message".
 func helperMain() int {
-	var spec *plans.ProbeSpec
+	var sp *spec.Probe
 	path := os.Getenv("GONOGO_PATH")
-	switch os.Getenv("GONOGO_KIND") {
-	case plans.KindFile:
-		fp := &plans.FileParams{Path: path, Exists: true}
+	switch spec.Kind(os.Getenv("GONOGO_KIND")) {
+	case spec.KindFile:
+		fp := &spec.FileParams{Path: path, Exists: true}
 		if c := os.Getenv("GONOGO_CONTAINS"); c != "" {
 			fp.Contains = regexp.MustCompile(c)
 		}
-		spec = &plans.ProbeSpec{Kind: plans.KindFile, Target: path, Params: fp}
-	case plans.KindBackup:
-		spec = &plans.ProbeSpec{Kind: plans.KindBackup, Target: path, Params: &plans.BackupParams{Path: path, Of: os.Getenv("GONOGO_OF")}}
+		sp = &spec.Probe{Kind: spec.KindFile, Target: path, Params: fp}
+	case spec.KindBackup:
+		sp = &spec.Probe{Kind: spec.KindBackup, Target: path, Params: &spec.BackupParams{Path: path, Of: os.Getenv("GONOGO_OF")}}
 	default:
 		fmt.Println("error\tbad helper kind")
 		return 2
 	}
-	res := NewRunner(Options{}).Run(context.Background(), []*plans.ProbeSpec{spec})
+	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{sp})
 	fmt.Printf("%s\t%s\n", res[0].Status, res[0].Message)
 	return 0
 }
@@ -187,48 +187,48 @@ func TestFile(t *testing.T) {
 	os.Mkdir(sub, 0o755)
 
 	mode := func(m os.FileMode) *os.FileMode { return &m }
-	spec := func(fp plans.FileParams) *plans.ProbeSpec {
-		return &plans.ProbeSpec{Kind: plans.KindFile, Target: fp.Path, Params: &fp}
+	sp := func(fp spec.FileParams) *spec.Probe {
+		return &spec.Probe{Kind: spec.KindFile, Target: fp.Path, Params: &fp}
 	}
 	re := regexp.MustCompile
 	tests := []struct {
 		name string
-		fp   plans.FileParams
+		fp   spec.FileParams
 		want Status
 		msg  string
 	}{
-		{"exists", plans.FileParams{Path: conf, Exists: true}, OK, conf + " exists (48 B, modified "},
-		{"missing", plans.FileParams{Path: filepath.Join(dir, "nope"), Exists: true}, Fail, "nope does not exist"},
-		{"missing parent is a file", plans.FileParams{Path: filepath.Join(conf, "x"), Exists: true}, Fail, "does not exist"},
-		{"absent as required", plans.FileParams{Path: filepath.Join(dir, "nope")}, OK, "does not exist, as required"},
-		{"present but must not be", plans.FileParams{Path: conf}, Fail, "exists but should not"},
-		{"min size", plans.FileParams{Path: conf, Exists: true, MinSize: 1 << 20}, Fail, "is 48 B, expected at least 1.0 MiB"},
-		{"max age ok", plans.FileParams{Path: conf, Exists: true, MaxAge: time.Hour}, OK, "exists"},
-		{"max age stale", plans.FileParams{Path: old, Exists: true, MaxAge: 4 * time.Hour}, Fail, "was last modified 5h ago"},
-		{"mode ok", plans.FileParams{Path: private, Exists: true, Mode: mode(0o600)}, OK, "exists"},
-		{"mode wrong", plans.FileParams{Path: conf, Exists: true, Mode: mode(0o600)}, Fail, "has mode 0644, expected 0600: chmod 600 " + conf},
-		{"contains", plans.FileParams{Path: conf, Exists: true, Contains: re(`VECTOR_DIM=\d+`)}, OK, `contains /VECTOR_DIM=\d+/`},
-		{"does not contain", plans.FileParams{Path: conf, Exists: true, Contains: re(`chromadb`)}, Fail, "does not contain a match for /chromadb/"},
-		{"scan is capped", plans.FileParams{Path: big, Exists: true, Contains: re(`MIGRATION COMPLETE`)}, Fail, "(searched the first 16.0 MiB only)"},
-		{"match across chunks", plans.FileParams{Path: straddle, Exists: true, Contains: re(`NEEDLE`)}, OK, "contains /NEEDLE/"},
-		{"symlink", plans.FileParams{Path: link, Exists: true, Contains: re(`VECTOR`)}, OK, "contains"},
-		{"symlink says where", plans.FileParams{Path: link, Exists: true}, OK, "(symlink to " + conf + ")"},
-		{"broken symlink", plans.FileParams{Path: broken, Exists: true}, Fail, "is a broken symlink: it points to " + filepath.Join(dir, "gone.py") + ", which does not exist"},
-		{"fifo not read", plans.FileParams{Path: fifo, Exists: true, Contains: re(`x`)}, Fail, "is a named pipe"},
-		{"dir wanted, file found", plans.FileParams{Path: conf, Exists: true, Dir: true}, Fail, "is a regular file, expected a directory"},
-		{"dir wanted", plans.FileParams{Path: sub, Exists: true, Dir: true}, OK, "is a directory"},
-		{"file wanted, dir found", plans.FileParams{Path: sub, Exists: true, Contains: re(`x`)}, Fail, "is a directory, expected a file"},
+		{"exists", spec.FileParams{Path: conf, Exists: true}, OK, conf + " exists (48 B, modified "},
+		{"missing", spec.FileParams{Path: filepath.Join(dir, "nope"), Exists: true}, Fail, "nope does not exist"},
+		{"missing parent is a file", spec.FileParams{Path: filepath.Join(conf, "x"), Exists: true}, Fail, "does not exist"},
+		{"absent as required", spec.FileParams{Path: filepath.Join(dir, "nope")}, OK, "does not exist, as required"},
+		{"present but must not be", spec.FileParams{Path: conf}, Fail, "exists but should not"},
+		{"min size", spec.FileParams{Path: conf, Exists: true, MinSize: 1 << 20}, Fail, "is 48 B, expected at least 1.0 MiB"},
+		{"max age ok", spec.FileParams{Path: conf, Exists: true, MaxAge: time.Hour}, OK, "exists"},
+		{"max age stale", spec.FileParams{Path: old, Exists: true, MaxAge: 4 * time.Hour}, Fail, "was last modified 5h ago"},
+		{"mode ok", spec.FileParams{Path: private, Exists: true, Mode: mode(0o600)}, OK, "exists"},
+		{"mode wrong", spec.FileParams{Path: conf, Exists: true, Mode: mode(0o600)}, Fail, "has mode 0644, expected 0600: chmod 600 " + conf},
+		{"contains", spec.FileParams{Path: conf, Exists: true, Contains: re(`VECTOR_DIM=\d+`)}, OK, `contains /VECTOR_DIM=\d+/`},
+		{"does not contain", spec.FileParams{Path: conf, Exists: true, Contains: re(`chromadb`)}, Fail, "does not contain a match for /chromadb/"},
+		{"scan is capped", spec.FileParams{Path: big, Exists: true, Contains: re(`MIGRATION COMPLETE`)}, Fail, "(searched the first 16.0 MiB only)"},
+		{"match across chunks", spec.FileParams{Path: straddle, Exists: true, Contains: re(`NEEDLE`)}, OK, "contains /NEEDLE/"},
+		{"symlink", spec.FileParams{Path: link, Exists: true, Contains: re(`VECTOR`)}, OK, "contains"},
+		{"symlink says where", spec.FileParams{Path: link, Exists: true}, OK, "(symlink to " + conf + ")"},
+		{"broken symlink", spec.FileParams{Path: broken, Exists: true}, Fail, "is a broken symlink: it points to " + filepath.Join(dir, "gone.py") + ", which does not exist"},
+		{"fifo not read", spec.FileParams{Path: fifo, Exists: true, Contains: re(`x`)}, Fail, "is a named pipe"},
+		{"dir wanted, file found", spec.FileParams{Path: conf, Exists: true, Dir: true}, Fail, "is a regular file, expected a directory"},
+		{"dir wanted", spec.FileParams{Path: sub, Exists: true, Dir: true}, OK, "is a directory"},
+		{"file wanted, dir found", spec.FileParams{Path: sub, Exists: true, Contains: re(`x`)}, Fail, "is a directory, expected a file"},
 	}
 	r := NewRunner(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantStatus(t, runWith(t, r, spec(tt.fp)), tt.want, tt.msg)
+			wantStatus(t, runWith(t, r, sp(tt.fp)), tt.want, tt.msg)
 		})
 	}
 }
 
-func backupSpec(bp plans.BackupParams) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindBackup, Target: bp.Path, Params: &bp}
+func backupSpec(bp spec.BackupParams) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindBackup, Target: bp.Path, Params: &bp}
 }
 
 func TestBackup(t *testing.T) {
@@ -243,19 +243,19 @@ func TestBackup(t *testing.T) {
 	os.Chtimes(old, past, past)
 	tests := []struct {
 		name string
-		bp   plans.BackupParams
+		bp   spec.BackupParams
 		want Status
 		msg  string
 	}{
-		{"missing", plans.BackupParams{Path: filepath.Join(dir, "none.bak"), Of: src}, Fail, "backup " + filepath.Join(dir, "none.bak") + " does not exist: create it with cp -p " + src},
-		{"same as source", plans.BackupParams{Path: bak, Of: src}, OK, "same sha256 as " + src},
-		{"differs", plans.BackupParams{Path: other, Of: src}, Fail, "differs from " + src},
-		{"digest ok", plans.BackupParams{Path: bak, SHA256: strings.ToUpper(digest)}, OK, "sha256 " + digest[:12] + " as expected"},
-		{"digest wrong", plans.BackupParams{Path: other, SHA256: digest}, Fail, "expected " + digest[:12]},
-		{"too old", plans.BackupParams{Path: old, MaxAge: 4 * time.Hour}, Fail, "was last modified 30h ago"},
-		{"too small", plans.BackupParams{Path: old, MinSize: 10}, Fail, "is 1 B, expected at least 10 B"},
-		{"source gone", plans.BackupParams{Path: bak, Of: filepath.Join(dir, "moved.py")}, Error, "cannot verify backup " + bak + ": source " + filepath.Join(dir, "moved.py") + " does not exist"},
-		{"directory", plans.BackupParams{Path: dir, Of: src}, Fail, "is a directory"},
+		{"missing", spec.BackupParams{Path: filepath.Join(dir, "none.bak"), Of: src}, Fail, "backup " + filepath.Join(dir, "none.bak") + " does not exist: create it with cp -p " + src},
+		{"same as source", spec.BackupParams{Path: bak, Of: src}, OK, "same sha256 as " + src},
+		{"differs", spec.BackupParams{Path: other, Of: src}, Fail, "differs from " + src},
+		{"digest ok", spec.BackupParams{Path: bak, SHA256: strings.ToUpper(digest)}, OK, "sha256 " + digest[:12] + " as expected"},
+		{"digest wrong", spec.BackupParams{Path: other, SHA256: digest}, Fail, "expected " + digest[:12]},
+		{"too old", spec.BackupParams{Path: old, MaxAge: 4 * time.Hour}, Fail, "was last modified 30h ago"},
+		{"too small", spec.BackupParams{Path: old, MinSize: 10}, Fail, "is 1 B, expected at least 10 B"},
+		{"source gone", spec.BackupParams{Path: bak, Of: filepath.Join(dir, "moved.py")}, Error, "cannot verify backup " + bak + ": source " + filepath.Join(dir, "moved.py") + " does not exist"},
+		{"directory", spec.BackupParams{Path: dir, Of: src}, Fail, "is a directory"},
 	}
 	r := NewRunner(Options{})
 	for _, tt := range tests {
@@ -265,7 +265,7 @@ func TestBackup(t *testing.T) {
 	}
 	// A changed backup is hashed again.
 	writeFile(t, dir, "config_chromadb.py.bak", "CHROMA_PATH='/var/lib/chromX'\n")
-	wantStatus(t, runWith(t, r, backupSpec(plans.BackupParams{Path: bak, Of: src})), Fail, "differs")
+	wantStatus(t, runWith(t, r, backupSpec(spec.BackupParams{Path: bak, Of: src})), Fail, "differs")
 }
 
 // TestDigestCacheKey shows the digest is cached by path, size, mtime and

@@ -14,19 +14,19 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/filemode"
 	"github.com/go-git/go-git/v5/plumbing/format/index"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindGit, checkGit) }
+func init() { register(spec.KindGit, checkGit) }
 
 // checkGit answers a git probe: is the path tracked / committed /
 // untracked / ignored / staged / modified, or is the whole tree clean.
 // Per-path questions look the path up in the cached HEAD (or Rev) tree and
 // index map and compare one worktree file; they never walk the tree.
-func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.GitParams) (Status, string) {
+func checkGit(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.GitParams) (Status, string) {
 	state := p.State
 	if state == "" {
-		state = plans.GitCommitted
+		state = spec.GitCommitted
 	}
 	start := p.Repo
 	if start == "" {
@@ -40,7 +40,7 @@ func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.Gi
 	if err != nil {
 		return Error, err.Error()
 	}
-	if rel == "" && p.Repo == "" && state != plans.GitClean {
+	if rel == "" && p.Repo == "" && state != spec.GitClean {
 		// The path is the top of a nested work tree (a submodule): ask
 		// the repository that holds it.
 		if outer := findWorkTree(filepath.Dir(root)); outer != "" {
@@ -50,7 +50,7 @@ func checkGit(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.Gi
 		}
 	}
 	g := r.git.repo(root)
-	if state == plans.GitClean {
+	if state == spec.GitClean {
 		return g.checkClean(ctx, rel)
 	}
 	if rel == "" {
@@ -292,7 +292,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 		return Error, fmt.Sprintf("%s is inside submodule %s: point repo: at the submodule to check it", n, f.submodule)
 	}
 	if f.conflicted {
-		if state == plans.GitModified || state == plans.GitStaged {
+		if state == spec.GitModified || state == spec.GitStaged {
 			return OK, fmt.Sprintf("%s has an unresolved merge conflict", n)
 		}
 		return Fail, fmt.Sprintf("%s has an unresolved merge conflict: resolve it and commit", n)
@@ -301,12 +301,12 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 		return f.folderVerdict(state)
 	}
 	switch state {
-	case plans.GitTracked:
+	case spec.GitTracked:
 		if f.tracked() {
 			return OK, fmt.Sprintf("%s is tracked (in %s)", n, f.where())
 		}
 		return Fail, f.notInRev()
-	case plans.GitCommitted:
+	case spec.GitCommitted:
 		switch {
 		case !f.tracked():
 			if !f.inIndex && f.exists && !f.ignored && !f.rev && !f.unborn {
@@ -325,7 +325,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 			return Fail, fmt.Sprintf("%s differs between %s and HEAD: the work tree matches HEAD, not that revision", n, f.where())
 		}
 		return OK, fmt.Sprintf("%s is committed", n)
-	case plans.GitUntracked:
+	case spec.GitUntracked:
 		switch {
 		case f.inIndex:
 			return Fail, fmt.Sprintf("%s is tracked (in the index), not untracked", n)
@@ -335,7 +335,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 			return Fail, fmt.Sprintf("%s is ignored (by %s %q), not untracked", n, f.rule.src, f.rule.text)
 		}
 		return OK, fmt.Sprintf("%s is untracked (not in the index, not ignored)", n)
-	case plans.GitIgnored:
+	case spec.GitIgnored:
 		switch {
 		case f.inIndex:
 			return Fail, fmt.Sprintf("%s is tracked, so ignore rules do not apply to it", n)
@@ -347,7 +347,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 			return OK, fmt.Sprintf("%s is ignored (by %s %q)", n, f.rule.src, f.rule.text)
 		}
 		return Fail, fmt.Sprintf("%s is not ignored: no .gitignore, .git/info/exclude or global excludes rule matches it", n)
-	case plans.GitStaged:
+	case spec.GitStaged:
 		switch {
 		case f.inIndex && f.staged && !f.inTree:
 			return OK, fmt.Sprintf("%s is staged as a new file", n)
@@ -359,7 +359,7 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 			return Fail, fmt.Sprintf("%s has nothing staged: it is not in the index (git add it)", n)
 		}
 		return Fail, fmt.Sprintf("%s has no staged changes (the index matches %s)", n, f.where())
-	case plans.GitModified:
+	case spec.GitModified:
 		switch {
 		case !f.inIndex:
 			return Fail, fmt.Sprintf("%s is not tracked, so it cannot be modified (git status lists it as untracked or ignored)", n)
@@ -378,12 +378,12 @@ func (f *gitFacts) verdict(state string) (Status, string) {
 func (f *gitFacts) folderVerdict(state string) (Status, string) {
 	n := f.name + "/"
 	switch state {
-	case plans.GitTracked:
+	case spec.GitTracked:
 		if f.tracked() {
 			return OK, fmt.Sprintf("%s is tracked (in %s)", n, f.where())
 		}
 		return Fail, f.notInRev()
-	case plans.GitCommitted:
+	case spec.GitCommitted:
 		switch {
 		case !f.tracked():
 			return Fail, f.notInRev()
@@ -393,16 +393,16 @@ func (f *gitFacts) folderVerdict(state string) (Status, string) {
 			return Fail, fmt.Sprintf("%s has files modified in the worktree since the index (%s): commit or stash", n, listFew(f.dirChanged))
 		}
 		return OK, fmt.Sprintf("%s is committed (%d files)", n, f.dirEntries)
-	case plans.GitUntracked:
+	case spec.GitUntracked:
 		return Fail, fmt.Sprintf("%s holds tracked files, not untracked", n)
-	case plans.GitIgnored:
+	case spec.GitIgnored:
 		return Fail, fmt.Sprintf("%s holds tracked files, so ignore rules do not apply to them", n)
-	case plans.GitStaged:
+	case spec.GitStaged:
 		if len(f.dirStaged) > 0 {
 			return OK, fmt.Sprintf("%s has staged changes (%s)", n, listFew(f.dirStaged))
 		}
 		return Fail, fmt.Sprintf("%s has no staged changes", n)
-	case plans.GitModified:
+	case spec.GitModified:
 		if len(f.dirChanged) > 0 {
 			return OK, fmt.Sprintf("%s has files modified in the worktree (%s)", n, listFew(f.dirChanged))
 		}

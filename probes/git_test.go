@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // buildStatesRepo makes a repository holding a file in every state the
@@ -132,12 +132,12 @@ func oracle(t *testing.T, dir string, paths []string) map[string]map[string]bool
 		_, err := os.Lstat(filepath.Join(dir, p))
 		exists := err == nil
 		got[p] = map[string]bool{
-			plans.GitTracked:   inHead[p],
-			plans.GitCommitted: inHead[p] && inIndex[p] && !listed,
-			plans.GitUntracked: has(func(x, y byte) bool { return x == '?' }),
-			plans.GitIgnored:   ignored && exists && !inIndex[p],
-			plans.GitStaged:    has(func(x, y byte) bool { return x != ' ' && x != '?' }),
-			plans.GitModified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' }),
+			spec.GitTracked:   inHead[p],
+			spec.GitCommitted: inHead[p] && inIndex[p] && !listed,
+			spec.GitUntracked: has(func(x, y byte) bool { return x == '?' }),
+			spec.GitIgnored:   ignored && exists && !inIndex[p],
+			spec.GitStaged:    has(func(x, y byte) bool { return x != ' ' && x != '?' }),
+			spec.GitModified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' }),
 		}
 	}
 	return got
@@ -149,8 +149,8 @@ func TestGitStatesMatchGitCLI(t *testing.T) {
 	dir, paths := buildStatesRepo(t)
 	want := oracle(t, dir, paths)
 	r := NewRunner(Options{})
-	states := []string{plans.GitTracked, plans.GitCommitted, plans.GitUntracked, plans.GitIgnored, plans.GitStaged, plans.GitModified}
-	var specs []*plans.ProbeSpec
+	states := []string{spec.GitTracked, spec.GitCommitted, spec.GitUntracked, spec.GitIgnored, spec.GitStaged, spec.GitModified}
+	var specs []*spec.Probe
 	for _, p := range paths {
 		for _, s := range states {
 			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
@@ -184,24 +184,24 @@ func TestGitMessages(t *testing.T) {
 		want        Status
 		msg         string
 	}{
-		{"config_chromadb.py", plans.GitCommitted, Fail, "config_chromadb.py is untracked: commit it or back it up"},
-		{"config_chromadb.py", plans.GitTracked, Fail, "config_chromadb.py is not in HEAD (untracked)"},
-		{"config.py", plans.GitCommitted, OK, "config.py is committed"},
-		{"modified.txt", plans.GitCommitted, Fail, "modified.txt is modified in the worktree since the index: commit or stash"},
-		{"staged.txt", plans.GitCommitted, Fail, "staged.txt has staged changes not yet committed: commit them"},
-		{"deleted.txt", plans.GitCommitted, Fail, "deleted.txt is deleted in the work tree"},
-		{"rm-cached.txt", plans.GitCommitted, Fail, "staged for deletion"},
-		{"sub/nested/debug.log", plans.GitIgnored, OK, `sub/nested/.gitignore:1 "*.log"`},
-		{"secret.env", plans.GitIgnored, OK, ".git/info/exclude:1"},
-		{"notes.swp", plans.GitTracked, Fail, "ignored by"},
-		{"build/out.o", plans.GitIgnored, OK, `.gitignore:1 "build/"`},
-		{"sub/nested/keep.log", plans.GitIgnored, Fail, "is not ignored"},
-		{"new staged.txt", plans.GitTracked, Fail, "added to the index, not yet committed"},
-		{"never-existed.txt", plans.GitTracked, Fail, "does not exist in the work tree"},
-		{"build/not-built-yet.o", plans.GitIgnored, Fail, `does not exist (a file there would be ignored by .gitignore:1 "build/")`},
-		{"ñandú", plans.GitCommitted, Fail, "ñandú/ has files modified in the worktree since the index (ñandú/café.py)"},
-		{"ñandú", plans.GitTracked, OK, "ñandú/ is tracked"},
-		{"sub/nested", plans.GitCommitted, OK, "sub/nested/ is committed (2 files)"},
+		{"config_chromadb.py", spec.GitCommitted, Fail, "config_chromadb.py is untracked: commit it or back it up"},
+		{"config_chromadb.py", spec.GitTracked, Fail, "config_chromadb.py is not in HEAD (untracked)"},
+		{"config.py", spec.GitCommitted, OK, "config.py is committed"},
+		{"modified.txt", spec.GitCommitted, Fail, "modified.txt is modified in the worktree since the index: commit or stash"},
+		{"staged.txt", spec.GitCommitted, Fail, "staged.txt has staged changes not yet committed: commit them"},
+		{"deleted.txt", spec.GitCommitted, Fail, "deleted.txt is deleted in the work tree"},
+		{"rm-cached.txt", spec.GitCommitted, Fail, "staged for deletion"},
+		{"sub/nested/debug.log", spec.GitIgnored, OK, `sub/nested/.gitignore:1 "*.log"`},
+		{"secret.env", spec.GitIgnored, OK, ".git/info/exclude:1"},
+		{"notes.swp", spec.GitTracked, Fail, "ignored by"},
+		{"build/out.o", spec.GitIgnored, OK, `.gitignore:1 "build/"`},
+		{"sub/nested/keep.log", spec.GitIgnored, Fail, "is not ignored"},
+		{"new staged.txt", spec.GitTracked, Fail, "added to the index, not yet committed"},
+		{"never-existed.txt", spec.GitTracked, Fail, "does not exist in the work tree"},
+		{"build/not-built-yet.o", spec.GitIgnored, Fail, `does not exist (a file there would be ignored by .gitignore:1 "build/")`},
+		{"ñandú", spec.GitCommitted, Fail, "ñandú/ has files modified in the worktree since the index (ñandú/café.py)"},
+		{"ñandú", spec.GitTracked, OK, "ñandú/ is tracked"},
+		{"sub/nested", spec.GitCommitted, OK, "sub/nested/ is committed (2 files)"},
 	}
 	r := NewRunner(Options{})
 	for _, tt := range tests {
@@ -224,7 +224,7 @@ func TestGitClean(t *testing.T) {
 	writeFile(t, dir, "x.tmp", "ignored\n")
 	writeFile(t, dir, "vendor/lib/y.go", "ignored folder\n")
 	r := NewRunner(Options{})
-	clean := gitSpec(dir, plans.GitClean)
+	clean := gitSpec(dir, spec.GitClean)
 	steps := []struct {
 		name   string
 		change func()
@@ -257,12 +257,12 @@ func TestGitEdgeCases(t *testing.T) {
 	t.Run("unborn branch", func(t *testing.T) {
 		dir := newRepo(t)
 		f := writeFile(t, dir, "a.txt", "a\n")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitTracked)), Fail, "a.txt is not in HEAD: branch main has no commits yet")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Fail, "no commits yet")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitUntracked)), OK)
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitTracked)), Fail, "a.txt is not in HEAD: branch main has no commits yet")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Fail, "no commits yet")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitUntracked)), OK)
 		gitCmd(t, dir, "add", "a.txt")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitStaged)), OK, "staged as a new file")
-		wantStatus(t, runSpec(t, gitSpec(dir, plans.GitClean)), Fail, "1 staged (a.txt)")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitStaged)), OK, "staged as a new file")
+		wantStatus(t, runSpec(t, gitSpec(dir, spec.GitClean)), Fail, "1 staged (a.txt)")
 	})
 
 	t.Run("detached HEAD", func(t *testing.T) {
@@ -271,28 +271,28 @@ func TestGitEdgeCases(t *testing.T) {
 		gitCmd(t, dir, "add", "a.txt")
 		gitCmd(t, dir, "commit", "-q", "-m", "one")
 		gitCmd(t, dir, "checkout", "-q", "--detach")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitTracked)), OK, "a.txt is tracked (in HEAD (detached at ")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "a.txt is committed")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitTracked)), OK, "a.txt is tracked (in HEAD (detached at ")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "a.txt is committed")
 	})
 
 	t.Run("path outside the repo", func(t *testing.T) {
 		dir := newRepo(t)
 		outside := writeFile(t, t.TempDir(), "x.txt", "x\n")
-		spec := gitSpec(outside, plans.GitCommitted)
-		spec.Params.(*plans.GitParams).Repo = dir
-		wantStatus(t, runSpec(t, spec), Error, "is outside the repository at "+dir)
+		sp := gitSpec(outside, spec.GitCommitted)
+		sp.Params.(*spec.GitParams).Repo = dir
+		wantStatus(t, runSpec(t, sp), Error, "is outside the repository at "+dir)
 	})
 
 	t.Run("not a repository", func(t *testing.T) {
 		f := writeFile(t, t.TempDir(), "x.txt", "x\n")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "is not inside a git repository")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Error, "is not inside a git repository")
 	})
 
 	t.Run("broken .git", func(t *testing.T) {
 		dir := t.TempDir()
 		os.Mkdir(filepath.Join(dir, ".git"), 0o755)
 		f := writeFile(t, dir, "a.txt", "a")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), Error, "has no HEAD file: not a usable git repository")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Error, "has no HEAD file: not a usable git repository")
 	})
 
 	t.Run("core.excludesFile", func(t *testing.T) {
@@ -307,7 +307,7 @@ func TestGitEdgeCases(t *testing.T) {
 		if err := cmd.Run(); err != nil {
 			t.Fatalf("git itself does not ignore db.secret: %v", err)
 		}
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitIgnored)), OK, filepath.Join(home, "my-excludes")+`:1 "*.secret"`)
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitIgnored)), OK, filepath.Join(home, "my-excludes")+`:1 "*.secret"`)
 	})
 
 	t.Run("core.fileMode false", func(t *testing.T) {
@@ -316,17 +316,17 @@ func TestGitEdgeCases(t *testing.T) {
 		gitCmd(t, dir, "add", "run.sh")
 		gitCmd(t, dir, "commit", "-q", "-m", "one")
 		os.Chmod(f, 0o755)
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitModified)), OK)
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitModified)), OK)
 		gitCmd(t, dir, "config", "core.fileMode", "false")
 		if out := gitCmd(t, dir, "status", "--porcelain"); out != "" {
 			t.Fatalf("git status after core.fileMode=false: %q", out)
 		}
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "run.sh is committed")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "run.sh is committed")
 	})
 
 	t.Run("path inside .git", func(t *testing.T) {
 		dir := newRepo(t)
-		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), plans.GitTracked)), Error, "inside .git")
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), spec.GitTracked)), Error, "inside .git")
 	})
 
 	t.Run("linked worktree", func(t *testing.T) {
@@ -337,18 +337,18 @@ func TestGitEdgeCases(t *testing.T) {
 		wt := filepath.Join(filepath.Dir(dir), "wt")
 		gitCmd(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
 		f := filepath.Join(wt, "a.txt")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitCommitted)), OK, "a.txt is committed")
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "a.txt is committed")
 		writeFile(t, wt, "a.txt", "changed in the linked worktree\n")
-		wantStatus(t, runSpec(t, gitSpec(f, plans.GitModified)), OK)
+		wantStatus(t, runSpec(t, gitSpec(f, spec.GitModified)), OK)
 		// The main work tree is unaffected.
-		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, "a.txt"), plans.GitCommitted)), OK)
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, "a.txt"), spec.GitCommitted)), OK)
 		// A commit on the worktree's branch moves its HEAD (refs live in the common dir).
 		writeFile(t, wt, "b.txt", "b\n")
 		r := NewRunner(Options{})
-		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), plans.GitTracked)), Fail)
+		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), spec.GitTracked)), Fail)
 		gitCmd(t, wt, "add", "b.txt")
 		gitCmd(t, wt, "commit", "-q", "-m", "b")
-		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), plans.GitTracked)), OK)
+		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), spec.GitTracked)), OK)
 	})
 
 	t.Run("submodule", func(t *testing.T) {
@@ -362,19 +362,19 @@ func TestGitEdgeCases(t *testing.T) {
 		gitCmd(t, dir, "add", "-A")
 		gitCmd(t, dir, "commit", "-q", "-m", "with submodule")
 		sub := filepath.Join(dir, "vendor", "lib")
-		wantStatus(t, runSpec(t, gitSpec(sub, plans.GitCommitted)), OK, "vendor/lib is committed")
-		wantStatus(t, runSpec(t, gitSpec(dir, plans.GitClean)), OK)
+		wantStatus(t, runSpec(t, gitSpec(sub, spec.GitCommitted)), OK, "vendor/lib is committed")
+		wantStatus(t, runSpec(t, gitSpec(dir, spec.GitClean)), OK)
 		// A path inside, asked of the superproject, is explained.
-		spec := gitSpec(filepath.Join(sub, "lib.txt"), plans.GitCommitted)
-		spec.Params.(*plans.GitParams).Repo = dir
-		wantStatus(t, runSpec(t, spec), Error, "inside submodule vendor/lib")
+		sp := gitSpec(filepath.Join(sub, "lib.txt"), spec.GitCommitted)
+		sp.Params.(*spec.GitParams).Repo = dir
+		wantStatus(t, runSpec(t, sp), Error, "inside submodule vendor/lib")
 		// Without repo:, the submodule itself is found and answers.
-		wantStatus(t, runSpec(t, gitSpec(filepath.Join(sub, "lib.txt"), plans.GitCommitted)), OK, "lib.txt is committed")
+		wantStatus(t, runSpec(t, gitSpec(filepath.Join(sub, "lib.txt"), spec.GitCommitted)), OK, "lib.txt is committed")
 		// A new commit inside the submodule shows as modified in the superproject.
 		writeFile(t, sub, "more.txt", "m\n")
 		gitCmd(t, sub, "add", "more.txt")
 		gitCmd(t, sub, "commit", "-q", "-m", "more")
-		wantStatus(t, runSpec(t, gitSpec(sub, plans.GitModified)), OK)
+		wantStatus(t, runSpec(t, gitSpec(sub, spec.GitModified)), OK)
 	})
 
 	t.Run("rev for git checkout REV -- F", func(t *testing.T) {
@@ -385,15 +385,15 @@ func TestGitEdgeCases(t *testing.T) {
 		gitCmd(t, dir, "tag", "v1")
 		gitCmd(t, dir, "rm", "-q", "old.py")
 		gitCmd(t, dir, "commit", "-q", "-m", "two")
-		spec := func(rev string) *plans.ProbeSpec {
-			s := gitSpec(f, plans.GitTracked)
-			s.Params.(*plans.GitParams).Rev = rev
+		sp := func(rev string) *spec.Probe {
+			s := gitSpec(f, spec.GitTracked)
+			s.Params.(*spec.GitParams).Rev = rev
 			return s
 		}
-		wantStatus(t, runSpec(t, spec("HEAD~1")), OK, "old.py is tracked (in HEAD~1 (")
-		wantStatus(t, runSpec(t, spec("v1")), OK, "in v1 (")
-		wantStatus(t, runSpec(t, spec("")), Fail, "old.py is not in HEAD")
-		wantStatus(t, runSpec(t, spec("no-such-branch")), Error, `revision "no-such-branch" does not resolve`)
+		wantStatus(t, runSpec(t, sp("HEAD~1")), OK, "old.py is tracked (in HEAD~1 (")
+		wantStatus(t, runSpec(t, sp("v1")), OK, "in v1 (")
+		wantStatus(t, runSpec(t, sp("")), Fail, "old.py is not in HEAD")
+		wantStatus(t, runSpec(t, sp("no-such-branch")), Error, `revision "no-such-branch" does not resolve`)
 	})
 }
 
@@ -407,16 +407,16 @@ func TestGitCacheReloads(t *testing.T) {
 	gitCmd(t, dir, "commit", "-q", "-m", "one")
 	r := NewRunner(Options{})
 	f := writeFile(t, dir, "b.txt", "b\n")
-	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitUntracked)), OK)
+	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitUntracked)), OK)
 	gitCmd(t, dir, "add", "b.txt")
-	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitStaged)), OK)
+	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitStaged)), OK)
 	gitCmd(t, dir, "commit", "-q", "-m", "two")
-	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitCommitted)), OK)
+	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitCommitted)), OK)
 	gitCmd(t, dir, "checkout", "-q", "-b", "other", "HEAD~1")
-	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitTracked)), Fail)
+	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitTracked)), Fail)
 	gitCmd(t, dir, "checkout", "-q", "main")
 	gitCmd(t, dir, "pack-refs", "--all")
-	wantStatus(t, runWith(t, r, gitSpec(f, plans.GitTracked)), OK)
+	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitTracked)), OK)
 }
 
 // TestGitConcurrentChecks runs many checks of one repository at once (run
@@ -424,10 +424,10 @@ func TestGitCacheReloads(t *testing.T) {
 func TestGitConcurrentChecks(t *testing.T) {
 	dir, paths := buildStatesRepo(t)
 	r := NewRunner(Options{Concurrency: 16})
-	var specs []*plans.ProbeSpec
+	var specs []*spec.Probe
 	for i := 0; i < 4; i++ {
 		for _, p := range paths {
-			specs = append(specs, gitSpec(filepath.Join(dir, p), plans.GitCommitted))
+			specs = append(specs, gitSpec(filepath.Join(dir, p), spec.GitCommitted))
 		}
 	}
 	var wg sync.WaitGroup
@@ -482,13 +482,13 @@ func TestGitNeverWritesToTheRepo(t *testing.T) {
 	time.Sleep(1100 * time.Millisecond)
 	before := snapshotDir(t, filepath.Join(dir, ".git"))
 	r := NewRunner(Options{})
-	var specs []*plans.ProbeSpec
+	var specs []*spec.Probe
 	for _, p := range paths {
-		for _, s := range []string{plans.GitTracked, plans.GitCommitted, plans.GitUntracked, plans.GitIgnored, plans.GitStaged, plans.GitModified} {
+		for _, s := range []string{spec.GitTracked, spec.GitCommitted, spec.GitUntracked, spec.GitIgnored, spec.GitStaged, spec.GitModified} {
 			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
 		}
 	}
-	specs = append(specs, gitSpec(dir, plans.GitClean))
+	specs = append(specs, gitSpec(dir, spec.GitClean))
 	r.Run(context.Background(), specs)
 	r.Run(context.Background(), specs)
 	after := snapshotDir(t, filepath.Join(dir, ".git"))

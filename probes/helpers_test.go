@@ -9,7 +9,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // isolateGit gives the test its own HOME and XDG config so the user's git
@@ -71,17 +71,17 @@ func writeFile(t testing.TB, dir, rel, content string) string {
 }
 
 // runSpec checks one spec with a fresh runner.
-func runSpec(t testing.TB, spec *plans.ProbeSpec) Result {
+func runSpec(t testing.TB, sp *spec.Probe) Result {
 	t.Helper()
-	return runWith(t, NewRunner(Options{}), spec)
+	return runWith(t, NewRunner(Options{}), sp)
 }
 
 // runWith checks one spec with r.
-func runWith(t testing.TB, r *Runner, spec *plans.ProbeSpec) Result {
+func runWith(t testing.TB, r *Runner, sp *spec.Probe) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res := r.Run(ctx, []*plans.ProbeSpec{spec})
+	res := r.Run(ctx, []*spec.Probe{sp})
 	if len(res) != 1 {
 		t.Fatalf("Run returned %d results for 1 spec", len(res))
 	}
@@ -89,8 +89,8 @@ func runWith(t testing.TB, r *Runner, spec *plans.ProbeSpec) Result {
 }
 
 // gitSpec builds a git probe spec.
-func gitSpec(path, state string) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindGit, Target: path, Params: &plans.GitParams{Path: path, State: state}}
+func gitSpec(path, state string) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindGit, Target: path, Params: &spec.GitParams{Path: path, State: state}}
 }
 
 // wantStatus fails the test unless res has status want and its message

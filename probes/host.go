@@ -18,10 +18,10 @@ import (
 	"github.com/shirou/gopsutil/v4/load"
 	"github.com/shirou/gopsutil/v4/mem"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindHost, checkHost) }
+func init() { register(spec.KindHost, checkHost) }
 
 // HostFacts is a cheap snapshot of host facts for the board's header
 // strip.
@@ -205,11 +205,11 @@ func existingAncestor(path string) string {
 }
 
 // checkHost answers a host probe on cpu, memory, disk, load or swap.
-func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.HostParams) (Status, string) {
+func checkHost(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HostParams) (Status, string) {
 	switch p.Target {
-	case plans.HostCPU:
+	case spec.HostCPU:
 		return r.checkCPU(ctx, p)
-	case plans.HostMemory:
+	case spec.HostMemory:
 		m, err := mem.VirtualMemoryWithContext(ctx)
 		if err != nil {
 			return Error, fmt.Sprintf("cannot read memory figures (/proc/meminfo): %v", err)
@@ -219,7 +219,7 @@ func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.H
 				humanBytes(int64(m.Available)), humanBytes(int64(m.Total)), humanBytes(p.MinAvailable))
 		}
 		return OK, fmt.Sprintf("%s of %s memory available", humanBytes(int64(m.Available)), humanBytes(int64(m.Total)))
-	case plans.HostSwap:
+	case spec.HostSwap:
 		s, err := mem.SwapMemoryWithContext(ctx)
 		if err != nil {
 			return Error, fmt.Sprintf("cannot read swap figures (/proc/meminfo): %v", err)
@@ -232,7 +232,7 @@ func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.H
 				s.UsedPercent, humanBytes(int64(s.Used)), humanBytes(int64(s.Total)), p.MaxPercent)
 		}
 		return OK, fmt.Sprintf("swap is %.0f%% used (%s of %s)", s.UsedPercent, humanBytes(int64(s.Used)), humanBytes(int64(s.Total)))
-	case plans.HostLoad:
+	case spec.HostLoad:
 		a, err := load.AvgWithContext(ctx)
 		if err != nil {
 			return Error, fmt.Sprintf("cannot read the load average (/proc/loadavg): %v", err)
@@ -242,7 +242,7 @@ func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.H
 			return Fail, fmt.Sprintf("1-minute load is %.2f (%d cores), expected at most %g: wait for it to drop", a.Load1, cores, p.Max)
 		}
 		return OK, fmt.Sprintf("1-minute load is %.2f (%d cores)", a.Load1, cores)
-	case plans.HostDisk:
+	case spec.HostDisk:
 		path := p.Path
 		if path == "" {
 			path = "/"
@@ -273,7 +273,7 @@ func checkHost(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.H
 }
 
 // checkCPU checks the CPU model, core count and busy percent.
-func (r *Runner) checkCPU(ctx context.Context, p *plans.HostParams) (Status, string) {
+func (r *Runner) checkCPU(ctx context.Context, p *spec.HostParams) (Status, string) {
 	model, cores, err := r.host.static(ctx)
 	if err != nil {
 		return Error, fmt.Sprintf("cannot read CPU info: %v", err)

@@ -11,11 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func hostSpec(hp plans.HostParams) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindHost, Target: hp.Target, Params: &hp}
+func hostSpec(hp spec.HostParams) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindHost, Target: hp.Target, Params: &hp}
 }
 
 // shell runs a command line and returns its trimmed stdout.
@@ -43,15 +43,15 @@ func TestHostCPU(t *testing.T) {
 	r := NewRunner(Options{})
 	tests := []struct {
 		name string
-		hp   plans.HostParams
+		hp   spec.HostParams
 		want Status
 		msg  string
 	}{
-		{"cores enough", plans.HostParams{Target: plans.HostCPU, MinCores: cores}, OK, fmt.Sprintf("%d cores", cores)},
-		{"cores short", plans.HostParams{Target: plans.HostCPU, MinCores: cores + 1}, Fail, fmt.Sprintf("host has %d CPU cores, expected at least %d", cores, cores+1)},
-		{"model matches", plans.HostParams{Target: plans.HostCPU, Model: regexp.MustCompile(regexp.QuoteMeta(model))}, OK, model},
-		{"model differs", plans.HostParams{Target: plans.HostCPU, Model: regexp.MustCompile(`^NoSuchCPU 9000$`)}, Fail, "expected a model matching /^NoSuchCPU 9000$/: is this the right host?"},
-		{"percent bound", plans.HostParams{Target: plans.HostCPU, MaxPercent: 100}, OK, "% busy"},
+		{"cores enough", spec.HostParams{Target: spec.HostCPU, MinCores: cores}, OK, fmt.Sprintf("%d cores", cores)},
+		{"cores short", spec.HostParams{Target: spec.HostCPU, MinCores: cores + 1}, Fail, fmt.Sprintf("host has %d CPU cores, expected at least %d", cores, cores+1)},
+		{"model matches", spec.HostParams{Target: spec.HostCPU, Model: regexp.MustCompile(regexp.QuoteMeta(model))}, OK, model},
+		{"model differs", spec.HostParams{Target: spec.HostCPU, Model: regexp.MustCompile(`^NoSuchCPU 9000$`)}, Fail, "expected a model matching /^NoSuchCPU 9000$/: is this the right host?"},
+		{"percent bound", spec.HostParams{Target: spec.HostCPU, MaxPercent: 100}, OK, "% busy"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -72,7 +72,7 @@ func TestHostCPU(t *testing.T) {
 			}()
 		}
 		time.Sleep(700 * time.Millisecond)
-		res := runWith(t, r, hostSpec(plans.HostParams{Target: plans.HostCPU, MaxPercent: 5}))
+		res := runWith(t, r, hostSpec(spec.HostParams{Target: spec.HostCPU, MaxPercent: 5}))
 		close(stop)
 		wantStatus(t, res, Fail, "% busy over the last", "expected at most 5%")
 	})
@@ -87,47 +87,47 @@ func TestHostMemoryDiskLoadSwap(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "not", "yet")
 	tests := []struct {
 		name string
-		hp   plans.HostParams
+		hp   spec.HostParams
 		want Status
 		msg  string
 	}{
-		{"memory enough", plans.HostParams{Target: plans.HostMemory, MinAvailable: avail / 2}, OK, "memory available"},
-		{"memory short", plans.HostParams{Target: plans.HostMemory, MinAvailable: avail * 2}, Fail, "expected at least " + humanBytes(avail*2)},
-		{"disk enough", plans.HostParams{Target: plans.HostDisk, Path: "/", MinFree: dfFree / 2}, OK, "free on /"},
-		{"disk short", plans.HostParams{Target: plans.HostDisk, Path: "/", MinFree: dfFree * 2}, Fail, "expected at least " + humanBytes(dfFree*2)},
-		{"disk used ok", plans.HostParams{Target: plans.HostDisk, MaxUsedPercent: float64(dfUsed) + 5}, OK, "% used"},
-		{"disk not there yet", plans.HostParams{Target: plans.HostDisk, Path: missing, MinFree: 1}, OK, "(not there yet; measured at " + filepath.Dir(filepath.Dir(missing)) + ")"},
-		{"load", plans.HostParams{Target: plans.HostLoad, Max: 1e6}, OK, "1-minute load is"},
+		{"memory enough", spec.HostParams{Target: spec.HostMemory, MinAvailable: avail / 2}, OK, "memory available"},
+		{"memory short", spec.HostParams{Target: spec.HostMemory, MinAvailable: avail * 2}, Fail, "expected at least " + humanBytes(avail*2)},
+		{"disk enough", spec.HostParams{Target: spec.HostDisk, Path: "/", MinFree: dfFree / 2}, OK, "free on /"},
+		{"disk short", spec.HostParams{Target: spec.HostDisk, Path: "/", MinFree: dfFree * 2}, Fail, "expected at least " + humanBytes(dfFree*2)},
+		{"disk used ok", spec.HostParams{Target: spec.HostDisk, MaxUsedPercent: float64(dfUsed) + 5}, OK, "% used"},
+		{"disk not there yet", spec.HostParams{Target: spec.HostDisk, Path: missing, MinFree: 1}, OK, "(not there yet; measured at " + filepath.Dir(filepath.Dir(missing)) + ")"},
+		{"load", spec.HostParams{Target: spec.HostLoad, Max: 1e6}, OK, "1-minute load is"},
 	}
 	if dfUsed > 1 {
 		tests = append(tests, struct {
 			name string
-			hp   plans.HostParams
+			hp   spec.HostParams
 			want Status
 			msg  string
-		}{"disk used too high", plans.HostParams{Target: plans.HostDisk, MaxUsedPercent: float64(dfUsed) / 2}, Fail, "% used, expected at most"})
+		}{"disk used too high", spec.HostParams{Target: spec.HostDisk, MaxUsedPercent: float64(dfUsed) / 2}, Fail, "% used, expected at most"})
 	}
 	if swapTotal == 0 {
 		tests = append(tests, struct {
 			name string
-			hp   plans.HostParams
+			hp   spec.HostParams
 			want Status
 			msg  string
-		}{"no swap", plans.HostParams{Target: plans.HostSwap, MaxPercent: 10}, OK, "no swap configured"})
+		}{"no swap", spec.HostParams{Target: spec.HostSwap, MaxPercent: 10}, OK, "no swap configured"})
 	} else {
 		tests = append(tests, struct {
 			name string
-			hp   plans.HostParams
+			hp   spec.HostParams
 			want Status
 			msg  string
-		}{"swap", plans.HostParams{Target: plans.HostSwap, MaxPercent: 100}, OK, "swap is"})
+		}{"swap", spec.HostParams{Target: spec.HostSwap, MaxPercent: 100}, OK, "swap is"})
 	}
 	tests = append(tests, struct {
 		name string
-		hp   plans.HostParams
+		hp   spec.HostParams
 		want Status
 		msg  string
-	}{"unknown target", plans.HostParams{Target: "gpu"}, Error, `unknown host target "gpu"`})
+	}{"unknown target", spec.HostParams{Target: "gpu"}, Error, `unknown host target "gpu"`})
 	r := NewRunner(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -15,10 +15,10 @@ import (
 	"sync"
 	"syscall"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindHTTP, checkHTTP) }
+func init() { register(spec.KindHTTP, checkHTTP) }
 
 // webClients are the HTTP clients of a Runner: one verifying TLS, one not
 // (insecure: true). Neither follows redirects nor keeps connections, so
@@ -53,7 +53,7 @@ func (w *webClients) client(insecure bool) *http.Client {
 // checkHTTP answers an http probe: GET the URL with the given headers,
 // compare the status (a 3xx is reported with its Location, not
 // followed) and search the first OutputCap bytes of the body.
-func checkHTTP(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.HTTPParams) (Status, string) {
+func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParams) (Status, string) {
 	accept, err := parseStatusSpec(p.Status)
 	if err != nil {
 		return Error, err.Error()

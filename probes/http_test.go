@@ -12,11 +12,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func httpSpec(url, status string) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindHTTP, Target: url, Params: &plans.HTTPParams{URL: url, Status: status}}
+func httpSpec(url, status string) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindHTTP, Target: url, Params: &spec.HTTPParams{URL: url, Status: status}}
 }
 
 // neverAnswering starts a server that accepts requests and never answers
@@ -67,23 +67,23 @@ func TestHTTP(t *testing.T) {
 	defer tlsSrv.Close()
 	never := neverAnswering(t)
 
-	withBody := func(s *plans.ProbeSpec, re string) *plans.ProbeSpec {
-		s.Params.(*plans.HTTPParams).Body = regexp.MustCompile(re)
+	withBody := func(s *spec.Probe, re string) *spec.Probe {
+		s.Params.(*spec.HTTPParams).Body = regexp.MustCompile(re)
 		return s
 	}
-	withHeaders := func(s *plans.ProbeSpec, h map[string]string) *plans.ProbeSpec {
-		s.Params.(*plans.HTTPParams).Headers = h
+	withHeaders := func(s *spec.Probe, h map[string]string) *spec.Probe {
+		s.Params.(*spec.HTTPParams).Headers = h
 		return s
 	}
-	insecure := func(s *plans.ProbeSpec) *plans.ProbeSpec {
-		s.Params.(*plans.HTTPParams).Insecure = true
+	insecure := func(s *spec.Probe) *spec.Probe {
+		s.Params.(*spec.HTTPParams).Insecure = true
 		return s
 	}
-	timeout := func(s *plans.ProbeSpec, d time.Duration) *plans.ProbeSpec { s.Timeout = d; return s }
+	timeout := func(s *spec.Probe, d time.Duration) *spec.Probe { s.Timeout = d; return s }
 
 	tests := []struct {
 		name string
-		spec *plans.ProbeSpec
+		sp   *spec.Probe
 		want Status
 		msg  string
 	}{
@@ -107,7 +107,7 @@ func TestHTTP(t *testing.T) {
 	r := NewRunner(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantStatus(t, runWith(t, r, tt.spec), tt.want, tt.msg)
+			wantStatus(t, runWith(t, r, tt.sp), tt.want, tt.msg)
 		})
 	}
 	if landed.Load() != 0 {

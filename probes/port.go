@@ -7,17 +7,17 @@ import (
 	"net"
 	"syscall"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindPort, checkPort) }
+func init() { register(spec.KindPort, checkPort) }
 
 // checkPort answers a port probe by connecting over TCP (never binding):
 // a completed handshake is open, a refused connection is closed. A
 // connection that neither completes nor is refused runs into the probe's
 // timeout and reads as Error, since a firewall dropping packets says
 // nothing about the service.
-func checkPort(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.PortParams) (Status, string) {
+func checkPort(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.PortParams) (Status, string) {
 	if _, _, err := net.SplitHostPort(p.Address); err != nil {
 		return Error, fmt.Sprintf("port target %q is not host:port (%v)", p.Address, err)
 	}

@@ -6,7 +6,7 @@ package probes
 import (
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Status of one probe result.
@@ -26,7 +26,7 @@ const (
 // Result is the answer to one probe spec. A probe always yields exactly one
 // Result, even when it times out or panics.
 type Result struct {
-	Spec   *plans.ProbeSpec
+	Spec   *spec.Probe
 	Status Status
 	// Message is one line a person can act on, with secrets redacted:
 	// "config_chromadb.py is untracked: commit it or back it up".
@@ -34,4 +34,24 @@ type Result struct {
 	Duration time.Duration
 	// Children are the results of an any/all combinator's probes.
 	Children []Result
+}
+
+// Failing reports, for any probe in rs or inside one of their any/all
+// groups, whether it answered that it does not hold (fail or warn). A probe
+// not in rs, or that held, could not tell or did not run, is not failing.
+// The plan analysis (plans/infer) asks this of its needs; it takes the
+// function rather than the results so that it never imports this package.
+func Failing(rs []Result) func(*spec.Probe) bool {
+	failed := map[*spec.Probe]bool{}
+	var walk func([]Result)
+	walk = func(rs []Result) {
+		for _, r := range rs {
+			if r.Spec != nil && (r.Status == Fail || r.Status == Warn) {
+				failed[r.Spec] = true
+			}
+			walk(r.Children)
+		}
+	}
+	walk(rs)
+	return func(sp *spec.Probe) bool { return failed[sp] }
 }

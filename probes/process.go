@@ -11,17 +11,17 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindProcess, checkProcess) }
+func init() { register(spec.KindProcess, checkProcess) }
 
 // procRoot is where processes are listed.
 const procRoot = "/proc"
 
 // checkProcess answers a process probe: how many processes match the
 // pattern, against running (default) or absent.
-func checkProcess(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.ProcessParams) (Status, string) {
+func checkProcess(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.ProcessParams) (Status, string) {
 	if p.Pattern == nil {
 		return Error, "process probe has no pattern (internal error)"
 	}

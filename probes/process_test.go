@@ -9,11 +9,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func processSpec(re string, running bool, min int) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindProcess, Target: re, Params: &plans.ProcessParams{Pattern: regexp.MustCompile(re), Running: running, MinCount: min}}
+func processSpec(re string, running bool, min int) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindProcess, Target: re, Params: &spec.ProcessParams{Pattern: regexp.MustCompile(re), Running: running, MinCount: min}}
 }
 
 // startSleeps starts n `sleep arg` processes and stops them when the test
@@ -50,7 +50,7 @@ func TestProcess(t *testing.T) {
 	byArgs := `sleep ` + regexp.QuoteMeta(arg)
 	tests := []struct {
 		name string
-		spec *plans.ProbeSpec
+		sp   *spec.Probe
 		want Status
 		msg  []string
 	}{
@@ -65,7 +65,7 @@ func TestProcess(t *testing.T) {
 	r := NewRunner(Options{})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			wantStatus(t, runWith(t, r, tt.spec), tt.want, tt.msg...)
+			wantStatus(t, runWith(t, r, tt.sp), tt.want, tt.msg...)
 		})
 	}
 

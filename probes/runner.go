@@ -12,7 +12,8 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Options tune a Runner.
@@ -33,26 +34,26 @@ const defaultOutputCap = 64 << 10
 // or Skip and a one-line message for a person. It must honour ctx: the
 // runner stops waiting for it at the deadline, but a checker that keeps
 // running past it still holds resources.
-type checkFunc func(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string)
+type checkFunc func(ctx context.Context, r *Runner, sp *spec.Probe) (Status, string)
 
 // checkers maps a probe kind to its checker. Each kind's file registers
 // itself in init(), so a new kind touches one file plus its test.
-var checkers = map[string]checkFunc{}
+var checkers = map[spec.Kind]checkFunc{}
 
 // register adds the checker of a kind, whose parameters are of type P. The
 // spec's Params are asserted to P here, once for every kind, so a checker
 // receives them typed. It panics on a duplicate, which is a programming
 // error caught by any test run.
-func register[P plans.Params](kind string, fn func(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p P) (Status, string)) {
+func register[P spec.Params](kind spec.Kind, fn func(ctx context.Context, r *Runner, sp *spec.Probe, p P) (Status, string)) {
 	if _, dup := checkers[kind]; dup {
 		panic("probes: kind registered twice: " + kind)
 	}
-	checkers[kind] = func(ctx context.Context, r *Runner, spec *plans.ProbeSpec) (Status, string) {
-		p, ok := spec.Params.(P)
+	checkers[kind] = func(ctx context.Context, r *Runner, sp *spec.Probe) (Status, string) {
+		p, ok := sp.Params.(P)
 		if !ok {
-			return Error, fmt.Sprintf("%s probe has %T parameters (internal error)", kind, spec.Params)
+			return Error, fmt.Sprintf("%s probe has %T parameters (internal error)", kind, sp.Params)
 		}
-		return fn(ctx, r, spec, p)
+		return fn(ctx, r, sp, p)
 	}
 }
 
@@ -61,7 +62,7 @@ func register[P plans.Params](kind string, fn func(ctx context.Context, r *Runne
 func Kinds() []string {
 	out := make([]string, 0, len(checkers))
 	for k := range checkers {
-		out = append(out, k)
+		out = append(out, string(k))
 	}
 	slices.Sort(out)
 	return out
@@ -122,7 +123,7 @@ func runID(ctx context.Context) uint64 {
 // every unanswered probe into an Error ("not checked: run timed out after
 // 2s") and Run still returns promptly. A panic in a checker is an Error
 // with the panic message; others are unaffected.
-func (r *Runner) Run(ctx context.Context, specs []*plans.ProbeSpec) []Result {
+func (r *Runner) Run(ctx context.Context, specs []*spec.Probe) []Result {
 	start := time.Now()
 	ctx = context.WithValue(ctx, runStartKey{}, start)
 	ctx = context.WithValue(ctx, runIDKey{}, runIDs.Add(1))
@@ -224,23 +225,23 @@ type outcome struct {
 
 // runOne checks one spec (a kind or a combinator) and always returns a
 // Result: timeouts, panics and unknown kinds become Error.
-func (r *Runner) runOne(ctx context.Context, spec *plans.ProbeSpec) Result {
+func (r *Runner) runOne(ctx context.Context, sp *spec.Probe) Result {
 	start := time.Now()
 	var res Result
 	switch {
-	case spec == nil:
+	case sp == nil:
 		res = Result{Status: Error, Message: "empty probe spec (internal error)"}
-	case spec.Kind == plans.KindAny || spec.Kind == plans.KindAll:
-		res = r.runCombinator(ctx, spec)
+	case sp.Kind == spec.KindAny || sp.Kind == spec.KindAll:
+		res = r.runCombinator(ctx, sp)
 	default:
-		st, msg := r.check(ctx, spec)
+		st, msg := r.check(ctx, sp)
 		res = Result{Status: st, Message: msg}
 	}
-	res.Spec = spec
-	if res.Status == Fail && spec != nil && spec.Severity == plans.Warn {
+	res.Spec = sp
+	if res.Status == Fail && sp != nil && sp.Severity == spec.Warn {
 		res.Status = Warn
 	}
-	res.Message = Redact(oneLine(res.Message))
+	res.Message = redact.String(oneLine(res.Message))
 	res.Duration = time.Since(start)
 	return res
 }
@@ -248,18 +249,18 @@ func (r *Runner) runOne(ctx context.Context, spec *plans.ProbeSpec) Result {
 // check runs the checker of spec.Kind under the spec's own timeout, in its
 // own goroutine so that a checker that ignores its context, or panics,
 // costs only its own result.
-func (r *Runner) check(ctx context.Context, spec *plans.ProbeSpec) (Status, string) {
-	fn, ok := checkers[spec.Kind]
+func (r *Runner) check(ctx context.Context, sp *spec.Probe) (Status, string) {
+	fn, ok := checkers[sp.Kind]
 	if !ok {
-		return Error, fmt.Sprintf("unknown probe kind %q (known: %s)", spec.Kind, strings.Join(Kinds(), ", "))
+		return Error, fmt.Sprintf("unknown probe kind %q (known: %s)", sp.Kind, strings.Join(Kinds(), ", "))
 	}
-	if spec.Params == nil {
-		return Error, fmt.Sprintf("%s probe has no parameters (internal error)", spec.Kind)
+	if sp.Params == nil {
+		return Error, fmt.Sprintf("%s probe has no parameters (internal error)", sp.Kind)
 	}
 	if ctx.Err() != nil {
 		return Error, "not checked: " + runStopped(ctx)
 	}
-	timeout := spec.EffectiveTimeout()
+	timeout := sp.EffectiveTimeout()
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ch := make(chan outcome, 1)
@@ -269,7 +270,7 @@ func (r *Runner) check(ctx context.Context, spec *plans.ProbeSpec) (Status, stri
 				ch <- outcome{Error, fmt.Sprintf("probe crashed (panic: %v); please report this with the plan line: %s", p, firstFrame(debug.Stack()))}
 			}
 		}()
-		st, msg := fn(pctx, r, spec)
+		st, msg := fn(pctx, r, sp)
 		ch <- outcome{st, msg}
 	}()
 	select {
@@ -314,18 +315,18 @@ func firstFrame(stack []byte) string {
 // runCombinator checks the children of an any/all concurrently, each under
 // its own timeout (and the combinator's, when it sets one), and combines
 // them.
-func (r *Runner) runCombinator(ctx context.Context, spec *plans.ProbeSpec) Result {
-	if len(spec.Children) == 0 {
-		return Result{Status: Error, Message: spec.Kind + ": no probes listed under " + spec.Kind + ":"}
+func (r *Runner) runCombinator(ctx context.Context, sp *spec.Probe) Result {
+	if len(sp.Children) == 0 {
+		return Result{Status: Error, Message: string(sp.Kind) + ": no probes listed under " + string(sp.Kind) + ":"}
 	}
-	if spec.Timeout > 0 {
+	if sp.Timeout > 0 {
 		var cancel context.CancelFunc
-		ctx, cancel = context.WithTimeout(ctx, spec.Timeout)
+		ctx, cancel = context.WithTimeout(ctx, sp.Timeout)
 		defer cancel()
 	}
-	kids := make([]Result, len(spec.Children))
+	kids := make([]Result, len(sp.Children))
 	var wg sync.WaitGroup
-	for i, c := range spec.Children {
+	for i, c := range sp.Children {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
@@ -333,21 +334,21 @@ func (r *Runner) runCombinator(ctx context.Context, spec *plans.ProbeSpec) Resul
 		}()
 	}
 	wg.Wait()
-	st, msg := combine(spec.Kind, kids)
+	st, msg := combine(sp.Kind, kids)
 	return Result{Status: st, Message: msg, Children: kids}
 }
 
 // combine decides an any/all from its children's results and says which
 // branch decided. A child's Warn counts as holding for all (it does not
 // block) but not as the branch that makes an any hold.
-func combine(kind string, kids []Result) (Status, string) {
+func combine(kind spec.Kind, kids []Result) (Status, string) {
 	label := func(r Result) string {
 		if r.Spec == nil {
 			return "probe"
 		}
 		return r.Spec.Label()
 	}
-	if kind == plans.KindAll {
+	if kind == spec.KindAll {
 		var firstErr, firstSkip *Result
 		for i := range kids {
 			k := &kids[i]

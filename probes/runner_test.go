@@ -14,20 +14,20 @@ import (
 	"testing"
 	"time"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Test-only kinds exercise what no real checker should do: panic, or
 // ignore its context and never return.
 const (
-	kindTestPanic = "test-panic"
-	kindTestHang  = "test-hang"
-	kindTestCount = "test-count"
+	kindTestPanic spec.Kind = "test-panic"
+	kindTestHang  spec.Kind = "test-hang"
+	kindTestCount spec.Kind = "test-count"
 )
 
-type testParams struct{ kind string }
+type testParams struct{ kind spec.Kind }
 
-func (p *testParams) Kind() string { return p.kind }
+func (p *testParams) Kind() spec.Kind { return p.kind }
 
 var (
 	inFlight, maxInFlight atomic.Int64
@@ -35,16 +35,16 @@ var (
 )
 
 func init() {
-	register(kindTestPanic, func(context.Context, *Runner, *plans.ProbeSpec, *testParams) (Status, string) {
+	register(kindTestPanic, func(context.Context, *Runner, *spec.Probe, *testParams) (Status, string) {
 		var m map[string]int
 		m["boom"]++ // a nil map write: a real runtime panic
 		return OK, "unreachable"
 	})
-	register(kindTestHang, func(context.Context, *Runner, *plans.ProbeSpec, *testParams) (Status, string) {
+	register(kindTestHang, func(context.Context, *Runner, *spec.Probe, *testParams) (Status, string) {
 		<-hangRelease // ignores its context on purpose
 		return OK, "released"
 	})
-	register(kindTestCount, func(ctx context.Context, _ *Runner, _ *plans.ProbeSpec, _ *testParams) (Status, string) {
+	register(kindTestCount, func(ctx context.Context, _ *Runner, _ *spec.Probe, _ *testParams) (Status, string) {
 		n := inFlight.Add(1)
 		for {
 			m := maxInFlight.Load()
@@ -61,23 +61,23 @@ func init() {
 	})
 }
 
-func testSpec(kind string) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: kind, Target: kind, Params: &testParams{kind}}
+func testSpec(kind spec.Kind) *spec.Probe {
+	return &spec.Probe{Kind: kind, Target: string(kind), Params: &testParams{kind}}
 }
 
-func fileSpec(path string, exists bool) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindFile, Target: path, Params: &plans.FileParams{Path: path, Exists: exists}}
+func fileSpec(path string, exists bool) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindFile, Target: path, Params: &spec.FileParams{Path: path, Exists: exists}}
 }
 
-func portSpec(addr string, open bool) *plans.ProbeSpec {
-	return &plans.ProbeSpec{Kind: plans.KindPort, Target: addr, Params: &plans.PortParams{Address: addr, Open: open}}
+func portSpec(addr string, open bool) *spec.Probe {
+	return &spec.Probe{Kind: spec.KindPort, Target: addr, Params: &spec.PortParams{Address: addr, Open: open}}
 }
 
 // TestRunKeepsOrderAndBound runs more probes than the bound allows at once
 // and checks results come back in spec order and the bound held.
 func TestRunKeepsOrderAndBound(t *testing.T) {
 	dir := t.TempDir()
-	var specs []*plans.ProbeSpec
+	var specs []*spec.Probe
 	for i := 0; i < 30; i++ {
 		if i%3 == 0 {
 			specs = append(specs, fileSpec(writeFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
@@ -127,7 +127,7 @@ func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 	ok := fileSpec(writeFile(t, dir, "here", "x"), true)
 	hang := testSpec(kindTestHang)
 	hang.Timeout = 200 * time.Millisecond
-	specs := []*plans.ProbeSpec{testSpec(kindTestPanic), hang, ok}
+	specs := []*spec.Probe{testSpec(kindTestPanic), hang, ok}
 	res := NewRunner(Options{}).Run(context.Background(), specs)
 	wantStatus(t, res[0], Error, "probe crashed (panic: assignment to entry in nil map)", "runner_test.go:")
 	wantStatus(t, res[1], Error, "timed out after 200ms")
@@ -138,7 +138,7 @@ func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 // into an Error and Run returns promptly.
 func TestRunDeadline(t *testing.T) {
 	never := neverAnswering(t)
-	var specs []*plans.ProbeSpec
+	var specs []*spec.Probe
 	for i := 0; i < 5; i++ {
 		specs = append(specs, httpSpec(never, ""))
 	}
@@ -182,7 +182,7 @@ func TestRunDeadline(t *testing.T) {
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := NewRunner(Options{}).Run(ctx, []*plans.ProbeSpec{fileSpec("/", true)})
+	res := NewRunner(Options{}).Run(ctx, []*spec.Probe{fileSpec("/", true)})
 	wantStatus(t, res[0], Error, "run was cancelled")
 }
 
@@ -191,21 +191,21 @@ func TestRunCancelled(t *testing.T) {
 func TestSeverityAndUnknownKinds(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "missing")
 	warnFail := fileSpec(missing, true)
-	warnFail.Severity = plans.Warn
+	warnFail.Severity = spec.Warn
 	warnErr := testSpec(kindTestPanic)
-	warnErr.Severity = plans.Warn
-	unknown := &plans.ProbeSpec{Kind: "teleport", Params: &testParams{"teleport"}}
+	warnErr.Severity = spec.Warn
+	unknown := &spec.Probe{Kind: "teleport", Params: &testParams{"teleport"}}
 	// A kind given another kind's parameters: the one assertion in
 	// register answers for every kind.
-	mismatched := &plans.ProbeSpec{Kind: plans.KindGit, Params: &plans.FileParams{Path: missing}}
-	res := NewRunner(Options{}).Run(context.Background(), []*plans.ProbeSpec{warnFail, warnErr, unknown, nil, mismatched})
+	mismatched := &spec.Probe{Kind: spec.KindGit, Params: &spec.FileParams{Path: missing}}
+	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{warnFail, warnErr, unknown, nil, mismatched})
 	wantStatus(t, res[0], Warn, "does not exist")
 	wantStatus(t, res[1], Error)
 	wantStatus(t, res[2], Error, `unknown probe kind "teleport"`, "git")
 	if res[3].Status != Error {
 		t.Errorf("nil spec: %s", res[3].Status)
 	}
-	wantStatus(t, res[4], Error, "git probe has *plans.FileParams parameters (internal error)")
+	wantStatus(t, res[4], Error, "git probe has *spec.FileParams parameters (internal error)")
 }
 
 // TestCombinators checks any/all decisions and that the message names the
@@ -215,38 +215,38 @@ func TestCombinators(t *testing.T) {
 	present := writeFile(t, dir, "config_chromadb.py.bak", "x")
 	absent := filepath.Join(dir, "nope.bak")
 	boom := testSpec(kindTestPanic)
-	skip := &plans.ProbeSpec{Kind: plans.KindCommand, Target: "true", Params: &plans.CommandParams{Command: "true"}}
+	skip := &spec.Probe{Kind: spec.KindCommand, Target: "true", Params: &spec.CommandParams{Command: "true"}}
 	warned := fileSpec(absent, true)
-	warned.Severity = plans.Warn
-	comb := func(kind string, kids ...*plans.ProbeSpec) *plans.ProbeSpec {
-		return &plans.ProbeSpec{Kind: kind, Children: kids}
+	warned.Severity = spec.Warn
+	comb := func(kind spec.Kind, kids ...*spec.Probe) *spec.Probe {
+		return &spec.Probe{Kind: kind, Children: kids}
 	}
 	tests := []struct {
 		name string
-		spec *plans.ProbeSpec
+		sp   *spec.Probe
 		want Status
 		msg  string
 	}{
-		{"any ok via second", comb(plans.KindAny, fileSpec(absent, true), fileSpec(present, true)), OK, "any: ok via file " + present},
-		{"any none", comb(plans.KindAny, fileSpec(absent, true), fileSpec(absent+"2", true)), Fail, "any: none of 2 holds: file " + absent + ": " + absent + " does not exist"},
-		{"any error beats fail", comb(plans.KindAny, fileSpec(absent, true), boom), Error, "could not be checked"},
-		{"any ok beats error", comb(plans.KindAny, boom, fileSpec(present, true)), OK, "ok via"},
-		{"all ok", comb(plans.KindAll, fileSpec(present, true), fileSpec(absent, false)), OK, "all: 2 of 2 hold"},
-		{"all fails at", comb(plans.KindAll, fileSpec(present, true), fileSpec(absent, true)), Fail, "all: failed at file " + absent},
-		{"all fail beats error", comb(plans.KindAll, boom, fileSpec(absent, true)), Fail, "failed at"},
-		{"all error", comb(plans.KindAll, boom, fileSpec(present, true)), Error, "all: could not check test-panic test-panic"},
-		{"all skip", comb(plans.KindAll, skip, fileSpec(present, true)), Skip, "not run: --no-exec"},
-		{"all with a warn child holds", comb(plans.KindAll, warned, fileSpec(present, true)), OK, "all: 2 of 2"},
-		{"nested", comb(plans.KindAll, comb(plans.KindAny, fileSpec(absent, true), fileSpec(present, true)), fileSpec(present, true)), OK, "all: 2 of 2"},
-		{"empty", comb(plans.KindAny), Error, "no probes listed"},
+		{"any ok via second", comb(spec.KindAny, fileSpec(absent, true), fileSpec(present, true)), OK, "any: ok via file " + present},
+		{"any none", comb(spec.KindAny, fileSpec(absent, true), fileSpec(absent+"2", true)), Fail, "any: none of 2 holds: file " + absent + ": " + absent + " does not exist"},
+		{"any error beats fail", comb(spec.KindAny, fileSpec(absent, true), boom), Error, "could not be checked"},
+		{"any ok beats error", comb(spec.KindAny, boom, fileSpec(present, true)), OK, "ok via"},
+		{"all ok", comb(spec.KindAll, fileSpec(present, true), fileSpec(absent, false)), OK, "all: 2 of 2 hold"},
+		{"all fails at", comb(spec.KindAll, fileSpec(present, true), fileSpec(absent, true)), Fail, "all: failed at file " + absent},
+		{"all fail beats error", comb(spec.KindAll, boom, fileSpec(absent, true)), Fail, "failed at"},
+		{"all error", comb(spec.KindAll, boom, fileSpec(present, true)), Error, "all: could not check test-panic test-panic"},
+		{"all skip", comb(spec.KindAll, skip, fileSpec(present, true)), Skip, "not run: --no-exec"},
+		{"all with a warn child holds", comb(spec.KindAll, warned, fileSpec(present, true)), OK, "all: 2 of 2"},
+		{"nested", comb(spec.KindAll, comb(spec.KindAny, fileSpec(absent, true), fileSpec(present, true)), fileSpec(present, true)), OK, "all: 2 of 2"},
+		{"empty", comb(spec.KindAny), Error, "no probes listed"},
 	}
 	r := NewRunner(Options{NoExec: true})
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			res := runWith(t, r, tt.spec)
+			res := runWith(t, r, tt.sp)
 			wantStatus(t, res, tt.want, tt.msg)
-			if len(res.Children) != len(tt.spec.Children) {
-				t.Errorf("%d child results for %d children", len(res.Children), len(tt.spec.Children))
+			if len(res.Children) != len(tt.sp.Children) {
+				t.Errorf("%d child results for %d children", len(res.Children), len(tt.sp.Children))
 			}
 		})
 	}
@@ -265,10 +265,10 @@ func TestMessagesAreRedacted(t *testing.T) {
 	}))
 	defer srv.Close()
 	u := strings.Replace(srv.URL, "http://", "http://admin:hunter2@", 1) + "/x?api_key=abc123"
-	specs := []*plans.ProbeSpec{
+	specs := []*spec.Probe{
 		httpSpec("http://app:hunter2@"+addr+"/health", ""),
 		httpSpec(u, ""),
-		{Kind: plans.KindCommand, Params: &plans.CommandParams{Command: "echo PGPASSWORD=hunter2 >&2; exit 3"}},
+		{Kind: spec.KindCommand, Params: &spec.CommandParams{Command: "echo PGPASSWORD=hunter2 >&2; exit 3"}},
 	}
 	res := NewRunner(Options{}).Run(context.Background(), specs)
 	for _, rr := range res {

@@ -5,7 +5,7 @@ import (
 	"path/filepath"
 	"testing"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // TestSeedRollbackStep23 replays the case that started gonogo: rollback
@@ -23,10 +23,10 @@ func TestSeedRollbackStep23(t *testing.T) {
 	backupDir := t.TempDir()
 	bak := filepath.Join(backupDir, "config_chromadb.py")
 
-	gitProbe := gitSpec(cfg, plans.GitTracked)
-	gitProbe.Params.(*plans.GitParams).Rev = "HEAD"
-	backupProbe := &plans.ProbeSpec{Kind: plans.KindBackup, Target: bak, Params: &plans.BackupParams{Path: bak, Of: cfg}}
-	step23 := &plans.ProbeSpec{Role: plans.Requires, Kind: plans.KindAny, Children: []*plans.ProbeSpec{gitProbe, backupProbe}}
+	gitProbe := gitSpec(cfg, spec.GitTracked)
+	gitProbe.Params.(*spec.GitParams).Rev = "HEAD"
+	backupProbe := &spec.Probe{Kind: spec.KindBackup, Target: bak, Params: &spec.BackupParams{Path: bak, Of: cfg}}
+	step23 := &spec.Probe{Role: spec.Requires, Kind: spec.KindAny, Children: []*spec.Probe{gitProbe, backupProbe}}
 
 	r := NewRunner(Options{})
 	wantStatus(t, runWith(t, r, step23), Fail,

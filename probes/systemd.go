@@ -10,10 +10,10 @@ import (
 	"os/exec"
 	"strings"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-func init() { register(plans.KindSystemd, checkSystemd) }
+func init() { register(spec.KindSystemd, checkSystemd) }
 
 // systemdRunDir exists only while systemd is the init system (this is the
 // test sd_booted() does).
@@ -22,7 +22,7 @@ const systemdRunDir = "/run/systemd/system"
 // checkSystemd answers a systemd probe with `systemctl show UNIT`. Where
 // systemd is not running (containers, other init systems) the answer is
 // Error — we cannot tell — never Fail.
-func checkSystemd(ctx context.Context, r *Runner, spec *plans.ProbeSpec, p *plans.SystemdParams) (Status, string) {
+func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.SystemdParams) (Status, string) {
 	if _, err := os.Stat(systemdRunDir); err != nil {
 		return Error, fmt.Sprintf("cannot check unit %s: systemd is not running on this host (no %s); check the service another way (process: or port:)", p.Unit, systemdRunDir)
 	}
@@ -60,7 +60,7 @@ func parseSystemctlShow(out []byte) map[string]string {
 }
 
 // systemdVerdict decides from the unit's properties.
-func systemdVerdict(p *plans.SystemdParams, props map[string]string) (Status, string) {
+func systemdVerdict(p *spec.SystemdParams, props map[string]string) (Status, string) {
 	load, active, sub := props["LoadState"], props["ActiveState"], props["SubState"]
 	if load == "" {
 		return Error, fmt.Sprintf("systemctl show %s gave no LoadState: cannot tell", p.Unit)

@@ -9,7 +9,8 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 func newLintCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
@@ -64,9 +65,9 @@ func writeLint(ios *IOStreams, p *plans.Plan, snap *model.Snapshot) int {
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
 			switch sp.Source {
-			case plans.Explicit:
+			case spec.Explicit:
 				explicit++
-			case plans.Sidecar:
+			case spec.Sidecar:
 				sidecar++
 			default:
 				inferred++
@@ -108,12 +109,12 @@ func writeLint(ios *IOStreams, p *plans.Plan, snap *model.Snapshot) int {
 	var lines []string
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
-			if sp.Source != plans.Inferred {
+			if sp.Source != spec.Inferred {
 				continue
 			}
 			label := sp.Label()
 			if sp.Name != "" && sp.Target != "" {
-				label += " [" + sp.Kind + " " + sp.Target + "]"
+				label += " [" + string(sp.Kind) + " " + sp.Target + "]"
 			}
 			l := fmt.Sprintf("  step %-6s line %-4d %-8s %s", st.Key, sp.Line, sp.Role, redactLine(label))
 			if sp.Why != "" {
@@ -152,7 +153,7 @@ func stepKey(v model.StepView) string {
 }
 
 // redactLine hides secrets in text lint prints straight from the plan.
-func redactLine(s string) string { return probes.Redact(s) }
+func redactLine(s string) string { return redact.String(s) }
 
 func oneLine(s string) string {
 	s = strings.TrimSpace(s)

@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -54,15 +56,15 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 		Host:       opts.Host,
 	}
 	for _, f := range findings {
-		f.Message = redact(f.Message)
-		f.Hint = redact(f.Hint)
+		f.Message = redact.String(f.Message)
+		f.Hint = redact.String(f.Hint)
 		snap.Findings = append(snap.Findings, f)
 	}
 	for _, w := range p.Warnings {
-		snap.Warnings = append(snap.Warnings, redact(w.Error()))
+		snap.Warnings = append(snap.Warnings, redact.String(w.Error()))
 	}
 	for _, w := range opts.Warnings {
-		snap.Warnings = append(snap.Warnings, redact(w))
+		snap.Warnings = append(snap.Warnings, redact.String(w))
 	}
 	if n := countProbes(p); n == 0 && len(p.Steps) > 0 {
 		snap.Warnings = append(snap.Warnings, "nothing is probed: every step is MANUAL, so GO means only that nothing was checked; add ```gonogo blocks to the steps (or a --probes file)")
@@ -189,10 +191,7 @@ func (e *stepEval) gate(st *plans.Step) stepGate {
 		what += " (" + st.Title + ")"
 	}
 	for _, pv := range e.failing {
-		label := pv.Kind + " " + pv.Target
-		if pv.Name != "" {
-			label = pv.Name
-		}
+		label := pv.Label()
 		msg := pv.Message
 		if msg == "" {
 			msg = string(pv.Status)
@@ -222,30 +221,30 @@ func evalStep(st *plans.Step, rs []probes.Result) stepEval {
 		e.view.Key = st.Key
 	}
 	for _, n := range st.Notes {
-		e.view.Notes = append(e.view.Notes, redact(n))
+		e.view.Notes = append(e.view.Notes, redact.String(n))
 	}
 	for _, c := range st.Commands {
-		e.view.Commands = append(e.view.Commands, redact(c.Text))
+		e.view.Commands = append(e.view.Commands, redact.String(c.Text))
 	}
 
 	var failed, errored bool
 	doneAll, doneAny := true, false
 	ran := 0
-	for j, spec := range st.Probes {
-		r := probes.Result{Spec: spec, Status: probes.Error, Message: "no result for this probe"}
+	for j, sp := range st.Probes {
+		r := probes.Result{Spec: sp, Status: probes.Error, Message: "no result for this probe"}
 		if j < len(rs) {
 			r = rs[j]
 			if r.Spec == nil {
-				r.Spec = spec
+				r.Spec = sp
 			}
 		}
-		pv := probeView(spec, r)
+		pv := probeView(sp, r)
 		e.view.Probes = append(e.view.Probes, pv)
 		if r.Status != probes.Skip {
 			ran++
 		}
-		switch spec.Role {
-		case plans.Done:
+		switch sp.Role {
+		case spec.Done:
 			doneAny = true
 			if r.Status != probes.OK {
 				doneAll = false
@@ -297,21 +296,21 @@ func evalStep(st *plans.Step, rs []probes.Result) stepEval {
 	return e
 }
 
-func probeView(spec *plans.ProbeSpec, r probes.Result) ProbeView {
+func probeView(sp *spec.Probe, r probes.Result) ProbeView {
 	pv := ProbeView{
-		Role:       string(spec.Role),
-		Kind:       spec.Kind,
-		Target:     redact(spec.Target),
-		Name:       redact(spec.Name),
-		Source:     string(spec.Source),
+		Role:       sp.Role,
+		Kind:       sp.Kind,
+		Target:     redact.String(sp.Target),
+		Name:       redact.String(sp.Name),
+		Source:     sp.Source,
 		Status:     r.Status,
-		Message:    redact(r.Message),
+		Message:    redact.String(r.Message),
 		DurationMS: ms(r.Duration),
-		Severity:   string(spec.Severity),
-		Line:       spec.Line,
+		Severity:   sp.Severity,
+		Line:       sp.Line,
 	}
 	if pv.Role == "" {
-		pv.Role = string(plans.Requires)
+		pv.Role = spec.Requires
 	}
 	if pv.Status == "" {
 		pv.Status = probes.Error
@@ -319,7 +318,7 @@ func probeView(spec *plans.ProbeSpec, r probes.Result) ProbeView {
 			pv.Message = "the probe gave no answer"
 		}
 	}
-	for i, c := range spec.Children {
+	for i, c := range sp.Children {
 		cr := probes.Result{Spec: c, Status: probes.Error, Message: "no result for this probe"}
 		if i < len(r.Children) {
 			cr = r.Children[i]

@@ -1,24 +1,24 @@
 package model
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
 // pr is one probe of a hand-built step: its role and the status its result
 // will carry.
 type pr struct {
-	role   plans.Role
+	role   spec.Role
 	status probes.Status
 }
 
-func req(s probes.Status) pr  { return pr{plans.Requires, s} }
-func done(s probes.Status) pr { return pr{plans.Done, s} }
+func req(s probes.Status) pr  { return pr{spec.Requires, s} }
+func done(s probes.Status) pr { return pr{spec.Done, s} }
 
 // st is one hand-built step: ID, phase ("Rollback" makes it a rollback step)
 // and its probes.
@@ -46,9 +46,9 @@ func build(steps ...st) (*plans.Plan, []probes.Result) {
 		}
 		step := &plans.Step{ID: s.id, Key: s.id, Title: "do " + s.id, Phase: phase, Rollback: rb, Line: i*10 + 1}
 		for j, q := range s.ps {
-			spec := &plans.ProbeSpec{Role: q.role, Source: plans.Explicit, Kind: plans.KindFile, Target: "f" + s.id, Line: i*10 + 2 + j}
-			step.Probes = append(step.Probes, spec)
-			results = append(results, probes.Result{Spec: spec, Status: q.status, Message: "f" + s.id + " is " + string(q.status)})
+			sp := &spec.Probe{Role: q.role, Source: spec.Explicit, Kind: spec.KindFile, Target: "f" + s.id, Line: i*10 + 2 + j}
+			step.Probes = append(step.Probes, sp)
+			results = append(results, probes.Result{Spec: sp, Status: q.status, Message: "f" + s.id + " is " + string(q.status)})
 		}
 		p.Steps = append(p.Steps, step)
 	}
@@ -296,10 +296,10 @@ func TestEvaluateRedactsMessages(t *testing.T) {
 func TestEvaluateCombinatorChildren(t *testing.T) {
 	p, rs := build(st{"1", "", []pr{req(probes.Fail)}})
 	parent := p.Steps[0].Probes[0]
-	parent.Kind, parent.Target = plans.KindAny, ""
-	parent.Children = []*plans.ProbeSpec{
-		{Role: plans.Requires, Kind: plans.KindFile, Target: "a"},
-		{Role: plans.Requires, Kind: plans.KindFile, Target: "b"},
+	parent.Kind, parent.Target = spec.KindAny, ""
+	parent.Children = []*spec.Probe{
+		{Role: spec.Requires, Kind: spec.KindFile, Target: "a"},
+		{Role: spec.Requires, Kind: spec.KindFile, Target: "b"},
 	}
 	rs[0].Children = []probes.Result{{Status: probes.Fail, Message: "a missing"}} // second child lost
 	s := Evaluate(p, rs, nil, EvalOptions{})
@@ -321,21 +321,5 @@ func TestEvaluateNothingProbedWarns(t *testing.T) {
 	}
 	if s := Evaluate(nil, nil, nil, EvalOptions{}); s.Verdict != GateGo || s.Rollback != GateNone {
 		t.Errorf("nil plan: %+v", s)
-	}
-}
-
-// The redaction cache gives the same answers as probes.Redact, also past
-// its bound.
-func TestRedactCache(t *testing.T) {
-	for i := range maxRedactCache + 10 {
-		s := fmt.Sprintf("postgres://u:pw%d@db/app try %d", i, i)
-		for range 2 {
-			if got, want := redact(s), probes.Redact(s); got != want {
-				t.Fatalf("redact(%q) = %q, want %q", s, got, want)
-			}
-		}
-	}
-	if n := len(redactCache.m); n > maxRedactCache {
-		t.Errorf("cache holds %d entries, bound %d", n, maxRedactCache)
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -29,17 +30,17 @@ var answers = map[string]probes.Result{
 	"port 127.0.0.1:8000":                              {Status: probes.Fail, Message: "127.0.0.1:8000 refuses connections"},
 }
 
-func answer(t *testing.T, sp *plans.ProbeSpec) probes.Result {
-	if sp.Kind == plans.KindAny {
+func answer(t *testing.T, sp *spec.Probe) probes.Result {
+	if sp.Kind == spec.KindAny {
 		r := probes.Result{Spec: sp, Status: probes.Fail, Message: "none of 2 holds"}
 		for _, c := range sp.Children {
 			r.Children = append(r.Children, answer(t, c))
 		}
 		return r
 	}
-	r, ok := answers[sp.Kind+" "+sp.Target]
+	r, ok := answers[string(sp.Kind)+" "+sp.Target]
 	if !ok {
-		t.Fatalf("the fixture has no answer for %q", sp.Kind+" "+sp.Target)
+		t.Fatalf("the fixture has no answer for %q", string(sp.Kind)+" "+sp.Target)
 	}
 	r.Spec = sp
 	return r

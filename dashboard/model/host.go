@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // host reads the host facts strip: CPU, load, memory and the free space of
@@ -37,7 +38,7 @@ func DiskPaths(p *plans.Plan) []string {
 	var (
 		out  []string
 		seen = map[uint64]bool{}
-		walk func(sp *plans.ProbeSpec)
+		walk func(sp *spec.Probe)
 	)
 	add := func(path string) {
 		if path == "" || !filepath.IsAbs(path) {
@@ -52,14 +53,14 @@ func DiskPaths(p *plans.Plan) []string {
 		out = append(out, mountPoint(dir, dev))
 	}
 	add(p.Root)
-	walk = func(sp *plans.ProbeSpec) {
+	walk = func(sp *spec.Probe) {
 		switch pp := sp.Params.(type) {
-		case *plans.FileParams:
+		case *spec.FileParams:
 			add(pp.Path)
-		case *plans.BackupParams:
+		case *spec.BackupParams:
 			add(pp.Path)
-		case *plans.HostParams:
-			if pp.Target == plans.HostDisk {
+		case *spec.HostParams:
+			if pp.Target == spec.HostDisk {
 				path := pp.Path
 				if path == "" {
 					path = p.Root

@@ -5,7 +5,7 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -24,9 +24,9 @@ func TestEvaluateInvariants(t *testing.T) {
 			}
 			var ps []pr
 			for range rng.IntN(4) {
-				role := plans.Requires
+				role := spec.Requires
 				if rng.IntN(2) == 0 {
-					role = plans.Done
+					role = spec.Done
 				}
 				ps = append(ps, pr{role, all[rng.IntN(len(all))]})
 			}

@@ -11,6 +11,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/plans/infer"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -56,12 +57,12 @@ type Session struct {
 	mu       sync.Mutex // guards everything below
 	plan     *plans.Plan
 	analysis *infer.Analysis
-	extra    []*plans.ProbeSpec // probes findings need that no step carries
-	at       string             // resolved key, "" for none
-	atRef    string             // as the operator typed it
-	steps    []string           // resolved keys of --step
-	notes    []string           // warnings for the next snapshot (a failed reload)
-	cache    map[*plans.ProbeSpec]cached
+	extra    []*spec.Probe // probes findings need that no step carries
+	at       string        // resolved key, "" for none
+	atRef    string        // as the operator typed it
+	steps    []string      // resolved keys of --step
+	notes    []string      // warnings for the next snapshot (a failed reload)
+	cache    map[*spec.Probe]cached
 }
 
 // cached is the last answer of one probe and when it came.
@@ -77,7 +78,7 @@ func NewSession(opts Options) (*Session, error) {
 	s := &Session{
 		opts:   opts,
 		runner: probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
-		cache:  map[*plans.ProbeSpec]cached{},
+		cache:  map[*spec.Probe]cached{},
 	}
 	p, a, err := s.load()
 	if err != nil {
@@ -125,17 +126,17 @@ func (s *Session) load() (*plans.Plan, *infer.Analysis, error) {
 
 // extraProbes are the probes the analysis needs answered for its findings
 // that are not already attached to a step.
-func extraProbes(p *plans.Plan, a *infer.Analysis) []*plans.ProbeSpec {
+func extraProbes(p *plans.Plan, a *infer.Analysis) []*spec.Probe {
 	if a == nil {
 		return nil
 	}
-	attached := map[*plans.ProbeSpec]bool{}
+	attached := map[*spec.Probe]bool{}
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
 			attached[sp] = true
 		}
 	}
-	var out []*plans.ProbeSpec
+	var out []*spec.Probe
 	for _, sp := range a.Probes() {
 		if !attached[sp] {
 			out = append(out, sp)
@@ -165,6 +166,20 @@ func (s *Session) Plan() *plans.Plan {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.plan
+}
+
+// MinInterval is the smallest check interval a step of the current plan
+// sets in its probe block, 0 when none does: the board checks that often.
+func (s *Session) MinInterval() time.Duration {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var m time.Duration
+	for _, st := range s.plan.Steps {
+		if st.Interval > 0 && (m == 0 || st.Interval < m) {
+			m = st.Interval
+		}
+	}
+	return m
 }
 
 // Analysis returns what inference found in the last successful load, nil
@@ -204,7 +219,7 @@ func (s *Session) Reload() error {
 		return err
 	}
 	s.plan, s.analysis, s.extra = p, a, extraProbes(p, a)
-	s.cache = map[*plans.ProbeSpec]cached{}
+	s.cache = map[*spec.Probe]cached{}
 	if s.atRef != "" {
 		if st, err := p.StepByRef(s.atRef); err == nil {
 			s.at = st.Key
@@ -269,8 +284,8 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	s.mu.Unlock()
 
 	// Every probe in evaluation order (steps, then extra), and which are due.
-	var all []*plans.ProbeSpec
-	interval := map[*plans.ProbeSpec]time.Duration{}
+	var all []*spec.Probe
+	interval := map[*spec.Probe]time.Duration{}
 	for _, st := range p.Steps {
 		iv := st.Interval
 		if iv <= 0 {
@@ -285,7 +300,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 		all = append(all, sp)
 		interval[sp] = o.DefaultInterval
 	}
-	var due []*plans.ProbeSpec
+	var due []*spec.Probe
 	for _, sp := range all {
 		c, ok := cache[sp]
 		if o.Force || !ok || interval[sp] <= 0 || start.Sub(c.at) >= interval[sp] {
@@ -294,7 +309,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	}
 
 	// current answers: cached ones, Pending for the due ones until they answer.
-	current := make(map[*plans.ProbeSpec]probes.Result, len(all))
+	current := make(map[*spec.Probe]probes.Result, len(all))
 	for _, sp := range all {
 		if c, ok := cache[sp]; ok && !slices.Contains(due, sp) {
 			current[sp] = c.res
@@ -353,7 +368,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 
 // run hands the due probes to the runner and waits for its answer, but no
 // longer than the deadline plus runGrace.
-func (s *Session) run(ctx context.Context, due []*plans.ProbeSpec) []probes.Result {
+func (s *Session) run(ctx context.Context, due []*spec.Probe) []probes.Result {
 	done := make(chan []probes.Result, 1)
 	go func() { done <- s.runner.Run(ctx, due) }()
 	select {
@@ -375,7 +390,7 @@ func (s *Session) run(ctx context.Context, due []*plans.ProbeSpec) []probes.Resu
 
 // evaluate turns the current answers into a snapshot; final is true for
 // the snapshot Check returns (pending warnings are shown, then dropped).
-func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*plans.ProbeSpec]probes.Result, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
+func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
 	var results []probes.Result
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
@@ -395,8 +410,7 @@ func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*plans.
 			}
 			all = append(all, r)
 		}
-		state := infer.StateFromResults(all)
-		for _, f := range a.Findings(state) {
+		for _, f := range a.Findings(probes.Failing(all)) {
 			findings = append(findings, Finding{
 				Severity: string(f.Severity),
 				Step:     f.Step,

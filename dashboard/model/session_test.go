@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -301,11 +302,11 @@ func TestSessionReloadKeepsLastGoodPlan(t *testing.T) {
 
 func TestDiskPathsOnePerFilesystem(t *testing.T) {
 	dir := t.TempDir()
-	p := &plans.Plan{Root: dir, Steps: []*plans.Step{{Key: "1", Probes: []*plans.ProbeSpec{
-		{Kind: plans.KindFile, Params: &plans.FileParams{Path: filepath.Join(dir, "a")}},
-		{Kind: plans.KindBackup, Params: &plans.BackupParams{Path: filepath.Join(dir, "not", "yet", "made")}},
-		{Kind: plans.KindAny, Children: []*plans.ProbeSpec{{Kind: plans.KindHost, Params: &plans.HostParams{Target: plans.HostDisk}}}},
-		{Kind: plans.KindHost, Params: &plans.HostParams{Target: plans.HostDisk, Path: "/proc"}},
+	p := &plans.Plan{Root: dir, Steps: []*plans.Step{{Key: "1", Probes: []*spec.Probe{
+		{Kind: spec.KindFile, Params: &spec.FileParams{Path: filepath.Join(dir, "a")}},
+		{Kind: spec.KindBackup, Params: &spec.BackupParams{Path: filepath.Join(dir, "not", "yet", "made")}},
+		{Kind: spec.KindAny, Children: []*spec.Probe{{Kind: spec.KindHost, Params: &spec.HostParams{Target: spec.HostDisk}}}},
+		{Kind: spec.KindHost, Params: &spec.HostParams{Target: spec.HostDisk, Path: "/proc"}},
 	}}}}
 	got := DiskPaths(p)
 	// The oracle: df names the mount point of each path.

@@ -7,6 +7,7 @@ package model
 import (
 	"time"
 
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -68,15 +69,15 @@ type StepView struct {
 
 // ProbeView is one probe's result as views show it.
 type ProbeView struct {
-	Role       string        `json:"role"`
-	Kind       string        `json:"kind"`
+	Role       spec.Role     `json:"role"`
+	Kind       spec.Kind     `json:"kind"`
 	Target     string        `json:"target"`
 	Name       string        `json:"name,omitempty"`
-	Source     string        `json:"source"`
+	Source     spec.Source   `json:"source"`
 	Status     probes.Status `json:"status"`
 	Message    string        `json:"message"`
 	DurationMS float64       `json:"duration_ms"`
-	Severity   string        `json:"severity,omitempty"`
+	Severity   spec.Severity `json:"severity,omitempty"`
 	Line       int           `json:"line,omitempty"`
 	Children   []ProbeView   `json:"children,omitempty"`
 }
@@ -105,4 +106,17 @@ type HostFacts struct {
 type Disk struct {
 	Path string `json:"path"`
 	Free uint64 `json:"free"`
+}
+
+// Label is what a person reads for a probe: its name, else kind and
+// target ("git config_chromadb.py"), else the kind alone (an unnamed
+// any/all). Every view prints this one.
+func (p *ProbeView) Label() string {
+	if p.Name != "" {
+		return p.Name
+	}
+	if p.Target == "" {
+		return string(p.Kind)
+	}
+	return string(p.Kind) + " " + p.Target
 }

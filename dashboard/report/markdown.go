@@ -108,7 +108,7 @@ func mdProbes(out []string, step string, p model.ProbeView, indent string) []str
 		return out
 	}
 	out = append(out, fmt.Sprintf("%s- `%s` %s %s `%s` (%s): %s",
-		indent, mdCode(step), p.Status, p.Role, mdCode(probeLabel(p)), p.Source, mdText(p.Message)))
+		indent, mdCode(step), p.Status, p.Role, mdCode(p.Label()), p.Source, mdText(p.Message)))
 	for _, c := range p.Children {
 		out = mdProbes(out, step, c, indent+"  ")
 	}

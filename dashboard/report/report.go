@@ -52,18 +52,6 @@ func stepRef(v model.StepView) string {
 	return v.ID
 }
 
-// probeLabel is what a person reads for a probe: its name, else kind and
-// target.
-func probeLabel(p model.ProbeView) string {
-	if p.Name != "" {
-		return p.Name
-	}
-	if p.Target == "" {
-		return p.Kind
-	}
-	return p.Kind + " " + p.Target
-}
-
 // headline is the verdict's one-line meaning.
 func headline(s *model.Snapshot) string {
 	switch s.Verdict {

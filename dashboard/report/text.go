@@ -267,7 +267,7 @@ func (t *textWriter) probeLines(indent string, p model.ProbeView) {
 		return
 	}
 	word := t.paint(probeColor(p.Status), model.ProbeSymbol(p.Status)+" "+string(p.Status))
-	t.wrap(indent+word+"  ", indent+"  ", p.Role+" "+probeLabel(p)+": "+p.Message)
+	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+p.Message)
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
 	}

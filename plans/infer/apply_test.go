@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 const applyPlan = "# Apply\n" +
@@ -88,7 +89,7 @@ func TestApply(t *testing.T) {
 		t.Errorf("step 1: %d probes before Apply, notes %q", before, s1.Notes)
 	}
 	for _, ps := range s1.Probes {
-		if ps.Source == plans.Inferred && (ps.File != p.File || ps.Line != 8 && ps.Line != 9 || ps.Why == "") {
+		if ps.Source == spec.Inferred && (ps.File != p.File || ps.Line != 8 && ps.Line != 9 || ps.Why == "") {
 			t.Errorf("inferred %s: file %q line %d why %q", ps.Label(), ps.File, ps.Line, ps.Why)
 		}
 	}
@@ -111,13 +112,13 @@ func TestApply(t *testing.T) {
 		t.Errorf("step 3 probes:\n  %s\nwant\n  %s", strings.Join(got, "\n  "), strings.Join(want3, "\n  "))
 	}
 	// Probes lists the same pointers Apply attached.
-	listed := map[*plans.ProbeSpec]bool{}
+	listed := map[*spec.Probe]bool{}
 	for _, ps := range a.Probes() {
 		listed[ps] = true
 	}
 	for _, s := range p.Steps {
 		for _, ps := range s.Probes {
-			if ps.Source == plans.Inferred && !listed[ps] {
+			if ps.Source == spec.Inferred && !listed[ps] {
 				t.Errorf("step %s: attached %s is not in Probes()", s.Key, ps.Label())
 			}
 		}
@@ -149,7 +150,7 @@ func TestSettleBackups(t *testing.T) {
 	a := Analyze(p, Options{Env: testEnv})
 	var got []string
 	for _, ps := range a.StepProbes("1") {
-		if ps.Role == plans.Done {
+		if ps.Role == spec.Done {
 			got = append(got, dumpProbe(a, ps, root)+" | "+ps.Name)
 		}
 	}

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // BenchmarkAnalyze reads the shipped example migration plan's commands.
@@ -27,9 +27,9 @@ func BenchmarkFindings(b *testing.B) {
 		b.Skip(err)
 	}
 	a := Analyze(p, Options{})
-	state := func(*plans.ProbeSpec) probes.Status { return probes.Fail }
+	fails := func(*spec.Probe) bool { return true }
 	b.ReportAllocs()
 	for b.Loop() {
-		a.Findings(state)
+		a.Findings(fails)
 	}
 }

@@ -8,8 +8,8 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // usable reports whether v can become a probe; when it cannot because of a
@@ -21,7 +21,7 @@ func (w *walker) usable(v value, line int, cmd string) bool {
 		w.st.note(fmt.Sprintf("line %d: %q holds a placeholder (%s): fill it in to have it checked; nothing inferred from it", line, cmd, v.placeholder))
 		return false
 	case v.windows:
-		w.st.note(fmt.Sprintf("line %d: %s is a Windows path; gonogo cannot check it from this host", line, probes.Redact(v.raw)))
+		w.st.note(fmt.Sprintf("line %d: %s is a Windows path; gonogo cannot check it from this host", line, redact.String(v.raw)))
 		return false
 	case v.dynamic || v.glob || v.s == "":
 		return false
@@ -62,13 +62,13 @@ func (w *walker) target(v value, abs string) string {
 
 // leaf registers a new inferred probe, or returns the one the step already
 // has for the same role, kind and target (dup true: do not attach twice).
-func (w *walker) leaf(ps *plans.ProbeSpec, line int, cmd string) (*plans.ProbeSpec, bool) {
-	ps.Source = plans.Inferred
+func (w *walker) leaf(ps *spec.Probe, line int, cmd string) (*spec.Probe, bool) {
+	ps.Source = spec.Inferred
 	ps.File = w.a.plan.File
 	ps.Line = line
 	ps.Why = cmd
-	if w.cond > 0 && ps.Role == plans.Requires {
-		ps.Severity = plans.Warn
+	if w.cond > 0 && ps.Role == spec.Requires {
+		ps.Severity = spec.Warn
 	}
 	k := string(ps.Role) + "\x00" + specKey(ps)
 	if old, ok := w.st.leaves[k]; ok {
@@ -78,18 +78,18 @@ func (w *walker) leaf(ps *plans.ProbeSpec, line int, cmd string) (*plans.ProbeSp
 	return ps, false
 }
 
-func one(ps *plans.ProbeSpec, dup bool) *frag {
+func one(ps *spec.Probe, dup bool) *frag {
 	if dup || ps == nil {
 		return nil
 	}
-	return &frag{reqs: []*plans.ProbeSpec{ps}}
+	return &frag{reqs: []*spec.Probe{ps}}
 }
 
-func oneDone(ps *plans.ProbeSpec, dup bool) *frag {
+func oneDone(ps *spec.Probe, dup bool) *frag {
 	if dup || ps == nil {
 		return nil
 	}
-	return &frag{dones: []*plans.ProbeSpec{ps}}
+	return &frag{dones: []*spec.Probe{ps}}
 }
 
 // requireFile: v must exist before the command runs (a file, or a folder
@@ -107,15 +107,15 @@ func (w *walker) requireFile(v value, dir bool, name, prog string, line int, cmd
 		return nil // an earlier command of this step makes it
 	}
 	dir = dir || strings.HasSuffix(v.s, "/") || isDirNow(abs)
-	ps, dup := w.leaf(&plans.ProbeSpec{
-		Role: plans.Requires, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
-		Params: &plans.FileParams{Path: abs, Exists: true, Dir: dir},
+	ps, dup := w.leaf(&spec.Probe{
+		Role: spec.Requires, Kind: spec.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &spec.FileParams{Path: abs, Exists: true, Dir: dir},
 	}, line, cmd)
 	kind := needFile
 	if dir {
 		kind = needDir
 	}
-	w.addNeed(&need{kind: kind, key: abs, path: abs, spec: ps, line: line, cmd: cmd, prog: prog, restoreTo: restoreTo})
+	w.addNeed(&need{kind: kind, key: abs, path: abs, sp: ps, line: line, cmd: cmd, prog: prog, restoreTo: restoreTo})
 	return one(ps, dup)
 }
 
@@ -147,11 +147,11 @@ func (w *walker) requireFolderOf(v value, name, prog string, line int, cmd strin
 	if t == "." {
 		t = w.a.root
 	}
-	ps, dup := w.leaf(&plans.ProbeSpec{
-		Role: plans.Requires, Kind: plans.KindFile, Target: t, Name: name,
-		Params: &plans.FileParams{Path: d, Exists: true, Dir: true},
+	ps, dup := w.leaf(&spec.Probe{
+		Role: spec.Requires, Kind: spec.KindFile, Target: t, Name: name,
+		Params: &spec.FileParams{Path: d, Exists: true, Dir: true},
 	}, line, cmd)
-	w.addNeed(&need{kind: needDir, key: d, path: d, spec: ps, line: line, cmd: cmd, prog: prog})
+	w.addNeed(&need{kind: needDir, key: d, path: d, sp: ps, line: line, cmd: cmd, prog: prog})
 	return one(ps, dup)
 }
 
@@ -164,11 +164,11 @@ func (w *walker) requireDir(v value, name, prog string, line int, cmd string) *f
 	if abs == "" || w.st.made[abs] || w.madeUnder(abs) {
 		return nil
 	}
-	ps, dup := w.leaf(&plans.ProbeSpec{
-		Role: plans.Requires, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
-		Params: &plans.FileParams{Path: abs, Exists: true, Dir: true},
+	ps, dup := w.leaf(&spec.Probe{
+		Role: spec.Requires, Kind: spec.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &spec.FileParams{Path: abs, Exists: true, Dir: true},
 	}, line, cmd)
-	w.addNeed(&need{kind: needDir, key: abs, path: abs, spec: ps, line: line, cmd: cmd, prog: prog})
+	w.addNeed(&need{kind: needDir, key: abs, path: abs, sp: ps, line: line, cmd: cmd, prog: prog})
 	return one(ps, dup)
 }
 
@@ -190,9 +190,9 @@ func (w *walker) doneFile(v value, name string, line int, cmd string) *frag {
 	}
 	dir := strings.HasSuffix(v.s, "/")
 	w.produce(abs, dir, evProduce, line, cmd, "")
-	return oneDone(w.leaf(&plans.ProbeSpec{
-		Role: plans.Done, Kind: plans.KindFile, Target: w.target(v, abs), Name: name,
-		Params: &plans.FileParams{Path: abs, Exists: true, Dir: dir},
+	return oneDone(w.leaf(&spec.Probe{
+		Role: spec.Done, Kind: spec.KindFile, Target: w.target(v, abs), Name: name,
+		Params: &spec.FileParams{Path: abs, Exists: true, Dir: dir},
 	}, line, cmd))
 }
 
@@ -205,14 +205,14 @@ func (w *walker) backup(src, dst, prog string, line int, cmd string) {
 // has the same content as of.
 func (w *walker) doneBackup(dst value, dstAbs, of string, dir bool, name string, line int, cmd string) *frag {
 	if dir {
-		return oneDone(w.leaf(&plans.ProbeSpec{
-			Role: plans.Done, Kind: plans.KindFile, Target: w.target(dst, dstAbs), Name: name,
-			Params: &plans.FileParams{Path: dstAbs, Exists: true, Dir: true},
+		return oneDone(w.leaf(&spec.Probe{
+			Role: spec.Done, Kind: spec.KindFile, Target: w.target(dst, dstAbs), Name: name,
+			Params: &spec.FileParams{Path: dstAbs, Exists: true, Dir: true},
 		}, line, cmd))
 	}
-	ps, dup := w.leaf(&plans.ProbeSpec{
-		Role: plans.Done, Kind: plans.KindBackup, Target: w.target(dst, dstAbs), Name: name,
-		Params: &plans.BackupParams{Path: dstAbs, Of: of},
+	ps, dup := w.leaf(&spec.Probe{
+		Role: spec.Done, Kind: spec.KindBackup, Target: w.target(dst, dstAbs), Name: name,
+		Params: &spec.BackupParams{Path: dstAbs, Of: of},
 	}, line, cmd)
 	if of != "" && !dup {
 		w.st.compared = append(w.st.compared, ps)
@@ -264,11 +264,11 @@ func (st *stepInfo) isGone(p string) bool {
 	return false
 }
 
-func donePath(ps *plans.ProbeSpec) string {
+func donePath(ps *spec.Probe) string {
 	switch p := ps.Params.(type) {
-	case *plans.FileParams:
+	case *spec.FileParams:
 		return p.Path
-	case *plans.BackupParams:
+	case *spec.BackupParams:
 		return p.Path
 	}
 	return ""
@@ -294,12 +294,12 @@ func (w *walker) requireGit(v value, abs, rev, prog string, checkout bool, line 
 	if where == "" {
 		where = "HEAD"
 	}
-	ps, dup := w.leaf(&plans.ProbeSpec{
-		Role: plans.Requires, Kind: plans.KindGit, Target: w.target(v, abs),
+	ps, dup := w.leaf(&spec.Probe{
+		Role: spec.Requires, Kind: spec.KindGit, Target: w.target(v, abs),
 		Name:   fmt.Sprintf("%s needs it in %s", prog, where),
-		Params: &plans.GitParams{Path: abs, State: plans.GitTracked, Rev: rev},
+		Params: &spec.GitParams{Path: abs, State: spec.GitTracked, Rev: rev},
 	}, line, cmd)
-	w.addNeed(&need{kind: needGit, key: key, path: abs, rev: rev, spec: ps, line: line, cmd: cmd, prog: prog, checkout: checkout})
+	w.addNeed(&need{kind: needGit, key: key, path: abs, rev: rev, sp: ps, line: line, cmd: cmd, prog: prog, checkout: checkout})
 	return one(ps, dup)
 }
 
@@ -310,35 +310,35 @@ func (w *walker) program(name string, line int, cmd string) *frag {
 		return nil
 	}
 	w.st.programs[name] = true
-	sev := plans.Warn
+	sev := spec.Warn
 	if w.st.step.Rollback {
-		sev = plans.Block
+		sev = spec.Block
 	}
-	var ps *plans.ProbeSpec
+	var ps *spec.Probe
 	if strings.Contains(name, "/") {
 		abs := w.resolvePath(name)
 		if abs == "" || w.st.made[abs] {
 			return nil
 		}
-		ps = &plans.ProbeSpec{
-			Role: plans.Requires, Kind: plans.KindFile, Target: name, Severity: sev,
+		ps = &spec.Probe{
+			Role: spec.Requires, Kind: spec.KindFile, Target: name, Severity: sev,
 			Name:   name + " exists",
-			Params: &plans.FileParams{Path: abs, Exists: true},
+			Params: &spec.FileParams{Path: abs, Exists: true},
 		}
 	} else {
 		found, err := w.a.lookPath(name)
 		if err == nil {
-			ps = &plans.ProbeSpec{
-				Role: plans.Requires, Kind: plans.KindFile, Target: found, Severity: sev,
+			ps = &spec.Probe{
+				Role: spec.Requires, Kind: spec.KindFile, Target: found, Severity: sev,
 				Name:   name + " is installed",
-				Params: &plans.FileParams{Path: found, Exists: true},
+				Params: &spec.FileParams{Path: found, Exists: true},
 			}
 		} else {
 			p := "/usr/bin/" + name
-			ps = &plans.ProbeSpec{
-				Role: plans.Requires, Kind: plans.KindFile, Target: p, Severity: sev,
+			ps = &spec.Probe{
+				Role: spec.Requires, Kind: spec.KindFile, Target: p, Severity: sev,
 				Name:   name + " is installed (not on PATH when the plan was read; checking " + p + ")",
-				Params: &plans.FileParams{Path: p, Exists: true},
+				Params: &spec.FileParams{Path: p, Exists: true},
 			}
 		}
 	}
@@ -421,9 +421,9 @@ func backupLike(abs string) bool {
 }
 
 // gitCommitted is the done probe of "git add F && git commit".
-func gitCommitted(target, abs string) *plans.ProbeSpec {
-	return &plans.ProbeSpec{
-		Role: plans.Done, Kind: plans.KindGit, Target: target, Name: "committed by git commit",
-		Params: &plans.GitParams{Path: abs, State: plans.GitCommitted},
+func gitCommitted(target, abs string) *spec.Probe {
+	return &spec.Probe{
+		Role: spec.Done, Kind: spec.KindGit, Target: target, Name: "committed by git commit",
+		Params: &spec.GitParams{Path: abs, State: spec.GitCommitted},
 	}
 }

@@ -465,17 +465,17 @@ func (w *walker) scp(c cmdCtx) *frag {
 
 // curl -o F / wget -O F write F.
 func (w *walker) download(c cmdCtx) *frag {
-	spec := optSpec{short: "oXHdAeEKuUwTrmYyzCcbDFQt", long: []string{
+	sp := optSpec{short: "oXHdAeEKuUwTrmYyzCcbDFQt", long: []string{
 		"output", "request", "header", "data", "data-raw", "data-binary", "user", "user-agent",
 		"referer", "cookie", "cookie-jar", "max-time", "connect-timeout", "retry", "config",
 		"write-out", "proxy", "cacert", "cert", "key", "form", "upload-file", "url",
 	}}
 	names := []string{"o", "output"}
 	if c.prog == "wget" {
-		spec = optSpec{short: "OoaPtTUeiBhY", long: []string{"output-document", "output-file", "directory-prefix", "tries", "timeout", "user-agent", "header", "user", "password", "input-file"}}
+		sp = optSpec{short: "OoaPtTUeiBhY", long: []string{"output-document", "output-file", "directory-prefix", "tries", "timeout", "user-agent", "header", "user", "password", "input-file"}}
 		names = []string{"O", "output-document"}
 	}
-	p := parseOpts(c.args, spec)
+	p := parseOpts(c.args, sp)
 	out, ok := p.arg(names...)
 	if !ok || out.s == "-" || w.special(out) {
 		return nil

@@ -5,14 +5,14 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // dumpProbe renders a probe as one line a test can compare exactly: role,
 // kind, target, then the kind's key parameters, paths relative to root.
 // Program probes render as "program NAME" since where a program lives
 // depends on the machine.
-func dumpProbe(a *Analysis, ps *plans.ProbeSpec, root string) string {
+func dumpProbe(a *Analysis, ps *spec.Probe, root string) string {
 	rel := func(p string) string {
 		if r, err := filepath.Rel(root, p); err == nil && !strings.HasPrefix(r, "..") {
 			return r
@@ -20,13 +20,13 @@ func dumpProbe(a *Analysis, ps *plans.ProbeSpec, root string) string {
 		return p
 	}
 	sev := ""
-	if ps.Severity == plans.Warn {
+	if ps.Severity == spec.Warn {
 		sev = " (warn)"
 	}
 	if prog := a.Program(ps); prog != "" {
 		return "program " + prog + sev
 	}
-	if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+	if ps.Kind == spec.KindAny || ps.Kind == spec.KindAll {
 		var kids []string
 		for _, c := range ps.Children {
 			kids = append(kids, dumpProbe(a, c, root))
@@ -39,22 +39,22 @@ func dumpProbe(a *Analysis, ps *plans.ProbeSpec, root string) string {
 	}
 	s := fmt.Sprintf("%s %s %s", ps.Role, ps.Kind, target)
 	switch p := ps.Params.(type) {
-	case *plans.FileParams:
+	case *spec.FileParams:
 		s += " path=" + rel(p.Path)
 		if p.Dir {
 			s += " dir"
 		}
-	case *plans.BackupParams:
+	case *spec.BackupParams:
 		s += " path=" + rel(p.Path)
 		if p.Of != "" {
 			s += " of=" + rel(p.Of)
 		}
-	case *plans.GitParams:
+	case *spec.GitParams:
 		s += " path=" + rel(p.Path) + " state=" + p.State
 		if p.Rev != "" {
 			s += " rev=" + p.Rev
 		}
-	case *plans.SystemdParams:
+	case *spec.SystemdParams:
 		if p.ExistsOnly {
 			s += " exists"
 		} else if p.Active {

@@ -1,6 +1,6 @@
 package infer
 
-import "github.com/gonogo-dev/gonogo/plans"
+import "github.com/gonogo-dev/gonogo/plans/spec"
 
 // The findings pass reasons over three kinds of facts read off commands:
 // what a command needs (need), what it makes or destroys (event), and
@@ -23,7 +23,7 @@ type need struct {
 	path string // absolute path
 	rev  string // needGit: the revision ("" = HEAD)
 	// spec is the inferred probe whose state says whether the need holds.
-	spec *plans.ProbeSpec
+	sp   *spec.Probe
 	line int
 	cmd  string // the command text, redacted
 	prog string // "cp", "git checkout", ...

@@ -7,8 +7,7 @@ import (
 	"sort"
 	"strings"
 
-	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Finding is a problem with the plan itself, found by following what its
@@ -28,32 +27,11 @@ const (
 	SevWarning = "warning"
 )
 
-// StateFromResults turns the results of running a.Probes() into the state
-// function Findings takes. It walks any/all results too: Findings asks
-// about the probes inside an "a || b" group.
-func StateFromResults(rs []probes.Result) func(*plans.ProbeSpec) probes.Status {
-	m := map[*plans.ProbeSpec]probes.Status{}
-	var walk func([]probes.Result)
-	walk = func(rs []probes.Result) {
-		for _, r := range rs {
-			if r.Spec != nil {
-				m[r.Spec] = r.Status
-			}
-			walk(r.Children)
-		}
-	}
-	walk(rs)
-	return func(ps *plans.ProbeSpec) probes.Status {
-		if s, ok := m[ps]; ok {
-			return s
-		}
-		return probes.Skip
-	}
-}
-
-// Findings runs the data-flow pass. state returns the current status of
-// one of a.Probes() or of a probe inside one of them (StateFromResults
-// builds it from a Runner's results); probes.Skip if it did not run.
+// Findings runs the data-flow pass. fails reports whether one of
+// a.Probes(), or a probe inside one of them, answered that it does not hold
+// now (fail or warn); a probe that holds, could not tell or did not run is
+// not failing. The caller builds it from its probe results, so this package
+// needs nothing of the probes package.
 //
 // Walking the steps in document order, each thing a step needs — a file, a
 // folder, a path committed in git — must either hold now (its probe is ok)
@@ -71,9 +49,9 @@ func StateFromResults(rs []probes.Result) func(*plans.ProbeSpec) probes.Status {
 // A backup (cp/mv/rsync/tar/pg_dump) outside the rollback phases of
 // something an earlier command removes, overwrites or DROPs is always an
 // error: the backup can no longer hold the original.
-func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Finding {
-	if state == nil {
-		state = func(*plans.ProbeSpec) probes.Status { return probes.Skip }
+func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
+	if fails == nil {
+		fails = func(*spec.Probe) bool { return false }
 	}
 	var out []Finding
 	for i, st := range a.steps {
@@ -88,7 +66,7 @@ func (a *Analysis) Findings(state func(*plans.ProbeSpec) probes.Status) []Findin
 			if n.optional {
 				continue
 			}
-			msg, hint, bad := a.checkNeed(i, n, state)
+			msg, hint, bad := a.checkNeed(i, n, fails)
 			if !bad {
 				continue
 			}
@@ -211,7 +189,7 @@ func matches(ev *event, key, path string, dirNeed bool) bool {
 }
 
 // checkNeed says whether n is broken and, if so, why and what to do.
-func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes.Status) (msg, hint string, bad bool) {
+func (a *Analysis) checkNeed(i int, n *need, fails func(*spec.Probe) bool) (msg, hint string, bad bool) {
 	var last *located
 	consider := func(l located) {
 		if matches(l.ev, n.key, n.path, n.kind == needDir) {
@@ -240,9 +218,7 @@ func (a *Analysis) checkNeed(i int, n *need, state func(*plans.ProbeSpec) probes
 			n.cmd, what, where, destroyVerb(last.ev), last.ev.line, last.ev.cmd)
 		return msg, fmt.Sprintf("back %s up before line %d, or restore it from a copy that command does not touch", what, last.ev.line), true
 	}
-	switch s := state(n.spec); s {
-	case probes.Fail, probes.Warn:
-	default:
+	if !fails(n.sp) {
 		return "", "", false // holds now, or cannot tell
 	}
 	if n.kind == needGit {

@@ -49,7 +49,7 @@ func runFlow(t *testing.T, repo, out string, steps []flowStep) []Finding {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes())
-	return a.Findings(StateFromResults(rs))
+	return a.Findings(probes.Failing(rs))
 }
 
 func TestFindingsFlow(t *testing.T) {

@@ -4,7 +4,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // FuzzAnalyze feeds arbitrary script text to inference: it must never
@@ -41,12 +41,12 @@ func FuzzAnalyze(f *testing.F) {
 			}},
 		}}
 		a := Analyze(p, Options{Env: testEnv})
-		var check func(ps *plans.ProbeSpec)
-		check = func(ps *plans.ProbeSpec) {
-			if ps == nil || ps.Kind == "" || ps.Source != plans.Inferred || ps.Line < 2 {
+		var check func(ps *spec.Probe)
+		check = func(ps *spec.Probe) {
+			if ps == nil || ps.Kind == "" || ps.Source != spec.Inferred || ps.Line < 2 {
 				t.Fatalf("incomplete probe %#v", ps)
 			}
-			if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+			if ps.Kind == spec.KindAny || ps.Kind == spec.KindAll {
 				if len(ps.Children) < 2 {
 					t.Fatalf("%s with %d children", ps.Kind, len(ps.Children))
 				}
@@ -62,8 +62,8 @@ func FuzzAnalyze(f *testing.F) {
 		for _, ps := range a.Probes() {
 			check(ps)
 		}
-		for _, st := range []probes.Status{probes.OK, probes.Fail} {
-			for _, fd := range a.Findings(func(*plans.ProbeSpec) probes.Status { return st }) {
+		for _, failing := range []bool{false, true} {
+			for _, fd := range a.Findings(func(*spec.Probe) bool { return failing }) {
 				if fd.Message == "" || fd.Step == "" || (fd.Severity != SevError && fd.Severity != SevWarning) {
 					t.Fatalf("incomplete finding %+v", fd)
 				}

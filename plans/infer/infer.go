@@ -59,6 +59,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Options tune Analyze.
@@ -77,7 +78,7 @@ type Analysis struct {
 	steps   []*stepInfo
 	applied bool
 	// programs marks the "PROG is installed" probes, by program name.
-	programs map[*plans.ProbeSpec]string
+	programs map[*spec.Probe]string
 	// lines of the plan file, read once for context (see source.go).
 	lines     []string
 	linesRead bool
@@ -90,16 +91,16 @@ type Analysis struct {
 type stepInfo struct {
 	step     *plans.Step
 	index    int
-	requires []*plans.ProbeSpec
-	progs    []*plans.ProbeSpec // "PROG is installed"
-	dones    []*plans.ProbeSpec
+	requires []*spec.Probe
+	progs    []*spec.Probe // "PROG is installed"
+	dones    []*spec.Probe
 	notes    []string
 	needs    []*need
 	events   []*event
 	backups  []*backupFact
 	// leaves finds an inferred leaf probe by role+kind+key so a repeated
 	// requirement reuses the first probe.
-	leaves map[string]*plans.ProbeSpec
+	leaves map[string]*spec.Probe
 	// made holds the fact keys an earlier command of this step produces;
 	// a later command needing them adds no requirement.
 	made map[string]bool
@@ -108,7 +109,7 @@ type stepInfo struct {
 	gone map[string]bool
 	// compared are the step's done backup probes that compare with
 	// their source (of).
-	compared []*plans.ProbeSpec
+	compared []*spec.Probe
 	// added are "git add" paths waiting for a "git commit".
 	added []addedPath
 	// programs already checked in this step.
@@ -135,7 +136,7 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 	if env == nil {
 		env = os.Getenv
 	}
-	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*plans.ProbeSpec]string{}, paths: map[string]lookResult{}}
+	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
 	if p == nil {
 		return a
 	}
@@ -145,7 +146,7 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 		}
 		st := &stepInfo{
 			step: s, index: i,
-			leaves:   map[string]*plans.ProbeSpec{},
+			leaves:   map[string]*spec.Probe{},
 			made:     map[string]bool{},
 			gone:     map[string]bool{},
 			programs: map[string]bool{},
@@ -169,9 +170,9 @@ func (a *Analysis) settleBackups() {
 			continue
 		}
 		for _, ps := range st.compared {
-			bp := ps.Params.(*plans.BackupParams)
+			bp := ps.Params.(*spec.BackupParams)
 			if a.changedLater(i, bp.Of) {
-				ps.Params = &plans.BackupParams{Path: bp.Path}
+				ps.Params = &spec.BackupParams{Path: bp.Path}
 				ps.Name = strings.Replace(ps.Name, "matches its source", "exists", 1)
 			}
 		}
@@ -215,7 +216,7 @@ func planRoot(p *plans.Plan) string {
 	return wd
 }
 
-// Apply appends the inferred probes (Source plans.Inferred, Why = the
+// Apply appends the inferred probes (Source spec.Inferred, Why = the
 // command text, File/Line = the plan file and the command's line) to each
 // step that has not NoInfer, skipping any inferred probe whose kind+target
 // an explicit or sidecar probe of that step already covers, and appends the
@@ -231,7 +232,7 @@ func (a *Analysis) Apply() {
 		}
 		covered := map[string]bool{}
 		for _, ps := range st.step.Probes {
-			if ps != nil && ps.Source != plans.Inferred {
+			if ps != nil && ps.Source != spec.Inferred {
 				coverKeys(ps, covered)
 			}
 		}
@@ -248,8 +249,8 @@ func (a *Analysis) Apply() {
 // caller that did not Apply (--no-infer) can still run them for Findings.
 // It includes those of infer: false steps and those an explicit probe
 // covers, which Apply leaves out: the findings pass reads them all.
-func (a *Analysis) Probes() []*plans.ProbeSpec {
-	var out []*plans.ProbeSpec
+func (a *Analysis) Probes() []*spec.Probe {
+	var out []*spec.Probe
 	for _, st := range a.steps {
 		out = append(out, st.all()...)
 	}
@@ -258,7 +259,7 @@ func (a *Analysis) Probes() []*plans.ProbeSpec {
 
 // StepProbes returns the probes inferred for the step with key, in the
 // order Apply attaches them: requirements, program checks, done probes.
-func (a *Analysis) StepProbes(key string) []*plans.ProbeSpec {
+func (a *Analysis) StepProbes(key string) []*spec.Probe {
 	for _, st := range a.steps {
 		if st.step.Key == key {
 			return st.all()
@@ -279,10 +280,10 @@ func (a *Analysis) StepNotes(key string) []string {
 
 // Program returns the program a "PROG is installed" probe checks, "" for
 // any other probe.
-func (a *Analysis) Program(ps *plans.ProbeSpec) string { return a.programs[ps] }
+func (a *Analysis) Program(ps *spec.Probe) string { return a.programs[ps] }
 
-func (st *stepInfo) all() []*plans.ProbeSpec {
-	out := make([]*plans.ProbeSpec, 0, len(st.requires)+len(st.progs)+len(st.dones))
+func (st *stepInfo) all() []*spec.Probe {
+	out := make([]*spec.Probe, 0, len(st.requires)+len(st.progs)+len(st.dones))
 	out = append(out, st.requires...)
 	out = append(out, st.progs...)
 	return append(out, st.dones...)
@@ -290,29 +291,29 @@ func (st *stepInfo) all() []*plans.ProbeSpec {
 
 // specKey is the kind and target a probe checks, in the form used to see
 // whether an explicit probe already covers an inferred one.
-func specKey(ps *plans.ProbeSpec) string {
-	k := ps.Kind + "\x00"
+func specKey(ps *spec.Probe) string {
+	k := string(ps.Kind) + "\x00"
 	switch p := ps.Params.(type) {
-	case *plans.FileParams:
+	case *spec.FileParams:
 		return k + filepath.Clean(p.Path)
-	case *plans.BackupParams:
+	case *spec.BackupParams:
 		return k + filepath.Clean(p.Path)
-	case *plans.GitParams:
+	case *spec.GitParams:
 		return k + filepath.Clean(p.Path)
-	case *plans.SystemdParams:
+	case *spec.SystemdParams:
 		return k + strings.TrimSuffix(p.Unit, ".service")
-	case *plans.PortParams:
+	case *spec.PortParams:
 		return k + p.Address
-	case *plans.HTTPParams:
+	case *spec.HTTPParams:
 		return k + p.URL
-	case *plans.CommandParams:
+	case *spec.CommandParams:
 		return k + p.Command
 	}
 	return k + ps.Target
 }
 
-func coverKeys(ps *plans.ProbeSpec, into map[string]bool) {
-	if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+func coverKeys(ps *spec.Probe, into map[string]bool) {
+	if ps.Kind == spec.KindAny || ps.Kind == spec.KindAll {
 		for _, c := range ps.Children {
 			if c != nil {
 				coverKeys(c, into)
@@ -326,8 +327,8 @@ func coverKeys(ps *plans.ProbeSpec, into map[string]bool) {
 // isCovered reports whether an explicit probe checks the same kind and
 // target as ps or, for any/all, as one of its children: the author has
 // said what they want there.
-func isCovered(ps *plans.ProbeSpec, covered map[string]bool) bool {
-	if ps.Kind == plans.KindAny || ps.Kind == plans.KindAll {
+func isCovered(ps *spec.Probe, covered map[string]bool) bool {
+	if ps.Kind == spec.KindAny || ps.Kind == spec.KindAll {
 		for _, c := range ps.Children {
 			if isCovered(c, covered) {
 				return true

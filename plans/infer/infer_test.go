@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // testEnv is the environment the inference tests expand $VAR and ~ with.
@@ -357,9 +358,9 @@ func TestInferCommands(t *testing.T) {
 }
 
 // checkInferred asserts what every inferred probe carries.
-func checkInferred(t *testing.T, ps *plans.ProbeSpec) {
+func checkInferred(t *testing.T, ps *spec.Probe) {
 	t.Helper()
-	if ps.Source != plans.Inferred || ps.File != "plan.md" || ps.Line < 10 || ps.Why == "" || ps.Name == "" {
+	if ps.Source != spec.Inferred || ps.File != "plan.md" || ps.Line < 10 || ps.Why == "" || ps.Name == "" {
 		t.Errorf("probe %s: source %q file %q line %d why %q name %q", ps.Label(), ps.Source, ps.File, ps.Line, ps.Why, ps.Name)
 	}
 	if strings.Contains(ps.Why, "secret") {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -67,14 +68,14 @@ func TestLintPlans(t *testing.T) {
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
 			rs := probes.NewRunner(probes.Options{NoExec: true}).Run(ctx, a.Probes())
-			_ = a.Findings(StateFromResults(rs))
+			_ = a.Findings(probes.Failing(rs))
 
 			a.Apply()
 			a.Apply()
 			for _, s := range p.Steps {
 				n := 0
 				for _, ps := range s.Probes {
-					if ps.Source == plans.Inferred {
+					if ps.Source == spec.Inferred {
 						n++
 					}
 				}
@@ -112,7 +113,7 @@ func TestLintPlans(t *testing.T) {
 var blankMarks = []string{"<", ">", "…", "...", "{{", "YOUR", "XXX", "x.x", "path/to", "$", tokenPrefix}
 
 // noPlaceholder fails when a probe's target or path holds a blank.
-func noPlaceholder(t *testing.T, ps *plans.ProbeSpec) {
+func noPlaceholder(t *testing.T, ps *spec.Probe) {
 	t.Helper()
 	for _, s := range []string{ps.Target, donePath(ps)} {
 		for _, m := range blankMarks {
@@ -121,7 +122,7 @@ func noPlaceholder(t *testing.T, ps *plans.ProbeSpec) {
 			}
 		}
 	}
-	if g, ok := ps.Params.(*plans.GitParams); ok && (placeholderIn(g.Rev) != "" || placeholderIn(g.Path) != "") {
+	if g, ok := ps.Params.(*spec.GitParams); ok && (placeholderIn(g.Rev) != "" || placeholderIn(g.Path) != "") {
 		t.Errorf("git probe %q (line %d) is built from a placeholder: %s @ %s", ps.Label(), ps.Line, g.Path, g.Rev)
 	}
 	for _, c := range ps.Children {

@@ -67,10 +67,10 @@ func derive(src value, s string) value {
 }
 
 // parseOpts splits args (the words after the program name) GNU-style.
-func parseOpts(args []value, spec optSpec) parsed {
+func parseOpts(args []value, sp optSpec) parsed {
 	p := parsed{dashdash: -1}
 	takesLong := func(n string) bool {
-		for _, l := range spec.long {
+		for _, l := range sp.long {
 			if l == n {
 				return true
 			}
@@ -82,12 +82,12 @@ func parseOpts(args []value, spec optSpec) parsed {
 		s := a.s
 		switch {
 		case p.dashdash >= 0 || s == "-" || !strings.HasPrefix(s, "-") || a.dynamic && !strings.HasPrefix(a.raw, "-"):
-			if i == 0 && spec.oldTar && s != "" && !strings.HasPrefix(s, "-") && len(p.pos) == 0 {
+			if i == 0 && sp.oldTar && s != "" && !strings.HasPrefix(s, "-") && len(p.pos) == 0 {
 				// tar xzf ARCHIVE: each letter that takes an argument
 				// takes the next word.
 				for _, c := range s {
 					o := opt{name: string(c)}
-					if strings.ContainsRune(spec.short, c) && i+1 < len(args) {
+					if strings.ContainsRune(sp.short, c) && i+1 < len(args) {
 						i++
 						o.arg, o.hasArg = args[i], true
 					}
@@ -96,7 +96,7 @@ func parseOpts(args []value, spec optSpec) parsed {
 				continue
 			}
 			p.pos = append(p.pos, a)
-			if spec.stop && p.dashdash < 0 {
+			if sp.stop && p.dashdash < 0 {
 				p.pos = append(p.pos, args[i+1:]...)
 				return p
 			}
@@ -116,7 +116,7 @@ func parseOpts(args []value, spec optSpec) parsed {
 			cluster := s[1:]
 			for j, c := range cluster {
 				o := opt{name: string(c)}
-				if strings.ContainsRune(spec.short, c) {
+				if strings.ContainsRune(sp.short, c) {
 					if rest := cluster[j+len(string(c)):]; rest != "" {
 						o.arg, o.hasArg = derive(a, rest), true
 					} else if i+1 < len(args) {

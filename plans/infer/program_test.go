@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // TestProgramProbes: a program found on $PATH is a file probe of where it
@@ -42,7 +43,7 @@ func TestProgramProbes(t *testing.T) {
 			if a.Program(ps) == "" {
 				continue
 			}
-			fp := ps.Params.(*plans.FileParams)
+			fp := ps.Params.(*spec.FileParams)
 			got = append(got, a.Program(ps)+" "+fp.Path+" "+string(ps.Severity)+" | "+ps.Name)
 		}
 		sev := ""

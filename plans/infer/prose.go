@@ -4,7 +4,8 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // Runbooks write a fallback as prose between two blocks:
@@ -84,7 +85,7 @@ func (a *Analysis) readScripts(st *stepInfo, scripts []plans.Script) {
 			g.ways = append(g.ways, wayText(way))
 		}
 		g.cmd = strings.Join(g.ways, " || ")
-		reqs := make([][]*plans.ProbeSpec, len(ways))
+		reqs := make([][]*spec.Probe, len(ways))
 		for i, way := range ways {
 			for _, sc := range way {
 				f := a.readScript(st, sc, &alt{group: g, branch: i})
@@ -111,7 +112,7 @@ func wayText(way []plans.Script) string {
 			cmds = append(cmds, l)
 		}
 	}
-	t := probes.Redact(strings.Join(cmds, "; "))
+	t := redact.String(strings.Join(cmds, "; "))
 	if r := []rune(t); len(r) > maxWay {
 		t = string(r[:maxWay-1]) + "…"
 	}

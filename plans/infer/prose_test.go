@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -161,9 +162,9 @@ func TestIsFallbackLead(t *testing.T) {
 }
 
 // stateOf runs a's probes with the real runner and returns their states.
-func stateOf(t *testing.T, a *Analysis, _ string) func(*plans.ProbeSpec) probes.Status {
+func stateOf(t *testing.T, a *Analysis, _ string) func(*spec.Probe) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return StateFromResults(probes.NewRunner(probes.Options{}).Run(ctx, a.Probes()))
+	return probes.Failing(probes.NewRunner(probes.Options{}).Run(ctx, a.Probes()))
 }

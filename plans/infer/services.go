@@ -4,7 +4,7 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // systemctl start|stop|restart U… needs unit U and leaves it running or
@@ -52,24 +52,24 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 		if !w.usable(u, c.line, c.text) {
 			continue
 		}
-		ps, dup := w.leaf(&plans.ProbeSpec{
-			Role: plans.Requires, Kind: plans.KindSystemd, Target: u.s, Name: "unit " + u.s + " exists, for " + how,
-			Params: &plans.SystemdParams{Unit: u.s, Active: true, ExistsOnly: true},
+		ps, dup := w.leaf(&spec.Probe{
+			Role: spec.Requires, Kind: spec.KindSystemd, Target: u.s, Name: "unit " + u.s + " exists, for " + how,
+			Params: &spec.SystemdParams{Unit: u.s, Active: true, ExistsOnly: true},
 		}, c.line, c.text)
 		f.add(one(ps, dup))
 		name := u.s + " is running after " + how
 		if !active {
 			name = u.s + " is stopped after " + how
 		}
-		done, dup := w.leaf(&plans.ProbeSpec{
-			Role: plans.Done, Kind: plans.KindSystemd, Target: u.s, Name: name,
-			Params: &plans.SystemdParams{Unit: u.s, Active: active},
+		done, dup := w.leaf(&spec.Probe{
+			Role: spec.Done, Kind: spec.KindSystemd, Target: u.s, Name: name,
+			Params: &spec.SystemdParams{Unit: u.s, Active: active},
 		}, c.line, c.text)
 		if dup {
 			// "stop …; start …": the step leaves the unit as the last
 			// command does.
 			done.Name, done.Line, done.Why = name, c.line, c.text
-			done.Params = &plans.SystemdParams{Unit: u.s, Active: active}
+			done.Params = &spec.SystemdParams{Unit: u.s, Active: active}
 		}
 		f.add(oneDone(done, dup))
 	}

@@ -8,6 +8,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // A Script carries its text and first line, but when comment-numbered
@@ -162,10 +163,10 @@ func (a *Analysis) context(sc plans.Script, w *walker) {
 		return
 	}
 	scratchA := *a
-	scratchA.programs = map[*plans.ProbeSpec]string{}
+	scratchA.programs = map[*spec.Probe]string{}
 	scratch := &walker{
 		a: &scratchA, src: src, line: 1, base: w.base, ev: w.ev, funcs: w.funcs,
-		st: &stepInfo{step: &plans.Step{}, leaves: map[string]*plans.ProbeSpec{},
+		st: &stepInfo{step: &plans.Step{}, leaves: map[string]*spec.Probe{},
 			made: map[string]bool{}, gone: map[string]bool{}, programs: map[string]bool{}, noted: map[string]bool{}},
 	}
 	scratch.stmts(f.Stmts)

@@ -9,14 +9,15 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/gonogo-dev/gonogo/plans"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // frag is what a piece of shell needs before it runs and what holds once it
 // has run, as probes.
 type frag struct {
-	reqs  []*plans.ProbeSpec
-	dones []*plans.ProbeSpec
+	reqs  []*spec.Probe
+	dones []*spec.Probe
 }
 
 func (f *frag) add(g *frag) {
@@ -184,7 +185,7 @@ func (w *walker) textOf(n syntax.Node) string {
 	t = strings.ReplaceAll(t, "\\\n", " ")
 	t = strings.TrimSpace(spaceRe.ReplaceAllString(t, " "))
 	t = strings.TrimSuffix(t, ";")
-	return probes.Redact(w.ev.restore(t))
+	return redact.String(w.ev.restore(t))
 }
 
 // rawText is a node's source with placeholders restored.
@@ -361,10 +362,10 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 	if fy == nil {
 		fy = &frag{}
 	}
-	out := &frag{reqs: w.a.eitherReqs([][]*plans.ProbeSpec{fx.reqs, fy.reqs}, g)}
+	out := &frag{reqs: w.a.eitherReqs([][]*spec.Probe{fx.reqs, fy.reqs}, g)}
 	switch {
 	case len(fx.dones) > 0 && len(fy.dones) > 0:
-		out.dones = []*plans.ProbeSpec{w.a.combine(plans.Done, [][]*plans.ProbeSpec{fx.dones, fy.dones}, g)}
+		out.dones = []*spec.Probe{w.a.combine(spec.Done, [][]*spec.Probe{fx.dones, fy.dones}, g)}
 	default:
 		out.dones = append(fx.dones, fy.dones...)
 	}
@@ -375,17 +376,17 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 // are branches: one any of them, or, when a way needs nothing, the
 // others' requirements as warnings (they cannot block). It records which
 // branches are empty in g.
-func (a *Analysis) eitherReqs(branches [][]*plans.ProbeSpec, g *altGroup) []*plans.ProbeSpec {
+func (a *Analysis) eitherReqs(branches [][]*spec.Probe, g *altGroup) []*spec.Probe {
 	g.empty = make([]bool, len(branches))
 	anyEmpty := false
-	var flat []*plans.ProbeSpec
+	var flat []*spec.Probe
 	for i, b := range branches {
 		g.empty[i] = len(b) == 0
 		anyEmpty = anyEmpty || len(b) == 0
 		flat = append(flat, b...)
 	}
 	if !anyEmpty {
-		return []*plans.ProbeSpec{a.combine(plans.Requires, branches, g)}
+		return []*spec.Probe{a.combine(spec.Requires, branches, g)}
 	}
 	// One way needs nothing, so the others' needs cannot block.
 	for _, r := range flat {
@@ -394,8 +395,8 @@ func (a *Analysis) eitherReqs(branches [][]*plans.ProbeSpec, g *altGroup) []*pla
 	return flat
 }
 
-func warnAll(ps *plans.ProbeSpec) {
-	ps.Severity = plans.Warn
+func warnAll(ps *spec.Probe) {
+	ps.Severity = spec.Warn
 	for _, c := range ps.Children {
 		warnAll(c)
 	}
@@ -403,38 +404,38 @@ func warnAll(ps *plans.ProbeSpec) {
 
 // combine builds any(all(branch 1), all(branch 2), …); a branch of one
 // probe stays that probe.
-func (a *Analysis) combine(role plans.Role, branches [][]*plans.ProbeSpec, g *altGroup) *plans.ProbeSpec {
-	var kids []*plans.ProbeSpec
+func (a *Analysis) combine(role spec.Role, branches [][]*spec.Probe, g *altGroup) *spec.Probe {
+	var kids []*spec.Probe
 	var names []string
-	sev := plans.Warn
+	sev := spec.Warn
 	for _, list := range branches {
 		b := list[0]
 		if len(list) > 1 {
-			b = &plans.ProbeSpec{
-				Role: role, Source: plans.Inferred, Kind: plans.KindAll,
+			b = &spec.Probe{
+				Role: role, Source: spec.Inferred, Kind: spec.KindAll,
 				Name: "all of: " + labels(list), Children: list,
 				File: a.plan.File, Line: g.line, Why: g.cmd,
 			}
 		}
-		if b.Severity != plans.Warn {
-			sev = plans.Block
+		if b.Severity != spec.Warn {
+			sev = spec.Block
 		}
 		kids = append(kids, b)
 		names = append(names, b.Label())
 	}
 	name := "either will do"
-	if role == plans.Done {
+	if role == spec.Done {
 		name = "done either way"
 	}
-	return &plans.ProbeSpec{
-		Role: role, Source: plans.Inferred, Kind: plans.KindAny, Severity: sev,
+	return &spec.Probe{
+		Role: role, Source: spec.Inferred, Kind: spec.KindAny, Severity: sev,
 		Name:     name + ": " + strings.Join(names, " | "),
 		Children: kids,
 		File:     a.plan.File, Line: g.line, Why: g.cmd,
 	}
 }
 
-func labels(list []*plans.ProbeSpec) string {
+func labels(list []*spec.Probe) string {
 	var s []string
 	for _, p := range list {
 		s = append(s, p.Label())

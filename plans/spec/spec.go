@@ -1,4 +1,9 @@
-package plans
+// Package spec holds the typed probe specifications that flow from a plan to
+// the probes: what to check (kind, target, attributes), in which role for its
+// step, where it was declared. It is a leaf: it imports nothing of gonogo's,
+// so the probes package can check specs without linking the Markdown, YAML
+// and shell parsers that produce them.
+package spec
 
 import (
 	"os"
@@ -37,27 +42,32 @@ const (
 // DefaultTimeout bounds a probe that sets no timeout.
 const DefaultTimeout = 5 * time.Second
 
-// Kind names of the probes SPEC.md defines, and the two combinators.
+// Kind names a probe kind: what a probe checks (git, file, backup, ...), or
+// one of the two combinators any and all.
+type Kind string
+
+// The probe kinds the README's "Probe blocks" table defines, and the two
+// combinators.
 const (
-	KindGit     = "git"
-	KindFile    = "file"
-	KindBackup  = "backup"
-	KindHost    = "host"
-	KindProcess = "process"
-	KindSystemd = "systemd"
-	KindPort    = "port"
-	KindHTTP    = "http"
-	KindCommand = "command"
-	KindAny     = "any"
-	KindAll     = "all"
+	KindGit     Kind = "git"
+	KindFile    Kind = "file"
+	KindBackup  Kind = "backup"
+	KindHost    Kind = "host"
+	KindProcess Kind = "process"
+	KindSystemd Kind = "systemd"
+	KindPort    Kind = "port"
+	KindHTTP    Kind = "http"
+	KindCommand Kind = "command"
+	KindAny     Kind = "any"
+	KindAll     Kind = "all"
 )
 
-// ProbeSpec is one declared or inferred check. Exactly one of Params and
+// Probe is one declared or inferred check. Exactly one of Params and
 // Children is set: Params for a kind, Children for any/all.
-type ProbeSpec struct {
+type Probe struct {
 	Role   Role
 	Source Source
-	Kind   string
+	Kind   Kind
 	// Target as written, after ~ and $VAR expansion ("config_chromadb.py",
 	// "127.0.0.1:5432", "cpu"). Shown to people and in JSON.
 	Target   string
@@ -68,7 +78,7 @@ type ProbeSpec struct {
 	// Params is the kind's typed attributes (*GitParams, *FileParams, ...).
 	Params Params
 	// Children of an any/all combinator.
-	Children []*ProbeSpec
+	Children []*Probe
 	// File and Line locate the probe's declaration; for inferred probes,
 	// the command it was read from.
 	File string
@@ -78,18 +88,18 @@ type ProbeSpec struct {
 }
 
 // Label is what a person reads for the probe: its name, else kind and target.
-func (s *ProbeSpec) Label() string {
+func (s *Probe) Label() string {
 	if s.Name != "" {
 		return s.Name
 	}
 	if s.Kind == KindAny || s.Kind == KindAll {
-		return s.Kind + " of " + strconv.Itoa(len(s.Children))
+		return string(s.Kind) + " of " + strconv.Itoa(len(s.Children))
 	}
-	return s.Kind + " " + s.Target
+	return string(s.Kind) + " " + s.Target
 }
 
 // EffectiveTimeout is Timeout, or DefaultTimeout when unset.
-func (s *ProbeSpec) EffectiveTimeout() time.Duration {
+func (s *Probe) EffectiveTimeout() time.Duration {
 	if s.Timeout > 0 {
 		return s.Timeout
 	}
@@ -99,7 +109,7 @@ func (s *ProbeSpec) EffectiveTimeout() time.Duration {
 // Params is a kind's typed attribute set.
 type Params interface {
 	// Kind is the kind key this attribute set belongs to.
-	Kind() string
+	Kind() Kind
 }
 
 // Git states (SPEC.md, git kind).
@@ -123,7 +133,7 @@ type GitParams struct {
 	Rev string
 }
 
-func (*GitParams) Kind() string { return KindGit }
+func (*GitParams) Kind() Kind { return KindGit }
 
 // FileParams: file: PATH.
 type FileParams struct {
@@ -139,7 +149,7 @@ type FileParams struct {
 	Dir bool
 }
 
-func (*FileParams) Kind() string { return KindFile }
+func (*FileParams) Kind() Kind { return KindFile }
 
 // BackupParams: backup: PATH.
 type BackupParams struct {
@@ -150,7 +160,7 @@ type BackupParams struct {
 	MaxAge  time.Duration
 }
 
-func (*BackupParams) Kind() string { return KindBackup }
+func (*BackupParams) Kind() Kind { return KindBackup }
 
 // Host targets.
 const (
@@ -175,7 +185,7 @@ type HostParams struct {
 	Max            float64        // load: 1-minute load average
 }
 
-func (*HostParams) Kind() string { return KindHost }
+func (*HostParams) Kind() Kind { return KindHost }
 
 // ProcessParams: process: NAME-OR-CMDLINE-REGEX.
 type ProcessParams struct {
@@ -184,7 +194,7 @@ type ProcessParams struct {
 	MinCount int            // default 1 when Running
 }
 
-func (*ProcessParams) Kind() string { return KindProcess }
+func (*ProcessParams) Kind() Kind { return KindProcess }
 
 // SystemdParams: systemd: UNIT.
 type SystemdParams struct {
@@ -195,7 +205,7 @@ type SystemdParams struct {
 	ExistsOnly bool
 }
 
-func (*SystemdParams) Kind() string { return KindSystemd }
+func (*SystemdParams) Kind() Kind { return KindSystemd }
 
 // PortParams: port: HOST:PORT.
 type PortParams struct {
@@ -203,7 +213,7 @@ type PortParams struct {
 	Open    bool // default true
 }
 
-func (*PortParams) Kind() string { return KindPort }
+func (*PortParams) Kind() Kind { return KindPort }
 
 // HTTPParams: http: URL.
 type HTTPParams struct {
@@ -216,7 +226,7 @@ type HTTPParams struct {
 	Insecure bool
 }
 
-func (*HTTPParams) Kind() string { return KindHTTP }
+func (*HTTPParams) Kind() Kind { return KindHTTP }
 
 // CommandParams: command: SHELL COMMAND LINE (run with sh -c).
 type CommandParams struct {
@@ -227,4 +237,4 @@ type CommandParams struct {
 	Dir string
 }
 
-func (*CommandParams) Kind() string { return KindCommand }
+func (*CommandParams) Kind() Kind { return KindCommand }

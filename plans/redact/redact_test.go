@@ -1,11 +1,12 @@
-package probes
+package redact
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
 
-func TestRedact(t *testing.T) {
+func TestString(t *testing.T) {
 	tests := []struct {
 		in, want string
 	}{
@@ -29,24 +30,40 @@ func TestRedact(t *testing.T) {
 		{"port 127.0.0.1:5432 is open", "port 127.0.0.1:5432 is open"},
 	}
 	for _, tt := range tests {
-		got := Redact(tt.in)
+		got := String(tt.in)
 		if got != tt.want {
-			t.Errorf("Redact(%q)\n got %q\nwant %q", tt.in, got, tt.want)
+			t.Errorf("String(%q)\n got %q\nwant %q", tt.in, got, tt.want)
 		}
 		for _, secret := range []string{"s3cr3t", "hunter2", "abc123", "eyJhbGciOi", "dXNlcjpwYXNz", "0123456789"} {
 			if strings.Contains(tt.in, secret) && strings.Contains(got, secret) {
-				t.Errorf("Redact(%q) leaks %q: %q", tt.in, secret, got)
+				t.Errorf("String(%q) leaks %q: %q", tt.in, secret, got)
 			}
 		}
 	}
 }
 
-func FuzzRedact(f *testing.F) {
+func FuzzString(f *testing.F) {
 	f.Add("postgres://u:secret@h/db password=x")
 	f.Fuzz(func(t *testing.T, s string) {
-		out := Redact(s)
-		if Redact(out) != out {
-			t.Errorf("Redact is not idempotent on %q: %q then %q", s, out, Redact(out))
+		out := String(s)
+		if String(out) != out {
+			t.Errorf("Redact is not idempotent on %q: %q then %q", s, out, String(out))
 		}
 	})
+}
+
+// The redaction cache gives the same answers as the rules applied directly, also past
+// its bound.
+func TestRedactCache(t *testing.T) {
+	for i := range maxCache + 10 {
+		s := fmt.Sprintf("postgres://u:pw%d@db/app try %d", i, i)
+		for range 2 {
+			if got, want := String(s), apply(s); got != want {
+				t.Fatalf("String(%q) = %q, want %q", s, got, want)
+			}
+		}
+	}
+	if n := len(cache.m); n > maxCache {
+		t.Errorf("cache holds %d entries, bound %d", n, maxCache)
+	}
 }

@@ -1,8 +1,14 @@
-package probes
+// Package redact hides secrets — passwords in DSNs and URLs, tokens, auth
+// headers, password=… pairs — in every string gonogo shows or records. It is
+// a leaf that every stage uses: the plan reader for what it quotes from a
+// plan, the probes for their messages, the model for everything a snapshot
+// carries, so no view can print a secret.
+package redact
 
 import (
 	"regexp"
 	"strings"
+	"sync"
 )
 
 // redaction is one rule of Redact: a pattern and its replacement.
@@ -34,12 +40,44 @@ var redactions = []redaction{
 	{regexp.MustCompile(`(\bmysql(?:dump|admin)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), "${1}***", []string{"mysql"}},
 }
 
-// Redact removes secrets from s: passwords in DSNs/URLs
+// String removes secrets from s: passwords in DSNs/URLs
 // (postgres://u:SECRET@h, https://u:SECRET@h), password=… / PGPASSWORD=… /
 // token=… pairs, Authorization: Bearer … / X-Api-Key headers and ?token=
-// query parameters. Every message of this package goes through it, and
-// other packages use it on anything they print.
-func Redact(s string) string {
+// query parameters. Results are cached: targets, names, commands and most
+// messages repeat on every evaluation, and the board evaluates several
+// times a second while a check runs. Safe for concurrent use.
+func String(s string) string {
+	if s == "" {
+		return s
+	}
+	cache.Lock()
+	r, ok := cache.m[s]
+	cache.Unlock()
+	if ok {
+		return r
+	}
+	r = apply(s)
+	cache.Lock()
+	if cache.m == nil || len(cache.m) >= maxCache {
+		cache.m = make(map[string]string, 256)
+	}
+	cache.m[s] = r
+	cache.Unlock()
+	return r
+}
+
+// cache remembers the redacted form of recent strings.
+var cache struct {
+	sync.Mutex
+	m map[string]string
+}
+
+// maxCache bounds cache; when full it starts over, so strings that no
+// longer occur (a message with an age in it) do not pile up.
+const maxCache = 1 << 13
+
+// apply runs every rule over s.
+func apply(s string) string {
 	lower := strings.ToLower(s)
 	for _, r := range redactions {
 		hinted := false
