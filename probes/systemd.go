@@ -30,7 +30,7 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 	if err != nil {
 		return Error, fmt.Sprintf("cannot check unit %s: systemctl is not installed or not on PATH", p.Unit)
 	}
-	cmd := exec.CommandContext(ctx, bin, "show", p.Unit, "--no-pager", "--property=LoadState,ActiveState,SubState,UnitFileState")
+	cmd := exec.CommandContext(ctx, bin, systemctlShowArgs(p.Unit)...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 4096}
 	out, err := cmd.Output()
@@ -45,6 +45,13 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 		return Error, fmt.Sprintf("cannot run systemctl: %v", err)
 	}
 	return systemdVerdict(p, parseSystemctlShow(out))
+}
+
+// systemctlShowArgs is the argument list of `systemctl show` for unit. The
+// unit comes after "--": a unit name may start with "-" ("-.mount", the root
+// file system), which systemctl would otherwise read as options.
+func systemctlShowArgs(unit string) []string {
+	return []string{"show", "--no-pager", "--property=LoadState,ActiveState,SubState,UnitFileState", "--", unit}
 }
 
 // parseSystemctlShow reads the KEY=VALUE lines of `systemctl show`.

@@ -26,6 +26,22 @@ func TestSystemdActiveUnit(t *testing.T) {
 	wantStatus(t, runSpec(t, sp), Fail, "not known to systemd")
 }
 
+// TestSystemctlShowArgs: whatever the unit name, systemctl reads it as a
+// unit, never as an option ("-.mount" is the root file system's unit).
+func TestSystemctlShowArgs(t *testing.T) {
+	for _, unit := range []string{"postgresql", "-.mount", "--help", "-Hhost"} {
+		args := systemctlShowArgs(unit)
+		if len(args) < 2 || args[len(args)-2] != "--" || args[len(args)-1] != unit {
+			t.Errorf("systemctlShowArgs(%q) = %q, want the unit last, after --", unit, args)
+		}
+		for _, a := range args[:len(args)-2] {
+			if a == unit {
+				t.Errorf("systemctlShowArgs(%q) = %q: the unit appears before --", unit, args)
+			}
+		}
+	}
+}
+
 // TestSystemdVerdict decides from `systemctl show` output as systemd
 // prints it.
 func TestSystemdVerdict(t *testing.T) {
