@@ -9,6 +9,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Layout constants.
@@ -218,7 +219,7 @@ func (b *board) setPlanError(err error) {
 		b.banner = ""
 	} else {
 		b.banner = err.Error()
-		b.log(event{At: b.now().In(b.loc), Step: "plan", Why: "plan error: " + oneLine(b.banner)})
+		b.log(event{At: b.now().In(b.loc), Step: "plan", Why: "plan error: " + textfmt.OneLine(b.banner)})
 	}
 	b.render()
 }
@@ -231,8 +232,8 @@ func (b *board) setHookError(err error) {
 	case err == nil && b.hookErr != "":
 		b.log(event{At: b.now().In(b.loc), Step: "record", Why: "written again, the error is over"})
 		b.hookErr = ""
-	case err != nil && oneLine(err.Error()) != b.hookErr:
-		b.hookErr = oneLine(err.Error())
+	case err != nil && textfmt.OneLine(err.Error()) != b.hookErr:
+		b.hookErr = textfmt.OneLine(err.Error())
 		b.log(event{At: b.now().In(b.loc), Step: "record", Why: b.hookErr})
 	default:
 		return

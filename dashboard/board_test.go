@@ -11,6 +11,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -123,7 +124,7 @@ func TestBoardSizes(t *testing.T) {
 				}
 			}
 			if tc.wide {
-				for _, want := range []string{"cpu 12%", "load 0.42", "mem 3.0G avail", "/srv 40.0G free"} {
+				for _, want := range []string{"cpu 12%", "load 0.42", "mem 3.0G avail", "/srv 40G free"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("host strip lacks %q", want)
 					}
@@ -483,16 +484,16 @@ func TestFormat(t *testing.T) {
 		want string
 	}{{-time.Second, "0s"}, {0, "0s"}, {59 * time.Second, "59s"}, {time.Minute, "1m"},
 		{59 * time.Minute, "59m"}, {3 * time.Hour, "3h"}, {47 * time.Hour, "47h"}, {72 * time.Hour, "3d"}} {
-		if got := fmtAge(tc.d); got != tc.want {
-			t.Errorf("fmtAge(%v) = %q, want %q", tc.d, got, tc.want)
+		if got := textfmt.AgeShort(tc.d); got != tc.want {
+			t.Errorf("textfmt.AgeShort(%v) = %q, want %q", tc.d, got, tc.want)
 		}
 	}
 	for _, tc := range []struct {
 		n    uint64
 		want string
 	}{{0, "0B"}, {1023, "1023B"}, {1024, "1.0K"}, {3 << 30, "3.0G"}, {1536 << 20, "1.5G"}, {5 << 40, "5.0T"}} {
-		if got := fmtBytes(tc.n); got != tc.want {
-			t.Errorf("fmtBytes(%d) = %q, want %q", tc.n, got, tc.want)
+		if got := textfmt.BytesShort(tc.n); got != tc.want {
+			t.Errorf("textfmt.BytesShort(%d) = %q, want %q", tc.n, got, tc.want)
 		}
 	}
 	if got := shortCPU("Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz"); got != "Intel Xeon Gold 6130 @ 2.10GHz" {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -56,14 +57,14 @@ func why(old, cur *model.StepView) string {
 		for j := range old.Probes {
 			q := &old.Probes[j]
 			if q.Role == p.Role && q.Kind == p.Kind && q.Target == p.Target && q.Name == p.Name && q.Status != p.Status {
-				return p.Label() + " " + string(q.Status) + " → " + string(p.Status) + ": " + oneLine(p.Message)
+				return p.Label() + " " + string(q.Status) + " → " + string(p.Status) + ": " + textfmt.OneLine(p.Message)
 			}
 		}
 	}
 	for i := range cur.Probes {
 		p := &cur.Probes[i]
 		if p.Status != probes.OK {
-			return p.Label() + " " + string(p.Status) + ": " + oneLine(p.Message)
+			return p.Label() + " " + string(p.Status) + ": " + textfmt.OneLine(p.Message)
 		}
 	}
 	return ""
@@ -87,7 +88,7 @@ func (e event) String() string {
 		b.WriteString("  " + e.From + " → " + e.To)
 	}
 	if e.Why != "" {
-		b.WriteString("  " + oneLine(e.Why))
+		b.WriteString("  " + textfmt.OneLine(e.Why))
 	}
 	return b.String()
 }

@@ -3,9 +3,9 @@ package dashboard
 import (
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -72,46 +72,6 @@ func rowLook(s *model.StepView) look {
 	return stepLook(s.Status)
 }
 
-// fmtAge is a short duration for a narrow column: 12s, 4m, 3h, 2d.
-func fmtAge(d time.Duration) string {
-	switch {
-	case d < 0:
-		return "0s"
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d/time.Second))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d/time.Minute))
-	case d < 48*time.Hour:
-		return fmt.Sprintf("%dh", int(d/time.Hour))
-	}
-	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
-}
-
-// fmtBytes is a size in binary units with one decimal: 3.1G, 512M.
-func fmtBytes(n uint64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%dB", n)
-	}
-	v, i := float64(n), -1
-	for v >= unit && i < 5 {
-		v /= unit
-		i++
-	}
-	return fmt.Sprintf("%.1f%c", v, "KMGTPE"[i])
-}
-
-// fmtMS is a probe duration: 0.4ms, 12ms, 1.3s.
-func fmtMS(ms float64) string {
-	switch {
-	case ms < 10:
-		return fmt.Sprintf("%.1fms", ms)
-	case ms < 1000:
-		return fmt.Sprintf("%.0fms", ms)
-	}
-	return fmt.Sprintf("%.1fs", ms/1000)
-}
-
 // shortCPU trims a CPU model string to what tells one machine from another:
 // "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz" → "Intel Xeon Gold 6130 @ 2.10GHz".
 func shortCPU(m string) string {
@@ -135,14 +95,9 @@ func hostStrip(h *model.HostFacts) string {
 	parts = append(parts,
 		fmt.Sprintf("cpu %.0f%%", h.CPUPercent),
 		fmt.Sprintf("load %.2f", h.Load1),
-		"mem "+fmtBytes(h.MemAvailable)+" avail")
+		"mem "+textfmt.BytesShort(h.MemAvailable)+" avail")
 	for _, d := range h.Disks {
-		parts = append(parts, d.Path+" "+fmtBytes(d.Free)+" free")
+		parts = append(parts, d.Path+" "+textfmt.BytesShort(d.Free)+" free")
 	}
 	return strings.Join(parts, " · ")
-}
-
-// oneLine folds a message onto one line for a row or a log entry.
-func oneLine(s string) string {
-	return strings.Join(strings.Fields(s), " ")
 }

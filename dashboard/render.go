@@ -9,6 +9,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -168,7 +169,7 @@ func stepByKey(s *model.Snapshot, key string) *model.StepView {
 func (b *board) bannerLines() []string {
 	var out []string
 	if b.banner != "" {
-		out = append(out, "⚠ PLAN ERROR (the last good plan stays on the board; fix the file and save): "+oneLine(b.banner))
+		out = append(out, "⚠ PLAN ERROR (the last good plan stays on the board; fix the file and save): "+textfmt.OneLine(b.banner))
 	}
 	if b.hookErr != "" {
 		out = append(out, "⚠ "+b.hookErr)
@@ -282,7 +283,7 @@ func (b *board) renderDetail() {
 	if len(s.Notes) > 0 {
 		w.WriteString("[::u]Notes[::-]\n")
 		for _, n := range s.Notes {
-			w.WriteString("  • " + tview.Escape(oneLine(n)) + "\n")
+			w.WriteString("  • " + tview.Escape(textfmt.OneLine(n)) + "\n")
 		}
 	}
 	if text := strings.TrimRight(w.String(), "\n"); text != b.detail.GetText(false) {
@@ -353,14 +354,14 @@ func (b *board) writeProbe(w *strings.Builder, pv *model.ProbeView, indent strin
 		b.pal.tag(lk.Color, fmt.Sprintf("[::b]%-10s[::-]", lk.Badge())),
 		tview.Escape(pv.Label()), tview.Escape(string(pv.Source)))
 	if pv.Status != probes.Pending {
-		w.WriteString(" " + fmtMS(pv.DurationMS))
+		w.WriteString(" " + textfmt.Millis(pv.DurationMS))
 	}
 	if pv.Severity != "" && pv.Status != probes.Warn {
 		w.WriteString(" severity " + tview.Escape(string(pv.Severity)))
 	}
 	w.WriteString("[::-]\n")
 	if pv.Message != "" {
-		for _, l := range wrap(oneLine(pv.Message), b.detailWidth(), indent+"         ") {
+		for _, l := range wrap(textfmt.OneLine(pv.Message), b.detailWidth(), indent+"         ") {
 			w.WriteString(tview.Escape(l) + "\n")
 		}
 	}
@@ -383,7 +384,7 @@ func (b *board) renderFindings() {
 	b.findings.SetTitle(title)
 	var lines []string
 	for _, r := range s.Reasons {
-		lines = append(lines, p.tag(gateLook(s.Verdict).Color, "▸ ")+tview.Escape(oneLine(r)))
+		lines = append(lines, p.tag(gateLook(s.Verdict).Color, "▸ ")+tview.Escape(textfmt.OneLine(r)))
 	}
 	for _, f := range s.Findings {
 		lines = append(lines, b.findingLine(f))
@@ -401,9 +402,9 @@ func (b *board) findingLine(f model.Finding) string {
 	if f.Line > 0 {
 		loc += fmt.Sprintf(" (line %d)", f.Line)
 	}
-	line := b.pal.tag(c, "[::b]finding "+tview.Escape(f.Severity)+"[::-]") + " " + tview.Escape(loc+": "+oneLine(f.Message))
+	line := b.pal.tag(c, "[::b]finding "+tview.Escape(f.Severity)+"[::-]") + " " + tview.Escape(loc+": "+textfmt.OneLine(f.Message))
 	if f.Hint != "" {
-		line += " — " + tview.Escape(oneLine(f.Hint))
+		line += " — " + tview.Escape(textfmt.OneLine(f.Hint))
 	}
 	return line
 }

@@ -8,6 +8,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // listRow is one line of the board: a phase heading (Step nil) or a step.
@@ -201,7 +202,7 @@ func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, se
 	}
 	since := ""
 	if t, found := l.b.since[stepKey(s)]; found {
-		since = fmtAge(l.b.now().Sub(t))
+		since = textfmt.AgeShort(l.b.now().Sub(t))
 	}
 	right := 12
 	if w < 50 {

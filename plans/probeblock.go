@@ -12,6 +12,7 @@ import (
 	"go.yaml.in/yaml/v3"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // blockKeys are the keys a ```gonogo block (or a sidecar step entry) may hold.
@@ -219,7 +220,7 @@ func (d *decoder) probe(n *yaml.Node, role spec.Role) *spec.Probe {
 			first = otherKeys[0].Value
 		}
 		msg := "expected one of " + strings.Join(KindNames(), ", ") +
-			" as the key whose value is the target, like \"- git: config.py\"" + didYouMean(first, KindNames())
+			" as the key whose value is the target, like \"- git: config.py\"" + textfmt.DidYouMean(first, KindNames())
 		if first != "" {
 			d.errorf(otherKeys[0], first, "unknown probe kind: %s", msg)
 		} else {

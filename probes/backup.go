@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindBackup, checkBackup) }
@@ -77,7 +78,7 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 			detail = append(detail, "same sha256 as "+p.Of)
 		}
 	}
-	detail = append(detail, humanBytes(fi.Size()), "made "+humanAge(time.Since(fi.ModTime()))+" ago")
+	detail = append(detail, textfmt.Bytes(fi.Size()), "made "+textfmt.Age(time.Since(fi.ModTime()))+" ago")
 	return OK, fmt.Sprintf("backup %s%s is present: %s", p.Path, note, strings.Join(detail, ", "))
 }
 

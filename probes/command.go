@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindCommand, checkCommand) }
@@ -28,7 +29,7 @@ const stderrCap = 4 << 10
 // started in the background outlives the check. Under --no-exec nothing
 // runs and the result is Skip.
 func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.CommandParams) (Status, string) {
-	show := "`" + clip(p.Command, 60) + "`"
+	show := "`" + textfmt.Clip(p.Command, 60) + "`"
 	if r.opts.NoExec {
 		return Skip, "not run: --no-exec"
 	}
@@ -97,7 +98,7 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 	}
 	note := ""
 	if truncated {
-		note = fmt.Sprintf(" (output truncated at %s)", humanBytes(int64(r.opts.OutputCap)))
+		note = fmt.Sprintf(" (output truncated at %s)", textfmt.Bytes(int64(r.opts.OutputCap)))
 	}
 	if readErr != nil && !truncated && !errors.Is(readErr, os.ErrClosed) {
 		note += fmt.Sprintf(" (reading its output failed: %v)", readErr)
@@ -111,28 +112,28 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		// not its own.
 		if p.Stdout == nil {
 			return Error, fmt.Sprintf("%s printed more than %s and was stopped before it exited, so its exit code is unknown: send its output to /dev/null in the probe",
-				show, humanBytes(int64(r.opts.OutputCap)))
+				show, textfmt.Bytes(int64(r.opts.OutputCap)))
 		}
-		how, code = "was stopped after "+humanBytes(int64(r.opts.OutputCap))+" of output", p.Exit
+		how, code = "was stopped after "+textfmt.Bytes(int64(r.opts.OutputCap))+" of output", p.Exit
 		note = ""
 	}
 	if code != p.Exit {
-		why := firstLine(lastLines(stderr.String()))
+		why := textfmt.FirstLine(lastLines(stderr.String()))
 		if why == "" {
-			why = firstLine(lastLines(string(out)))
+			why = textfmt.FirstLine(lastLines(string(out)))
 		}
 		if why != "" {
-			why = ": " + clip(why, 120)
+			why = ": " + textfmt.Clip(why, 120)
 		}
 		return Fail, fmt.Sprintf("%s %s, expected exit %d%s%s", show, how, p.Exit, note, why)
 	}
 	if p.Stdout != nil {
 		if !matchText(p.Stdout, out) {
-			got := firstLine(string(out))
+			got := textfmt.FirstLine(string(out))
 			if got == "" {
 				got = "no output"
 			} else {
-				got = "first line: " + clip(got, 80)
+				got = "first line: " + textfmt.Clip(got, 80)
 			}
 			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s", show, how, pattern(p.Stdout), got, note)
 		}
@@ -164,16 +165,6 @@ func exitOf(cmd *exec.Cmd, waitErr error) (int, string) {
 		return -1, "was killed by signal " + ws.Signal().String()
 	}
 	return ps.ExitCode(), fmt.Sprintf("exited %d", ps.ExitCode())
-}
-
-// clip shortens s to n runes with an ellipsis, on one line.
-func clip(s string, n int) string {
-	s = strings.Join(strings.Fields(s), " ")
-	r := []rune(s)
-	if len(r) <= n {
-		return s
-	}
-	return string(r[:n-1]) + "…"
 }
 
 // lastLines keeps the last few lines of s, where an error usually is.

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindFile, checkFile) }
@@ -54,7 +55,7 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 		if !found {
 			more := ""
 			if truncated {
-				more = fmt.Sprintf(" (searched the first %s only)", humanBytes(fileScanCap))
+				more = fmt.Sprintf(" (searched the first %s only)", textfmt.Bytes(fileScanCap))
 			}
 			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s", p.Path, pattern(p.Contains), more)
 		}
@@ -64,7 +65,7 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 	if fi.IsDir() {
 		what = "is a directory"
 	}
-	return OK, fmt.Sprintf("%s %s%s (%s, modified %s ago)", p.Path, what, t.linkNote(), humanBytes(fi.Size()), humanAge(time.Since(fi.ModTime())))
+	return OK, fmt.Sprintf("%s %s%s (%s, modified %s ago)", p.Path, what, t.linkNote(), textfmt.Bytes(fi.Size()), textfmt.Age(time.Since(fi.ModTime())))
 }
 
 // target is what a stat of a probe's path found.
@@ -133,12 +134,12 @@ func openErr(path string, err error) error {
 // checkSizeAgeMode checks the bounds shared by file and backup probes.
 func checkSizeAgeMode(path string, fi fs.FileInfo, minSize int64, maxAge time.Duration, mode *os.FileMode, note string) (Status, string) {
 	if minSize > 0 && fi.Size() < minSize {
-		return Fail, fmt.Sprintf("%s%s is %s, expected at least %s", path, note, humanBytes(fi.Size()), humanBytes(minSize))
+		return Fail, fmt.Sprintf("%s%s is %s, expected at least %s", path, note, textfmt.Bytes(fi.Size()), textfmt.Bytes(minSize))
 	}
 	if maxAge > 0 {
 		if age := time.Since(fi.ModTime()); age > maxAge {
 			return Fail, fmt.Sprintf("%s%s was last modified %s ago (%s), expected within %s: re-run the step that writes it",
-				path, note, humanAge(age), fi.ModTime().Format("2006-01-02 15:04"), humanAge(maxAge))
+				path, note, textfmt.Age(age), fi.ModTime().Format("2006-01-02 15:04"), textfmt.Age(maxAge))
 		}
 	}
 	if mode != nil && fi.Mode().Perm() != mode.Perm() {
@@ -238,40 +239,4 @@ func kindOf(fi fs.FileInfo) string {
 		return "a device"
 	}
 	return "a special file"
-}
-
-// humanBytes prints a size for people: "512 B", "1.5 KiB", "3.2 GiB".
-func humanBytes(n int64) string {
-	const unit = 1024
-	if n < unit {
-		return fmt.Sprintf("%d B", n)
-	}
-	div, exp := int64(unit), 0
-	for m := n / unit; m >= unit; m /= unit {
-		div *= unit
-		exp++
-	}
-	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
-}
-
-// humanAge prints a duration for people: "45s", "12m", "5h3m", "2d4h".
-func humanAge(d time.Duration) string {
-	if d < 0 {
-		return "0s (in the future: check the clock)"
-	}
-	switch {
-	case d < time.Minute:
-		return fmt.Sprintf("%ds", int(d.Seconds()))
-	case d < time.Hour:
-		return fmt.Sprintf("%dm", int(d.Minutes()))
-	case d < 48*time.Hour:
-		h := int(d.Hours())
-		m := int(d.Minutes()) - 60*h
-		if m == 0 {
-			return fmt.Sprintf("%dh", h)
-		}
-		return fmt.Sprintf("%dh%dm", h, m)
-	}
-	days := int(d.Hours()) / 24
-	return fmt.Sprintf("%dd%dh", days, int(d.Hours())-24*days)
 }

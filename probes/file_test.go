@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // TestMain lets the test binary act as a one-shot checker in a child
@@ -305,16 +306,16 @@ func TestHumanFormats(t *testing.T) {
 		n    int64
 		want string
 	}{{0, "0 B"}, {1023, "1023 B"}, {1024, "1.0 KiB"}, {1536, "1.5 KiB"}, {5 << 30, "5.0 GiB"}} {
-		if got := humanBytes(tt.n); got != tt.want {
-			t.Errorf("humanBytes(%d) = %q, want %q", tt.n, got, tt.want)
+		if got := textfmt.Bytes(tt.n); got != tt.want {
+			t.Errorf("textfmt.Bytes(%d) = %q, want %q", tt.n, got, tt.want)
 		}
 	}
 	for _, tt := range []struct {
 		d    time.Duration
 		want string
 	}{{30 * time.Second, "30s"}, {90 * time.Minute, "1h30m"}, {5 * time.Hour, "5h"}, {50 * time.Hour, "2d2h"}, {-time.Second, "0s (in the future: check the clock)"}} {
-		if got := humanAge(tt.d); got != tt.want {
-			t.Errorf("humanAge(%v) = %q, want %q", tt.d, got, tt.want)
+		if got := textfmt.Age(tt.d); got != tt.want {
+			t.Errorf("textfmt.Age(%v) = %q, want %q", tt.d, got, tt.want)
 		}
 	}
 }

@@ -19,6 +19,7 @@ import (
 	"github.com/shirou/gopsutil/v4/mem"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindHost, checkHost) }
@@ -216,9 +217,9 @@ func checkHost(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HostParam
 		}
 		if p.MinAvailable > 0 && m.Available < uint64(p.MinAvailable) {
 			return Fail, fmt.Sprintf("only %s of %s memory available, expected at least %s: stop what you can or wait",
-				humanBytes(int64(m.Available)), humanBytes(int64(m.Total)), humanBytes(p.MinAvailable))
+				textfmt.Bytes(int64(m.Available)), textfmt.Bytes(int64(m.Total)), textfmt.Bytes(p.MinAvailable))
 		}
-		return OK, fmt.Sprintf("%s of %s memory available", humanBytes(int64(m.Available)), humanBytes(int64(m.Total)))
+		return OK, fmt.Sprintf("%s of %s memory available", textfmt.Bytes(int64(m.Available)), textfmt.Bytes(int64(m.Total)))
 	case spec.HostSwap:
 		s, err := mem.SwapMemoryWithContext(ctx)
 		if err != nil {
@@ -229,9 +230,9 @@ func checkHost(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HostParam
 		}
 		if p.MaxPercent > 0 && s.UsedPercent > p.MaxPercent {
 			return Fail, fmt.Sprintf("swap is %.0f%% used (%s of %s), expected at most %.0f%%: the host is short of memory",
-				s.UsedPercent, humanBytes(int64(s.Used)), humanBytes(int64(s.Total)), p.MaxPercent)
+				s.UsedPercent, textfmt.Bytes(int64(s.Used)), textfmt.Bytes(int64(s.Total)), p.MaxPercent)
 		}
-		return OK, fmt.Sprintf("swap is %.0f%% used (%s of %s)", s.UsedPercent, humanBytes(int64(s.Used)), humanBytes(int64(s.Total)))
+		return OK, fmt.Sprintf("swap is %.0f%% used (%s of %s)", s.UsedPercent, textfmt.Bytes(int64(s.Used)), textfmt.Bytes(int64(s.Total)))
 	case spec.HostLoad:
 		a, err := load.AvgWithContext(ctx)
 		if err != nil {
@@ -261,13 +262,13 @@ func checkHost(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HostParam
 		}
 		if p.MinFree > 0 && u.Free < uint64(p.MinFree) {
 			return Fail, fmt.Sprintf("only %s free on %s for %s, expected at least %s: free space before this step",
-				humanBytes(int64(u.Free)), u.Path, where, humanBytes(p.MinFree))
+				textfmt.Bytes(int64(u.Free)), u.Path, where, textfmt.Bytes(p.MinFree))
 		}
 		if p.MaxUsedPercent > 0 && u.UsedPercent > p.MaxUsedPercent {
 			return Fail, fmt.Sprintf("filesystem %s holding %s is %.0f%% used, expected at most %.0f%%: free space before this step",
 				u.Path, where, u.UsedPercent, p.MaxUsedPercent)
 		}
-		return OK, fmt.Sprintf("%s free on %s (%.0f%% used) for %s", humanBytes(int64(u.Free)), u.Path, u.UsedPercent, where)
+		return OK, fmt.Sprintf("%s free on %s (%.0f%% used) for %s", textfmt.Bytes(int64(u.Free)), u.Path, u.UsedPercent, where)
 	}
 	return Error, fmt.Sprintf("unknown host target %q: use cpu, memory, disk, load or swap", p.Target)
 }
@@ -292,7 +293,7 @@ func (r *Runner) checkCPU(ctx context.Context, p *spec.HostParams) (Status, stri
 		}
 		window := "since boot"
 		if span > 0 {
-			window = "over the last " + shortDuration(span.Round(100*time.Millisecond))
+			window = "over the last " + textfmt.Duration(span.Round(100*time.Millisecond))
 		}
 		if pct > p.MaxPercent {
 			return Fail, fmt.Sprintf("CPU is %.0f%% busy %s, expected at most %.0f%%: wait for the load to drop", pct, window, p.MaxPercent)

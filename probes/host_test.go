@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func hostSpec(hp spec.HostParams) *spec.Probe {
@@ -92,9 +93,9 @@ func TestHostMemoryDiskLoadSwap(t *testing.T) {
 		msg  string
 	}{
 		{"memory enough", spec.HostParams{Target: spec.HostMemory, MinAvailable: avail / 2}, OK, "memory available"},
-		{"memory short", spec.HostParams{Target: spec.HostMemory, MinAvailable: avail * 2}, Fail, "expected at least " + humanBytes(avail*2)},
+		{"memory short", spec.HostParams{Target: spec.HostMemory, MinAvailable: avail * 2}, Fail, "expected at least " + textfmt.Bytes(avail*2)},
 		{"disk enough", spec.HostParams{Target: spec.HostDisk, Path: "/", MinFree: dfFree / 2}, OK, "free on /"},
-		{"disk short", spec.HostParams{Target: spec.HostDisk, Path: "/", MinFree: dfFree * 2}, Fail, "expected at least " + humanBytes(dfFree*2)},
+		{"disk short", spec.HostParams{Target: spec.HostDisk, Path: "/", MinFree: dfFree * 2}, Fail, "expected at least " + textfmt.Bytes(dfFree*2)},
 		{"disk used ok", spec.HostParams{Target: spec.HostDisk, MaxUsedPercent: float64(dfUsed) + 5}, OK, "% used"},
 		{"disk not there yet", spec.HostParams{Target: spec.HostDisk, Path: missing, MinFree: 1}, OK, "(not there yet; measured at " + filepath.Dir(filepath.Dir(missing)) + ")"},
 		{"load", spec.HostParams{Target: spec.HostLoad, Max: 1e6}, OK, "1-minute load is"},

@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindHTTP, checkHTTP) }
@@ -102,7 +103,7 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 		if !matchText(p.Body, body) {
 			more := ""
 			if lr.N == 0 {
-				more = fmt.Sprintf(" (read the first %s only)", humanBytes(int64(r.opts.OutputCap)))
+				more = fmt.Sprintf(" (read the first %s only)", textfmt.Bytes(int64(r.opts.OutputCap)))
 			}
 			if err != nil {
 				more += fmt.Sprintf(" (reading the body failed: %v)", err)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Options tune a Runner.
@@ -195,26 +196,12 @@ func runStopped(ctx context.Context) string {
 	if ctx.Err() == context.DeadlineExceeded {
 		if dl, ok := ctx.Deadline(); ok {
 			if start, ok := ctx.Value(runStartKey{}).(time.Time); ok {
-				return "run timed out after " + shortDuration(dl.Sub(start))
+				return "run timed out after " + textfmt.Duration(dl.Sub(start))
 			}
 		}
 		return "run timed out"
 	}
 	return "run was cancelled"
-}
-
-// shortDuration prints d rounded for people: "5s", "1.5s", "300ms".
-func shortDuration(d time.Duration) string {
-	switch {
-	case d >= time.Second:
-		return d.Round(100 * time.Millisecond).String()
-	case d >= 100*time.Millisecond:
-		return d.Round(10 * time.Millisecond).String()
-	case d >= time.Millisecond:
-		return d.Round(time.Millisecond).String()
-	default:
-		return d.String()
-	}
 }
 
 // outcome is what a checker goroutine hands back.
@@ -241,7 +228,7 @@ func (r *Runner) runOne(ctx context.Context, sp *spec.Probe) Result {
 	if res.Status == Fail && sp != nil && sp.Severity == spec.Warn {
 		res.Status = Warn
 	}
-	res.Message = redact.String(oneLine(res.Message))
+	res.Message = redact.String(textfmt.OneLine(res.Message))
 	res.Duration = time.Since(start)
 	return res
 }
@@ -290,7 +277,7 @@ func timeoutMessage(runCtx context.Context, timeout time.Duration) string {
 	if runCtx.Err() != nil {
 		return "no answer before the " + runStopped(runCtx)
 	}
-	return "timed out after " + shortDuration(timeout) + " (raise timeout: on the probe if this is expected)"
+	return "timed out after " + textfmt.Duration(timeout) + " (raise timeout: on the probe if this is expected)"
 }
 
 // firstFrame picks the first stack line outside the runtime and this
@@ -394,16 +381,6 @@ func combine(kind spec.Kind, kids []Result) (Status, string) {
 	default:
 		return Skip, "any: " + strings.Join(skips, "; ")
 	}
-}
-
-// oneLine folds a message onto one line: errors from libraries and
-// commands may carry newlines, and a result is read as one line.
-func oneLine(s string) string {
-	s = strings.TrimSpace(s)
-	if !strings.ContainsAny(s, "\r\n") {
-		return s
-	}
-	return strings.Join(strings.Fields(strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)), " ")
 }
 
 // pattern is a regular expression as its author wrote it, without the

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func init() { register(spec.KindSystemd, checkSystemd) }
@@ -40,7 +41,7 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
-			return Error, fmt.Sprintf("systemctl show %s failed (%v): %s", p.Unit, err, firstLine(stderr.String()))
+			return Error, fmt.Sprintf("systemctl show %s failed (%v): %s", p.Unit, err, textfmt.FirstLine(stderr.String()))
 		}
 		return Error, fmt.Sprintf("cannot run systemctl: %v", err)
 	}
@@ -100,16 +101,6 @@ func systemdVerdict(p *spec.SystemdParams, props map[string]string) (Status, str
 		return OK, fmt.Sprintf("unit %s is %s, as required", p.Unit, state)
 	}
 	return Fail, fmt.Sprintf("unit %s is %s, expected inactive: systemctl stop %s", p.Unit, state, p.Unit)
-}
-
-// firstLine is the first non-empty line of s, trimmed.
-func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" {
-			return l
-		}
-	}
-	return ""
 }
 
 // limitedBuffer keeps the first max bytes written and discards the rest,

@@ -11,6 +11,7 @@ import (
 	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 func newLintCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
@@ -141,7 +142,7 @@ func writeLint(ios *IOStreams, p *plans.Plan, snap *model.Snapshot) int {
 			fmt.Fprintln(w, n)
 		}
 	}
-	fmt.Fprintf(w, "\n%s, %s\n", plural(errs, "error"), plural(warns, "warning"))
+	fmt.Fprintf(w, "\n%s, %s\n", textfmt.Plural(errs, "error"), textfmt.Plural(warns, "warning"))
 	return errs
 }
 
@@ -161,11 +162,4 @@ func oneLine(s string) string {
 		s = s[:i] + " …"
 	}
 	return s
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return "1 " + word
-	}
-	return fmt.Sprintf("%d %ss", n, word)
 }

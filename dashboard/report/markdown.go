@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Markdown writes the snapshot for pasting into a ticket or a pull request:
@@ -41,7 +42,7 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 		fmt.Fprintf(&b, "| **Root** | `%s` |\n", mdCode(s.Root))
 	}
 	if !s.CheckedAt.IsZero() {
-		fmt.Fprintf(&b, "| **Checked** | %s (%s) |\n", s.CheckedAt.UTC().Format("2006-01-02 15:04:05 UTC"), fmtMS(s.DurationMS))
+		fmt.Fprintf(&b, "| **Checked** | %s (%s) |\n", s.CheckedAt.UTC().Format("2006-01-02 15:04:05 UTC"), textfmt.Millis(s.DurationMS))
 	}
 
 	if len(s.Findings) > 0 {

@@ -9,6 +9,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -72,7 +73,7 @@ func (t *textWriter) wrap(prefix, indent, text string) {
 		if !first {
 			lead = indent
 		}
-		room := t.o.Width - width(stripANSI(lead))
+		room := t.o.Width - textfmt.Width(stripANSI(lead))
 		if room < 20 { // too narrow to fold usefully: cut instead
 			t.line(lead + text)
 			return
@@ -86,12 +87,12 @@ func (t *textWriter) wrap(prefix, indent, text string) {
 // fold splits s after at most n columns, at the last space when there is
 // one, and returns the head and the rest without its leading spaces.
 func fold(s string, n int) (string, string) {
-	if width(s) <= n {
+	if textfmt.Width(s) <= n {
 		return s, ""
 	}
 	w, cutAt, lastSpace := 0, 0, -1
 	for i, r := range s {
-		rw := width(string(r))
+		rw := textfmt.Width(string(r))
 		if w+rw > n {
 			cutAt = i
 			break
@@ -127,7 +128,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 	t := &textWriter{w: w, o: o}
 
 	// The verdict, big: a box a person finds at a glance in a scrolling log.
-	bar := strings.Repeat("━", width(s.Verdict)+4)
+	bar := strings.Repeat("━", textfmt.Width(s.Verdict)+4)
 	code := gateColor(s.Verdict)
 	t.line(t.paint(code, "┏"+bar+"┓"))
 	t.line(t.paint(code, "┃") + t.paint(gateBanner(s.Verdict), "  "+s.Verdict+"  ") + t.paint(code, "┃") + "  " + t.paint(ansiBold, headline(s)))
@@ -161,7 +162,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 	}
 	t.line("plan        " + plan)
 	if !s.CheckedAt.IsZero() {
-		t.line(fmt.Sprintf("checked     %s in %s", s.CheckedAt.UTC().Format("2006-01-02 15:04:05 UTC"), fmtMS(s.DurationMS)))
+		t.line(fmt.Sprintf("checked     %s in %s", s.CheckedAt.UTC().Format("2006-01-02 15:04:05 UTC"), textfmt.Millis(s.DurationMS)))
 	}
 
 	if len(s.Findings) > 0 {
@@ -177,9 +178,9 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 			if f.Severity == "error" {
 				code = ansiRed
 			}
-			t.wrap("  "+t.paint(code, pad(sev, 8)), "  "+pad("", 8), where+": "+f.Message)
+			t.wrap("  "+t.paint(code, textfmt.Pad(sev, 8)), "  "+textfmt.Pad("", 8), where+": "+f.Message)
 			if f.Hint != "" {
-				t.wrap("  "+pad("", 8), "  "+pad("", 8)+"     ", "fix: "+f.Hint)
+				t.wrap("  "+textfmt.Pad("", 8), "  "+textfmt.Pad("", 8)+"     ", "fix: "+f.Hint)
 			}
 		}
 	}
@@ -203,9 +204,9 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 	}
 	idW, titleW, phaseW := len("ID"), len("TITLE"), len("PHASE")
 	for _, v := range steps {
-		idW = max(idW, width(stepRef(v)))
-		titleW = max(titleW, width(v.Title))
-		phaseW = max(phaseW, width(v.Phase))
+		idW = max(idW, textfmt.Width(stepRef(v)))
+		titleW = max(titleW, textfmt.Width(v.Title))
+		phaseW = max(phaseW, textfmt.Width(v.Phase))
 	}
 	titleW = min(titleW, 48)
 	phaseW = min(phaseW, 24)
@@ -224,17 +225,17 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 		if phaseW == 0 {
 			return ""
 		}
-		return pad(cut(s, phaseW), phaseW) + "  "
+		return textfmt.Pad(cut(s, phaseW), phaseW) + "  "
 	}
-	t.line(t.paint(ansiBold, "  "+pad("STATUS", statusW)+"  "+pad("ID", idW)+"  "+pad("TITLE", titleW)+"  "+phaseCol("PHASE")+"PROBES"))
+	t.line(t.paint(ansiBold, "  "+textfmt.Pad("STATUS", statusW)+"  "+textfmt.Pad("ID", idW)+"  "+textfmt.Pad("TITLE", titleW)+"  "+phaseCol("PHASE")+"PROBES"))
 	indent := strings.Repeat(" ", 2+statusW+2)
 	for _, v := range steps {
 		mark := "  "
 		if v.Next {
 			mark = t.paint(ansiBold, "▶ ")
 		}
-		status := t.paint(stepColor(v.Status), pad(model.StepSymbol(v.Status)+" "+string(v.Status), statusW))
-		row := mark + status + "  " + pad(stepRef(v), idW) + "  " + pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + probeCount(v)
+		status := t.paint(stepColor(v.Status), textfmt.Pad(model.StepSymbol(v.Status)+" "+string(v.Status), statusW))
+		row := mark + status + "  " + textfmt.Pad(stepRef(v), idW) + "  " + textfmt.Pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + probeCount(v)
 		var tags []string
 		if v.Next {
 			tags = append(tags, "← next")
@@ -337,28 +338,10 @@ func probeColor(s probes.Status) string {
 	return ansiDim
 }
 
-func fmtMS(ms float64) string {
-	if ms >= 1000 {
-		return fmt.Sprintf("%.2fs", ms/1000)
-	}
-	return fmt.Sprintf("%.0fms", ms)
-}
-
-// width is the number of terminal columns s takes.
-func width(s string) int { return uniseg.StringWidth(s) }
-
-// pad right-pads s with spaces to n columns.
-func pad(s string, n int) string {
-	if w := width(s); w < n {
-		return s + strings.Repeat(" ", n-w)
-	}
-	return s
-}
-
 // cut shortens s to at most n columns, ending in "…" when cut. ANSI
 // sequences are kept whole and take no columns.
 func cut(s string, n int) string {
-	if n <= 0 || width(stripANSI(s)) <= n {
+	if n <= 0 || textfmt.Width(stripANSI(s)) <= n {
 		return s
 	}
 	var b strings.Builder

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Finding is a problem with the plan itself, found by following what its
@@ -278,7 +279,7 @@ func (a *Analysis) hint(i int, n *need) string {
 			case strings.HasPrefix(b, base+".") || strings.HasPrefix(b, base+"_") || strings.HasPrefix(b, base+"-") || strings.HasPrefix(b, base+"~"):
 				score = 1
 			default:
-				d := levenshtein(b, base)
+				d := textfmt.Distance(b, base)
 				if d <= max(2, len(base)/3) {
 					score = 1 + d
 				}
@@ -379,26 +380,4 @@ func (a *Analysis) showKey(k string) string {
 		}
 	}
 	return a.show(strings.TrimPrefix(k, "git:"))
-}
-
-// levenshtein is the edit distance between two short names.
-func levenshtein(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
-		for j := 1; j <= len(rb); j++ {
-			cost := 1
-			if ra[i-1] == rb[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev, cur = cur, prev
-	}
-	return prev[len(rb)]
 }

@@ -1,0 +1,240 @@
+// Package textfmt is how gonogo writes numbers and text for people: sizes,
+// ages, durations, one-line and width-clipped text, plurals, and "did you
+// mean" suggestions. Every stage uses it — the plan reader for its errors,
+// the probes for their messages, the views for their columns — so a size
+// or an age reads the same everywhere. It is a leaf: nothing of gonogo's.
+package textfmt
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/rivo/uniseg"
+)
+
+// Bytes is a size in binary units, as a message says it: "48 B", "1.5 KiB",
+// "3.2 GiB" — the units a plan writes (512MiB, 10GiB).
+func Bytes(n int64) string {
+	if n < 0 {
+		return "-" + Bytes(-n)
+	}
+	v, unit := scale(uint64(n))
+	if unit == 0 {
+		return fmt.Sprintf("%d B", n)
+	}
+	return fmt.Sprintf("%.1f %ciB", v, unit)
+}
+
+// BytesShort is a size for a narrow column, as `df -h` prints it: "48B",
+// "1.5K", "3.2G", "120G" (one decimal below 10).
+func BytesShort(n uint64) string {
+	v, unit := scale(n)
+	if unit == 0 {
+		return fmt.Sprintf("%dB", n)
+	}
+	if v < 10 {
+		return fmt.Sprintf("%.1f%c", v, unit)
+	}
+	return fmt.Sprintf("%.0f%c", v, unit)
+}
+
+// scale divides n by 1024 until it is below 1024 and names the unit: 0 for
+// bytes, else K, M, G, T, P or E.
+func scale(n uint64) (float64, byte) {
+	const k = 1024
+	if n < k {
+		return float64(n), 0
+	}
+	v, i := float64(n), -1
+	for v >= k && i < 5 {
+		v /= k
+		i++
+	}
+	if v >= 1023.95 && i < 5 { // would print as 1024.0: say 1.0 of the next unit
+		v /= k
+		i++
+	}
+	return v, "KMGTPE"[i]
+}
+
+// Age is how old something is, to the minute: "45s", "12m", "5h3m",
+// "2d4h". A negative age (a clock set back, a file from the future) says so.
+func Age(d time.Duration) string {
+	if d < 0 {
+		return "0s (in the future: check the clock)"
+	}
+	switch {
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d.Seconds()))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	case d < 48*time.Hour:
+		h := int(d.Hours())
+		m := int(d.Minutes()) - 60*h
+		if m == 0 {
+			return fmt.Sprintf("%dh", h)
+		}
+		return fmt.Sprintf("%dh%dm", h, m)
+	}
+	days := int(d.Hours()) / 24
+	return fmt.Sprintf("%dd%dh", days, int(d.Hours())-24*days)
+}
+
+// AgeShort is an age in one unit for a narrow column: "12s", "4m", "3h",
+// "2d". A negative age is "0s".
+func AgeShort(d time.Duration) string {
+	switch {
+	case d < 0:
+		return "0s"
+	case d < time.Minute:
+		return fmt.Sprintf("%ds", int(d/time.Second))
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d/time.Minute))
+	case d < 48*time.Hour:
+		return fmt.Sprintf("%dh", int(d/time.Hour))
+	}
+	return fmt.Sprintf("%dd", int(d/(24*time.Hour)))
+}
+
+// Duration is a timeout or an interval, rounded for people: "5s", "1.5s",
+// "300ms", "2m0s".
+func Duration(d time.Duration) string {
+	switch {
+	case d >= time.Second:
+		return d.Round(100 * time.Millisecond).String()
+	case d >= 100*time.Millisecond:
+		return d.Round(10 * time.Millisecond).String()
+	case d >= time.Millisecond:
+		return d.Round(time.Millisecond).String()
+	default:
+		return d.String()
+	}
+}
+
+// Millis is how long a check took, from milliseconds: "0.4ms", "12ms",
+// "1.3s".
+func Millis(ms float64) string {
+	switch {
+	case ms < 10:
+		return fmt.Sprintf("%.1fms", ms)
+	case ms < 1000:
+		return fmt.Sprintf("%.0fms", ms)
+	}
+	return fmt.Sprintf("%.1fs", ms/1000)
+}
+
+// OneLine folds s onto one line: every run of white space, line ends
+// included, becomes one space, and the ends are trimmed. Errors from
+// libraries and commands carry newlines; a row or a log entry is one line.
+func OneLine(s string) string {
+	if !strings.ContainsAny(s, "\r\n\t") && !strings.Contains(s, "  ") {
+		return strings.TrimSpace(s)
+	}
+	return strings.Join(strings.Fields(s), " ")
+}
+
+// FirstLine is the first line of s that is not blank, trimmed.
+func FirstLine(s string) string {
+	for l := range strings.SplitSeq(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" {
+			return l
+		}
+	}
+	return ""
+}
+
+// Width is the number of terminal columns s takes (wide runes count two,
+// combining marks none).
+func Width(s string) int { return uniseg.StringWidth(s) }
+
+// Clip puts s on one line of at most n columns, ending in "…" when it had
+// to cut. Grapheme clusters are never split.
+func Clip(s string, n int) string {
+	s = OneLine(s)
+	if n <= 0 || Width(s) <= n {
+		return s
+	}
+	var b strings.Builder
+	w := 0
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		cw := g.Width()
+		if w+cw > n-1 {
+			break
+		}
+		b.WriteString(g.Str())
+		w += cw
+	}
+	b.WriteString("…")
+	return b.String()
+}
+
+// Pad right-pads s with spaces to n columns.
+func Pad(s string, n int) string {
+	if w := Width(s); w < n {
+		return s + strings.Repeat(" ", n-w)
+	}
+	return s
+}
+
+// Plural is the count and the word, with an s when the count is not one:
+// "1 error", "3 warnings".
+func Plural(n int, word string) string {
+	if n == 1 {
+		return "1 " + word
+	}
+	return fmt.Sprintf("%d %ss", n, word)
+}
+
+// Distance is the Levenshtein edit distance between a and b, in runes.
+func Distance(a, b string) int {
+	ra, rb := []rune(a), []rune(b)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(rb)]
+}
+
+// Closest is the candidate nearest to s by edit distance (case-folded),
+// or "" when none is close enough to be a plausible typo: at most 2 edits
+// (3 for words longer than 6), and fewer edits than s has letters.
+func Closest(s string, candidates []string) string {
+	best, bestD := "", 1<<30
+	ls := strings.ToLower(s)
+	for _, c := range candidates {
+		if d := Distance(ls, strings.ToLower(c)); d < bestD {
+			best, bestD = c, d
+		}
+	}
+	limit := 2
+	if len([]rune(s)) > 6 {
+		limit = 3
+	}
+	if bestD <= limit && bestD < len([]rune(s)) {
+		return best
+	}
+	return ""
+}
+
+// DidYouMean is ` (did you mean "x"?)` when x is a plausible typo of got,
+// else "".
+func DidYouMean(got string, candidates []string) string {
+	if c := Closest(got, candidates); c != "" {
+		return ` (did you mean "` + c + `"?)`
+	}
+	return ""
+}

@@ -1,0 +1,143 @@
+package textfmt
+
+import (
+	"testing"
+	"time"
+)
+
+func TestBytes(t *testing.T) {
+	for _, tt := range []struct {
+		n           int64
+		long, short string
+	}{
+		{0, "0 B", "0B"},
+		{48, "48 B", "48B"},
+		{1023, "1023 B", "1023B"},
+		{1024, "1.0 KiB", "1.0K"},
+		{1536, "1.5 KiB", "1.5K"},
+		{64 << 10, "64.0 KiB", "64K"},
+		{1 << 20, "1.0 MiB", "1.0M"},
+		{3*1<<30 + 1<<29, "3.5 GiB", "3.5G"},
+		{120 << 30, "120.0 GiB", "120G"},
+		{1<<20 - 1, "1.0 MiB", "1.0M"}, // not "1024.0 KiB"
+		{1 << 40, "1.0 TiB", "1.0T"},
+	} {
+		if got := Bytes(tt.n); got != tt.long {
+			t.Errorf("Bytes(%d) = %q, want %q", tt.n, got, tt.long)
+		}
+		if got := BytesShort(uint64(tt.n)); got != tt.short {
+			t.Errorf("BytesShort(%d) = %q, want %q", tt.n, got, tt.short)
+		}
+	}
+	if got := Bytes(-2048); got != "-2.0 KiB" {
+		t.Errorf("Bytes(-2048) = %q", got)
+	}
+}
+
+func TestAges(t *testing.T) {
+	for _, tt := range []struct {
+		d           time.Duration
+		long, short string
+	}{
+		{-time.Second, "0s (in the future: check the clock)", "0s"},
+		{45 * time.Second, "45s", "45s"},
+		{12*time.Minute + 30*time.Second, "12m", "12m"},
+		{5*time.Hour + 3*time.Minute, "5h3m", "5h"},
+		{3 * time.Hour, "3h", "3h"},
+		{52 * time.Hour, "2d4h", "2d"},
+	} {
+		if got := Age(tt.d); got != tt.long {
+			t.Errorf("Age(%s) = %q, want %q", tt.d, got, tt.long)
+		}
+		if got := AgeShort(tt.d); got != tt.short {
+			t.Errorf("AgeShort(%s) = %q, want %q", tt.d, got, tt.short)
+		}
+	}
+}
+
+func TestDurations(t *testing.T) {
+	for d, want := range map[time.Duration]string{
+		5 * time.Second:         "5s",
+		1549 * time.Millisecond: "1.5s",
+		300 * time.Millisecond:  "300ms",
+		1234 * time.Microsecond: "1ms",
+		700 * time.Microsecond:  "700µs",
+		2 * time.Minute:         "2m0s",
+	} {
+		if got := Duration(d); got != want {
+			t.Errorf("Duration(%s) = %q, want %q", d, got, want)
+		}
+	}
+	for ms, want := range map[float64]string{0.42: "0.4ms", 9.96: "10.0ms", 12.4: "12ms", 999: "999ms", 1300: "1.3s"} {
+		if got := Millis(ms); got != want {
+			t.Errorf("Millis(%v) = %q, want %q", ms, got, want)
+		}
+	}
+}
+
+func TestLines(t *testing.T) {
+	if got := OneLine("  a\n\tb\r\n  c  "); got != "a b c" {
+		t.Errorf("OneLine = %q", got)
+	}
+	if got := OneLine(" plain "); got != "plain" {
+		t.Errorf("OneLine = %q", got)
+	}
+	if got := FirstLine("\n  \n  first  \nsecond"); got != "first" {
+		t.Errorf("FirstLine = %q", got)
+	}
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want string
+	}{
+		{"short", 10, "short"},
+		{"exactly10!", 10, "exactly10!"},
+		{"a longer title than fits", 10, "a longer …"},
+		{"two\nlines", 20, "two lines"},
+		{"日本語のタイトル", 7, "日本語…"}, // wide runes count two columns
+		{"e\u0301te\u0301 longer", 4, "e\u0301te\u0301…"},
+		{"anything", 0, "anything"},
+	} {
+		if got := Clip(tt.s, tt.n); got != tt.want {
+			t.Errorf("Clip(%q, %d) = %q, want %q", tt.s, tt.n, got, tt.want)
+		}
+		if got := Clip(tt.s, tt.n); tt.n > 0 && Width(got) > tt.n {
+			t.Errorf("Clip(%q, %d) is %d columns wide", tt.s, tt.n, Width(got))
+		}
+	}
+	if got := Pad("ab", 4) + "|"; got != "ab  |" {
+		t.Errorf("Pad = %q", got)
+	}
+	if Plural(1, "error") != "1 error" || Plural(0, "warning") != "0 warnings" || Plural(3, "step") != "3 steps" {
+		t.Error("Plural")
+	}
+}
+
+func TestSuggest(t *testing.T) {
+	if d := Distance("kitten", "sitting"); d != 3 {
+		t.Errorf("Distance = %d, want 3", d)
+	}
+	if d := Distance("état", "etat"); d != 1 {
+		t.Errorf("Distance counts runes: got %d, want 1", d)
+	}
+	candidates := []string{"state", "repo", "name", "severity", "timeout"}
+	for got, want := range map[string]string{
+		"stat":     "state",
+		"STATE":    "state",
+		"timout":   "timeout",
+		"severty":  "severity",
+		"xyz":      "",
+		"a":        "",
+		"location": "",
+	} {
+		if c := Closest(got, candidates); c != want {
+			t.Errorf("Closest(%q) = %q, want %q", got, c, want)
+		}
+	}
+	if s := DidYouMean("stat", candidates); s != ` (did you mean "state"?)` {
+		t.Errorf("DidYouMean = %q", s)
+	}
+	if s := DidYouMean("zzz", candidates); s != "" {
+		t.Errorf("DidYouMean = %q, want nothing", s)
+	}
+}
