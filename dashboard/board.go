@@ -165,7 +165,7 @@ func (b *board) apply(s *model.Snapshot) {
 	if b.full != nil {
 		evs := diffSnapshots(b.full, s, at.In(b.loc))
 		for _, e := range evs {
-			if e.Step != "verdict" && e.Step != "rollback" {
+			if e.Step != model.ChangeVerdict && e.Step != model.ChangeRollback && e.Step != model.ChangeNext {
 				b.since[e.Step] = at
 				b.flash[e.Step] = now.Add(flashFor)
 			}
@@ -176,10 +176,10 @@ func (b *board) apply(s *model.Snapshot) {
 		b.log(evs...)
 	} else {
 		b.log(event{At: at.In(b.loc), Step: "verdict",
-			Why: "first check: verdict " + s.Verdict + ", rollback " + s.Rollback + ", next step " + orDash(s.NextStep)})
+			Why: "first check: verdict " + string(s.Verdict) + ", rollback " + string(s.Rollback) + ", next step " + orDash(s.NextStep)})
 	}
 	for i := range s.Steps {
-		k := stepKey(&s.Steps[i])
+		k := s.Steps[i].Ref()
 		if _, ok := b.since[k]; !ok {
 			b.since[k] = at
 		}
@@ -257,8 +257,8 @@ func (b *board) setNote(s string) {
 
 // selectionChanged follows the list's selection into the detail pane.
 func (b *board) selectionChanged() {
-	if s := b.list.selected(); s != nil && stepKey(s) != b.selKey {
-		b.selKey = stepKey(s)
+	if s := b.list.selected(); s != nil && s.Ref() != b.selKey {
+		b.selKey = s.Ref()
 		b.detail.ScrollToBeginning()
 	}
 	b.renderDetail()
@@ -349,7 +349,7 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 			b.setNote("no step selected")
 			return nil
 		}
-		key := stepKey(s)
+		key := s.Ref()
 		if b.snap != nil && b.snap.At == key {
 			key = ""
 		}
@@ -394,7 +394,7 @@ func (b *board) findDone(key tcell.Key) {
 			if s == nil {
 				continue
 			}
-			if exact && (s.ID == q || stepKey(s) == q) {
+			if exact && (s.ID == q || s.Ref() == q) {
 				return i
 			}
 			if !exact && strings.Contains(strings.ToLower(s.Title), lq) {
@@ -416,5 +416,5 @@ func (b *board) findDone(key tcell.Key) {
 		return
 	}
 	b.list.sel = i
-	b.selKey = stepKey(rows[i].Step)
+	b.selKey = rows[i].Step.Ref()
 }

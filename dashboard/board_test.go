@@ -78,7 +78,7 @@ func TestBoardSizes(t *testing.T) {
 			for _, c := range []struct {
 				badge string
 				color tcell.Color
-			}{{"✓ DONE", colDone}, {"● GO", colGo}, {"· MANUAL", tcell.ColorDefault}} {
+			}{{"✓ DONE", tcell.ColorTeal}, {"● GO", tcell.ColorGreen}, {"· MANUAL", tcell.ColorDefault}} {
 				x, y := s.find(t, c.badge)
 				if got := fg(s, x, y); got != c.color {
 					t.Errorf("%s badge colour = %v, want %v", c.badge, got, c.color)
@@ -172,8 +172,8 @@ func TestStatusChange(t *testing.T) {
 	s := draw(t, b, 100, 30)
 
 	x, y := s.find(t, "● GO 8a")
-	if got := bg(s, x+6, y); got != colGo {
-		t.Errorf("changed row background = %v, want the highlight %v:\n%s", got, colGo, s.text())
+	if got := bg(s, x+6, y); got != tcell.ColorGreen {
+		t.Errorf("changed row background = %v, want the highlight %v:\n%s", got, tcell.ColorGreen, s.text())
 	}
 	want := "21:04:10  8a  NO-GO → GO  git config_chromadb.py fail → ok: config_chromadb.py is committed"
 	if !strings.Contains(s.text(), want) {
@@ -191,7 +191,7 @@ func TestStatusChange(t *testing.T) {
 	*clock = t0.Add(6*time.Second + flashFor + time.Second)
 	s = draw(t, b, 100, 30)
 	x, y = s.find(t, "● GO 8a")
-	if got := bg(s, x+6, y); got == colGo {
+	if got := bg(s, x+6, y); got == tcell.ColorGreen {
 		t.Errorf("row still highlighted %v after the highlight time", flashFor)
 	}
 	if !strings.Contains(s.text(), want) {
@@ -521,11 +521,11 @@ func TestDiffSnapshots(t *testing.T) {
 			s.Steps[2].Status = model.StepUnknown
 			return s
 		}(), []string{"21:04:10  9  GO → UNKNOWN"}},
-		{"new step is not a change", fixture(), func() *model.Snapshot {
+		{"a new step changes the plan, not a status", fixture(), func() *model.Snapshot {
 			s := fixture()
 			s.Steps = append(s.Steps, model.StepView{ID: "24", Status: model.StepNoGo})
 			return s
-		}(), nil},
+		}(), []string{"21:04:10  plan  5 steps → 6 steps  the plan's steps changed"}},
 		{"first snapshot", nil, fixture(), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

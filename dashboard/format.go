@@ -6,67 +6,12 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
-	"github.com/gonogo-dev/gonogo/probes"
 )
-
-// stepKey is the plan-unique key of a step view: Key when set, else ID.
-func stepKey(s *model.StepView) string {
-	if s.Key != "" {
-		return s.Key
-	}
-	return s.ID
-}
-
-// probeCounts is the number of a step's probes that pass, and of all of
-// them, for the board's "3/4" column.
-func probeCounts(s *model.StepView) (ok, total int) {
-	for _, p := range s.Probes {
-		total++
-		if p.Status == probes.OK {
-			ok++
-		}
-	}
-	return ok, total
-}
-
-// pending is true while one of the step's probes (or their children) has
-// not answered in a check that is still running.
-func pending(s *model.StepView) bool {
-	return anyProbe(s.Probes, func(p *model.ProbeView) bool { return p.Status == probes.Pending })
-}
-
-func anyProbe(ps []model.ProbeView, f func(*model.ProbeView) bool) bool {
-	for i := range ps {
-		if f(&ps[i]) || anyProbe(ps[i].Children, f) {
-			return true
-		}
-	}
-	return false
-}
-
-// problem is true for the steps the `p` filter keeps: blocked or unknown,
-// regressed, or with a requirement that fails, warns or errs. A failing
-// done-probe of a step not yet carried out is normal, not a problem.
-func problem(s *model.StepView) bool {
-	if s.Status == model.StepNoGo || s.Status == model.StepUnknown || s.Regressed {
-		return true
-	}
-	for _, p := range s.Probes {
-		if p.Role == "done" {
-			continue
-		}
-		switch p.Status {
-		case probes.Fail, probes.Warn, probes.Error:
-			return true
-		}
-	}
-	return false
-}
 
 // rowLook is the badge a step row shows: CHECKING while its probes have
 // not answered, its status otherwise.
 func rowLook(s *model.StepView) look {
-	if pending(s) {
+	if s.Checking() {
 		return checking
 	}
 	return stepLook(s.Status)

@@ -22,14 +22,30 @@ type look struct {
 // Badge is the symbol and the word, "✗ NO-GO".
 func (l look) Badge() string { return l.Sym + " " + l.Word }
 
-// Palette colours (the terminal's own 16, so the operator's theme decides the
-// exact shade) and tcell.ColorDefault for every background.
-const (
-	colGo      = tcell.ColorGreen  // palette 2
-	colDone    = tcell.ColorTeal   // palette 6
-	colNoGo    = tcell.ColorMaroon // palette 1, the terminal's "red"
-	colUnknown = tcell.ColorOlive  // palette 3, the terminal's "yellow"
-	colQuiet   = tcell.ColorGray   // palette 8
+// toneColor is the terminal palette colour of a tone: the terminal's own
+// 16, so the operator's theme decides the exact shade; tcell.ColorDefault
+// (no colour) for plain.
+func toneColor(t model.Tone) tcell.Color {
+	switch t {
+	case model.ToneGood:
+		return tcell.ColorGreen // palette 2
+	case model.ToneDone:
+		return tcell.ColorTeal // palette 6
+	case model.ToneBad:
+		return tcell.ColorMaroon // palette 1, the terminal's "red"
+	case model.ToneUnsure:
+		return tcell.ColorOlive // palette 3, the terminal's "yellow"
+	case model.ToneQuiet:
+		return tcell.ColorGray // palette 8
+	}
+	return tcell.ColorDefault
+}
+
+// Colours the board uses outside status looks.
+var (
+	colNoGo    = toneColor(model.ToneBad)
+	colUnknown = toneColor(model.ToneUnsure)
+	colQuiet   = toneColor(model.ToneQuiet)
 )
 
 // checking is the look of a step or probe whose check is still running.
@@ -37,49 +53,21 @@ var checking = look{model.ProbeSymbol(probes.Pending), "CHECKING", colQuiet}
 
 // stepLook is the look of a step status.
 func stepLook(s model.StepStatus) look {
-	l := look{model.StepSymbol(s), string(s), colUnknown}
-	switch s {
-	case model.StepDone:
-		l.Color = colDone
-	case model.StepGo:
-		l.Color = colGo
-	case model.StepNoGo:
-		l.Color = colNoGo
-	case model.StepManual:
-		l.Color = tcell.ColorDefault
-	}
-	l.Word = strings.ToUpper(l.Word)
-	return l
+	return look{model.StepSymbol(s), strings.ToUpper(string(s)), toneColor(model.StepTone(s))}
 }
 
 // gateLook is the look of the verdict or the rollback gate.
-func gateLook(g string) look {
-	l := look{model.GateSymbol(g), g, colUnknown}
-	switch g {
-	case model.GateGo:
-		l.Color = colGo
-	case model.GateNoGo:
-		l.Color = colNoGo
-	case model.GateNone:
-		l.Color = tcell.ColorDefault
-	case "":
-		l.Word, l.Color = "CHECKING", colQuiet
+func gateLook(g model.Gate) look {
+	l := look{model.GateSymbol(g), string(g), toneColor(model.GateTone(g))}
+	if g == "" {
+		l.Word = "CHECKING"
 	}
 	return l
 }
 
 // probeLook is the look of a probe status.
 func probeLook(s probes.Status) look {
-	l := look{model.ProbeSymbol(s), string(s), colUnknown}
-	switch s {
-	case probes.OK:
-		l.Color = colGo
-	case probes.Fail:
-		l.Color = colNoGo
-	case probes.Skip, probes.Pending:
-		l.Color = colQuiet
-	}
-	return l
+	return look{model.ProbeSymbol(s), string(s), toneColor(model.ProbeTone(s))}
 }
 
 // palette decides once whether colour is on; every style and colour tag
@@ -118,15 +106,15 @@ func (p palette) tag(c tcell.Color, text string) string {
 // colorName is the tview tag name of a palette colour the board uses.
 func colorName(c tcell.Color) string {
 	switch c {
-	case colGo:
+	case tcell.ColorGreen:
 		return "green"
-	case colDone:
+	case tcell.ColorTeal:
 		return "teal"
-	case colNoGo:
+	case tcell.ColorMaroon:
 		return "maroon"
-	case colUnknown:
+	case tcell.ColorOlive:
 		return "olive"
-	case colQuiet:
+	case tcell.ColorGray:
 		return "gray"
 	}
 	return "-"

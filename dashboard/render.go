@@ -152,7 +152,7 @@ func stepByKey(s *model.Snapshot, key string) *model.StepView {
 		return nil
 	}
 	for i := range s.Steps {
-		if stepKey(&s.Steps[i]) == key {
+		if s.Steps[i].Ref() == key {
 			return &s.Steps[i]
 		}
 	}
@@ -203,7 +203,7 @@ func (b *board) renderList() {
 		phase := "\x00" // no phase yet
 		for i := range b.snap.Steps {
 			st := &b.snap.Steps[i]
-			if b.problemsOnly && !problem(st) {
+			if b.problemsOnly && !st.Problem() {
 				continue
 			}
 			if st.Phase != phase {
@@ -224,7 +224,7 @@ func (b *board) renderList() {
 	b.list.SetTitle(title)
 	b.list.setRows(rows, b.selKey)
 	if s := b.list.selected(); s != nil {
-		b.selKey = stepKey(s)
+		b.selKey = s.Ref()
 	}
 }
 
@@ -256,7 +256,7 @@ func (b *board) renderDetail() {
 	if s.Checked {
 		facts = append(facts, "ticked in the plan")
 	}
-	if b.snap != nil && b.snap.At == stepKey(s) {
+	if b.snap != nil && b.snap.At == s.Ref() {
 		facts = append(facts, "you said you are here (a)")
 	}
 	w.WriteString("[::d]" + tview.Escape(strings.Join(facts, " · ")) + "[::-]\n")
@@ -269,7 +269,7 @@ func (b *board) renderDetail() {
 	}
 	if b.snap != nil {
 		for _, f := range b.snap.Findings {
-			if f.Step == s.ID || f.Step == stepKey(s) {
+			if f.Step == s.ID || f.Step == s.Ref() {
 				w.WriteString(b.findingLine(f) + "\n")
 			}
 		}
@@ -402,7 +402,7 @@ func (b *board) findingLine(f model.Finding) string {
 	if f.Line > 0 {
 		loc += fmt.Sprintf(" (line %d)", f.Line)
 	}
-	line := b.pal.tag(c, "[::b]finding "+tview.Escape(f.Severity)+"[::-]") + " " + tview.Escape(loc+": "+textfmt.OneLine(f.Message))
+	line := b.pal.tag(c, "[::b]finding "+tview.Escape(string(f.Severity))+"[::-]") + " " + tview.Escape(loc+": "+textfmt.OneLine(f.Message))
 	if f.Hint != "" {
 		line += " — " + tview.Escape(textfmt.OneLine(f.Hint))
 	}
@@ -414,8 +414,8 @@ func (b *board) renderEvents() {
 	for _, e := range b.events {
 		line := tview.Escape(e.String())
 		if e.To != "" {
-			if e.Step == "verdict" || e.Step == "rollback" {
-				line = strings.Replace(line, e.To, b.pal.tag(gateLook(e.To).Color, e.To), 1)
+			if e.Step == model.ChangeVerdict || e.Step == model.ChangeRollback {
+				line = strings.Replace(line, e.To, b.pal.tag(gateLook(model.Gate(e.To)).Color, e.To), 1)
 			}
 		}
 		lines = append(lines, line)
@@ -462,7 +462,7 @@ func (v *verdictBox) Draw(screen tcell.Screen) {
 	if w <= 0 || h <= 0 {
 		return
 	}
-	g := ""
+	var g model.Gate
 	if v.b.snap != nil {
 		g = v.b.snap.Verdict
 	}

@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"strconv"
-
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 	"github.com/rivo/uniseg"
@@ -48,7 +46,7 @@ func (l *stepList) setRows(rows []listRow, sel string) {
 	l.rows = rows
 	l.sel = -1
 	for i, r := range rows {
-		if r.Step != nil && stepKey(r.Step) == sel {
+		if r.Step != nil && r.Step.Ref() == sel {
 			l.sel = i
 			return
 		}
@@ -165,7 +163,7 @@ func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, se
 	}
 	lk := rowLook(s)
 	badge := p.fg(lk.Color).Bold(!secondary).Dim(secondary)
-	flash := l.b.flashing(stepKey(s))
+	flash := l.b.flashing(s.Ref())
 	if flash {
 		base = p.block(lk.Color)
 		badge = base
@@ -195,13 +193,12 @@ func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, se
 	col++
 	col += putText(screen, col, y, idw, s.ID, base.Bold(!secondary)) + 1
 	col = max(col, x+2+11+1+idw+1)
-	ok, total := probeCounts(s)
 	counts := ""
-	if total > 0 {
-		counts = strconv.Itoa(ok) + "/" + strconv.Itoa(total)
+	if t := s.Tally(); t.Total() > 0 {
+		counts = t.String()
 	}
 	since := ""
-	if t, found := l.b.since[stepKey(s)]; found {
+	if t, found := l.b.since[s.Ref()]; found {
 		since = textfmt.AgeShort(l.b.now().Sub(t))
 	}
 	right := 12

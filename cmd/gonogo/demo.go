@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"slices"
 	"strings"
 	"time"
 
@@ -28,7 +27,7 @@ const demoPlanPath = "docs/plans/migrate.md"
 func newDemoCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
 	var (
 		once   bool
-		format string
+		format = report.Text
 		keep   bool
 		rec    string
 	)
@@ -53,9 +52,6 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if !slices.Contains(report.Formats, format) {
-				return usageErr(fmt.Errorf("--format %q: want one of %s", format, strings.Join(report.Formats, ", ")))
-			}
 			if rec != "" {
 				if err := openRecord(rec); err != nil {
 					return usageErr(err)
@@ -80,16 +76,8 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 				return &exitError{code: exitUsage, err: fmt.Errorf("demo: the embedded plan does not load (a bug, please report it): %w", err)}
 			}
 			if once {
-				snap := sess.Check(ctx, model.CheckOptions{Force: true})
-				if err := render(ios, snap, format); err != nil {
-					return usageErr(err)
-				}
-				if rec != "" {
-					if err := record(rec, snap); err != nil {
-						return usageErr(err)
-					}
-				}
-				return nil
+				_, err := answerOnce(ctx, ios, sess, format, rec)
+				return err
 			}
 			if ios.InTTY {
 				fmt.Fprint(ios.ErrOut, "Press Enter to open the board (q quits it and removes the sandbox)… ")
@@ -99,7 +87,7 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 		},
 	}
 	cmd.Flags().BoolVar(&once, "once", false, "print the sandbox's snapshot once instead of opening the board")
-	cmd.Flags().StringVar(&format, "format", "text", "output of --once: text, json or markdown")
+	cmd.Flags().Var(&format, "format", "`FORMAT` of --once: "+formatList(report.Formats()))
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the sandbox after the demo, to play with it")
 	cmd.Flags().StringVar(&rec, "record", "", "append JSON snapshots to `FILE`, one a line, as gonogo --record does: --once its answer, the board its first check and every change")
 	return cmd

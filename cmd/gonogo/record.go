@@ -101,17 +101,8 @@ func (r *boardRecord) onSnapshot(snap *model.Snapshot) error {
 }
 
 // sameState reports whether two snapshots agree on everything the record
-// tracks: verdict, rollback gate, next step, and each step's status (the
-// same steps in the same order).
+// tracks: verdict, rollback gate, next step, the steps and each step's
+// status — model.Diff finds nothing between them.
 func sameState(a, b *model.Snapshot) bool {
-	if a.Verdict != b.Verdict || a.Rollback != b.Rollback || a.NextStep != b.NextStep || len(a.Steps) != len(b.Steps) {
-		return false
-	}
-	for i := range a.Steps {
-		x, y := &a.Steps[i], &b.Steps[i]
-		if x.ID != y.ID || x.Key != y.Key || x.Status != y.Status {
-			return false
-		}
-	}
-	return true
+	return len(model.Diff(a, b)) == 0
 }

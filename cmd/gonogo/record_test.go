@@ -154,7 +154,7 @@ func TestBoardRecordRetry(t *testing.T) {
 		t.Fatal(err)
 	}
 	path := filepath.Join(folder, "window.jsonl")
-	snap := func(verdict, s8a string) *model.Snapshot {
+	snap := func(verdict model.Gate, s8a string) *model.Snapshot {
 		return &model.Snapshot{Version: 1, Verdict: verdict, Rollback: model.GateNoGo, NextStep: "8a",
 			Steps: []model.StepView{{ID: "8a", Status: model.StepStatus(s8a)}, {ID: "23", Rollback: true, Status: model.StepNoGo}}}
 	}

@@ -3,7 +3,6 @@ package main
 import (
 	"errors"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -17,7 +16,7 @@ import (
 // flags are the root command's options.
 type flags struct {
 	once     bool
-	format   string
+	format   report.Format
 	root     string
 	probes   string
 	noExec   bool
@@ -98,7 +97,7 @@ gonogo only looks: it never writes to the plan, the repository (not even
 			if !ios.IsTTY {
 				return usageErr(errors.New("stdout is not a terminal: use --once (gonogo --once " + args[0] + ") to print the verdict once, or run gonogo in a terminal or tmux pane for the live board"))
 			}
-			if f.format != "text" {
+			if f.format != report.Text {
 				return usageErr(errors.New("--format goes with --once: the live board draws itself (for a JSON record of the board's window, use --record FILE)"))
 			}
 			return runBoard(cmd.Context(), ios, opts, f)
@@ -106,7 +105,8 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	}
 	fl := cmd.Flags()
 	fl.BoolVar(&f.once, "once", false, "answer once and exit with the verdict (0 GO, 1 NO-GO, 3 UNKNOWN, 2 bad usage or plan)")
-	fl.StringVar(&f.format, "format", "text", "`FORMAT` of --once: text, json or markdown")
+	f.format = report.Text
+	fl.Var(&f.format, "format", "`FORMAT` of --once: "+formatList(report.Formats()))
 	fl.StringVar(&f.root, "root", "", "resolve relative probe paths against `DIR` (default: the git work tree holding the plan, else its folder)")
 	fl.StringVar(&f.probes, "probes", "", "sidecar YAML `FILE` with probe blocks keyed by step ID, for plans you may not edit")
 	fl.BoolVar(&f.noExec, "no-exec", false, "never run command probes (they show as skip)")
@@ -130,6 +130,18 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	return cmd
 }
 
+// formatList is "json, markdown or text", for help texts.
+func formatList(fs []report.Format) string {
+	names := make([]string, len(fs))
+	for i, f := range fs {
+		names[i] = string(f)
+	}
+	if len(names) < 2 {
+		return strings.Join(names, "")
+	}
+	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
+}
+
 // planArg demands exactly one plan path.
 func planArg(cmd *cobra.Command, args []string) error {
 	switch len(args) {
@@ -143,9 +155,6 @@ func planArg(cmd *cobra.Command, args []string) error {
 }
 
 func (f *flags) validate() error {
-	if !slices.Contains(report.Formats, f.format) {
-		return fmt.Errorf("--format %q: want one of %s", f.format, strings.Join(report.Formats, ", "))
-	}
 	if f.timeout < 0 {
 		return fmt.Errorf("--timeout %s: want a positive duration such as 30s", f.timeout)
 	}
@@ -175,7 +184,7 @@ func planError(err error) error {
 }
 
 // verdictExit maps a verdict to the exit code of --once.
-func verdictExit(verdict string) error {
+func verdictExit(verdict model.Gate) error {
 	switch verdict {
 	case model.GateGo:
 		return nil

@@ -160,7 +160,7 @@ type stepEval struct {
 	view StepView
 	// requires is the gate of the step's requires-probes alone: NO-GO if one
 	// failed, UNKNOWN if one errored (or has not answered), GO otherwise.
-	requires string
+	requires Gate
 	// failing are the requires-probes standing in the way, for Reasons.
 	failing []ProbeView
 	// doneFailed is true when a done-probe answered fail.
@@ -173,7 +173,7 @@ func (e *stepEval) regressed() bool { return e.hasDone && e.doneFailed }
 
 // stepGate is one step's contribution to the verdict.
 type stepGate struct {
-	gate     string
+	gate     Gate
 	rollback bool
 	reasons  []string
 }
@@ -308,6 +308,7 @@ func probeView(sp *spec.Probe, r probes.Result) ProbeView {
 		DurationMS: ms(r.Duration),
 		Severity:   sp.Severity,
 		Line:       sp.Line,
+		From:       redact.String(sp.Why),
 	}
 	if pv.Role == "" {
 		pv.Role = spec.Requires
@@ -355,7 +356,7 @@ func nextStep(p *plans.Plan, evals []stepEval, at string) int {
 
 // rollbackGate is NONE without a rollback phase, else the worst of the
 // rollback steps: NO-GO, then UNKNOWN, else GO.
-func rollbackGate(p *plans.Plan, evals []stepEval) string {
+func rollbackGate(p *plans.Plan, evals []stepEval) Gate {
 	has := false
 	for _, ph := range p.Phases {
 		if ph.Rollback {

@@ -84,8 +84,8 @@ func TestEvaluate(t *testing.T) {
 		opts     EvalOptions
 		want     string // step statuses: id=STATUS, * next, ! regressed
 		next     string
-		rollback string
-		verdict  string
+		rollback Gate
+		verdict  Gate
 		reasons  int // number of reason lines
 	}{
 		{

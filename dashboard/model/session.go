@@ -412,7 +412,7 @@ func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.P
 		}
 		for _, f := range a.Findings(probes.Failing(all)) {
 			findings = append(findings, Finding{
-				Severity: string(f.Severity),
+				Severity: f.Severity,
 				Step:     f.Step,
 				Line:     f.Line,
 				Message:  f.Message,

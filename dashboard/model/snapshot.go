@@ -7,6 +7,7 @@ package model
 import (
 	"time"
 
+	"github.com/gonogo-dev/gonogo/plans/infer"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -22,12 +23,16 @@ const (
 	StepManual  StepStatus = "MANUAL"  // nothing to probe
 )
 
-// Gate values for the verdict and the rollback gate.
+// Gate is the answer of the verdict ("may I run the next step?") and of
+// the rollback gate ("can I still roll back?").
+type Gate string
+
+// Gate values. "" is a gate not decided yet, while the first check runs.
 const (
-	GateGo      = "GO"
-	GateNoGo    = "NO-GO"
-	GateUnknown = "UNKNOWN"
-	GateNone    = "NONE" // rollback gate of a plan without a rollback phase
+	GateGo      Gate = "GO"
+	GateNoGo    Gate = "NO-GO"
+	GateUnknown Gate = "UNKNOWN"
+	GateNone    Gate = "NONE" // rollback gate of a plan without a rollback phase
 )
 
 // Snapshot is one evaluation of a plan. Its JSON form is SPEC.md's
@@ -38,9 +43,9 @@ type Snapshot struct {
 	Root       string    `json:"root"`
 	CheckedAt  time.Time `json:"checked_at"`
 	DurationMS float64   `json:"duration_ms"`
-	Verdict    string    `json:"verdict"`
+	Verdict    Gate      `json:"verdict"`
 	NextStep   string    `json:"next_step"` // step key, "" when none
-	Rollback   string    `json:"rollback"`
+	Rollback   Gate      `json:"rollback"`
 	// At is the step the operator said they are at (--at), "" if not given.
 	At       string     `json:"at,omitempty"`
 	Steps    []StepView `json:"steps"`
@@ -79,17 +84,19 @@ type ProbeView struct {
 	DurationMS float64       `json:"duration_ms"`
 	Severity   spec.Severity `json:"severity,omitempty"`
 	Line       int           `json:"line,omitempty"`
-	Children   []ProbeView   `json:"children,omitempty"`
+	// From is, for an inferred probe, the command it was read from.
+	From     string      `json:"from,omitempty"`
+	Children []ProbeView `json:"children,omitempty"`
 }
 
 // Finding is a problem with the plan itself, found by reading it (a
 // rollback step whose requirement nothing produces, say).
 type Finding struct {
-	Severity string `json:"severity"` // "error" or "warning"
-	Step     string `json:"step"`
-	Line     int    `json:"line,omitempty"`
-	Message  string `json:"message"`
-	Hint     string `json:"hint,omitempty"`
+	Severity infer.Severity `json:"severity"` // "error" or "warning"
+	Step     string         `json:"step"`
+	Line     int            `json:"line,omitempty"`
+	Message  string         `json:"message"`
+	Hint     string         `json:"hint,omitempty"`
 }
 
 // HostFacts is the strip of host facts the board shows.

@@ -26,7 +26,7 @@ func StepSymbol(s StepStatus) string {
 
 // GateSymbol is the symbol of a verdict or rollback gate ("" is a gate not
 // decided yet, while the first check runs).
-func GateSymbol(g string) string {
+func GateSymbol(g Gate) string {
 	switch g {
 	case GateGo:
 		return "✓"
@@ -57,4 +57,66 @@ func ProbeSymbol(s probes.Status) string {
 		return "◌"
 	}
 	return "…"
+}
+
+// Tone is the colour family of a status, decided here once for every
+// view: the board turns it into a terminal palette colour, the text report
+// into an SGR sequence. A tone only adds to the symbol and the word, which
+// carry the meaning on their own.
+type Tone int
+
+// Tones.
+const (
+	TonePlain  Tone = iota // no colour: MANUAL, NONE, unknown values
+	ToneGood               // GO, ok
+	ToneDone               // DONE
+	ToneBad                // NO-GO, fail
+	ToneUnsure             // UNKNOWN, warn, error
+	ToneQuiet              // checking, skip
+)
+
+// StepTone is the tone of a step status.
+func StepTone(s StepStatus) Tone {
+	switch s {
+	case StepDone:
+		return ToneDone
+	case StepGo:
+		return ToneGood
+	case StepNoGo:
+		return ToneBad
+	case StepUnknown:
+		return ToneUnsure
+	}
+	return TonePlain
+}
+
+// GateTone is the tone of a verdict or rollback gate ("" while the first
+// check runs).
+func GateTone(g Gate) Tone {
+	switch g {
+	case GateGo:
+		return ToneGood
+	case GateNoGo:
+		return ToneBad
+	case GateUnknown:
+		return ToneUnsure
+	case "":
+		return ToneQuiet
+	}
+	return TonePlain
+}
+
+// ProbeTone is the tone of a probe status.
+func ProbeTone(s probes.Status) Tone {
+	switch s {
+	case probes.OK:
+		return ToneGood
+	case probes.Fail:
+		return ToneBad
+	case probes.Warn, probes.Error:
+		return ToneUnsure
+	case probes.Skip, probes.Pending:
+		return ToneQuiet
+	}
+	return TonePlain
 }

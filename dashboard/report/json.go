@@ -9,9 +9,18 @@ import (
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 )
 
-// JSON writes the snapshot as one indented JSON object — SPEC.md's
+func init() {
+	register(JSON, renderer{
+		snapshot: func(w io.Writer, s *model.Snapshot, _ Options) error { return JSONObject(w, s) },
+		// lint's JSON is the snapshot: findings, warnings, and every probe
+		// with where it came from.
+		lint: func(w io.Writer, s *model.Snapshot, _ Options) error { return JSONObject(w, s) },
+	})
+}
+
+// JSONObject writes the snapshot as one indented JSON object — SPEC.md's
 // contract for `--once --format json`.
-func JSON(w io.Writer, s *model.Snapshot) error {
+func JSONObject(w io.Writer, s *model.Snapshot) error {
 	enc := json.NewEncoder(w)
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)

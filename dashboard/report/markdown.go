@@ -9,10 +9,14 @@ import (
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
-// Markdown writes the snapshot for pasting into a ticket or a pull request:
+func init() {
+	register(Markdown, renderer{snapshot: func(w io.Writer, s *model.Snapshot, _ Options) error { return markdown(w, s) }})
+}
+
+// markdown writes the snapshot for pasting into a ticket or a pull request:
 // the verdict as a heading, the reasons, next step and rollback gate, the
 // findings, a table of steps and the probes that did not hold.
-func Markdown(w io.Writer, s *model.Snapshot) error {
+func markdown(w io.Writer, s *model.Snapshot) error {
 	var b strings.Builder
 	fmt.Fprintf(&b, "## gonogo: %s — %s\n\n", s.Verdict, headline(s))
 	for _, r := range s.Reasons {
@@ -68,7 +72,8 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 
 	b.WriteString("\n### Steps\n\n")
 	b.WriteString("| Status | ID | Title | Phase | Probes | |\n|---|---|---|---|---|---|\n")
-	for _, v := range s.Steps {
+	for i := range s.Steps {
+		v := &s.Steps[i]
 		var tags []string
 		if v.Next {
 			tags = append(tags, "**next**")
@@ -80,14 +85,15 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 			tags = append(tags, "regressed")
 		}
 		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s | %s |\n",
-			model.StepSymbol(v.Status), v.Status, mdCode(stepRef(v)), mdCell(v.Title), mdCell(v.Phase), probeCount(v), strings.Join(tags, ", "))
+			model.StepSymbol(v.Status), v.Status, mdCode(v.Ref()), mdCell(v.Title), mdCell(v.Phase), v.Tally(), strings.Join(tags, ", "))
 	}
 
 	var failing []string
-	for _, v := range s.Steps {
-		for _, p := range v.Probes {
-			if shown(v, p) {
-				failing = mdProbes(failing, stepRef(v), p, "")
+	for i := range s.Steps {
+		v := &s.Steps[i]
+		for j := range v.Probes {
+			if v.Listed(&v.Probes[j]) {
+				failing = mdProbes(failing, v.Ref(), v.Probes[j], "")
 			}
 		}
 	}
@@ -105,7 +111,7 @@ func Markdown(w io.Writer, s *model.Snapshot) error {
 }
 
 func mdProbes(out []string, step string, p model.ProbeView, indent string) []string {
-	if !attention(p.Status) {
+	if !p.NeedsAttention() {
 		return out
 	}
 	out = append(out, fmt.Sprintf("%s- `%s` %s %s `%s` (%s): %s",

@@ -1,55 +1,135 @@
 // Package report renders a model.Snapshot for people and scripts: a text
-// table for a terminal or a log, JSON (SPEC.md's contract) and Markdown for
-// a ticket. One file per format; every renderer writes to an io.Writer and
-// never looks at the terminal itself — the caller decides on colour.
+// table for a terminal or a log, JSON (the README's contract) and Markdown
+// for a ticket, and the same formats for `gonogo lint`. One file per
+// format, each registering itself; every renderer writes to an io.Writer
+// and never looks at the terminal itself — the caller decides on colour
+// and width. Renderers only draw: every status, tally and label comes from
+// the snapshot's own methods in dashboard/model.
 package report
 
 import (
-	"strconv"
+	"fmt"
+	"io"
+	"sort"
+	"strings"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
-	"github.com/gonogo-dev/gonogo/probes"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
-// Formats lists the names Write accepts, for flag help and errors.
-var Formats = []string{"text", "json", "markdown"}
+// Format names an output format: the value of --format.
+type Format string
 
-// probeCount is "ok/total" over a step's top-level probes; warn counts as
-// holding well enough not to block, so it is counted with ok.
-func probeCount(v model.StepView) string {
-	ok := 0
-	for _, p := range v.Probes {
-		if p.Status == probes.OK || p.Status == probes.Warn {
-			ok++
+// The formats every command knows. More register themselves from their
+// own files.
+const (
+	Text     Format = "text"
+	JSON     Format = "json"
+	Markdown Format = "markdown"
+)
+
+// Options decide how a report looks. The caller (main) decides them from
+// the real terminal; renderers never look at it.
+type Options struct {
+	// Color turns ANSI colours on (text only). Status words are printed
+	// either way, so a report reads the same in monochrome.
+	Color bool
+	// Width is the terminal width in columns; longer lines are folded or
+	// cut with "…". 0 means no limit (a pipe, a log file).
+	Width int
+}
+
+// renderer is what one format can draw.
+type renderer struct {
+	// snapshot draws the answer of --once (and of demo --once).
+	snapshot func(w io.Writer, s *model.Snapshot, o Options) error
+	// lint draws `gonogo lint`'s report; nil when the format has none.
+	lint func(w io.Writer, s *model.Snapshot, o Options) error
+}
+
+var renderers = map[Format]renderer{}
+
+// register adds a format; called from init in the format's file.
+func register(f Format, r renderer) {
+	if _, dup := renderers[f]; dup {
+		panic("report: format registered twice: " + string(f))
+	}
+	renderers[f] = r
+}
+
+// Formats lists the formats Write accepts, sorted, for help texts.
+func Formats() []Format {
+	out := make([]Format, 0, len(renderers))
+	for f := range renderers {
+		out = append(out, f)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i] < out[j] })
+	return out
+}
+
+// LintFormats lists the formats WriteLint accepts, sorted.
+func LintFormats() []Format {
+	var out []Format
+	for _, f := range Formats() {
+		if renderers[f].lint != nil {
+			out = append(out, f)
 		}
 	}
-	return strconv.Itoa(ok) + "/" + strconv.Itoa(len(v.Probes))
+	return out
 }
 
-// attention reports whether a probe's message belongs under its step: it
-// did not hold, or could not be told.
-func attention(s probes.Status) bool {
-	return s == probes.Fail || s == probes.Warn || s == probes.Error
-}
-
-// shown reports whether a top-level probe of step v is listed under it.
-// Requires-probes that did not hold always are: they are why a step is not
-// GO. Done-probes that do not hold yet are the normal state of a step not
-// yet carried out, so they are listed only for the next step (what it has
-// to make) and for a regressed step (what no longer holds).
-func shown(v model.StepView, p model.ProbeView) bool {
-	if !attention(p.Status) {
-		return false
+// ParseFormat checks a --format value, saying which formats exist (with a
+// "did you mean") when it names none of them.
+func ParseFormat(s string) (Format, error) {
+	if _, ok := renderers[Format(s)]; ok {
+		return Format(s), nil
 	}
-	return p.Role != "done" || v.Next || v.Regressed
+	names := formatNames(Formats())
+	return "", fmt.Errorf("unknown format %q: want one of %s%s", s, strings.Join(names, ", "), textfmt.DidYouMean(s, names))
 }
 
-// stepRef is the reference a person types for a step: its key.
-func stepRef(v model.StepView) string {
-	if v.Key != "" {
-		return v.Key
+func formatNames(fs []Format) []string {
+	out := make([]string, len(fs))
+	for i, f := range fs {
+		out[i] = string(f)
 	}
-	return v.ID
+	return out
+}
+
+// Set makes *Format a flag value (pflag.Value), so --format is checked
+// while the command line is parsed.
+func (f *Format) Set(s string) error {
+	v, err := ParseFormat(s)
+	if err != nil {
+		return err
+	}
+	*f = v
+	return nil
+}
+
+// String is the format's name.
+func (f *Format) String() string { return string(*f) }
+
+// Type names the flag's value in help texts.
+func (f *Format) Type() string { return "format" }
+
+// Write draws the snapshot in format f.
+func Write(w io.Writer, s *model.Snapshot, f Format, o Options) error {
+	r, ok := renderers[f]
+	if !ok {
+		_, err := ParseFormat(string(f))
+		return err
+	}
+	return r.snapshot(w, s, o)
+}
+
+// WriteLint draws `gonogo lint`'s report of the snapshot in format f.
+func WriteLint(w io.Writer, s *model.Snapshot, f Format, o Options) error {
+	r, ok := renderers[f]
+	if !ok || r.lint == nil {
+		return fmt.Errorf("lint has no %q format: want one of %s", f, strings.Join(formatNames(LintFormats()), ", "))
+	}
+	return r.lint(w, s, o)
 }
 
 // headline is the verdict's one-line meaning.

@@ -80,10 +80,10 @@ func TestGolden(t *testing.T) {
 		file   string
 		render func(*bytes.Buffer, *model.Snapshot) error
 	}{
-		{"seed.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Text(b, s, TextOptions{}) }},
-		{"seed.color.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Text(b, s, TextOptions{Color: true}) }},
-		{"seed.json", func(b *bytes.Buffer, s *model.Snapshot) error { return JSON(b, s) }},
-		{"seed.md", func(b *bytes.Buffer, s *model.Snapshot) error { return Markdown(b, s) }},
+		{"seed.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Write(b, s, Text, Options{}) }},
+		{"seed.color.txt", func(b *bytes.Buffer, s *model.Snapshot) error { return Write(b, s, Text, Options{Color: true}) }},
+		{"seed.json", func(b *bytes.Buffer, s *model.Snapshot) error { return Write(b, s, JSON, Options{}) }},
+		{"seed.md", func(b *bytes.Buffer, s *model.Snapshot) error { return Write(b, s, Markdown, Options{}) }},
 	}
 	for _, tc := range tests {
 		t.Run(tc.file, func(t *testing.T) {
@@ -99,7 +99,7 @@ func TestGolden(t *testing.T) {
 func TestTextColour(t *testing.T) {
 	for _, color := range []bool{false, true} {
 		var b bytes.Buffer
-		if err := Text(&b, fixture(), TextOptions{Color: color}); err != nil {
+		if err := Write(&b, fixture(), Text, Options{Color: color}); err != nil {
 			t.Fatal(err)
 		}
 		out := b.String()
@@ -122,10 +122,10 @@ func TestTextColour(t *testing.T) {
 // out; under a regressed step they are the news.
 func TestDoneProbesShownOnlyWhenTheyMatter(t *testing.T) {
 	var text, md bytes.Buffer
-	if err := Text(&text, fixture(), TextOptions{}); err != nil {
+	if err := Write(&text, fixture(), Text, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if err := Markdown(&md, fixture()); err != nil {
+	if err := Write(&md, fixture(), Markdown, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	for name, out := range map[string]string{"text": text.String(), "markdown": md.String()} {
@@ -142,7 +142,7 @@ func TestTextWidth(t *testing.T) {
 	for _, w := range []int{20, 40, 80} {
 		for _, color := range []bool{false, true} {
 			var b bytes.Buffer
-			if err := Text(&b, fixture(), TextOptions{Width: w, Color: color}); err != nil {
+			if err := Write(&b, fixture(), Text, Options{Width: w, Color: color}); err != nil {
 				t.Fatal(err)
 			}
 			for _, l := range strings.Split(strings.TrimSuffix(b.String(), "\n"), "\n") {
@@ -157,7 +157,7 @@ func TestTextWidth(t *testing.T) {
 // With a width, messages fold instead of losing their end (the fix).
 func TestTextWrapKeepsWholeMessages(t *testing.T) {
 	var b bytes.Buffer
-	if err := Text(&b, fixture(), TextOptions{Width: 60}); err != nil {
+	if err := Write(&b, fixture(), Text, Options{Width: 60}); err != nil {
 		t.Fatal(err)
 	}
 	flat := strings.Join(strings.Fields(b.String()), " ")
@@ -199,7 +199,7 @@ func TestTextCapsReasons(t *testing.T) {
 		s.Reasons = append(s.Reasons, fmt.Sprintf("reason %d", i))
 	}
 	var b bytes.Buffer
-	if err := Text(&b, s, TextOptions{}); err != nil {
+	if err := Write(&b, s, Text, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	out := b.String()
@@ -210,7 +210,7 @@ func TestTextCapsReasons(t *testing.T) {
 
 func TestJSONContractFields(t *testing.T) {
 	var b bytes.Buffer
-	if err := JSON(&b, fixture()); err != nil {
+	if err := Write(&b, fixture(), JSON, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	var m map[string]any
@@ -259,7 +259,7 @@ func TestMarkdownEscapesCells(t *testing.T) {
 	s := fixture()
 	s.Steps[0].Title = "a | b"
 	var b bytes.Buffer
-	if err := Markdown(&b, s); err != nil {
+	if err := Write(&b, s, Markdown, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(b.String(), `a \| b`) {
@@ -273,16 +273,16 @@ func (failWriter) Write([]byte) (int, error) { return 0, os.ErrClosed }
 
 func TestWriteErrorsAreReturned(t *testing.T) {
 	s := fixture()
-	if err := Text(failWriter{}, s, TextOptions{}); err == nil {
+	if err := Write(failWriter{}, s, Text, Options{}); err == nil {
 		t.Error("Text: no error from a failing writer")
 	}
-	if err := JSON(failWriter{}, s); err == nil {
+	if err := Write(failWriter{}, s, JSON, Options{}); err == nil {
 		t.Error("JSON: no error from a failing writer")
 	}
 	if err := JSONLine(failWriter{}, s); err == nil {
 		t.Error("JSONLine: no error from a failing writer")
 	}
-	if err := Markdown(failWriter{}, s); err == nil {
+	if err := Write(failWriter{}, s, Markdown, Options{}); err == nil {
 		t.Error("Markdown: no error from a failing writer")
 	}
 }

@@ -10,33 +10,45 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
-	"github.com/gonogo-dev/gonogo/probes"
 )
-
-// TextOptions decide how the text table looks. The caller (main) decides
-// them from the real terminal; renderers never look at it.
-type TextOptions struct {
-	// Color turns ANSI colours on. Status words are printed either way, so
-	// the table reads the same in monochrome.
-	Color bool
-	// Width is the terminal width in columns; longer lines are cut with
-	// "…". 0 means no limit (a pipe, a log file).
-	Width int
-}
 
 // ANSI SGR sequences used by the text table.
 const (
-	ansiReset  = "\x1b[0m"
-	ansiBold   = "\x1b[1m"
-	ansiDim    = "\x1b[2m"
-	ansiRed    = "\x1b[31m"
-	ansiGreen  = "\x1b[32m"
-	ansiYellow = "\x1b[33m"
-	ansiCyan   = "\x1b[36m"
-	ansiOnRed  = "\x1b[1;97;41m"
-	ansiOnGrn  = "\x1b[1;30;42m"
-	ansiOnYel  = "\x1b[1;30;43m"
+	ansiReset = "\x1b[0m"
+	ansiBold  = "\x1b[1m"
 )
+
+// toneSGR is the SGR sequence of a tone in running text: the text
+// report's side of the one status → colour table in dashboard/model.
+func toneSGR(t model.Tone) string {
+	switch t {
+	case model.ToneGood:
+		return "\x1b[32m"
+	case model.ToneDone:
+		return "\x1b[36m"
+	case model.ToneBad:
+		return "\x1b[31m"
+	case model.ToneUnsure:
+		return "\x1b[33m"
+	case model.ToneQuiet:
+		return "\x1b[2m"
+	}
+	return ""
+}
+
+// toneBlock is the SGR sequence of a tone as a filled block (the verdict
+// banner): bold on the tone's colour.
+func toneBlock(t model.Tone) string {
+	switch t {
+	case model.ToneGood:
+		return "\x1b[1;30;42m"
+	case model.ToneBad:
+		return "\x1b[1;97;41m"
+	case model.ToneUnsure:
+		return "\x1b[1;30;43m"
+	}
+	return ansiBold
+}
 
 // maxReasons is how many reasons the text table lists under the verdict;
 // the rest are in the step table.
@@ -45,7 +57,7 @@ const maxReasons = 8
 // textWriter remembers the first write error so rendering code stays flat.
 type textWriter struct {
 	w   io.Writer
-	o   TextOptions
+	o   Options
 	err error
 }
 
@@ -120,18 +132,23 @@ func (t *textWriter) paint(code, s string) string {
 	return code + s + ansiReset
 }
 
-// Text writes the snapshot as a table a person reads at a glance: the
+func init() {
+	register(Text, renderer{snapshot: text, lint: lint})
+}
+
+// text writes the snapshot as a table a person reads at a glance: the
 // verdict first with the reasons it is not GO, then the next step, the
 // rollback gate, findings about the plan, and every step with its status,
 // ID, title and probes ok/total, the message of each failing probe under it.
-func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
+func text(w io.Writer, s *model.Snapshot, o Options) error {
 	t := &textWriter{w: w, o: o}
 
 	// The verdict, big: a box a person finds at a glance in a scrolling log.
-	bar := strings.Repeat("━", textfmt.Width(s.Verdict)+4)
-	code := gateColor(s.Verdict)
+	verdict := string(s.Verdict)
+	bar := strings.Repeat("━", textfmt.Width(verdict)+4)
+	code := toneSGR(model.GateTone(s.Verdict))
 	t.line(t.paint(code, "┏"+bar+"┓"))
-	t.line(t.paint(code, "┃") + t.paint(gateBanner(s.Verdict), "  "+s.Verdict+"  ") + t.paint(code, "┃") + "  " + t.paint(ansiBold, headline(s)))
+	t.line(t.paint(code, "┃") + t.paint(toneBlock(model.GateTone(s.Verdict)), "  "+verdict+"  ") + t.paint(code, "┃") + "  " + t.paint(ansiBold, headline(s)))
 	t.line(t.paint(code, "┗"+bar+"┛"))
 	for i, r := range s.Reasons {
 		if i == maxReasons && len(s.Reasons) > maxReasons+1 {
@@ -143,9 +160,9 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 	t.line("")
 
 	next := "none (every probed step is done)"
-	for _, v := range s.Steps {
-		if v.Next {
-			next = stepRef(v) + "  " + v.Title + "  [" + string(v.Status) + "]"
+	for i := range s.Steps {
+		if v := &s.Steps[i]; v.Next {
+			next = v.Ref() + "  " + v.Title + "  [" + string(v.Status) + "]"
 		}
 	}
 	if s.NextStep != "" && !strings.HasPrefix(next, s.NextStep+"  ") {
@@ -155,7 +172,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 		next += "  (you said --at " + s.At + ")"
 	}
 	t.line("next step   " + next)
-	t.line("rollback    " + t.paint(gateColor(s.Rollback), s.Rollback) + rollbackNote(s.Rollback))
+	t.line("rollback    " + t.paint(toneSGR(model.GateTone(s.Rollback)), string(s.Rollback)) + rollbackNote(s.Rollback))
 	plan := s.Plan
 	if s.Root != "" {
 		plan += "  (root " + s.Root + ")"
@@ -173,10 +190,10 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 			if f.Line > 0 {
 				where += fmt.Sprintf(" (line %d)", f.Line)
 			}
-			sev := strings.ToUpper(f.Severity)
-			code := ansiYellow
+			sev := strings.ToUpper(string(f.Severity))
+			code := toneSGR(model.ToneUnsure)
 			if f.Severity == "error" {
-				code = ansiRed
+				code = toneSGR(model.ToneBad)
 			}
 			t.wrap("  "+t.paint(code, textfmt.Pad(sev, 8)), "  "+textfmt.Pad("", 8), where+": "+f.Message)
 			if f.Hint != "" {
@@ -188,7 +205,7 @@ func Text(w io.Writer, s *model.Snapshot, o TextOptions) error {
 		t.line("")
 		t.line(t.paint(ansiBold, "plan warnings"))
 		for _, w := range s.Warnings {
-			t.wrap("  "+t.paint(ansiYellow, "!")+" ", "    ", w)
+			t.wrap("  "+t.paint(toneSGR(model.ToneUnsure), "!")+" ", "    ", w)
 		}
 	}
 
@@ -203,8 +220,9 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 		return
 	}
 	idW, titleW, phaseW := len("ID"), len("TITLE"), len("PHASE")
-	for _, v := range steps {
-		idW = max(idW, textfmt.Width(stepRef(v)))
+	for i := range steps {
+		v := &steps[i]
+		idW = max(idW, textfmt.Width(v.Ref()))
 		titleW = max(titleW, textfmt.Width(v.Title))
 		phaseW = max(phaseW, textfmt.Width(v.Phase))
 	}
@@ -229,13 +247,14 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 	}
 	t.line(t.paint(ansiBold, "  "+textfmt.Pad("STATUS", statusW)+"  "+textfmt.Pad("ID", idW)+"  "+textfmt.Pad("TITLE", titleW)+"  "+phaseCol("PHASE")+"PROBES"))
 	indent := strings.Repeat(" ", 2+statusW+2)
-	for _, v := range steps {
+	for i := range steps {
+		v := &steps[i]
 		mark := "  "
 		if v.Next {
 			mark = t.paint(ansiBold, "▶ ")
 		}
-		status := t.paint(stepColor(v.Status), textfmt.Pad(model.StepSymbol(v.Status)+" "+string(v.Status), statusW))
-		row := mark + status + "  " + textfmt.Pad(stepRef(v), idW) + "  " + textfmt.Pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + probeCount(v)
+		status := t.paint(toneSGR(model.StepTone(v.Status)), textfmt.Pad(model.StepSymbol(v.Status)+" "+string(v.Status), statusW))
+		row := mark + status + "  " + textfmt.Pad(v.Ref(), idW) + "  " + textfmt.Pad(cut(v.Title, titleW), titleW) + "  " + phaseCol(v.Phase) + v.Tally().String()
 		var tags []string
 		if v.Next {
 			tags = append(tags, "← next")
@@ -244,15 +263,15 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 			tags = append(tags, "rollback")
 		}
 		if v.Regressed {
-			tags = append(tags, t.paint(ansiYellow, "regressed"))
+			tags = append(tags, t.paint(toneSGR(model.ToneUnsure), "regressed"))
 		}
 		if len(tags) > 0 {
 			row += "  " + strings.Join(tags, ", ")
 		}
 		t.line(strings.TrimRight(row, " "))
-		for _, p := range v.Probes {
-			if shown(v, p) {
-				t.probeLines(indent, p)
+		for j := range v.Probes {
+			if v.Listed(&v.Probes[j]) {
+				t.probeLines(indent, v.Probes[j])
 			}
 		}
 		for _, n := range v.Notes {
@@ -264,17 +283,17 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 // probeLines prints a probe that did not hold, with the children of an
 // any/all that explain why.
 func (t *textWriter) probeLines(indent string, p model.ProbeView) {
-	if !attention(p.Status) {
+	if !p.NeedsAttention() {
 		return
 	}
-	word := t.paint(probeColor(p.Status), model.ProbeSymbol(p.Status)+" "+string(p.Status))
+	word := t.paint(toneSGR(model.ProbeTone(p.Status)), model.ProbeSymbol(p.Status)+" "+string(p.Status))
 	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+p.Message)
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
 	}
 }
 
-func rollbackNote(g string) string {
+func rollbackNote(g model.Gate) string {
 	switch g {
 	case model.GateGo:
 		return "  (every rollback step can run)"
@@ -286,56 +305,6 @@ func rollbackNote(g string) string {
 		return "  (the plan has no rollback phase)"
 	}
 	return ""
-}
-
-func gateBanner(g string) string {
-	switch g {
-	case model.GateGo:
-		return ansiOnGrn
-	case model.GateNoGo:
-		return ansiOnRed
-	case model.GateUnknown:
-		return ansiOnYel
-	}
-	return ansiBold
-}
-
-func gateColor(g string) string {
-	switch g {
-	case model.GateGo:
-		return ansiGreen
-	case model.GateNoGo:
-		return ansiRed
-	case model.GateUnknown:
-		return ansiYellow
-	}
-	return ""
-}
-
-func stepColor(s model.StepStatus) string {
-	switch s {
-	case model.StepDone:
-		return ansiCyan
-	case model.StepGo:
-		return ansiGreen
-	case model.StepNoGo:
-		return ansiRed
-	case model.StepUnknown:
-		return ansiYellow
-	}
-	return ansiDim
-}
-
-func probeColor(s probes.Status) string {
-	switch s {
-	case probes.OK:
-		return ansiGreen
-	case probes.Fail:
-		return ansiRed
-	case probes.Warn, probes.Error:
-		return ansiYellow
-	}
-	return ansiDim
 }
 
 // cut shortens s to at most n columns, ending in "…" when cut. ANSI

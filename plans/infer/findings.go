@@ -15,17 +15,20 @@ import (
 // steps need and make: a rollback step that restores a backup no step
 // creates, a backup taken after its source is gone.
 type Finding struct {
-	Severity string // "error" | "warning"
+	Severity Severity
 	Step     string // step Key
 	Line     int    // plan line of the command at fault
 	Message  string // what cannot work and why
 	Hint     string // the closest thing the plan does produce, or how to fix
 }
 
+// Severity of a finding: an error makes `gonogo lint` exit 1.
+type Severity string
+
 // Finding severities.
 const (
-	SevError   = "error"
-	SevWarning = "warning"
+	SevError   Severity = "error"
+	SevWarning Severity = "warning"
 )
 
 // Findings runs the data-flow pass. fails reports whether one of

@@ -261,7 +261,7 @@ func TestSeedBackupOnly(t *testing.T) {
 func dumpFindings(fs []Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString("  " + f.Severity + " step " + f.Step + ": " + f.Message + "\n    hint: " + f.Hint + "\n")
+		b.WriteString("  " + string(f.Severity) + " step " + f.Step + ": " + f.Message + "\n    hint: " + f.Hint + "\n")
 	}
 	return b.String()
 }

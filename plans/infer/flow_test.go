@@ -152,7 +152,7 @@ func TestFindingsFlow(t *testing.T) {
 				sev, rest, _ := strings.Cut(w, " ")
 				step, msg, _ := strings.Cut(rest, ": ")
 				f := fs[i]
-				if f.Severity != sev || f.Step != step || !strings.Contains(f.Message, msg) || f.Hint == "" || f.Line == 0 {
+				if string(f.Severity) != sev || f.Step != step || !strings.Contains(f.Message, msg) || f.Hint == "" || f.Line == 0 {
 					t.Errorf("finding %d:\n%s\nwant %s step %s containing %q", i, dumpFindings(fs[i:i+1]), sev, step, msg)
 				}
 			}
