@@ -12,6 +12,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"runtime/debug"
@@ -62,9 +63,12 @@ type Options struct {
 	// Mouse turns mouse support on; off by default so that tmux selection
 	// and copy-mode keep working.
 	Mouse bool
-	// NoColor draws without any colour (NO_COLOR in the environment does
-	// the same); status words and symbols carry the meaning.
+	// NoColor draws without any colour; status words and symbols carry
+	// the meaning. The caller decides it (gonogo: NO_COLOR, TERM=dumb).
 	NoColor bool
+	// ErrOut receives the report of a crash, after the terminal has been
+	// restored; nil means os.Stderr.
+	ErrOut io.Writer
 	// Screen to draw on; nil means the real terminal. Tests pass a
 	// tcell simulation screen.
 	Screen tcell.Screen
@@ -110,7 +114,10 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 	if opts.Interval <= 0 {
 		opts.Interval = DefaultInterval
 	}
-	color := !opts.NoColor && os.Getenv("NO_COLOR") == ""
+	color := !opts.NoColor
+	if opts.ErrOut == nil {
+		opts.ErrOut = os.Stderr
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -228,7 +235,7 @@ type runner struct {
 // report prints a panic after the terminal is restored and returns it as
 // an error.
 func (r *runner) report(p any, stack []byte) error {
-	fmt.Fprintf(os.Stderr, "gonogo: the board crashed (the terminal has been restored): %v\n%s\n", p, stack)
+	fmt.Fprintf(r.opts.ErrOut, "gonogo: the board crashed (the terminal has been restored): %v\n%s\n", p, stack)
 	return fmt.Errorf("dashboard: panic: %v", p)
 }
 

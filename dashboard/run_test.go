@@ -336,21 +336,18 @@ func TestRunContext(t *testing.T) {
 	}
 }
 
-// TestRunNoColorEnv: NO_COLOR in the environment turns every colour off;
-// without it the board has colour.
-func TestRunNoColorEnv(t *testing.T) {
+// TestRunNoColor: Options.NoColor (gonogo sets it under NO_COLOR) turns
+// every colour off; without it the board has colour.
+func TestRunNoColor(t *testing.T) {
 	for _, noColor := range []bool{false, true} {
-		if noColor {
-			t.Setenv("NO_COLOR", "1")
-		}
-		l := start(t, &scripted{snap: fixture()}, Options{}, 100, 30)
+		l := start(t, &scripted{snap: fixture()}, Options{NoColor: noColor}, 100, 30)
 		l.waitFor(t, "✗ NO-GO 8a", "● GO 9")
 		l.key('q')
 		if err := l.wait(t); err != nil {
 			t.Fatal(err)
 		}
 		if l.colored == noColor {
-			t.Errorf("NO_COLOR set: %v; colour on screen: %v", noColor, l.colored)
+			t.Errorf("NoColor: %v; colour on screen: %v", noColor, l.colored)
 		}
 	}
 }

@@ -87,12 +87,12 @@ func BenchmarkGitPathCheck(b *testing.B) {
 			r := NewRunner(Options{})
 			specs := []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(n/2, n)), spec.GitCommitted)}
 			ctx := context.Background()
-			if res := r.Run(ctx, specs); res[0].Status != OK {
+			if res := r.Run(ctx, specs, nil); res[0].Status != OK {
 				b.Fatalf("%s: %s", res[0].Status, res[0].Message)
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				r.Run(ctx, specs)
+				r.Run(ctx, specs, nil)
 			}
 		})
 	}
@@ -106,7 +106,7 @@ func BenchmarkGitPathCheckManyPaths(b *testing.B) {
 			dir := benchRepo(b, n)
 			r := NewRunner(Options{})
 			ctx := context.Background()
-			r.Run(ctx, []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(0, n)), spec.GitTracked)})
+			r.Run(ctx, []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(0, n)), spec.GitTracked)}, nil)
 			specs := make([]*spec.Probe, 64)
 			for i := range specs {
 				specs[i] = gitSpec(filepath.Join(dir, benchPath((i*7919)%n, n)), spec.GitCommitted)
@@ -114,7 +114,7 @@ func BenchmarkGitPathCheckManyPaths(b *testing.B) {
 			b.ResetTimer()
 			i := 0
 			for b.Loop() {
-				r.Run(ctx, specs[i%64:i%64+1])
+				r.Run(ctx, specs[i%64:i%64+1], nil)
 				i++
 			}
 		})
@@ -130,7 +130,7 @@ func BenchmarkGitFirstCheck(b *testing.B) {
 			specs := []*spec.Probe{gitSpec(filepath.Join(dir, benchPath(n/2, n)), spec.GitCommitted)}
 			ctx := context.Background()
 			for b.Loop() {
-				NewRunner(Options{}).Run(ctx, specs)
+				NewRunner(Options{}).Run(ctx, specs, nil)
 			}
 		})
 	}
@@ -144,12 +144,12 @@ func BenchmarkGitClean(b *testing.B) {
 			r := NewRunner(Options{})
 			specs := []*spec.Probe{{Kind: spec.KindGit, Target: ".", Params: &spec.GitParams{Path: dir, State: spec.GitClean}, Timeout: 60e9}}
 			ctx := context.Background()
-			if res := r.Run(ctx, specs); res[0].Status != OK {
+			if res := r.Run(ctx, specs, nil); res[0].Status != OK {
 				b.Fatalf("%s: %s", res[0].Status, res[0].Message)
 			}
 			b.ResetTimer()
 			for b.Loop() {
-				r.Run(ctx, specs)
+				r.Run(ctx, specs, nil)
 			}
 		})
 	}
@@ -233,14 +233,14 @@ func BenchmarkRun200Mixed(b *testing.B) {
 	}
 	r := NewRunner(Options{})
 	ctx := context.Background()
-	for i, res := range r.Run(ctx, specs) {
+	for i, res := range r.Run(ctx, specs, nil) {
 		if res.Status != OK {
 			b.Fatalf("spec %d (%s): %s %s", i, specs[i].Label(), res.Status, res.Message)
 		}
 	}
 	b.ResetTimer()
 	for b.Loop() {
-		r.Run(ctx, specs)
+		r.Run(ctx, specs, nil)
 	}
 }
 
@@ -253,6 +253,6 @@ func BenchmarkFileExists(b *testing.B) {
 	specs := []*spec.Probe{fileSpec(p, true)}
 	ctx := context.Background()
 	for b.Loop() {
-		r.Run(ctx, specs)
+		r.Run(ctx, specs, nil)
 	}
 }

@@ -47,7 +47,7 @@ func helperMain() int {
 		fmt.Println("error\tbad helper kind")
 		return 2
 	}
-	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{sp})
+	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{sp}, nil)
 	fmt.Printf("%s\t%s\n", res[0].Status, res[0].Message)
 	return 0
 }

@@ -156,7 +156,7 @@ func TestGitStatesMatchGitCLI(t *testing.T) {
 			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
 		}
 	}
-	results := r.Run(context.Background(), specs)
+	results := r.Run(context.Background(), specs, nil)
 	for i, res := range results {
 		p, s := paths[i/len(states)], states[i%len(states)]
 		exp := want[p][s]
@@ -434,7 +434,7 @@ func TestGitConcurrentChecks(t *testing.T) {
 	results := make([][]Result, 4)
 	for i := range results {
 		wg.Add(1)
-		go func() { defer wg.Done(); results[i] = r.Run(context.Background(), specs) }()
+		go func() { defer wg.Done(); results[i] = r.Run(context.Background(), specs, nil) }()
 	}
 	wg.Wait()
 	for i := 1; i < len(results); i++ {
@@ -489,8 +489,8 @@ func TestGitNeverWritesToTheRepo(t *testing.T) {
 		}
 	}
 	specs = append(specs, gitSpec(dir, spec.GitClean))
-	r.Run(context.Background(), specs)
-	r.Run(context.Background(), specs)
+	r.Run(context.Background(), specs, nil)
+	r.Run(context.Background(), specs, nil)
 	after := snapshotDir(t, filepath.Join(dir, ".git"))
 	var diffs []string
 	for p, v := range before {

@@ -81,7 +81,7 @@ func runWith(t testing.TB, r *Runner, sp *spec.Probe) Result {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	res := r.Run(ctx, []*spec.Probe{sp})
+	res := r.Run(ctx, []*spec.Probe{sp}, nil)
 	if len(res) != 1 {
 		t.Fatalf("Run returned %d results for 1 spec", len(res))
 	}

@@ -74,12 +74,6 @@ func Kinds() []string {
 // Run calls, so the live board can call Run every few seconds cheaply. Safe
 // for concurrent use.
 type Runner struct {
-	// OnResult, if set before Run, is called as each top-level result
-	// completes, with its index in specs — for the board's progressive
-	// display. Calls are serialised and never happen after Run returned; a
-	// slow OnResult delays Run, so it should only hand the result on.
-	OnResult func(i int, res Result)
-
 	opts    Options
 	git     gitCache
 	digests digestCache
@@ -120,11 +114,15 @@ func runID(ctx context.Context) uint64 {
 
 // Run checks every spec concurrently (bounded), each under its own timeout
 // (spec.EffectiveTimeout()), and returns one Result per spec IN THE SAME
-// ORDER. ctx cancellation / deadline (the --timeout of the whole run) turns
+// ORDER. onResult, if not nil, is called as each top-level result
+// completes, with its index in specs — for the board's progressive display;
+// calls are serialised and never happen after Run returned, and a slow
+// onResult delays Run, so it should only hand the result on.
+// ctx cancellation / deadline (the --timeout of the whole run) turns
 // every unanswered probe into an Error ("not checked: run timed out after
 // 2s") and Run still returns promptly. A panic in a checker is an Error
 // with the panic message; others are unaffected.
-func (r *Runner) Run(ctx context.Context, specs []*spec.Probe) []Result {
+func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i int, res Result)) []Result {
 	start := time.Now()
 	ctx = context.WithValue(ctx, runStartKey{}, start)
 	ctx = context.WithValue(ctx, runIDKey{}, runIDs.Add(1))
@@ -160,8 +158,8 @@ func (r *Runner) Run(ctx context.Context, specs []*spec.Probe) []Result {
 				return
 			}
 			results[i], answered[i] = res, true
-			if r.OnResult != nil {
-				r.OnResult(i, res)
+			if onResult != nil {
+				onResult(i, res)
 			}
 		}()
 	}
@@ -183,8 +181,8 @@ func (r *Runner) Run(ctx context.Context, specs []*spec.Probe) []Result {
 			msg = "no answer before the " + runStopped(ctx)
 		}
 		results[i] = Result{Spec: s, Status: Error, Message: msg, Duration: time.Since(start)}
-		if r.OnResult != nil {
-			r.OnResult(i, results[i])
+		if onResult != nil {
+			onResult(i, results[i])
 		}
 	}
 	return results

@@ -89,18 +89,18 @@ func TestRunKeepsOrderAndBound(t *testing.T) {
 	r := NewRunner(Options{Concurrency: 3})
 	var mu sync.Mutex
 	seen := map[int]bool{}
-	r.OnResult = func(i int, res Result) {
+	onResult := func(i int, res Result) {
 		mu.Lock()
 		defer mu.Unlock()
 		if seen[i] {
-			t.Errorf("OnResult called twice for %d", i)
+			t.Errorf("onResult called twice for %d", i)
 		}
 		seen[i] = true
 		if res.Spec != specs[i] {
-			t.Errorf("OnResult(%d) got the result of another spec", i)
+			t.Errorf("onResult(%d) got the result of another spec", i)
 		}
 	}
-	res := r.Run(context.Background(), specs)
+	res := r.Run(context.Background(), specs, onResult)
 	for i, rr := range res {
 		if rr.Spec != specs[i] {
 			t.Fatalf("result %d is for spec %v, want %v", i, rr.Spec.Label(), specs[i].Label())
@@ -113,7 +113,7 @@ func TestRunKeepsOrderAndBound(t *testing.T) {
 		}
 	}
 	if len(seen) != len(specs) {
-		t.Errorf("OnResult called for %d of %d specs", len(seen), len(specs))
+		t.Errorf("onResult called for %d of %d specs", len(seen), len(specs))
 	}
 	if m := maxInFlight.Load(); m > 3 || m < 2 {
 		t.Errorf("max probes in flight = %d, want at most 3 (and more than 1)", m)
@@ -128,7 +128,7 @@ func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 	hang := testSpec(kindTestHang)
 	hang.Timeout = 200 * time.Millisecond
 	specs := []*spec.Probe{testSpec(kindTestPanic), hang, ok}
-	res := NewRunner(Options{}).Run(context.Background(), specs)
+	res := NewRunner(Options{}).Run(context.Background(), specs, nil)
 	wantStatus(t, res[0], Error, "probe crashed (panic: assignment to entry in nil map)", "runner_test.go:")
 	wantStatus(t, res[1], Error, "timed out after 200ms")
 	wantStatus(t, res[2], OK)
@@ -146,13 +146,13 @@ func TestRunDeadline(t *testing.T) {
 	defer cancel()
 	r := NewRunner(Options{Concurrency: 2})
 	var returned atomic.Bool
-	r.OnResult = func(i int, res Result) {
+	onResult := func(i int, res Result) {
 		if returned.Load() {
-			t.Errorf("OnResult(%d) called after Run returned", i)
+			t.Errorf("onResult(%d) called after Run returned", i)
 		}
 	}
 	done := make(chan []Result)
-	go func() { res := r.Run(ctx, specs); returned.Store(true); done <- res }()
+	go func() { res := r.Run(ctx, specs, onResult); returned.Store(true); done <- res }()
 	select {
 	case res := <-done:
 		time.Sleep(100 * time.Millisecond) // late callbacks would show now
@@ -182,7 +182,7 @@ func TestRunDeadline(t *testing.T) {
 func TestRunCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
-	res := NewRunner(Options{}).Run(ctx, []*spec.Probe{fileSpec("/", true)})
+	res := NewRunner(Options{}).Run(ctx, []*spec.Probe{fileSpec("/", true)}, nil)
 	wantStatus(t, res[0], Error, "run was cancelled")
 }
 
@@ -198,7 +198,7 @@ func TestSeverityAndUnknownKinds(t *testing.T) {
 	// A kind given another kind's parameters: the one assertion in
 	// register answers for every kind.
 	mismatched := &spec.Probe{Kind: spec.KindGit, Params: &spec.FileParams{Path: missing}}
-	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{warnFail, warnErr, unknown, nil, mismatched})
+	res := NewRunner(Options{}).Run(context.Background(), []*spec.Probe{warnFail, warnErr, unknown, nil, mismatched}, nil)
 	wantStatus(t, res[0], Warn, "does not exist")
 	wantStatus(t, res[1], Error)
 	wantStatus(t, res[2], Error, `unknown probe kind "teleport"`, "git")
@@ -270,7 +270,7 @@ func TestMessagesAreRedacted(t *testing.T) {
 		httpSpec(u, ""),
 		{Kind: spec.KindCommand, Params: &spec.CommandParams{Command: "echo PGPASSWORD=hunter2 >&2; exit 3"}},
 	}
-	res := NewRunner(Options{}).Run(context.Background(), specs)
+	res := NewRunner(Options{}).Run(context.Background(), specs, nil)
 	for _, rr := range res {
 		for _, secret := range []string{"hunter2", "abc123", "s3cr3t-redirect"} {
 			if strings.Contains(rr.Message, secret) {

@@ -21,6 +21,7 @@ func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags)
 // appends its changes there.
 func showBoard(ctx context.Context, ios *IOStreams, sess *model.Session, opts dashboard.Options, recordPath string) error {
 	opts.NoColor = !ios.Color
+	opts.ErrOut = ios.ErrOut
 	if recordPath != "" {
 		opts.OnSnapshot = (&boardRecord{path: recordPath}).onSnapshot
 	}

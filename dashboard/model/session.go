@@ -328,7 +328,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 		o.OnPartial(s.evaluate(p, a, current, start, time.Since(start), nil, false))
 		lastPartial = time.Now()
 	}
-	s.runner.OnResult = func(i int, res probes.Result) {
+	onResult := func(i int, res probes.Result) {
 		pmu.Lock()
 		defer pmu.Unlock()
 		if finished || i < 0 || i >= len(due) {
@@ -343,7 +343,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 
 	var results []probes.Result
 	if len(due) > 0 {
-		results = s.run(ctx, due)
+		results = s.run(ctx, due, onResult)
 	}
 	now := time.Now()
 
@@ -368,9 +368,9 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 
 // run hands the due probes to the runner and waits for its answer, but no
 // longer than the deadline plus runGrace.
-func (s *Session) run(ctx context.Context, due []*spec.Probe) []probes.Result {
+func (s *Session) run(ctx context.Context, due []*spec.Probe, onResult func(int, probes.Result)) []probes.Result {
 	done := make(chan []probes.Result, 1)
-	go func() { done <- s.runner.Run(ctx, due) }()
+	go func() { done <- s.runner.Run(ctx, due, onResult) }()
 	select {
 	case rs := <-done:
 		return rs

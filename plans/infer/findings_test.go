@@ -142,7 +142,7 @@ func check(t *testing.T, planPath string) (*Analysis, *plans.Plan, []probes.Resu
 	a := Analyze(p, Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes())
+	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes(), nil)
 	return a, p, rs, a.Findings(probes.Failing(rs))
 }
 

@@ -48,7 +48,7 @@ func runFlow(t *testing.T, repo, out string, steps []flowStep) []Finding {
 	a := Analyze(p, Options{})
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes())
+	rs := probes.NewRunner(probes.Options{}).Run(ctx, a.Probes(), nil)
 	return a.Findings(probes.Failing(rs))
 }
 

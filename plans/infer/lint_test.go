@@ -67,7 +67,7 @@ func TestLintPlans(t *testing.T) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 			defer cancel()
-			rs := probes.NewRunner(probes.Options{NoExec: true}).Run(ctx, a.Probes())
+			rs := probes.NewRunner(probes.Options{NoExec: true}).Run(ctx, a.Probes(), nil)
 			_ = a.Findings(probes.Failing(rs))
 
 			a.Apply()

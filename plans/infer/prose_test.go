@@ -166,5 +166,5 @@ func stateOf(t *testing.T, a *Analysis, _ string) func(*spec.Probe) bool {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
-	return probes.Failing(probes.NewRunner(probes.Options{}).Run(ctx, a.Probes()))
+	return probes.Failing(probes.NewRunner(probes.Options{}).Run(ctx, a.Probes(), nil))
 }
