@@ -3,6 +3,8 @@ package plans
 import (
 	"regexp"
 	"strings"
+
+	"mvdan.cc/sh/v3/syntax"
 )
 
 // shellLangs are the info strings of fences whose text is shell to run.
@@ -120,56 +122,95 @@ func isIDComment(line string) bool {
 	return ok
 }
 
-// heredocRE finds a here-document operator and its delimiter word.
-var heredocRE = regexp.MustCompile(`<<(-?)\s*(?:'([^']+)'|"([^"]+)"|\\?([A-Za-z_][A-Za-z0-9_]*))`)
-
-// logicalCommands turns shell lines into commands for display: lines ending
-// in a backslash are joined with the next, blank lines and comments are
-// dropped, and the bodies of here-documents are skipped (the command that
-// opens one is kept).
+// logicalCommands turns shell lines into commands for display, one per
+// top-level statement as the shell parser (mvdan.cc/sh) reads them: lines
+// ending in a backslash are joined, blank lines and comments are dropped,
+// the bodies of here-documents are left out (the command that opens one is
+// kept), and a compound statement (if, for, a function) is printed on one
+// line. Text the parser cannot read (a placeholder such as <commit-hash>,
+// a fragment) falls back to one command per line.
 func logicalCommands(lines []srcLine) []Command {
+	var b strings.Builder
+	for i, l := range lines {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(l.text)
+	}
+	src := b.String()
+	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	if err != nil {
+		return lineCommands(lines)
+	}
+	var out []Command
+	for _, st := range f.Stmts {
+		line := int(st.Pos().Line())
+		if line < 1 || line > len(lines) {
+			continue
+		}
+		start, end := int(st.Pos().Offset()), int(st.End().Offset())
+		if hd := firstHeredoc(st); hd > 0 {
+			// The command that opens a here-document, without its body.
+			if nl := strings.IndexByte(src[hd:], '\n'); nl >= 0 && hd+nl < end {
+				end = hd + nl
+			}
+		} else if rest, _, _ := strings.Cut(src[end:], "\n"); strings.HasPrefix(strings.TrimSpace(rest), "#") {
+			// A comment on the statement's last line belongs to it.
+			end += len(rest)
+		}
+		text := continuation.ReplaceAllString(src[start:end], " ")
+		if strings.Contains(text, "\n") {
+			var one strings.Builder
+			if syntax.NewPrinter(syntax.SingleLine(true)).Print(&one, st) == nil && !strings.Contains(one.String(), "\n") {
+				text = one.String()
+			}
+		}
+		if text = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(text), ";")); text != "" {
+			out = append(out, Command{Text: text, Line: lines[line-1].line})
+		}
+	}
+	return out
+}
+
+// continuation is a backslash-newline and the blanks around it.
+var continuation = regexp.MustCompile(`[ \t]*\\\n[ \t]*`)
+
+// firstHeredoc is the offset of the first here-document operator in st,
+// 0 when there is none.
+func firstHeredoc(st *syntax.Stmt) int {
+	var at int
+	syntax.Walk(st, func(n syntax.Node) bool {
+		if r, ok := n.(*syntax.Redirect); ok && r.Hdoc != nil && (at == 0 || int(r.Pos().Offset()) < at) {
+			at = int(r.Pos().Offset())
+		}
+		return true
+	})
+	return at
+}
+
+// lineCommands is logicalCommands for text the shell parser cannot read:
+// one command per line, continuations joined, comments and blanks dropped.
+func lineCommands(lines []srcLine) []Command {
 	var out []Command
 	var cur strings.Builder
 	curLine := 0
-	heredoc, stripTabs := "", false
 	for _, l := range lines {
-		if heredoc != "" {
-			t := l.text
-			if stripTabs {
-				t = strings.TrimLeft(t, "\t")
-			}
-			if strings.TrimRight(t, " \t\r") == heredoc {
-				heredoc = ""
-			}
-			continue
-		}
-		t := strings.TrimRight(l.text, " \t\r")
+		t := strings.TrimSpace(l.text)
 		if cur.Len() == 0 {
-			trimmed := strings.TrimSpace(t)
-			if trimmed == "" || strings.HasPrefix(trimmed, "#") {
+			if t == "" || strings.HasPrefix(t, "#") {
 				continue
 			}
 			curLine = l.line
-			t = trimmed
-		} else {
-			t = strings.TrimLeft(t, " \t")
 		}
 		if strings.HasSuffix(t, `\`) && !strings.HasSuffix(t, `\\`) {
-			cur.WriteString(strings.TrimRight(strings.TrimSuffix(t, `\`), " \t"))
-			cur.WriteByte(' ')
+			cur.WriteString(strings.TrimRight(strings.TrimSuffix(t, `\`), " \t") + " ")
 			continue
 		}
 		cur.WriteString(t)
-		text := strings.TrimSpace(cur.String())
+		if text := strings.TrimSpace(cur.String()); text != "" {
+			out = append(out, Command{Text: text, Line: curLine})
+		}
 		cur.Reset()
-		if text == "" {
-			continue
-		}
-		out = append(out, Command{Text: text, Line: curLine})
-		if m := heredocRE.FindStringSubmatch(text); m != nil && !strings.Contains(text, "<<<") {
-			heredoc = m[2] + m[3] + m[4]
-			stripTabs = m[1] == "-"
-		}
 	}
 	if text := strings.TrimSpace(cur.String()); text != "" {
 		out = append(out, Command{Text: text, Line: curLine})

@@ -9,10 +9,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/gonogo-dev/gonogo/dashboard"
 	"github.com/gonogo-dev/gonogo/dashboard/model"
@@ -241,10 +243,12 @@ func git(ctx context.Context, dir string, args ...string) error {
 	return nil
 }
 
-// shellQuote quotes s for a POSIX shell when it needs it.
+// shellQuote quotes s for a POSIX shell when it needs it, as the shell
+// parser gonogo reads plans with would read it back.
 func shellQuote(s string) string {
-	if s != "" && strings.Trim(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./=:@") == "" {
-		return s
+	q, err := syntax.Quote(s, syntax.LangPOSIX)
+	if err != nil { // a NUL or invalid UTF-8: no quoting can carry it
+		return strconv.Quote(s)
 	}
-	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	return q
 }
