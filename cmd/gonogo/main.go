@@ -15,7 +15,7 @@ import (
 	"syscall"
 )
 
-// Exit codes of gonogo (SPEC.md "Results").
+// Exit codes of gonogo (README, "--once in scripts, CI and cron").
 const (
 	exitGo      = 0 // the verdict is GO (or a command succeeded)
 	exitNoGo    = 1 // the verdict is NO-GO; lint found an error

@@ -34,7 +34,8 @@ type EvalOptions struct {
 	Host *HostFacts
 }
 
-// Evaluate is the one place SPEC.md's "Results" rules live. It is pure: the
+// Evaluate is the one place the README's rules for the verdict, the next
+// step and the rollback gate ("What you see") live. It is pure: the
 // plan plus one result per probe — flattened in step order, each step's
 // Probes in order — become a Snapshot with step statuses, the next step, the
 // rollback gate, the verdict, regressed steps and the reasons the verdict is

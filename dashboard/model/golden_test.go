@@ -46,7 +46,7 @@ func answer(t *testing.T, sp *spec.Probe) probes.Result {
 	return r
 }
 
-// TestSnapshotJSONGolden pins SPEC.md's JSON contract for a plan read by
+// TestSnapshotJSONGolden pins the README's JSON contract ("The JSON snapshot") for a plan read by
 // the real parser and evaluated with fixed answers.
 func TestSnapshotJSONGolden(t *testing.T) {
 	root := t.TempDir()

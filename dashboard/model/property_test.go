@@ -9,7 +9,7 @@ import (
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
-// Random plans and results: Evaluate never panics and SPEC.md's rules hold
+// Random plans and results: Evaluate never panics and the README's rules hold
 // as invariants, whatever the mix.
 func TestEvaluateInvariants(t *testing.T) {
 	all := []probes.Status{probes.OK, probes.Fail, probes.Warn, probes.Error, probes.Skip, probes.Pending, ""}

@@ -12,7 +12,7 @@ import (
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
-// StepStatus of one step (SPEC.md "Results").
+// StepStatus of one step (README, "The JSON snapshot").
 type StepStatus string
 
 const (
@@ -35,7 +35,7 @@ const (
 	GateNone    Gate = "NONE" // rollback gate of a plan without a rollback phase
 )
 
-// Snapshot is one evaluation of a plan. Its JSON form is SPEC.md's
+// Snapshot is one evaluation of a plan. Its JSON form is the README's
 // contract: field names and meanings never change; fields may be added.
 type Snapshot struct {
 	Version    int       `json:"version"`

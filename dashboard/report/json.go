@@ -18,7 +18,7 @@ func init() {
 	})
 }
 
-// JSONObject writes the snapshot as one indented JSON object — SPEC.md's
+// JSONObject writes the snapshot as one indented JSON object — the README's
 // contract for `--once --format json`.
 func JSONObject(w io.Writer, s *model.Snapshot) error {
 	enc := json.NewEncoder(w)

@@ -191,7 +191,7 @@ func TestFold(t *testing.T) {
 	}
 }
 
-// The JSON field names are SPEC.md's contract.
+// The JSON field names are the README's contract ("The JSON snapshot").
 func TestTextCapsReasons(t *testing.T) {
 	s := fixture()
 	s.Reasons = nil

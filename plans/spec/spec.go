@@ -112,7 +112,7 @@ type Params interface {
 	Kind() Kind
 }
 
-// Git states (SPEC.md, git kind).
+// Git states (README, "Probe blocks": the git kind).
 const (
 	GitTracked   = "tracked"   // in HEAD
 	GitCommitted = "committed" // in HEAD, index and worktree unchanged
