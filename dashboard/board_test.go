@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"errors"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -11,6 +12,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -134,7 +136,7 @@ func TestBoardSizes(t *testing.T) {
 					t.Errorf("at %s the detail pane should sit beside the board: %q", tc.name, row)
 				}
 			}
-			golden(t, "board-"+tc.name+".golden", text+"\n")
+			gonogotest.Golden(t, filepath.Join("testdata", "board-"+tc.name+".golden"), []byte(text+"\n"))
 		})
 	}
 }
@@ -185,7 +187,7 @@ func TestStatusChange(t *testing.T) {
 	if got := b.since["8a"]; !got.Equal(t0.Add(5 * time.Second)) {
 		t.Errorf("8a changed at %v, want the check time %v", got, t0.Add(5*time.Second))
 	}
-	golden(t, "status-change-100x30.golden", s.text()+"\n")
+	gonogotest.Golden(t, filepath.Join("testdata", "status-change-100x30.golden"), []byte(s.text()+"\n"))
 
 	// After the highlight, the row is plain again; the log stays.
 	*clock = t0.Add(6*time.Second + flashFor + time.Second)
@@ -222,7 +224,7 @@ func TestProblemFilter(t *testing.T) {
 			t.Errorf("filtered board still shows %q:\n%s", gone, text)
 		}
 	}
-	golden(t, "problems-80x24.golden", text+"\n")
+	gonogotest.Golden(t, filepath.Join("testdata", "problems-80x24.golden"), []byte(text+"\n"))
 	// All GO: the filter says so instead of showing an empty box.
 	b.apply(allGo())
 	s = draw(t, b, 80, 24)
@@ -258,7 +260,7 @@ func TestPlanErrorBanner(t *testing.T) {
 			t.Errorf("the last good board is gone (%q missing):\n%s", want, text)
 		}
 	}
-	golden(t, "plan-error-80x24.golden", text+"\n")
+	gonogotest.Golden(t, filepath.Join("testdata", "plan-error-80x24.golden"), []byte(text+"\n"))
 	b.setPlanError(nil)
 	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "PLAN ERROR") {
 		t.Errorf("banner stays after a good reload")

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // sandboxPlan requires config_chromadb.py committed before step 8a, the
@@ -57,15 +59,6 @@ func buildGonogo(t *testing.T) string {
 var gitEnv = []string{"GIT_AUTHOR_NAME=gonogo-test", "GIT_AUTHOR_EMAIL=test@gonogo.invalid",
 	"GIT_COMMITTER_NAME=gonogo-test", "GIT_COMMITTER_EMAIL=test@gonogo.invalid"}
 
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", append([]string{"-C", dir}, args...)...)
-	cmd.Env = append(os.Environ(), gitEnv...)
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-}
-
 // tmux runs tmux on the test's own server socket, in the test's temporary
 // folder so that nothing is left behind.
 type tmux struct {
@@ -111,12 +104,12 @@ var (
 
 func tmuxRun(t *testing.T, bin, term string) {
 	sandbox := t.TempDir()
-	git(t, sandbox, "init", "-q")
+	gonogotest.Git(t, sandbox, "init", "-q")
 	if err := os.WriteFile(filepath.Join(sandbox, "README.md"), []byte("app\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	git(t, sandbox, "add", "README.md")
-	git(t, sandbox, "commit", "-q", "-m", "init")
+	gonogotest.Git(t, sandbox, "add", "README.md")
+	gonogotest.Git(t, sandbox, "commit", "-q", "-m", "init")
 	if err := os.WriteFile(filepath.Join(sandbox, "config_chromadb.py"), []byte("CHROMA = True\n"), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -143,8 +136,8 @@ func tmuxRun(t *testing.T, bin, term string) {
 	}
 
 	// Commit the file in the sandbox; press nothing.
-	git(t, sandbox, "add", "config_chromadb.py")
-	git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py for rollback")
+	gonogotest.Git(t, sandbox, "add", "config_chromadb.py")
+	gonogotest.Git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py for rollback")
 	after := x.waitFor("step 8a GO", func(s string) bool { return stepGo.MatchString(s) })
 	if !strings.Contains(after, "✓ GO") {
 		t.Errorf("verdict did not turn GO:\n%s", after)

@@ -1,9 +1,6 @@
 package dashboard
 
 import (
-	"flag"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -14,8 +11,6 @@ import (
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // t0 is the fixtures' check time.
 var t0 = time.Date(2026, 2, 26, 21, 4, 5, 0, time.UTC)
@@ -227,23 +222,4 @@ func (s *screen) row(t *testing.T, needle string) string {
 	t.Helper()
 	_, y := s.find(t, needle)
 	return s.lines()[y]
-}
-
-// golden compares got with testdata/name, rewriting it under -update.
-func golden(t *testing.T, name, got string) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./dashboard -run %s -update to create it)", err, t.Name())
-	}
-	if string(want) != got {
-		t.Errorf("screen differs from %s (rerun with -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", path, got, want)
-	}
 }

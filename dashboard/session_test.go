@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // TestRunSession runs the board on a real model.Session over a sandbox git
@@ -20,7 +21,7 @@ func TestRunSession(t *testing.T) {
 		t.Fatalf("git is needed for the sandbox repository: %v", err)
 	}
 	sandbox := t.TempDir()
-	git(t, sandbox, "init", "-q")
+	gonogotest.Git(t, sandbox, "init", "-q")
 	write := func(name, text string) {
 		t.Helper()
 		// Write and rename, as editors save.
@@ -33,8 +34,8 @@ func TestRunSession(t *testing.T) {
 		}
 	}
 	write("README.md", "app\n")
-	git(t, sandbox, "add", "README.md")
-	git(t, sandbox, "commit", "-q", "-m", "init")
+	gonogotest.Git(t, sandbox, "add", "README.md")
+	gonogotest.Git(t, sandbox, "commit", "-q", "-m", "init")
 	write("config_chromadb.py", "CHROMA = True\n")
 	write("plan.md", sandboxPlan)
 
@@ -45,8 +46,8 @@ func TestRunSession(t *testing.T) {
 	l := start(t, sess, Options{Interval: 100 * time.Millisecond}, 100, 30)
 	l.waitFor(t, "✗ NO-GO 8a", "· MANUAL 9", "config_chromadb.py is untracked")
 
-	git(t, sandbox, "add", "config_chromadb.py")
-	git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py")
+	gonogotest.Git(t, sandbox, "add", "config_chromadb.py")
+	gonogotest.Git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py")
 	l.waitFor(t, "● GO 8a", "✓ GO")
 
 	broken := strings.Replace(sandboxPlan, "state: committed", "state: comitted", 1)

@@ -1,15 +1,14 @@
 package plans
 
 import (
-	"flag"
 	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/golden")
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
+)
 
 // testRoot is the root the golden plans are parsed against; dumps print
 // paths under it as <root>.
@@ -37,22 +36,7 @@ func TestPlansGolden(t *testing.T) {
 			}
 			got := dumpPlan(p)
 			golden := filepath.Join("testdata", "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestPlansGolden -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("dump differs from %s (run with -update after checking the change):\n%s", golden, lineDiff(string(want), got))
-			}
+			gonogotest.Golden(t, golden, []byte(got))
 		})
 	}
 }
@@ -67,30 +51,6 @@ func testEnv(name string) string {
 		return "/var/backups/app"
 	}
 	return ""
-}
-
-// lineDiff shows the first differing lines of two texts.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	var b strings.Builder
-	shown := 0
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			b.WriteString("line " + strconv.Itoa(i+1) + ":\n  want: " + wl + "\n  got:  " + gl + "\n")
-			shown++
-			if shown == 10 {
-				break
-			}
-		}
-	}
-	return b.String()
 }
 
 // TestPlanStepKeys asserts the steps each test plan yields, independently

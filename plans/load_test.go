@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
@@ -42,28 +43,6 @@ func TestResolvePath(t *testing.T) {
 	}
 }
 
-// git runs the git CLI in dir, failing the test on error.
-func git(t *testing.T, dir string, args ...string) {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid", "GIT_CONFIG_NOSYSTEM=1")
-	if out, err := cmd.CombinedOutput(); err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 const loadPlan = "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - git: config.py\n```\n"
 
 func TestLoadRoot(t *testing.T) {
@@ -75,14 +54,14 @@ func TestLoadRoot(t *testing.T) {
 		t.Fatal(err)
 	}
 	repo := filepath.Join(tmp, "repo")
-	git(t, tmp, "init", "-q", "repo")
-	writeFile(t, filepath.Join(repo, "docs", "plans", "p.md"), loadPlan)
-	git(t, repo, "add", ".")
-	git(t, repo, "commit", "-q", "-m", "plan")
+	gonogotest.Git(t, tmp, "init", "-q", "repo")
+	gonogotest.WriteFile(t, filepath.Join(repo, "docs", "plans", "p.md"), loadPlan)
+	gonogotest.Git(t, repo, "add", ".")
+	gonogotest.Git(t, repo, "commit", "-q", "-m", "plan")
 	// A linked worktree has a .git file, not a folder.
-	git(t, repo, "worktree", "add", "-q", filepath.Join(tmp, "wt"))
+	gonogotest.Git(t, repo, "worktree", "add", "-q", filepath.Join(tmp, "wt"))
 	plain := filepath.Join(tmp, "plain")
-	writeFile(t, filepath.Join(plain, "p.md"), loadPlan)
+	gonogotest.WriteFile(t, filepath.Join(plain, "p.md"), loadPlan)
 
 	tests := []struct {
 		name, plan, root, want string
@@ -119,7 +98,7 @@ func TestLoadRoot(t *testing.T) {
 
 func TestLoadRelativeRootAndPlan(t *testing.T) {
 	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "p.md"), loadPlan)
+	gonogotest.WriteFile(t, filepath.Join(dir, "p.md"), loadPlan)
 	t.Chdir(dir)
 	p, err := Load("p.md", LoadOptions{Root: "."})
 	if err != nil {
@@ -133,7 +112,7 @@ func TestLoadRelativeRootAndPlan(t *testing.T) {
 func TestLoadErrors(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "p.md")
-	writeFile(t, good, loadPlan)
+	gonogotest.WriteFile(t, good, loadPlan)
 	tests := []struct {
 		name string
 		plan string
@@ -165,8 +144,8 @@ func TestLoadWithSidecar(t *testing.T) {
 	dir := t.TempDir()
 	plan := filepath.Join(dir, "p.md")
 	side := filepath.Join(dir, "probes.yaml")
-	writeFile(t, plan, loadPlan)
-	writeFile(t, side, "steps:\n  \"1\":\n    done:\n      - file: out.txt\n")
+	gonogotest.WriteFile(t, plan, loadPlan)
+	gonogotest.WriteFile(t, side, "steps:\n  \"1\":\n    done:\n      - file: out.txt\n")
 	p, err := Load(plan, LoadOptions{Probes: side})
 	if err != nil {
 		t.Fatal(err)
@@ -177,8 +156,8 @@ func TestLoadWithSidecar(t *testing.T) {
 	}
 
 	// Errors in both files come out together, each naming its file.
-	writeFile(t, plan, loadPlan+"\n### 2. More\n\n```gonogo\nrequires:\n  - git: a\n    timeout: 5\n```\n")
-	writeFile(t, side, "steps:\n  \"3\":\n    done:\n      - file: out.txt\n")
+	gonogotest.WriteFile(t, plan, loadPlan+"\n### 2. More\n\n```gonogo\nrequires:\n  - git: a\n    timeout: 5\n```\n")
+	gonogotest.WriteFile(t, side, "steps:\n  \"3\":\n    done:\n      - file: out.txt\n")
 	_, err = Load(plan, LoadOptions{Probes: side})
 	var el ErrorList
 	if !errors.As(err, &el) || len(el) != 2 || el[0].File != plan || el[0].Line != 17 || el[1].File != side || el[1].Line != 2 {
@@ -194,7 +173,7 @@ func TestFindWorkTree(t *testing.T) {
 	if err := os.MkdirAll(filepath.Join(dir, "a", "b"), 0o755); err != nil {
 		t.Fatal(err)
 	}
-	writeFile(t, filepath.Join(dir, "a", ".git"), "gitdir: /elsewhere\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "a", ".git"), "gitdir: /elsewhere\n")
 	if got := FindWorkTree(filepath.Join(dir, "a", "b")); got != filepath.Join(dir, "a") {
 		t.Errorf("got %s, want %s", got, filepath.Join(dir, "a"))
 	}

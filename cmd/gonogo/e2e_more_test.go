@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -62,13 +63,13 @@ func TestSecretsNeverPrinted(t *testing.T) {
 func TestSidecarProbes(t *testing.T) {
 	plan := "# P\n\n## Rollback\n\n### 23. Restore ChromaDB config\n\nRestore it by hand.\n"
 	dir := seedSandbox(t, plan)
-	writeFile(t, filepath.Join(dir, "probes.yaml"), "steps:\n  \"23\":\n    requires:\n      - git: config_chromadb.py\n        state: committed\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "probes.yaml"), "steps:\n  \"23\":\n    requires:\n      - git: config_chromadb.py\n        state: committed\n")
 	s, r := snapshot(t, dir, "--probes", "probes.yaml", "docs/plan.md")
 	p := step(t, s, "23").Probes
 	if len(p) != 1 || p[0].Source != "sidecar" || p[0].Status != probes.Fail || r.code != exitNoGo {
 		t.Errorf("sidecar probe: %+v, exit %d", p, r.code)
 	}
-	writeFile(t, filepath.Join(dir, "bad.yaml"), "steps:\n  \"99\":\n    requires:\n      - git: x\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "bad.yaml"), "steps:\n  \"99\":\n    requires:\n      - git: x\n")
 	r = gonogo(t, dir, nil, "--once", "--probes", "bad.yaml", "docs/plan.md")
 	if r.code != exitUsage || !strings.Contains(r.stderr, "bad.yaml") {
 		t.Errorf("sidecar naming no step: exit %d, stderr %q", r.code, r.stderr)
@@ -80,7 +81,7 @@ func TestRoot(t *testing.T) {
 	plan := "# P\n\n## Steps\n\n### 1. Look\n\n```gonogo\nrequires:\n  - file: marker.txt\n```\n"
 	dir := seedSandbox(t, plan)
 	other := t.TempDir()
-	writeFile(t, filepath.Join(other, "marker.txt"), "x\n")
+	gonogotest.WriteFile(t, filepath.Join(other, "marker.txt"), "x\n")
 	if _, r := snapshot(t, dir, "docs/plan.md"); r.code != exitNoGo {
 		t.Errorf("without --root: exit %d, want 1 (marker.txt is not in the repository)", r.code)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // joined is the pane with wrapped lines joined, so a long path reads whole.
@@ -30,8 +31,8 @@ func TestBoardRecordE2E(t *testing.T) {
 	if s := step(t, waitLines(t, rec, 1)[0], "23"); s.Status != model.StepNoGo {
 		t.Fatalf("first line: step 23 is %s, want NO-GO", s.Status)
 	}
-	gitT(t, dir, "add", "config_chromadb.py")
-	gitT(t, dir, "commit", "-q", "-m", "track config_chromadb.py")
+	gonogotest.Git(t, dir, "add", "config_chromadb.py")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "track config_chromadb.py")
 	lines := waitLines(t, rec, 2)
 	if s := step(t, lines[1], "23"); s.Status != model.StepGo || lines[1].Rollback != model.GateGo {
 		t.Errorf("second line: step 23 %s, rollback %s; want GO and GO", s.Status, lines[1].Rollback)

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -95,28 +96,6 @@ func step(t *testing.T, s *model.Snapshot, id string) model.StepView {
 	return model.StepView{}
 }
 
-func gitT(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	full := append([]string{"-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"}, args...)
-	cmd := exec.Command("git", full...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
-}
-
-func writeFile(t *testing.T, path, body string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(body), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
 // seedPlan is the seed's case: step 8a backs config_chromadb.py up and
 // commits it; rollback step 23 restores it from git or from the backup.
 const seedPlan = `# Migrate the vector store: ChromaDB to pgvector
@@ -173,13 +152,13 @@ requires:
 func seedSandbox(t *testing.T, plan string) string {
 	t.Helper()
 	dir := t.TempDir()
-	gitT(t, dir, "init", "-q")
-	writeFile(t, filepath.Join(dir, "app.py"), "print('advisor')\n")
-	writeFile(t, filepath.Join(dir, "config_pgvector.py"), "DSN = 'postgresql://advisor@db/app'\n")
-	writeFile(t, filepath.Join(dir, "docs/plan.md"), plan)
-	gitT(t, dir, "add", "app.py", "config_pgvector.py", "docs/plan.md")
-	gitT(t, dir, "commit", "-q", "-m", "initial")
-	writeFile(t, filepath.Join(dir, "config_chromadb.py"), "CHROMA_PATH = 'data/chroma'\n")
+	gonogotest.Git(t, dir, "init", "-q")
+	gonogotest.WriteFile(t, filepath.Join(dir, "app.py"), "print('advisor')\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "config_pgvector.py"), "DSN = 'postgresql://advisor@db/app'\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "docs/plan.md"), plan)
+	gonogotest.Git(t, dir, "add", "app.py", "config_pgvector.py", "docs/plan.md")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "initial")
+	gonogotest.WriteFile(t, filepath.Join(dir, "config_chromadb.py"), "CHROMA_PATH = 'data/chroma'\n")
 	return dir
 }
 
@@ -201,7 +180,7 @@ func indexState(t *testing.T, dir string) string {
 
 func TestSeedCase(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
-	if st := gitT(t, dir, "status", "--porcelain", "--", "config_chromadb.py"); !strings.HasPrefix(st, "?? config_chromadb.py") {
+	if st := gonogotest.Git(t, dir, "status", "--porcelain", "--", "config_chromadb.py"); !strings.HasPrefix(st, "?? config_chromadb.py") {
 		t.Fatalf("sandbox: git status says %q, want the file untracked", st)
 	}
 	before := indexState(t, dir)
@@ -240,8 +219,8 @@ func TestSeedCase(t *testing.T) {
 	}
 
 	// Committing the file (step 8a's second half) makes step 23 GO.
-	gitT(t, dir, "add", "config_chromadb.py")
-	gitT(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
+	gonogotest.Git(t, dir, "add", "config_chromadb.py")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
 	s, r = snapshot(t, dir, "docs/plan.md")
 	if got := step(t, s, "23").Status; got != model.StepGo {
 		t.Errorf("after commit: step 23 = %s (%s), want GO", got, step(t, s, "23").Probes[0].Message)
@@ -250,7 +229,7 @@ func TestSeedCase(t *testing.T) {
 		t.Errorf("after commit: rollback %s verdict %s exit %d, want GO GO 0 (reasons %q)", s.Rollback, s.Verdict, r.code, s.Reasons)
 	}
 	// Step 8a is done once its backup exists too.
-	writeFile(t, filepath.Join(dir, "backups", "config_chromadb.py.bak"), "CHROMA_PATH = 'data/chroma'\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "backups", "config_chromadb.py.bak"), "CHROMA_PATH = 'data/chroma'\n")
 	s, _ = snapshot(t, dir, "docs/plan.md")
 	if got := step(t, s, "8a").Status; got != model.StepDone || s.NextStep != "9" {
 		t.Errorf("after the backup: step 8a = %s, next %q; want DONE, 9", got, s.NextStep)
@@ -274,7 +253,7 @@ func TestBackupChecksum(t *testing.T) {
 			bak := filepath.Join(dir, "backups", "config_chromadb.py.bak")
 			os.Remove(bak)
 			if tc.backup != "" {
-				writeFile(t, bak, tc.backup)
+				gonogotest.WriteFile(t, bak, tc.backup)
 			}
 			s, _ := snapshot(t, dir, "docs/plan.md")
 			p := step(t, s, "24").Probes[0]
@@ -356,8 +335,8 @@ func TestNoExec(t *testing.T) {
 
 func TestBadUsageAndBadPlans(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
-	writeFile(t, filepath.Join(dir, "broken.md"), "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - git: app.py\n    state: comitted\n```\n")
-	writeFile(t, filepath.Join(dir, "twice.md"), "# P\n\n## Procedure\n\n1. Stop it\n2. Move it\n\n## Verify\n\n1. Look at it\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "broken.md"), "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - git: app.py\n    state: comitted\n```\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "twice.md"), "# P\n\n## Procedure\n\n1. Stop it\n2. Move it\n\n## Verify\n\n1. Look at it\n")
 	tests := []struct {
 		name string
 		args []string
@@ -469,11 +448,11 @@ func TestFormatsAndColour(t *testing.T) {
 func TestLint(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
 	clean := "# P\n\n## Steps\n\n### 1. Look\n\n```gonogo\nrequires:\n  - file: app.py\n```\n"
-	writeFile(t, filepath.Join(dir, "clean.md"), clean)
-	writeFile(t, filepath.Join(dir, "broken.md"), "# P\n\n### 1. Look\n\n```gonogo\nrequires:\n  - fiel: app.py\n```\n")
+	gonogotest.WriteFile(t, filepath.Join(dir, "clean.md"), clean)
+	gonogotest.WriteFile(t, filepath.Join(dir, "broken.md"), "# P\n\n### 1. Look\n\n```gonogo\nrequires:\n  - fiel: app.py\n```\n")
 	// The seed's flaw: rollback restores from git a file no step commits.
 	flawed := "# P\n\n## Deploy\n\n### 9. Switch\n\n```bash\ncp config_pgvector.py config.py\n```\n\n## Rollback\n\n### 23. Restore\n\n```bash\ngit checkout HEAD -- config_chromadb.py\n```\n"
-	writeFile(t, filepath.Join(dir, "flawed.md"), flawed)
+	gonogotest.WriteFile(t, filepath.Join(dir, "flawed.md"), flawed)
 	tests := []struct {
 		plan   string
 		code   int

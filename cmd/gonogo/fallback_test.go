@@ -7,6 +7,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans/examples"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -85,8 +86,8 @@ func TestProseFallback(t *testing.T) {
 
 			// Committed: the git way works, step 23 is GO; the backup way
 			// is only a warning now.
-			gitT(t, dir, "add", "config_chromadb.py")
-			gitT(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
+			gonogotest.Git(t, dir, "add", "config_chromadb.py")
+			gonogotest.Git(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
 			s, r = snapshot(t, dir, "--step", "23", "docs/plan.md")
 			if got := step(t, s, "23").Status; got != model.StepGo || r.code != exitGo {
 				t.Errorf("after commit: step 23 = %s, exit %d; want GO, 0 (reasons %q)", got, r.code, s.Reasons)
@@ -122,8 +123,8 @@ func TestExamplePlanStep23(t *testing.T) {
 	if got := step(t, s, "23").Status; got != model.StepNoGo {
 		t.Errorf("untracked: step 23 = %s, want NO-GO", got)
 	}
-	gitT(t, dir, "add", "config_chromadb.py")
-	gitT(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
+	gonogotest.Git(t, dir, "add", "config_chromadb.py")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")
 	s, _ = snapshot(t, dir, "--step", "23", "docs/plan.md")
 	if got := step(t, s, "23").Status; got != model.StepGo {
 		t.Errorf("after commit: step 23 = %s, want GO (reasons %q)", got, s.Reasons)

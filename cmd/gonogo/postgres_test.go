@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -54,7 +55,7 @@ func TestPostgresProbes(t *testing.T) {
 		"  - command: psql '" + bad.String() + "' -tAc 'select 1'\n" +
 		"    name: advisor role logs in\n" +
 		"```\n"
-	writeFile(t, filepath.Join(dir, "plan.md"), plan)
+	gonogotest.WriteFile(t, filepath.Join(dir, "plan.md"), plan)
 
 	s, r := snapshot(t, dir, "plan.md")
 	if r.code != 0 || s.NextStep != "3" {

@@ -15,6 +15,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard"
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // recordLines reads the record file as snapshots, one a line; a missing
@@ -128,8 +129,8 @@ func TestBoardRecordRun(t *testing.T) {
 		t.Fatalf("after re-checks that changed nothing the record holds %d lines, want 1", n)
 	}
 
-	gitT(t, dir, "add", "config_chromadb.py")
-	gitT(t, dir, "commit", "-q", "-m", "track config_chromadb.py")
+	gonogotest.Git(t, dir, "add", "config_chromadb.py")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "track config_chromadb.py")
 	lines := waitLines(t, rec, 2)
 	if s := step(t, lines[1], "23"); s.Status != model.StepGo {
 		t.Errorf("second line: rollback step 23 is %s, want GO once the file is committed", s.Status)

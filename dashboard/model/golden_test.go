@@ -3,18 +3,15 @@ package model
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // answers are the fixture's probe results, keyed by kind and target: the
 // seed's case, with config_chromadb.py never committed and no backup.
@@ -73,16 +70,5 @@ func TestSnapshotJSONGolden(t *testing.T) {
 		t.Error("the snapshot carries the password of a URL")
 	}
 	path := filepath.Join("testdata", "seed.json")
-	if *update {
-		if err := os.WriteFile(path, b.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (go test -update writes it)", err)
-	}
-	if !bytes.Equal(b.Bytes(), want) {
-		t.Errorf("snapshot JSON differs from %s (go test -update to accept):\n%s", path, b.Bytes())
-	}
+	gonogotest.Golden(t, path, b.Bytes())
 }

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -32,24 +33,12 @@ func gitRepo(t testing.TB, committed, untracked map[string]string) string {
 			}
 		}
 	}
-	runGit(t, dir, "init", "-q")
+	gonogotest.Git(t, dir, "init", "-q")
 	write(committed)
-	runGit(t, dir, "add", "-A")
-	runGit(t, dir, "commit", "-q", "-m", "initial")
+	gonogotest.Git(t, dir, "add", "-A")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "initial")
 	write(untracked)
 	return dir
-}
-
-func runGit(t testing.TB, dir string, args ...string) string {
-	t.Helper()
-	full := append([]string{"-c", "user.name=t", "-c", "user.email=t@example.invalid", "-c", "commit.gpgsign=false"}, args...)
-	cmd := exec.Command("git", full...)
-	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %v: %v\n%s", args, err, out)
-	}
-	return string(out)
 }
 
 // seedPlan is the seed's case in small: a pre-deploy step that backs up and
@@ -92,8 +81,8 @@ func TestSessionSeedCase(t *testing.T) {
 		t.Error("no host facts in a complete snapshot")
 	}
 
-	runGit(t, dir, "add", "config_chromadb.py")
-	runGit(t, dir, "commit", "-q", "-m", "track config")
+	gonogotest.Git(t, dir, "add", "config_chromadb.py")
+	gonogotest.Git(t, dir, "commit", "-q", "-m", "track config")
 	snap = sess.Check(context.Background(), CheckOptions{Force: true})
 	if got := stepByKey(snap, "23").Status; got != StepGo {
 		t.Errorf("after commit: step 23 = %s, want GO", got)

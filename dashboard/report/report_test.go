@@ -3,7 +3,6 @@ package report
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -14,10 +13,9 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite the golden files under testdata/")
 
 // fixture is the seed's case as a snapshot: a pre-deploy step done, the
 // backup step next, and rollback step 23 NO-GO because config_chromadb.py
@@ -57,24 +55,6 @@ func fixture() *model.Snapshot {
 	}
 }
 
-func golden(t *testing.T, name string, got []byte) {
-	t.Helper()
-	path := filepath.Join("testdata", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (go test -update to accept):\n--- got\n%s\n--- want\n%s", path, got, want)
-	}
-}
-
 func TestGolden(t *testing.T) {
 	tests := []struct {
 		file   string
@@ -91,7 +71,7 @@ func TestGolden(t *testing.T) {
 			if err := tc.render(&b, fixture()); err != nil {
 				t.Fatal(err)
 			}
-			golden(t, tc.file, b.Bytes())
+			gonogotest.Golden(t, filepath.Join("testdata", tc.file), b.Bytes())
 		})
 	}
 }

@@ -3,42 +3,16 @@ package infer
 import (
 	"context"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
-
-// gitCLI runs the git CLI in dir, the oracle for repository state.
-func gitCLI(t *testing.T, dir string, args ...string) string {
-	t.Helper()
-	cmd := exec.Command("git", args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(),
-		"GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.com",
-		"GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.com",
-		"GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("git %s: %v\n%s", strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-func writeFile(t *testing.T, path, text string) {
-	t.Helper()
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
 
 // seedPlan is the seed's situation as a plan nobody annotated: a backup to
 // a temp folder in step 8a, and a rollback step 23 that restores from git
@@ -116,16 +90,16 @@ func seedRepoWith(t *testing.T, seedPlan string) (planPath, repo, backupDir, tmp
 	if err := os.MkdirAll(tmpDir, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	gitCLI(t, base, "init", "-q", "-b", "main", repo)
-	writeFile(t, filepath.Join(repo, "README.md"), "rag pipeline\n")
-	writeFile(t, filepath.Join(repo, "logs", ".keep"), "")
-	gitCLI(t, repo, "add", "README.md", "logs/.keep")
-	gitCLI(t, repo, "commit", "-q", "-m", "init")
-	writeFile(t, filepath.Join(repo, "config_chromadb.py"), "FAILOVER = 'chromadb'\n")
+	gonogotest.Git(t, base, "init", "-q", "-b", "main", repo)
+	gonogotest.WriteFile(t, filepath.Join(repo, "README.md"), "rag pipeline\n")
+	gonogotest.WriteFile(t, filepath.Join(repo, "logs", ".keep"), "")
+	gonogotest.Git(t, repo, "add", "README.md", "logs/.keep")
+	gonogotest.Git(t, repo, "commit", "-q", "-m", "init")
+	gonogotest.WriteFile(t, filepath.Join(repo, "config_chromadb.py"), "FAILOVER = 'chromadb'\n")
 	plan := strings.NewReplacer("TMPDIR", tmpDir, "BACKUPDIR", backupDir).Replace(seedPlan)
 	planPath = filepath.Join(repo, "docs", "plan.md")
-	writeFile(t, planPath, plan)
-	if st := gitCLI(t, repo, "status", "--porcelain", "--", "config_chromadb.py"); st != "?? config_chromadb.py\n" {
+	gonogotest.WriteFile(t, planPath, plan)
+	if st := gonogotest.Git(t, repo, "status", "--porcelain", "--", "config_chromadb.py"); st != "?? config_chromadb.py\n" {
 		t.Fatalf("sandbox: git status says %q, want the file untracked", st)
 	}
 	return planPath, repo, backupDir, tmpDir
@@ -225,8 +199,8 @@ func testSeedFindings(t *testing.T, plan string) {
 
 	// Committing the file clears the first problem; the second stays, as
 	// a warning now that the other way works.
-	gitCLI(t, repo, "add", "config_chromadb.py")
-	gitCLI(t, repo, "commit", "-q", "-m", "chore: track config_chromadb.py for rollback safety")
+	gonogotest.Git(t, repo, "add", "config_chromadb.py")
+	gonogotest.Git(t, repo, "commit", "-q", "-m", "chore: track config_chromadb.py for rollback safety")
 	a, _, rs, fs = check(t, planPath)
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, backup) || fs[0].Severity != SevWarning || !strings.Contains(fs[0].Message, "may still work") {
 		t.Fatalf("after commit: want only the backup problem, as a warning; got\n%s", dumpFindings(fs))
@@ -236,7 +210,7 @@ func testSeedFindings(t *testing.T, plan string) {
 	}
 
 	// Creating the backup clears the second.
-	writeFile(t, backup, "FAILOVER = 'chromadb'\n")
+	gonogotest.WriteFile(t, backup, "FAILOVER = 'chromadb'\n")
 	a, _, rs, fs = check(t, planPath)
 	any23 = a.StepProbes("23")[0]
 	if len(fs) != 0 {
@@ -251,7 +225,7 @@ func testSeedFindings(t *testing.T, plan string) {
 // untracked, the git way is the one reported, as a warning.
 func TestSeedBackupOnly(t *testing.T) {
 	planPath, _, backupDir, _ := seedRepo(t)
-	writeFile(t, filepath.Join(backupDir, "config_chromadb.py"), "x\n")
+	gonogotest.WriteFile(t, filepath.Join(backupDir, "config_chromadb.py"), "x\n")
 	_, _, _, fs := check(t, planPath)
 	if len(fs) != 1 || !strings.Contains(fs[0].Message, "untracked") || fs[0].Severity != SevWarning {
 		t.Fatalf("want only the untracked problem, as a warning; got\n%s", dumpFindings(fs))

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -25,13 +26,13 @@ func flowRepo(t *testing.T) (repo, out string) {
 	base := t.TempDir()
 	repo = filepath.Join(base, "repo")
 	out = filepath.Join(base, "out")
-	gitCLI(t, base, "init", "-q", "-b", "main", repo)
-	writeFile(t, filepath.Join(repo, "README.md"), "x\n")
-	gitCLI(t, repo, "add", "README.md")
-	gitCLI(t, repo, "commit", "-q", "-m", "init")
-	writeFile(t, filepath.Join(repo, "config.py"), "A = 1\n")
-	writeFile(t, filepath.Join(repo, "new", "config.py"), "A = 2\n")
-	writeFile(t, filepath.Join(out, ".keep"), "")
+	gonogotest.Git(t, base, "init", "-q", "-b", "main", repo)
+	gonogotest.WriteFile(t, filepath.Join(repo, "README.md"), "x\n")
+	gonogotest.Git(t, repo, "add", "README.md")
+	gonogotest.Git(t, repo, "commit", "-q", "-m", "init")
+	gonogotest.WriteFile(t, filepath.Join(repo, "config.py"), "A = 1\n")
+	gonogotest.WriteFile(t, filepath.Join(repo, "new", "config.py"), "A = 2\n")
+	gonogotest.WriteFile(t, filepath.Join(out, ".keep"), "")
 	return repo, out
 }
 

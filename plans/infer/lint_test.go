@@ -2,7 +2,6 @@ package infer
 
 import (
 	"context"
-	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -11,11 +10,10 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
-
-var update = flag.Bool("update", false, "rewrite testdata/golden from the current output")
 
 // lintPlans are the plans the parser's tests and examples ship, and this
 // package's own (the seed, blanks, a shared block, a copy of the example
@@ -88,22 +86,7 @@ func TestLintPlans(t *testing.T) {
 			}
 			got := dumpAnalysis(a, p)
 			golden := filepath.Join("testdata", "golden", name+".txt")
-			if *update {
-				if err := os.MkdirAll(filepath.Dir(golden), 0o755); err != nil {
-					t.Fatal(err)
-				}
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatalf("%v (run go test -run TestLintPlans -update to create it)", err)
-			}
-			if got != string(want) {
-				t.Errorf("%s differs from the current output (go test -run TestLintPlans -update rewrites it):\n%s", golden, firstDiff(string(want), got))
-			}
+			gonogotest.Golden(t, golden, []byte(got))
 		})
 	}
 }
@@ -154,21 +137,4 @@ func dumpAnalysis(a *Analysis, p *plans.Plan) string {
 		fmt.Fprintf(&b, "finding %s step %s line %d: %s\n  hint: %s\n", f.Severity, f.Step, f.Line, f.Message, f.Hint)
 	}
 	return b.String()
-}
-
-func firstDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var wl, gl string
-		if i < len(w) {
-			wl = w[i]
-		}
-		if i < len(g) {
-			gl = g[i]
-		}
-		if wl != gl {
-			return fmt.Sprintf("line %d:\n  want %q\n  got  %q", i+1, wl, gl)
-		}
-	}
-	return "(same lines, different bytes)"
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -102,10 +103,10 @@ func TestProseAlternatives(t *testing.T) {
 // reported, as an error only when every way is broken.
 func TestProseAlternativeFindings(t *testing.T) {
 	root := fixtureRoot(t) // config_chromadb.py exists, untracked
-	gitCLI(t, root, "init", "-q")
-	writeFile(t, filepath.Join(root, "README.md"), "x\n")
-	gitCLI(t, root, "add", "README.md")
-	gitCLI(t, root, "commit", "-q", "-m", "init")
+	gonogotest.Git(t, root, "init", "-q")
+	gonogotest.WriteFile(t, filepath.Join(root, "README.md"), "x\n")
+	gonogotest.Git(t, root, "add", "README.md")
+	gonogotest.Git(t, root, "commit", "-q", "-m", "init")
 	scripts := []sc{{"", "git checkout HEAD -- config_chromadb.py"}, {"If you made a backup before starting:", "cp /nonexistent-backup/config_chromadb.py ."}}
 	a := analyzeScripts(root, scripts, true)
 	fs := a.Findings(stateOf(t, a, root))
