@@ -14,6 +14,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/probes/gitstate"
 )
 
 // Options tune a Runner.
@@ -80,7 +81,7 @@ type Runner struct {
 	OnResult func(i int, res Result)
 
 	opts    Options
-	git     gitCache
+	git     gitstate.Cache
 	digests digestCache
 	host    hostCache
 	procs   procCache
