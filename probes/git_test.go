@@ -2,151 +2,37 @@ package probes
 
 import (
 	"context"
-	"crypto/sha256"
-	"fmt"
-	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
-	"sort"
 	"strings"
-	"sync"
 	"testing"
-	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	gt "github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 )
 
-// buildStatesRepo makes a repository holding a file in every state the
-// git probe knows, with awkward names, nested ignore files, info/exclude
-// and a global excludes file. It returns the work tree and the paths to
-// ask about.
-func buildStatesRepo(t *testing.T) (string, []string) {
-	home := isolateGit(t)
-	dir := newRepo(t)
-	files := map[string]string{
-		"committed.txt":          "same\n",
-		"modified.txt":           "v1\n",
-		"staged.txt":             "v1\n",
-		"mixed.txt":              "v1\n",
-		"deleted.txt":            "bye\n",
-		"rm-cached.txt":          "keep me\n",
-		"exec.sh":                "#!/bin/sh\n",
-		"name with spaces.txt":   "spaces\n",
-		"ñandú/café.py":          "print('hola')\n",
-		"ñandú/日本.txt":           "konnichiwa\n",
-		"sub/nested/.gitignore":  "*.log\n!keep.log\n",
-		".gitignore":             "build/\n/root-only.tmp\n",
-		"sub/nested/tracked.log": "tracked despite the rule\n",
-		"config.py":              "DB='chroma'\n",
-	}
-	for rel, c := range files {
-		writeFile(t, dir, rel, c)
-	}
-	if err := os.Symlink("committed.txt", filepath.Join(dir, "link.txt")); err != nil {
-		t.Fatal(err)
-	}
-	gitCmd(t, dir, "add", "-A")
-	gitCmd(t, dir, "add", "-f", "sub/nested/tracked.log")
-	gitCmd(t, dir, "commit", "-q", "-m", "first")
-
-	// Worktree and index changes.
-	writeFile(t, dir, "modified.txt", "v2 longer\n")
-	writeFile(t, dir, "staged.txt", "v2\n")
-	gitCmd(t, dir, "add", "staged.txt")
-	writeFile(t, dir, "mixed.txt", "v2\n")
-	gitCmd(t, dir, "add", "mixed.txt")
-	writeFile(t, dir, "mixed.txt", "v3\n")
-	os.Remove(filepath.Join(dir, "deleted.txt"))
-	gitCmd(t, dir, "rm", "-q", "--cached", "rm-cached.txt")
-	if err := os.Chmod(filepath.Join(dir, "exec.sh"), 0o755); err != nil {
-		t.Fatal(err)
-	}
-	writeFile(t, dir, "ñandú/café.py", "print('adiós')\n")
-	writeFile(t, dir, "new staged.txt", "new\n")
-	gitCmd(t, dir, "add", "new staged.txt")
-	// Same size, same second: only the hash can tell (racy git).
-	writeFile(t, dir, "committed-racy.txt", "aaaa\n")
-	gitCmd(t, dir, "add", "committed-racy.txt")
-	gitCmd(t, dir, "commit", "-q", "-m", "racy", "--", "committed-racy.txt")
-	writeFile(t, dir, "committed-racy.txt", "bbbb\n")
-
-	// Untracked and ignored.
-	writeFile(t, dir, "config_chromadb.py", "DB='chroma'\n")
-	writeFile(t, dir, "untracked dir/ü.txt", "x\n")
-	writeFile(t, dir, "sub/nested/debug.log", "ignored by nested rule\n")
-	writeFile(t, dir, "sub/nested/keep.log", "re-included by !keep.log\n")
-	writeFile(t, dir, "sub/app.log", "nested rule does not reach up\n")
-	writeFile(t, dir, "build/out.o", "ignored folder\n")
-	writeFile(t, dir, "root-only.tmp", "anchored rule\n")
-	writeFile(t, dir, "sub/root-only.tmp", "anchored rule does not match here\n")
-	writeFile(t, dir, "secret.env", "TOKEN=x\n")
-	writeFile(t, dir, ".git/info/exclude", "secret.env\n")
-	writeFile(t, dir, "notes.swp", "swap\n")
-	writeFile(t, home, ".config/git/ignore", "*.swp\n")
-
-	paths := []string{
-		"committed.txt", "modified.txt", "staged.txt", "mixed.txt", "deleted.txt",
-		"rm-cached.txt", "exec.sh", "name with spaces.txt", "ñandú/café.py", "ñandú/日本.txt",
-		"sub/nested/tracked.log", "config.py", "link.txt", "new staged.txt", "committed-racy.txt",
-		"config_chromadb.py", "untracked dir/ü.txt", "sub/nested/debug.log", "sub/nested/keep.log",
-		"sub/app.log", "build/out.o", "root-only.tmp", "sub/root-only.tmp", "secret.env", "notes.swp",
-		"never-existed.txt",
-	}
-	return dir, paths
-}
-
-// oracle asks the git CLI which states hold for each path.
+// oracle derives from the git CLI's view which states hold for each path.
 func oracle(t *testing.T, dir string, paths []string) map[string]map[string]bool {
-	// A path can be listed twice: "D  f" and "?? f" after git rm --cached.
-	status := map[string][]string{}
-	out := gitCmd(t, dir, "status", "--porcelain=v1", "-z", "--no-renames", "--untracked-files=all", "--ignored=no")
-	for _, rec := range strings.Split(out, "\x00") {
-		if len(rec) > 3 {
-			status[rec[3:]] = append(status[rec[3:]], rec[:2])
-		}
-	}
-	inHead := map[string]bool{}
-	for _, p := range strings.Split(gitCmd(t, dir, "ls-tree", "-r", "-z", "--name-only", "HEAD"), "\x00") {
-		inHead[p] = true
-	}
-	inIndex := map[string]bool{}
-	for _, p := range strings.Split(gitCmd(t, dir, "ls-files", "-z"), "\x00") {
-		inIndex[p] = true
-	}
 	got := map[string]map[string]bool{}
-	for _, p := range paths {
-		codes := status[p]
-		listed := len(codes) > 0
-		has := func(ok func(x, y byte) bool) bool {
-			for _, xy := range codes {
-				if ok(xy[0], xy[1]) {
-					return true
-				}
-			}
-			return false
-		}
-		cmd := exec.Command("git", "check-ignore", "-q", "--", p)
-		cmd.Dir = dir
-		ignored := cmd.Run() == nil
-		_, err := os.Lstat(filepath.Join(dir, p))
-		exists := err == nil
+	for p, v := range gt.View(t, dir, paths) {
 		got[p] = map[string]bool{
-			spec.GitTracked:   inHead[p],
-			spec.GitCommitted: inHead[p] && inIndex[p] && !listed,
-			spec.GitUntracked: has(func(x, y byte) bool { return x == '?' }),
-			spec.GitIgnored:   ignored && exists && !inIndex[p],
-			spec.GitStaged:    has(func(x, y byte) bool { return x != ' ' && x != '?' }),
-			spec.GitModified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' }),
+			spec.GitTracked:   v.InHead,
+			spec.GitCommitted: v.InHead && v.InIndex && len(v.Codes) == 0,
+			spec.GitUntracked: v.Untracked,
+			spec.GitIgnored:   v.Ignored && v.Exists && !v.InIndex,
+			spec.GitStaged:    v.Staged,
+			spec.GitModified:  v.Modified,
 		}
 	}
 	return got
 }
 
 // TestGitStatesMatchGitCLI asks every state of every path and compares
-// with git status / ls-tree / ls-files / check-ignore.
+// the verdicts with git status / ls-tree / ls-files / check-ignore (the
+// facts themselves are compared in package gitstate).
 func TestGitStatesMatchGitCLI(t *testing.T) {
-	dir, paths := buildStatesRepo(t)
+	dir, paths := gt.StatesRepo(t)
 	want := oracle(t, dir, paths)
 	r := NewRunner(Options{})
 	states := []string{spec.GitTracked, spec.GitCommitted, spec.GitUntracked, spec.GitIgnored, spec.GitStaged, spec.GitModified}
@@ -177,7 +63,7 @@ func TestGitStatesMatchGitCLI(t *testing.T) {
 // TestGitMessages pins the messages an operator reads for the case that
 // started gonogo.
 func TestGitMessages(t *testing.T) {
-	dir, _ := buildStatesRepo(t)
+	dir, _ := gt.StatesRepo(t)
 	p := func(rel string) string { return filepath.Join(dir, rel) }
 	tests := []struct {
 		path, state string
@@ -395,116 +281,4 @@ func TestGitEdgeCases(t *testing.T) {
 		wantStatus(t, runSpec(t, sp("")), Fail, "old.py is not in HEAD")
 		wantStatus(t, runSpec(t, sp("no-such-branch")), Error, `revision "no-such-branch" does not resolve`)
 	})
-}
-
-// TestGitCacheReloads shows the cached HEAD tree and index follow commits,
-// adds and branch switches.
-func TestGitCacheReloads(t *testing.T) {
-	isolateGit(t)
-	dir := newRepo(t)
-	writeFile(t, dir, "a.txt", "a\n")
-	gitCmd(t, dir, "add", "a.txt")
-	gitCmd(t, dir, "commit", "-q", "-m", "one")
-	r := NewRunner(Options{})
-	f := writeFile(t, dir, "b.txt", "b\n")
-	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitUntracked)), OK)
-	gitCmd(t, dir, "add", "b.txt")
-	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitStaged)), OK)
-	gitCmd(t, dir, "commit", "-q", "-m", "two")
-	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitCommitted)), OK)
-	gitCmd(t, dir, "checkout", "-q", "-b", "other", "HEAD~1")
-	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitTracked)), Fail)
-	gitCmd(t, dir, "checkout", "-q", "main")
-	gitCmd(t, dir, "pack-refs", "--all")
-	wantStatus(t, runWith(t, r, gitSpec(f, spec.GitTracked)), OK)
-}
-
-// TestGitConcurrentChecks runs many checks of one repository at once (run
-// with -race to make it meaningful).
-func TestGitConcurrentChecks(t *testing.T) {
-	dir, paths := buildStatesRepo(t)
-	r := NewRunner(Options{Concurrency: 16})
-	var specs []*spec.Probe
-	for i := 0; i < 4; i++ {
-		for _, p := range paths {
-			specs = append(specs, gitSpec(filepath.Join(dir, p), spec.GitCommitted))
-		}
-	}
-	var wg sync.WaitGroup
-	results := make([][]Result, 4)
-	for i := range results {
-		wg.Add(1)
-		go func() { defer wg.Done(); results[i] = r.Run(context.Background(), specs, nil) }()
-	}
-	wg.Wait()
-	for i := 1; i < len(results); i++ {
-		for j := range specs {
-			if results[i][j].Status != results[0][j].Status || results[i][j].Message != results[0][j].Message {
-				t.Errorf("run %d spec %d: %s %q, run 0: %s %q", i, j, results[i][j].Status, results[i][j].Message, results[0][j].Status, results[0][j].Message)
-			}
-		}
-	}
-}
-
-// snapshotDir hashes every file under dir with its mode, size and mtime.
-func snapshotDir(t *testing.T, dir string) map[string]string {
-	snap := map[string]string{}
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		fi, err := os.Lstat(p)
-		if err != nil {
-			return err
-		}
-		sum := ""
-		if fi.Mode().IsRegular() {
-			b, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			sum = fmt.Sprintf("%x", sha256.Sum256(b))
-		}
-		snap[p] = fmt.Sprintf("%v %d %d %s", fi.Mode(), fi.Size(), fi.ModTime().UnixNano(), sum)
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return snap
-}
-
-// TestGitNeverWritesToTheRepo checks every state of every path, and clean,
-// and proves .git is byte-for-byte unchanged, mtimes included.
-func TestGitNeverWritesToTheRepo(t *testing.T) {
-	dir, paths := buildStatesRepo(t)
-	// Let the index age so git itself would want to refresh racy entries.
-	time.Sleep(1100 * time.Millisecond)
-	before := snapshotDir(t, filepath.Join(dir, ".git"))
-	r := NewRunner(Options{})
-	var specs []*spec.Probe
-	for _, p := range paths {
-		for _, s := range []string{spec.GitTracked, spec.GitCommitted, spec.GitUntracked, spec.GitIgnored, spec.GitStaged, spec.GitModified} {
-			specs = append(specs, gitSpec(filepath.Join(dir, p), s))
-		}
-	}
-	specs = append(specs, gitSpec(dir, spec.GitClean))
-	r.Run(context.Background(), specs, nil)
-	r.Run(context.Background(), specs, nil)
-	after := snapshotDir(t, filepath.Join(dir, ".git"))
-	var diffs []string
-	for p, v := range before {
-		if after[p] != v {
-			diffs = append(diffs, fmt.Sprintf("changed %s: %s → %s", p, v, after[p]))
-		}
-	}
-	for p := range after {
-		if _, ok := before[p]; !ok {
-			diffs = append(diffs, "created "+p)
-		}
-	}
-	sort.Strings(diffs)
-	for _, d := range diffs {
-		t.Error(d)
-	}
 }

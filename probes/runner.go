@@ -15,6 +15,7 @@ import (
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
+	"github.com/gonogo-dev/gonogo/probes/gitstate"
 )
 
 // Options tune a Runner.
@@ -75,7 +76,7 @@ func Kinds() []string {
 // for concurrent use.
 type Runner struct {
 	opts    Options
-	git     gitCache
+	git     gitstate.Cache
 	digests digestCache
 	host    hostCache
 	procs   procCache

@@ -1,18 +1,15 @@
-package probes
+package gitstate
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
 	"github.com/go-git/go-git/v5"
@@ -22,75 +19,21 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/object"
 )
 
-// gitCache keeps one gitRepo per work tree across checks and runs.
-type gitCache struct {
-	mu    sync.Mutex
-	repos map[string]*gitRepo // by work tree root
-	roots map[string]string   // folder → work tree root found above it
-}
-
-// workTree is findWorkTree with the answer remembered per folder (only
-// when a work tree was found: a repository created later is still seen).
-func (c *gitCache) workTree(path string) string {
-	dir := path
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		dir = filepath.Dir(dir)
-	}
-	c.mu.Lock()
-	root, ok := c.roots[dir]
-	c.mu.Unlock()
-	if ok {
-		if _, err := os.Lstat(filepath.Join(root, ".git")); err == nil {
-			return root
-		}
-	}
-	root = findWorkTree(path)
-	if root != "" {
-		c.mu.Lock()
-		if c.roots == nil {
-			c.roots = map[string]string{}
-		}
-		if len(c.roots) > 4096 {
-			clear(c.roots)
-		}
-		c.roots[dir] = root
-		c.mu.Unlock()
-	}
-	return root
-}
-
-// repo returns the cached state of the repository whose work tree is
-// root, creating it on first use.
-func (c *gitCache) repo(root string) *gitRepo {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.repos == nil {
-		c.repos = map[string]*gitRepo{}
-	}
-	g := c.repos[root]
-	if g == nil {
-		g = &gitRepo{root: root}
-		c.repos[root] = g
-	}
-	return g
-}
-
-// gitRepo is what gonogo keeps of one repository between checks: the
-// HEAD tree and a map of the index. Both are reloaded only when a stat of
-// the files they come from (.git/index, HEAD, the ref HEAD points to,
-// packed-refs) changes, so a check after the first costs a few stats and
-// map lookups whatever the size of the repository.
+// Repo is what is kept of one repository between checks: the HEAD tree
+// and a map of the index. Both are reloaded only when a stat of the files
+// they come from (.git/index, HEAD, the ref HEAD points to, packed-refs,
+// config) changes.
 //
 // The repository is opened read-only through go-git's filesystem storage:
-// nothing here writes to it, not even .git/index (git status would
-// refresh it; we never do).
-type gitRepo struct {
-	mu        sync.Mutex // guards everything below; object.Tree caches are not safe for concurrent use
-	root      string     // work tree
-	gitDir    string     // HEAD and index live here (.git, or .git/worktrees/W for a linked worktree)
-	commonDir string     // refs, packed-refs, objects, config, info/exclude
+// nothing here writes to it.
+type Repo struct {
+	mu        sync.Mutex  // guards everything below; object.Tree caches are not safe for concurrent use
+	root      string      // work tree
+	files     *smallFiles // shared with the other repositories of the Cache
+	gitDir    string      // HEAD and index live here (.git, or .git/worktrees/W for a linked worktree)
+	commonDir string      // refs, packed-refs, objects, config, info/exclude
 	stamp     string
-	checkedIn uint64 // the Run that last compared stamps
+	checkedIn uint64 // the snapshot that last compared stamps
 	repo      *git.Repository
 	loadErr   error
 
@@ -107,10 +50,13 @@ type gitRepo struct {
 	headFiles  map[string]treeEntry // every file of HEAD, built on first need
 }
 
+// Root is the repository's work tree.
+func (g *Repo) Root() string { return g.root }
+
 // headFilesUnder maps the files of HEAD under folder rel ("" = all) to
 // their entries. The map of the whole tree is built once per HEAD and
-// shared: callers must not modify what they get. Under g.mu.
-func (g *gitRepo) headFilesUnder(rel string) (map[string]treeEntry, error) {
+// shared: callers must not modify what they get for "". Under g.mu.
+func (g *Repo) headFilesUnder(rel string) (map[string]treeEntry, error) {
 	if rel != "" {
 		return treeFilesUnder(g.headTree, rel)
 	}
@@ -163,79 +109,10 @@ func (p *pathTree) sub(dir string) *object.Tree {
 	return t
 }
 
-// findWorkTree walks up from start to the folder holding .git (a folder,
-// or a file for linked worktrees and submodules). It returns "" when
-// there is none.
-func findWorkTree(start string) string {
-	dir := start
-	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
-		dir = filepath.Dir(dir)
-	}
-	for {
-		if _, err := os.Lstat(filepath.Join(dir, ".git")); err == nil {
-			return dir
-		}
-		// Skip folders that do not exist yet (a target to be created).
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			return ""
-		}
-		dir = parent
-	}
-}
-
-// resolveGitDirs finds the git dir and common dir of a work tree, reading
-// a .git file ("gitdir: …") and commondir as git does.
-func resolveGitDirs(root string) (gitDir, commonDir string, err error) {
-	dot := filepath.Join(root, ".git")
-	fi, err := os.Stat(dot)
-	if err != nil {
-		return "", "", fmt.Errorf("%s: %w", dot, err)
-	}
-	gitDir = dot
-	if !fi.IsDir() {
-		b, err := os.ReadFile(dot)
-		if err != nil {
-			return "", "", fmt.Errorf("reading %s: %w", dot, err)
-		}
-		line := strings.TrimSpace(string(b))
-		if !strings.HasPrefix(line, "gitdir:") {
-			return "", "", fmt.Errorf("%s is a file without a gitdir: line", dot)
-		}
-		gitDir = strings.TrimSpace(strings.TrimPrefix(line, "gitdir:"))
-		if !filepath.IsAbs(gitDir) {
-			gitDir = filepath.Join(root, gitDir)
-		}
-	}
-	commonDir = gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
-		c := strings.TrimSpace(string(b))
-		if !filepath.IsAbs(c) {
-			c = filepath.Join(gitDir, c)
-		}
-		commonDir = filepath.Clean(c)
-	}
-	return gitDir, commonDir, nil
-}
-
-// statStamp identifies a file's version by size, mtime and inode; "-" when
-// it does not exist.
-func statStamp(path string) string {
-	fi, err := os.Stat(path)
-	if err != nil {
-		return "-"
-	}
-	ino := uint64(0)
-	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
-		ino = st.Ino
-	}
-	return fmt.Sprintf("%d.%d.%d", fi.Size(), fi.ModTime().UnixNano(), ino)
-}
-
 // currentStamp reads what decides whether the cached state is stale:
 // HEAD's content, and stats of the index, the ref HEAD points to,
 // packed-refs and the config (core.fileMode).
-func (g *gitRepo) currentStamp() string {
+func (g *Repo) currentStamp() string {
 	head, _ := os.ReadFile(filepath.Join(g.gitDir, "HEAD"))
 	var b strings.Builder
 	b.Write(head)
@@ -249,12 +126,12 @@ func (g *gitRepo) currentStamp() string {
 }
 
 // refresh (under g.mu) reloads HEAD and the index when they changed since
-// the last load. Within one Run it compares stamps only once, so all the
-// probes of a Run see the same state of the repository.
-func (g *gitRepo) refresh(ctx context.Context) error {
-	id := runID(ctx)
+// the last load. Within one snapshot (WithSnapshot) it compares stamps
+// only once, so all the checks of a round see the same state.
+func (g *Repo) refresh(ctx context.Context) error {
+	id := snapshotID(ctx)
 	if id != 0 && id == g.checkedIn && g.repo != nil {
-		return g.loadErr // already checked for staleness in this Run
+		return g.loadErr // already checked for staleness in this round
 	}
 	g.checkedIn = id
 	if g.gitDir == "" {
@@ -274,7 +151,7 @@ func (g *gitRepo) refresh(ctx context.Context) error {
 }
 
 // load opens the repository and reads HEAD and the index.
-func (g *gitRepo) load() error {
+func (g *Repo) load() error {
 	g.repo, g.headTree, g.index, g.names, g.revTrees, g.headFiles = nil, nil, nil, nil, map[string]*revTree{}, nil
 	g.conflicted = map[string]bool{}
 	g.headHash, g.headName, g.unborn = plumbing.ZeroHash, "", false
@@ -344,8 +221,8 @@ func (g *gitRepo) load() error {
 	return nil
 }
 
-// headLabel names HEAD for messages: "HEAD (main)", "HEAD (detached at 1a2b3c4)".
-func (g *gitRepo) headLabel() string {
+// headLabel names HEAD for messages: "HEAD", "HEAD (detached at 1a2b3c4)".
+func (g *Repo) headLabel() string {
 	if g.headName == "" {
 		return "HEAD (detached at " + short(g.headHash) + ")"
 	}
@@ -355,9 +232,9 @@ func (g *gitRepo) headLabel() string {
 // short abbreviates a hash to 7 digits.
 func short(h plumbing.Hash) string { return h.String()[:7] }
 
-// tree returns the tree to look paths up in: HEAD's, or rev's when set.
-// The boolean is false on an unborn branch (no tree). Under g.mu.
-func (g *gitRepo) tree(rev string) (*pathTree, string, error) {
+// tree returns the tree to look paths up in, HEAD's or rev's when set,
+// and its label. The tree is nil on an unborn branch. Under g.mu.
+func (g *Repo) tree(rev string) (*pathTree, string, error) {
 	if rev == "" || rev == "HEAD" {
 		return g.headTree, g.headLabel(), nil
 	}
@@ -411,7 +288,7 @@ func lookupTree(tree *pathTree, rel string) (treeEntry, bool) {
 
 // entriesUnder returns the index entries under the folder rel ("" = all).
 // Under g.mu.
-func (g *gitRepo) entriesUnder(rel string) []*index.Entry {
+func (g *Repo) entriesUnder(rel string) []*index.Entry {
 	prefix := ""
 	if rel != "" {
 		prefix = rel + "/"
@@ -456,105 +333,18 @@ func treeFilesUnder(tree *pathTree, rel string) (map[string]treeEntry, error) {
 	return out, nil
 }
 
-// wtState is how a worktree file compares with its index entry.
-type wtState int
-
-const (
-	wtSame     wtState = iota // unchanged since the index
-	wtModified                // content, mode or type changed
-	wtDeleted                 // gone from the worktree
-)
-
-// compareWorktree compares the worktree file of an index entry with the
-// entry: first by type, mode and size, then mtime (trusting an equal
-// mtime unless the entry is racy, i.e. not older than the index file),
-// and only then by hashing the content as a blob. Filters (autocrlf,
-// LFS) are not applied: a file with a clean filter may read as modified.
-func compareWorktree(ctx context.Context, root string, e *index.Entry, indexMTime time.Time, ignoreMode bool) (wtState, error) {
-	full := filepath.Join(root, filepath.FromSlash(e.Name))
-	fi, err := os.Lstat(full)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ENOTDIR) {
-			return wtDeleted, nil
-		}
-		return wtSame, fmt.Errorf("reading %s: %w", full, err)
+// pathDir is the folder part of a slash path, "" at the top.
+func pathDir(p string) string {
+	if i := strings.LastIndexByte(p, '/'); i >= 0 {
+		return p[:i]
 	}
-	if e.SkipWorktree {
-		return wtSame, nil
-	}
-	switch e.Mode {
-	case filemode.Submodule:
-		if !fi.IsDir() {
-			return wtModified, nil
-		}
-		return compareSubmodule(full, e.Hash), nil
-	case filemode.Symlink:
-		if fi.Mode()&fs.ModeSymlink == 0 {
-			return wtModified, nil
-		}
-	default:
-		if !fi.Mode().IsRegular() {
-			return wtModified, nil
-		}
-		exec := fi.Mode()&0o111 != 0
-		if exec != (e.Mode == filemode.Executable) && !ignoreMode {
-			return wtModified, nil
-		}
-	}
-	if uint32(fi.Size()) != e.Size {
-		return wtModified, nil
-	}
-	if fi.ModTime().Equal(e.ModifiedAt) && e.ModifiedAt.Before(indexMTime) {
-		return wtSame, nil
-	}
-	h, err := blobHash(ctx, full, fi)
-	if err != nil {
-		return wtSame, err
-	}
-	if h != e.Hash {
-		return wtModified, nil
-	}
-	return wtSame, nil
+	return ""
 }
 
-// compareSubmodule says whether the submodule checked out at dir is at
-// commit want. An uninitialised submodule (empty folder) counts as
-// unchanged, as git status does.
-func compareSubmodule(dir string, want plumbing.Hash) wtState {
-	if _, err := os.Lstat(filepath.Join(dir, ".git")); err != nil {
-		return wtSame
+// childParts splits dir/name into path parts ("" dir = the top).
+func childParts(dir, name string) []string {
+	if dir == "" {
+		return []string{name}
 	}
-	r, err := git.PlainOpenWithOptions(dir, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	if err != nil {
-		return wtSame
-	}
-	h, err := r.Head()
-	if err != nil || h.Hash() != want {
-		return wtModified
-	}
-	return wtSame
-}
-
-// blobHash is git's object id of a worktree file (or symlink target),
-// streamed, stopping at ctx's deadline.
-func blobHash(ctx context.Context, full string, fi fs.FileInfo) (plumbing.Hash, error) {
-	if fi.Mode()&fs.ModeSymlink != 0 {
-		target, err := os.Readlink(full)
-		if err != nil {
-			return plumbing.ZeroHash, fmt.Errorf("reading link %s: %w", full, err)
-		}
-		h := plumbing.NewHasher(plumbing.BlobObject, int64(len(target)))
-		_, _ = io.Copy(h, bytes.NewReader([]byte(target)))
-		return h.Sum(), nil
-	}
-	f, err := os.Open(full)
-	if err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", full, err)
-	}
-	defer f.Close()
-	h := plumbing.NewHasher(plumbing.BlobObject, fi.Size())
-	if _, err := io.Copy(h, ctxReader{ctx, f}); err != nil {
-		return plumbing.ZeroHash, fmt.Errorf("reading %s: %w", full, err)
-	}
-	return h.Sum(), nil
+	return append(strings.Split(dir, "/"), name)
 }

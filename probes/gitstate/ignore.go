@@ -1,4 +1,4 @@
-package probes
+package gitstate
 
 import (
 	"bytes"
@@ -12,58 +12,63 @@ import (
 	"github.com/go-git/go-git/v5/plumbing/format/gitignore"
 )
 
-// ignoreRule is one line of an ignore file, with where it came from so a
+// IgnoreRule is one line of an ignore file, with where it came from so a
 // message can say which rule ignores a path.
-type ignoreRule struct {
+type IgnoreRule struct {
+	Src  string // "build/.gitignore:3", ".git/info/exclude:1", or the global file's path and line
+	Text string // the line as written
 	pat  gitignore.Pattern
-	src  string // "build/.gitignore:3"
-	text string // the line as written
 }
 
 // smallFiles caches the text of small files (ignore files, git config) by
-// path, keyed on their stat, so a check re-reads only what changed.
-var smallFiles = struct {
-	sync.Mutex
-	m map[string]cachedText
-}{m: map[string]cachedText{}}
+// path, keyed on their stat, so a check re-reads only what changed. One
+// is held by each Cache and shared by its repositories (the global
+// excludes file and ~/.gitconfig are the same for all of them).
+type smallFiles struct {
+	mu sync.Mutex
+	m  map[string]cachedText
+}
 
 type cachedText struct {
 	stamp string
 	text  []byte
 }
 
-// readSmall returns the content of path, or nil when it does not exist or
+// read returns the content of path, or nil when it does not exist or
 // cannot be read (an unreadable ignore file is ignored, as git does with a
 // warning).
-func readSmall(path string) []byte {
+func (c *smallFiles) read(path string) []byte {
 	stamp := statStamp(path)
 	if stamp == "-" {
 		return nil
 	}
-	smallFiles.Lock()
-	c, ok := smallFiles.m[path]
-	smallFiles.Unlock()
-	if ok && c.stamp == stamp {
-		return c.text
+	c.mu.Lock()
+	e, ok := c.m[path]
+	c.mu.Unlock()
+	if ok && e.stamp == stamp {
+		return e.text
 	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil
 	}
-	smallFiles.Lock()
-	smallFiles.m[path] = cachedText{stamp: stamp, text: b}
-	smallFiles.Unlock()
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[string]cachedText{}
+	}
+	c.m[path] = cachedText{stamp: stamp, text: b}
+	c.mu.Unlock()
 	return b
 }
 
 // parseIgnore reads the rules of one ignore file whose patterns apply
 // below domain (the folder holding it, as path parts).
-func parseIgnore(path, label string, domain []string) []ignoreRule {
-	b := readSmall(path)
+func (g *Repo) parseIgnore(path, label string, domain []string) []IgnoreRule {
+	b := g.files.read(path)
 	if b == nil {
 		return nil
 	}
-	var out []ignoreRule
+	var out []IgnoreRule
 	for i, line := range bytes.Split(b, []byte("\n")) {
 		s := strings.TrimSuffix(string(line), "\r")
 		if strings.TrimSpace(s) == "" || strings.HasPrefix(s, "#") {
@@ -73,10 +78,10 @@ func parseIgnore(path, label string, domain []string) []ignoreRule {
 		if strings.HasPrefix(pat, `\#`) || strings.HasPrefix(pat, `\!`) {
 			pat = pat[1:]
 		}
-		out = append(out, ignoreRule{
+		out = append(out, IgnoreRule{
 			pat:  gitignore.ParsePattern(pat, domain),
-			src:  label + ":" + strconv.Itoa(i+1),
-			text: s,
+			Src:  label + ":" + strconv.Itoa(i+1),
+			Text: s,
 		})
 	}
 	return out
@@ -91,7 +96,7 @@ func homeDir() string {
 // globalExcludesFile is git's core.excludesFile — from the system, global
 // (XDG and ~/.gitconfig) and repository config, the last one set wins —
 // else $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore.
-func globalExcludesFile(commonDir string) string {
+func (g *Repo) globalExcludesFile() string {
 	home := homeDir()
 	xdg := os.Getenv("XDG_CONFIG_HOME")
 	if xdg == "" && home != "" {
@@ -105,10 +110,10 @@ func globalExcludesFile(commonDir string) string {
 	if home != "" {
 		configs = append(configs, filepath.Join(home, ".gitconfig"))
 	}
-	configs = append(configs, filepath.Join(commonDir, "config"))
+	configs = append(configs, filepath.Join(g.commonDir, "config"))
 	file := ""
 	for _, c := range configs {
-		b := readSmall(c)
+		b := g.files.read(c)
 		if b == nil {
 			continue
 		}
@@ -133,19 +138,19 @@ func globalExcludesFile(commonDir string) string {
 }
 
 // ignoreRulesFor gathers, in increasing priority, the rules that can
-// apply to rel: the global excludes file, info/exclude, then the
-// .gitignore of the root and of every folder on the way down to rel.
-func (g *gitRepo) ignoreRulesFor(parts []string) []ignoreRule {
-	var rules []ignoreRule
-	if gx := globalExcludesFile(g.commonDir); gx != "" {
-		rules = append(rules, parseIgnore(gx, gx, nil)...)
+// apply to the path parts: the global excludes file, info/exclude, then
+// the .gitignore of the root and of every folder on the way down.
+func (g *Repo) ignoreRulesFor(parts []string) []IgnoreRule {
+	var rules []IgnoreRule
+	if gx := g.globalExcludesFile(); gx != "" {
+		rules = append(rules, g.parseIgnore(gx, gx, nil)...)
 	}
-	rules = append(rules, parseIgnore(filepath.Join(g.commonDir, "info", "exclude"), ".git/info/exclude", nil)...)
+	rules = append(rules, g.parseIgnore(filepath.Join(g.commonDir, "info", "exclude"), ".git/info/exclude", nil)...)
 	for i := 0; i < len(parts); i++ {
 		dir := parts[:i]
 		label := strings.Join(append(append([]string{}, dir...), ".gitignore"), "/")
 		path := filepath.Join(append([]string{g.root}, append(append([]string{}, dir...), ".gitignore")...)...)
-		rules = append(rules, parseIgnore(path, label, dir)...)
+		rules = append(rules, g.parseIgnore(path, label, dir)...)
 	}
 	return rules
 }
@@ -153,13 +158,13 @@ func (g *gitRepo) ignoreRulesFor(parts []string) []ignoreRule {
 // ignoredBy says whether rel (slash path, isDir for a folder) is ignored,
 // and by which rule. As in git, a path under an ignored folder is ignored
 // whatever a later "!" rule says.
-func (g *gitRepo) ignoredBy(rel string, isDir bool) (bool, *ignoreRule) {
+func (g *Repo) ignoredBy(rel string, isDir bool) (bool, *IgnoreRule) {
 	parts := strings.Split(rel, "/")
 	return ignoredWith(g.ignoreRulesFor(parts), parts, isDir)
 }
 
 // ignoredWith decides ignoredBy with rules already gathered for parts.
-func ignoredWith(rules []ignoreRule, parts []string, isDir bool) (bool, *ignoreRule) {
+func ignoredWith(rules []IgnoreRule, parts []string, isDir bool) (bool, *IgnoreRule) {
 	for i := 1; i <= len(parts); i++ {
 		sub := parts[:i]
 		dir := i < len(parts) || isDir
