@@ -60,7 +60,7 @@ func (c *Cache) Repo(root string) *Repo {
 	}
 	g := c.repos[root]
 	if g == nil {
-		g = &Repo{root: root, files: &c.files}
+		g = &Repo{root: root, cache: c}
 		c.repos[root] = g
 	}
 	return g
@@ -106,8 +106,8 @@ func snapshotID(ctx context.Context) uint64 {
 }
 
 // resolveGitDirs finds the git dir and common dir of a work tree, reading
-// a .git file ("gitdir: …") and commondir as git does.
-func resolveGitDirs(root string) (gitDir, commonDir string, err error) {
+// a .git file ("gitdir: …") and commondir as git does, bounded.
+func resolveGitDirs(ctx context.Context, root string) (gitDir, commonDir string, err error) {
 	dot := filepath.Join(root, ".git")
 	fi, err := os.Stat(dot)
 	if err != nil {
@@ -115,7 +115,7 @@ func resolveGitDirs(root string) (gitDir, commonDir string, err error) {
 	}
 	gitDir = dot
 	if !fi.IsDir() {
-		b, err := os.ReadFile(dot)
+		b, err := readBounded(ctx, dot, capSmall, true)
 		if err != nil {
 			return "", "", fmt.Errorf("reading %s: %w", dot, err)
 		}
@@ -129,7 +129,7 @@ func resolveGitDirs(root string) (gitDir, commonDir string, err error) {
 		}
 	}
 	commonDir = gitDir
-	if b, err := os.ReadFile(filepath.Join(gitDir, "commondir")); err == nil {
+	if b, err := readBounded(ctx, filepath.Join(gitDir, "commondir"), capSmall, true); err == nil {
 		c := strings.TrimSpace(string(b))
 		if !filepath.IsAbs(c) {
 			c = filepath.Join(gitDir, c)

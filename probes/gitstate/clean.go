@@ -7,12 +7,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
-	"time"
 
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
+	"github.com/go-git/go-git/v5/plumbing"
 )
 
 // CleanReport is what keeps a folder of the work tree from being clean,
@@ -36,32 +35,44 @@ func (c *CleanReport) IsClean() bool {
 // racy or touched files) and lists untracked files, skipping ignored
 // folders, nested repositories and .git, like git status.
 func (g *Repo) Clean(ctx context.Context, rel string) (*CleanReport, error) {
+	rep, _, err := g.cleanAt(ctx, rel, 0)
+	return rep, err
+}
+
+// cleanAt is Clean for a repository nested depth submodules deep; it also
+// returns the commit HEAD is at (zero on an unborn branch).
+func (g *Repo) cleanAt(ctx context.Context, rel string, depth int) (*CleanReport, plumbing.Hash, error) {
 	g.mu.Lock()
 	if err := g.refresh(ctx); err != nil {
 		g.mu.Unlock()
-		return nil, err
+		return nil, plumbing.ZeroHash, err
 	}
-	root, indexMTime, ignoreMode := g.root, g.indexMTime, g.ignoreMode
+	if g.cli {
+		return g.cliClean(ctx, rel) // unlocks g.mu
+	}
+	cmp := g.comparer(ctx, depth)
+	headHash := g.head.hash
+	idx := g.idx
 	// Index entries are never modified after load (a reload makes new
 	// ones), so they can be read after the lock is released.
-	entries := g.entriesUnder(rel)
+	entries := idx.under(rel)
 	if rel != "" {
-		if e, ok := g.index[rel]; ok {
-			entries = append(entries, e)
+		if e := idx.find(rel); e != nil {
+			entries = append(slices.Clip(entries), *e)
 		}
 	}
 	head, err := g.headFilesUnder(rel)
 	if err != nil {
 		g.mu.Unlock()
-		return nil, err
+		return nil, headHash, err
 	}
 	if rel != "" {
-		if e, ok := lookupTree(g.headTree, rel); ok && e.mode != filemode.Dir {
+		if e, ok, _ := g.headTree.lookup(rel); ok && e.mode != sIFDIR {
 			head[rel] = e // a fresh map for rel != ""
 		}
 	}
 	rep := &CleanReport{Tracked: len(entries)}
-	for p := range g.conflicted {
+	for _, p := range idx.conflicted {
 		if rel == "" || p == rel || strings.HasPrefix(p, rel+"/") {
 			rep.Conflicts++
 		}
@@ -70,13 +81,18 @@ func (g *Repo) Clean(ctx context.Context, rel string) (*CleanReport, error) {
 
 	byName := make(map[string]int, len(entries))
 	seen := 0
-	for i, e := range entries {
-		byName[e.Name] = i
-		if h, ok := head[e.Name]; !ok || h.hash != e.Hash || h.mode != e.Mode {
-			rep.Staged = append(rep.Staged, e.Name)
-		}
-		if _, ok := head[e.Name]; ok {
+	for i := range entries {
+		e := &entries[i]
+		byName[e.name] = i
+		h, ok := head[e.name]
+		if ok {
 			seen++
+		}
+		if e.intentToAdd && !ok {
+			continue // git add -N: nothing staged yet
+		}
+		if !ok || h.hash != e.hash || h.mode != e.mode {
+			rep.Staged = append(rep.Staged, e.name)
 		}
 	}
 	if seen < len(head) { // files removed from the index
@@ -88,11 +104,11 @@ func (g *Repo) Clean(ctx context.Context, rel string) (*CleanReport, error) {
 	}
 	sort.Strings(rep.Staged)
 
-	w := &cleanWalk{g: g, ctx: ctx, root: root, entries: entries, byName: byName,
-		visited: make([]bool, len(entries)), indexMTime: indexMTime, ignoreMode: ignoreMode, rep: rep}
+	w := &cleanWalk{g: g, ctx: ctx, cmp: cmp, entries: entries, byName: byName,
+		visited: make([]bool, len(entries)), rep: rep}
 	w.trackedDirs = map[string]bool{"": true}
-	for _, e := range entries {
-		for d := pathDir(e.Name); d != ""; d = pathDir(d) {
+	for i := range entries {
+		for d := pathDir(entries[i].name); d != ""; d = pathDir(d) {
 			if w.trackedDirs[d] {
 				break
 			}
@@ -100,45 +116,43 @@ func (g *Repo) Clean(ctx context.Context, rel string) (*CleanReport, error) {
 		}
 	}
 	if err := w.walk(rel, false); err != nil {
-		return nil, err
+		return nil, headHash, err
 	}
 	// Entries the walk did not meet: their folder is gone or unreadable.
-	for i, e := range entries {
+	for i := range entries {
 		if w.visited[i] {
 			continue
 		}
-		if err := w.compare(e); err != nil {
-			return nil, err
+		if err := w.compare(&entries[i]); err != nil {
+			return nil, headHash, err
 		}
 	}
 	sort.Strings(rep.Modified)
 	sort.Strings(rep.Untracked)
-	return rep, nil
+	return rep, headHash, nil
 }
 
 // cleanWalk is the state of one Clean's pass over the work tree.
 type cleanWalk struct {
 	g           *Repo
 	ctx         context.Context
-	root        string
-	entries     []*index.Entry
+	cmp         *comparer
+	entries     []indexEntry
 	byName      map[string]int // index of each entry in entries
 	visited     []bool
 	trackedDirs map[string]bool // folders holding index entries
-	indexMTime  time.Time
-	ignoreMode  bool
 	rep         *CleanReport
 }
 
 // compare adds e to the report's modified files when its work tree file
 // differs from it.
-func (w *cleanWalk) compare(e *index.Entry) error {
-	st, err := compareWorktree(w.ctx, w.root, e, w.indexMTime, w.ignoreMode)
+func (w *cleanWalk) compare(e *indexEntry) error {
+	st, err := w.cmp.compare(e)
 	if err != nil {
 		return err
 	}
 	if st != Unchanged {
-		w.rep.Modified = append(w.rep.Modified, e.Name)
+		w.rep.Modified = append(w.rep.Modified, e.name)
 	}
 	return nil
 }
@@ -152,7 +166,7 @@ func (w *cleanWalk) walk(dir string, ignoredAbove bool) error {
 	if err := w.ctx.Err(); err != nil {
 		return err
 	}
-	full := filepath.Join(w.root, filepath.FromSlash(dir))
+	full := filepath.Join(w.g.root, filepath.FromSlash(dir))
 	ents, err := os.ReadDir(full)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
@@ -162,7 +176,7 @@ func (w *cleanWalk) walk(dir string, ignoredAbove bool) error {
 	}
 	var rules []IgnoreRule
 	if !ignoredAbove {
-		rules = w.g.ignoreRulesFor(childParts(dir, ""))
+		rules = w.g.ignoreRulesFor(w.ctx, childParts(dir, ""))
 	}
 	for _, de := range ents {
 		name := de.Name()
@@ -175,7 +189,7 @@ func (w *cleanWalk) walk(dir string, ignoredAbove bool) error {
 		}
 		if i, ok := w.byName[p]; ok {
 			w.visited[i] = true
-			if err := w.compare(w.entries[i]); err != nil {
+			if err := w.compare(&w.entries[i]); err != nil {
 				return err
 			}
 			continue
@@ -223,7 +237,7 @@ func (g *Repo) hasUntracked(ctx context.Context, dir string) (bool, error) {
 	if err != nil {
 		return false, nil
 	}
-	rules := g.ignoreRulesFor(childParts(dir, ""))
+	rules := g.ignoreRulesFor(ctx, childParts(dir, ""))
 	for _, de := range ents {
 		p := dir + "/" + de.Name()
 		if ign, _ := ignoredWith(rules, childParts(dir, de.Name()), de.IsDir()); ign {

@@ -10,9 +10,6 @@ import (
 	"sort"
 	"strings"
 	"syscall"
-
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
 )
 
 // Facts is everything git knows about one path of the work tree, relative
@@ -59,43 +56,49 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 		g.mu.Unlock()
 		return nil, err
 	}
-	root, indexMTime, ignoreMode := g.root, g.indexMTime, g.ignoreMode
+	if g.cli {
+		return g.cliFacts(ctx, rel, rev) // unlocks g.mu
+	}
+	cmp := g.comparer(ctx, 0)
+	idx := g.idx
 	tree, label, err := g.tree(rev)
 	if err != nil {
 		g.mu.Unlock()
 		return nil, err
 	}
 	f.RevLabel, f.Rev = label, rev != "" && rev != "HEAD"
-	f.Unborn, f.Branch = g.unborn && !f.Rev, g.headName
-	te, inTree := lookupTree(tree, rel)
+	f.Unborn, f.Branch = g.head.unborn && !f.Rev, g.branch()
+	te, inTree, err := tree.lookup(rel)
+	if err != nil {
+		g.mu.Unlock()
+		return nil, err
+	}
 	f.InTree = inTree
-	f.TreeIsDir = inTree && te.mode == filemode.Dir
+	f.TreeIsDir = inTree && te.mode == sIFDIR
 	headEntry, inHead := te, inTree
 	if f.Rev {
-		headEntry, inHead = lookupTree(g.headTree, rel)
+		if headEntry, inHead, err = g.headTree.lookup(rel); err != nil {
+			g.mu.Unlock()
+			return nil, err
+		}
 	}
-	ie, inIndex := g.index[rel]
-	var entry index.Entry
-	if inIndex {
-		entry = *ie
-	}
-	f.InIndex = inIndex
-	f.Conflicted = g.conflicted[rel]
-	if !inIndex {
-		parts := strings.Split(rel, "/")
-		for i := 1; i < len(parts); i++ {
-			if e, ok := g.index[strings.Join(parts[:i], "/")]; ok && e.Mode == filemode.Submodule {
-				f.Submodule = e.Name
+	entry := idx.find(rel)
+	f.InIndex = entry != nil
+	f.Conflicted = idx.isConflicted(rel)
+	if entry == nil {
+		for i := strings.IndexByte(rel, '/'); i >= 0; i = next(rel, i) {
+			if e := idx.find(rel[:i]); e != nil && e.mode&sIFMT == sIFGIT {
+				f.Submodule = e.name
 				break
 			}
 		}
 	}
-	var under []*index.Entry
+	var under []indexEntry
 	var headUnder map[string]treeEntry
-	if !inIndex && f.Submodule == "" {
-		under = g.entriesUnder(rel)
+	if entry == nil && f.Submodule == "" {
+		under = idx.under(rel)
 		f.DirEntries = len(under)
-		if len(under) > 0 || (inHead && headEntry.mode == filemode.Dir) {
+		if len(under) > 0 || (inHead && headEntry.mode == sIFDIR) {
 			if headUnder, err = g.headFilesUnder(rel); err != nil {
 				g.mu.Unlock()
 				return nil, err
@@ -107,26 +110,27 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	if f.Submodule != "" {
 		return f, nil
 	}
-	if inIndex {
-		f.Staged = !inHead || headEntry.hash != entry.Hash || headEntry.mode != entry.Mode
+	if entry != nil {
+		f.Staged = !entry.intentToAdd && (!inHead || headEntry.hash != entry.hash || headEntry.mode != entry.mode)
 	} else {
-		f.Staged = inHead && headEntry.mode != filemode.Dir
+		f.Staged = inHead && headEntry.mode != sIFDIR
 	}
-	inUnder := make(map[string]bool, len(under))
-	for _, e := range under {
-		inUnder[e.Name] = true
-		if h, ok := headUnder[e.Name]; !ok || h.hash != e.Hash || h.mode != e.Mode {
-			f.DirStaged = append(f.DirStaged, e.Name)
+	for i := range under {
+		e := &under[i]
+		if h, ok := headUnder[e.name]; e.intentToAdd && !ok {
+			continue // git add -N: nothing staged yet
+		} else if !ok || h.hash != e.hash || h.mode != e.mode {
+			f.DirStaged = append(f.DirStaged, e.name)
 		}
 	}
 	for name := range headUnder {
-		if !inUnder[name] {
+		if idx.find(name) == nil {
 			f.DirStaged = append(f.DirStaged, name) // removed from the index
 		}
 	}
 	sort.Strings(f.DirStaged)
 
-	full := filepath.Join(root, filepath.FromSlash(rel))
+	full := filepath.Join(g.root, filepath.FromSlash(rel))
 	fi, err := os.Lstat(full)
 	switch {
 	case err == nil:
@@ -141,27 +145,41 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	default:
 		return nil, fmt.Errorf("cannot read %s: %w", full, err)
 	}
-	if inIndex {
-		if f.Worktree, err = compareWorktree(ctx, root, &entry, indexMTime, ignoreMode); err != nil {
+	if entry != nil {
+		if f.Worktree, err = cmp.compare(entry); err != nil {
 			return nil, err
 		}
 	}
-	for _, e := range under {
+	for i := range under {
 		if ctx.Err() != nil {
 			return nil, ctx.Err()
 		}
-		st, err := compareWorktree(ctx, root, e, indexMTime, ignoreMode)
+		st, err := cmp.compare(&under[i])
 		if err != nil {
 			return nil, err
 		}
 		if st != Unchanged {
-			f.DirChanged = append(f.DirChanged, e.Name)
+			f.DirChanged = append(f.DirChanged, under[i].name)
 		}
 	}
-	if !inIndex && f.DirEntries == 0 {
+	if entry == nil && f.DirEntries == 0 {
 		// A path that does not exist can still be matched by a rule
 		// (would a file created there be ignored?).
-		f.Ignored, f.Rule = g.ignoredBy(rel, f.Exists && f.IsDir)
+		f.Ignored, f.Rule = g.ignoredBy(ctx, rel, f.Exists && f.IsDir)
 	}
 	return f, nil
+}
+
+// next is the index of the '/' after position i in s, or -1.
+func next(s string, i int) int {
+	j := strings.IndexByte(s[i+1:], '/')
+	if j < 0 {
+		return -1
+	}
+	return i + 1 + j
+}
+
+// comparer returns the work tree comparer of the loaded index. Under g.mu.
+func (g *Repo) comparer(ctx context.Context, depth int) *comparer {
+	return &comparer{ctx: ctx, root: g.root, indexMTime: g.indexMTime, cfg: g.cfg, cache: g.cache, depth: depth}
 }

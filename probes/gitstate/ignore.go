@@ -2,6 +2,7 @@ package gitstate
 
 import (
 	"bytes"
+	"context"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -36,35 +37,47 @@ type cachedText struct {
 
 // read returns the content of path, or nil when it does not exist or
 // cannot be read (an unreadable ignore file is ignored, as git does with a
-// warning).
-func (c *smallFiles) read(path string) []byte {
+// warning): a file over limit bytes, not a regular file, or a symlink
+// when follow is false.
+func (c *smallFiles) read(ctx context.Context, path string, follow bool, limit int64) []byte {
 	stamp := statStamp(path)
 	if stamp == "-" {
 		return nil
 	}
+	if !follow {
+		stamp += "|nofollow"
+	}
 	c.mu.Lock()
-	e, ok := c.m[path]
+	e, ok := c.m[path+"\x00"+strconv.FormatBool(follow)]
 	c.mu.Unlock()
 	if ok && e.stamp == stamp {
 		return e.text
 	}
-	b, err := os.ReadFile(path)
+	b, err := readBounded(ctx, path, limit, follow)
 	if err != nil {
-		return nil
+		b = nil // remembered too: a FIFO is not opened again until it changes
+		if ctx.Err() != nil {
+			return nil
+		}
 	}
 	c.mu.Lock()
 	if c.m == nil {
 		c.m = map[string]cachedText{}
 	}
-	c.m[path] = cachedText{stamp: stamp, text: b}
+	if len(c.m) > 4096 {
+		clear(c.m)
+	}
+	c.m[path+"\x00"+strconv.FormatBool(follow)] = cachedText{stamp: stamp, text: b}
 	c.mu.Unlock()
 	return b
 }
 
 // parseIgnore reads the rules of one ignore file whose patterns apply
 // below domain (the folder holding it, as path parts).
-func (g *Repo) parseIgnore(path, label string, domain []string) []IgnoreRule {
-	b := g.files.read(path)
+// Ignore files in the work tree are read without following a symlink, as
+// git does; info/exclude and the global excludes file are followed.
+func (g *Repo) parseIgnore(ctx context.Context, path, label string, domain []string, follow bool) []IgnoreRule {
+	b := g.cache.files.read(ctx, path, follow, capIgnore)
 	if b == nil {
 		return nil
 	}
@@ -96,7 +109,7 @@ func homeDir() string {
 // globalExcludesFile is git's core.excludesFile — from the system, global
 // (XDG and ~/.gitconfig) and repository config, the last one set wins —
 // else $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore.
-func (g *Repo) globalExcludesFile() string {
+func (g *Repo) globalExcludesFile(ctx context.Context) string {
 	home := homeDir()
 	xdg := os.Getenv("XDG_CONFIG_HOME")
 	if xdg == "" && home != "" {
@@ -113,7 +126,7 @@ func (g *Repo) globalExcludesFile() string {
 	configs = append(configs, filepath.Join(g.commonDir, "config"))
 	file := ""
 	for _, c := range configs {
-		b := g.files.read(c)
+		b := g.cache.files.read(ctx, c, true, capText)
 		if b == nil {
 			continue
 		}
@@ -140,17 +153,17 @@ func (g *Repo) globalExcludesFile() string {
 // ignoreRulesFor gathers, in increasing priority, the rules that can
 // apply to the path parts: the global excludes file, info/exclude, then
 // the .gitignore of the root and of every folder on the way down.
-func (g *Repo) ignoreRulesFor(parts []string) []IgnoreRule {
+func (g *Repo) ignoreRulesFor(ctx context.Context, parts []string) []IgnoreRule {
 	var rules []IgnoreRule
-	if gx := g.globalExcludesFile(); gx != "" {
-		rules = append(rules, g.parseIgnore(gx, gx, nil)...)
+	if gx := g.globalExcludesFile(ctx); gx != "" {
+		rules = append(rules, g.parseIgnore(ctx, gx, gx, nil, true)...)
 	}
-	rules = append(rules, g.parseIgnore(filepath.Join(g.commonDir, "info", "exclude"), ".git/info/exclude", nil)...)
+	rules = append(rules, g.parseIgnore(ctx, filepath.Join(g.commonDir, "info", "exclude"), ".git/info/exclude", nil, true)...)
 	for i := 0; i < len(parts); i++ {
 		dir := parts[:i]
 		label := strings.Join(append(append([]string{}, dir...), ".gitignore"), "/")
 		path := filepath.Join(append([]string{g.root}, append(append([]string{}, dir...), ".gitignore")...)...)
-		rules = append(rules, g.parseIgnore(path, label, dir)...)
+		rules = append(rules, g.parseIgnore(ctx, path, label, dir, false)...)
 	}
 	return rules
 }
@@ -158,9 +171,9 @@ func (g *Repo) ignoreRulesFor(parts []string) []IgnoreRule {
 // ignoredBy says whether rel (slash path, isDir for a folder) is ignored,
 // and by which rule. As in git, a path under an ignored folder is ignored
 // whatever a later "!" rule says.
-func (g *Repo) ignoredBy(rel string, isDir bool) (bool, *IgnoreRule) {
+func (g *Repo) ignoredBy(ctx context.Context, rel string, isDir bool) (bool, *IgnoreRule) {
 	parts := strings.Split(rel, "/")
-	return ignoredWith(g.ignoreRulesFor(parts), parts, isDir)
+	return ignoredWith(g.ignoreRulesFor(ctx, parts), parts, isDir)
 }
 
 // ignoredWith decides ignoredBy with rules already gathered for parts.

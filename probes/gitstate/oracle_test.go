@@ -29,7 +29,12 @@ func factsOf(t *testing.T, c *gitstate.Cache, dir, rel string) *gitstate.Facts {
 // CLI says (git status, ls-tree, ls-files, check-ignore).
 func wantFacts(t *testing.T, c *gitstate.Cache, dir string, paths []string) {
 	t.Helper()
-	view := gt.View(t, dir, paths)
+	compareFacts(t, c, dir, paths, gt.View(t, dir, paths))
+}
+
+// compareFacts compares what Facts says about each path with view.
+func compareFacts(t *testing.T, c *gitstate.Cache, dir string, paths []string, view map[string]gt.PathView) {
+	t.Helper()
 	for _, p := range paths {
 		f := factsOf(t, c, dir, p)
 		v := view[p]
@@ -58,6 +63,20 @@ func wantFacts(t *testing.T, c *gitstate.Cache, dir string, paths []string) {
 func TestFactsMatchGitCLI(t *testing.T) {
 	dir, paths := gt.StatesRepo(t)
 	wantFacts(t, &gitstate.Cache{}, dir, paths)
+}
+
+// TestCLIFallbackMatchesGitCLI runs the fact and clean oracles with every
+// repository read through the git CLI, as for a layout the native reader
+// does not know.
+func TestCLIFallbackMatchesGitCLI(t *testing.T) {
+	defer gitstate.ForceCLI()()
+	dir, paths := gt.StatesRepo(t)
+	c := &gitstate.Cache{}
+	wantFacts(t, c, dir, paths)
+	wantClean(t, c, dir, "every state, through the git CLI")
+	if cli, _ := c.Repo(dir).ReadThroughCLI(); !cli {
+		t.Fatal("not read through the git CLI")
+	}
 }
 
 // statusLists reads git status --porcelain into the lists a CleanReport
@@ -90,11 +109,29 @@ func statusLists(t *testing.T, dir string) (staged, modified, untracked []string
 // wantClean compares Clean of the whole work tree with git status.
 func wantClean(t *testing.T, c *gitstate.Cache, dir, step string) {
 	t.Helper()
+	compareClean(t, c, dir, step, gitStatus(t, dir))
+}
+
+// gitStatusView is what git status and ls-files say of a whole work tree.
+type gitStatusView struct {
+	staged, modified, untracked []string
+	entries                     int
+}
+
+// gitStatus asks git status and ls-files.
+func gitStatus(t *testing.T, dir string) gitStatusView {
+	staged, modified, untracked := statusLists(t, dir)
+	return gitStatusView{staged, modified, untracked, strings.Count(gt.Git(t, dir, "ls-files", "-z", "--stage"), "\x00")}
+}
+
+// compareClean compares Clean of the whole work tree with view.
+func compareClean(t *testing.T, c *gitstate.Cache, dir, step string, view gitStatusView) {
+	t.Helper()
 	rep, err := c.Repo(dir).Clean(context.Background(), "")
 	if err != nil {
 		t.Fatalf("%s: Clean: %v", step, err)
 	}
-	staged, modified, untracked := statusLists(t, dir)
+	staged, modified, untracked := view.staged, view.modified, view.untracked
 	for _, l := range []struct {
 		what      string
 		got, want []string
@@ -103,7 +140,7 @@ func wantClean(t *testing.T, c *gitstate.Cache, dir, step string) {
 			t.Errorf("%s: %s: gitstate says %q, git status says %q", step, l.what, l.got, l.want)
 		}
 	}
-	if n := strings.Count(gt.Git(t, dir, "ls-files", "-z", "--stage"), "\x00"); rep.Tracked > n {
+	if n := view.entries; rep.Tracked > n {
 		t.Errorf("%s: %d tracked files, git ls-files lists %d entries", step, rep.Tracked, n)
 	}
 }

@@ -4,48 +4,49 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"sync"
 	"time"
 
+	"github.com/go-git/go-billy/v5/osfs"
 	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
-	"github.com/go-git/go-git/v5/plumbing/filemode"
-	"github.com/go-git/go-git/v5/plumbing/format/index"
-	"github.com/go-git/go-git/v5/plumbing/object"
+	"github.com/go-git/go-git/v5/plumbing/cache"
+	"github.com/go-git/go-git/v5/storage"
+	"github.com/go-git/go-git/v5/storage/filesystem"
+	"github.com/go-git/go-git/v5/storage/filesystem/dotgit"
 )
 
 // Repo is what is kept of one repository between checks: the HEAD tree
-// and a map of the index. Both are reloaded only when a stat of the files
+// and the decoded index. Both are reloaded only when a stat of the files
 // they come from (.git/index, HEAD, the ref HEAD points to, packed-refs,
 // config) changes.
 //
-// The repository is opened read-only through go-git's filesystem storage:
-// nothing here writes to it.
+// HEAD, refs, config and the index are read by this package, bounded;
+// go-git reads objects (commits and trees) only. Nothing here writes to
+// the repository.
 type Repo struct {
-	mu        sync.Mutex  // guards everything below; object.Tree caches are not safe for concurrent use
-	root      string      // work tree
-	files     *smallFiles // shared with the other repositories of the Cache
-	gitDir    string      // HEAD and index live here (.git, or .git/worktrees/W for a linked worktree)
-	commonDir string      // refs, packed-refs, objects, config, info/exclude
+	mu        sync.Mutex // guards everything below; the tree caches are not safe for concurrent use
+	root      string     // work tree
+	cache     *Cache     // for submodules and the small-file cache
+	gitDir    string     // HEAD and index live here (.git, or .git/worktrees/W for a linked worktree)
+	commonDir string     // refs, packed-refs, objects, config, info/exclude
 	stamp     string
 	checkedIn uint64 // the snapshot that last compared stamps
-	repo      *git.Repository
+	loaded    bool
 	loadErr   error
 
-	headHash   plumbing.Hash
-	headName   string // branch name, "" when detached
-	unborn     bool
+	cfg        repoConfig
+	head       headRef
+	headHex    string // HEAD's commit id as git prints it
+	cli        bool   // read through the git CLI (cliWhy says why)
+	cliWhy     string
+	storer     storage.Storer
 	headTree   *pathTree
-	index      map[string]*index.Entry // stage 0 entries by slash path
-	conflicted map[string]bool         // paths with merge stages 1-3
-	names      []string                // sorted index paths, for prefix scans
-	indexMTime time.Time               // for racy-git detection
-	ignoreMode bool                    // core.fileMode=false: the exec bit is not compared
+	idx        *indexFile
+	indexMTime time.Time // for racy-git detection
 	revTrees   map[string]*revTree
 	headFiles  map[string]treeEntry // every file of HEAD, built on first need
 }
@@ -58,10 +59,10 @@ func (g *Repo) Root() string { return g.root }
 // shared: callers must not modify what they get for "". Under g.mu.
 func (g *Repo) headFilesUnder(rel string) (map[string]treeEntry, error) {
 	if rel != "" {
-		return treeFilesUnder(g.headTree, rel)
+		return g.headTree.filesUnder(rel)
 	}
 	if g.headFiles == nil {
-		m, err := treeFilesUnder(g.headTree, "")
+		m, err := g.headTree.filesUnder("")
 		if err != nil {
 			return nil, err
 		}
@@ -77,51 +78,20 @@ type revTree struct {
 	err  error
 }
 
-// pathTree is a tree with its decoded subtrees cached by folder path.
-// go-git's own FindEntry cache skips first-level folders, so every lookup
-// decoded a folder again and cost grew with the folder's size; with this
-// cache a lookup after the first is a few map and binary searches.
-type pathTree struct {
-	root *object.Tree
-	dirs map[string]*object.Tree // nil value: not a folder in the tree
-}
-
-func newPathTree(t *object.Tree) *pathTree {
-	return &pathTree{root: t, dirs: map[string]*object.Tree{}}
-}
-
-// sub returns the decoded tree of folder dir ("" = root), or nil.
-func (p *pathTree) sub(dir string) *object.Tree {
-	if dir == "" {
-		return p.root
-	}
-	if t, ok := p.dirs[dir]; ok {
-		return t
-	}
-	var t *object.Tree
-	if parent := p.sub(pathDir(dir)); parent != nil {
-		base := dir[strings.LastIndexByte(dir, '/')+1:]
-		if e, err := parent.FindEntry(base); err == nil && e.Mode == filemode.Dir {
-			t, _ = parent.Tree(base)
-		}
-	}
-	p.dirs[dir] = t
-	return t
-}
-
 // currentStamp reads what decides whether the cached state is stale:
 // HEAD's content, and stats of the index, the ref HEAD points to,
 // packed-refs and the config (core.fileMode).
-func (g *Repo) currentStamp() string {
-	head, _ := os.ReadFile(filepath.Join(g.gitDir, "HEAD"))
+func (g *Repo) currentStamp(ctx context.Context) string {
+	head, _ := readBounded(ctx, filepath.Join(g.gitDir, "HEAD"), capSmall, true)
 	var b strings.Builder
 	b.Write(head)
 	b.WriteString("|" + statStamp(filepath.Join(g.gitDir, "index")))
-	if ref, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: "); ok {
+	if ref, ok := strings.CutPrefix(strings.TrimSpace(string(head)), "ref: "); ok && validRefName(ref) {
 		b.WriteString("|" + statStamp(filepath.Join(g.commonDir, filepath.FromSlash(ref))))
 	}
 	b.WriteString("|" + statStamp(filepath.Join(g.commonDir, "packed-refs")))
 	b.WriteString("|" + statStamp(filepath.Join(g.commonDir, "config")))
+	b.WriteString("|" + statStamp(filepath.Join(g.gitDir, "config.worktree")))
 	return b.String()
 }
 
@@ -130,103 +100,128 @@ func (g *Repo) currentStamp() string {
 // only once, so all the checks of a round see the same state.
 func (g *Repo) refresh(ctx context.Context) error {
 	id := snapshotID(ctx)
-	if id != 0 && id == g.checkedIn && g.repo != nil {
+	if id != 0 && id == g.checkedIn && g.loaded {
 		return g.loadErr // already checked for staleness in this round
 	}
 	g.checkedIn = id
 	if g.gitDir == "" {
-		gd, cd, err := resolveGitDirs(g.root)
+		gd, cd, err := resolveGitDirs(ctx, g.root)
 		if err != nil {
 			return err
 		}
 		g.gitDir, g.commonDir = gd, cd
 	}
-	stamp := g.currentStamp()
-	if stamp == g.stamp && g.repo != nil {
+	stamp := g.currentStamp(ctx)
+	if stamp == g.stamp && g.loaded {
 		return g.loadErr
 	}
-	g.stamp = stamp
-	g.loadErr = g.load()
+	g.stamp, g.loaded = stamp, true
+	g.loadErr = g.load(ctx)
+	if ctx.Err() != nil {
+		g.loaded = false // cut off: try again next time
+	}
 	return g.loadErr
 }
 
-// load opens the repository and reads HEAD and the index.
-func (g *Repo) load() error {
-	g.repo, g.headTree, g.index, g.names, g.revTrees, g.headFiles = nil, nil, nil, nil, map[string]*revTree{}, nil
-	g.conflicted = map[string]bool{}
-	g.headHash, g.headName, g.unborn = plumbing.ZeroHash, "", false
+// load reads HEAD, the config and the index.
+func (g *Repo) load(ctx context.Context) error {
+	g.storer, g.headTree, g.idx, g.revTrees, g.headFiles = nil, nil, nil, map[string]*revTree{}, nil
+	g.head, g.headHex, g.cli, g.cliWhy = headRef{}, "", false, ""
 	if _, err := os.Stat(filepath.Join(g.gitDir, "HEAD")); err != nil {
 		return fmt.Errorf("%s has no HEAD file: not a usable git repository (%w)", g.gitDir, err)
 	}
-	repo, err := git.PlainOpenWithOptions(g.root, &git.PlainOpenOptions{EnableDotGitCommonDir: true})
-	if err != nil {
-		return fmt.Errorf("opening the repository at %s: %w", g.root, err)
+	g.cfg = readRepoConfig(ctx, g.gitDir, g.commonDir)
+	if g.cfg.unsupported != "" {
+		return g.loadCLI(ctx, g.cfg.unsupported)
 	}
-	g.repo = repo
-	if cfg, err := repo.Config(); err == nil {
-		g.ignoreMode = strings.EqualFold(cfg.Raw.Section("core").Option("filemode"), "false")
+	if forceCLI {
+		return g.loadCLI(ctx, "forced by a test")
 	}
-
-	head, err := repo.Reference(plumbing.HEAD, false)
+	head, err := readHead(ctx, g.gitDir, g.commonDir)
 	if err != nil {
 		return fmt.Errorf("reading HEAD of %s: %w", g.root, err)
 	}
-	if head.Type() == plumbing.SymbolicReference {
-		g.headName = head.Target().Short()
-		ref, err := repo.Reference(head.Target(), true)
-		switch {
-		case errors.Is(err, plumbing.ErrReferenceNotFound):
-			g.unborn = true
-		case err != nil:
-			return fmt.Errorf("resolving HEAD (%s) of %s: %w", head.Target(), g.root, err)
-		default:
-			g.headHash = ref.Hash()
+	g.head, g.headHex = head, head.hash.String()
+	g.storer = openObjects(g.gitDir, g.commonDir)
+	if !head.unborn {
+		if err := g.readHeadTree(); err != nil {
+			// Objects go-git cannot read (a pack format, alternates it
+			// does not follow): git may still read them.
+			if cliErr := g.loadCLI(ctx, err.Error()); cliErr != nil {
+				g.cli = false
+				return err
+			}
+			return nil
 		}
-	} else {
-		g.headHash = head.Hash()
 	}
-	if !g.unborn {
-		commit, err := repo.CommitObject(g.headHash)
-		if err != nil {
-			return fmt.Errorf("reading HEAD commit %s of %s: %w", g.headHash, g.root, err)
-		}
-		t, err := commit.Tree()
-		if err != nil {
-			return fmt.Errorf("reading the tree of HEAD %s of %s: %w", g.headHash, g.root, err)
-		}
-		g.headTree = newPathTree(t)
-	}
-
-	idx, err := repo.Storer.Index()
-	if err != nil {
-		return fmt.Errorf("reading %s: %w", filepath.Join(g.gitDir, "index"), err)
-	}
-	g.index = make(map[string]*index.Entry, len(idx.Entries))
-	g.names = make([]string, 0, len(idx.Entries))
-	for _, e := range idx.Entries {
-		// Stage 0 is a merged entry (go-git's index.Merged constant is 1,
-		// which is wrong for entries it decodes).
-		if e.Stage != 0 {
-			g.conflicted[e.Name] = true
-			continue
-		}
-		g.index[e.Name] = e
-		g.names = append(g.names, e.Name)
-	}
-	sort.Strings(g.names)
-	g.indexMTime = idx.ModTime
-	if fi, err := os.Stat(filepath.Join(g.gitDir, "index")); err == nil {
+	indexPath := filepath.Join(g.gitDir, "index")
+	if fi, err := os.Stat(indexPath); err == nil {
 		g.indexMTime = fi.ModTime()
+	}
+	if g.idx, err = readIndex(ctx, g.gitDir, indexPath, g.expandSparse); err != nil {
+		if errors.Is(err, errUnsupportedIndex) {
+			return g.loadCLI(ctx, err.Error())
+		}
+		return err
 	}
 	return nil
 }
 
+// expandSparse lists the files of a folder entry of a sparse index (its
+// name ends in "/", its id is a tree) as skip-worktree entries.
+func (g *Repo) expandSparse(dir indexEntry) ([]indexEntry, error) {
+	files, err := newPathTree(g.storer, dir.hash).filesUnder("")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]indexEntry, 0, len(files))
+	for name, e := range files {
+		out = append(out, indexEntry{name: dir.name + name, mode: e.mode, hash: e.hash, skipWorktree: true})
+	}
+	return out, nil
+}
+
+// readHeadTree reads the commit HEAD points to and its top tree.
+func (g *Repo) readHeadTree() error {
+	t, err := commitTree(g.storer, g.head.hash)
+	if err != nil {
+		return fmt.Errorf("reading HEAD commit %s of %s: %w", g.head.hash, g.root, err)
+	}
+	g.headTree = newPathTree(g.storer, t)
+	if _, _, err := g.headTree.sub(""); err != nil {
+		return fmt.Errorf("reading the tree of HEAD %s of %s: %w", g.head.hash, g.root, err)
+	}
+	return nil
+}
+
+// forceCLI is set by tests to read every repository through the git CLI.
+var forceCLI bool
+
+// openObjects returns go-git's object storage for the repository: the git
+// dir for per-worktree files, the common dir for objects (with
+// alternates at any absolute path, as clone --shared writes them).
+func openObjects(gitDir, commonDir string) storage.Storer {
+	real := func(p string) string {
+		if r, err := filepath.EvalSymlinks(p); err == nil {
+			return r
+		}
+		return p
+	}
+	fs := dotgit.NewRepositoryFilesystem(osfs.New(real(gitDir)), osfs.New(real(commonDir)))
+	return filesystem.NewStorageWithOptions(fs, cache.NewObjectLRUDefault(), filesystem.Options{AlternatesFS: osfs.New("/")})
+}
+
 // headLabel names HEAD for messages: "HEAD", "HEAD (detached at 1a2b3c4)".
 func (g *Repo) headLabel() string {
-	if g.headName == "" {
-		return "HEAD (detached at " + short(g.headHash) + ")"
+	if g.head.target == "" {
+		return "HEAD (detached at " + g.headHex[:min(7, len(g.headHex))] + ")"
 	}
 	return "HEAD"
+}
+
+// branch is HEAD's branch name ("main"), "" when detached.
+func (g *Repo) branch() string {
+	return strings.TrimPrefix(g.head.target, "refs/heads/")
 }
 
 // short abbreviates a hash to 7 digits.
@@ -241,17 +236,16 @@ func (g *Repo) tree(rev string) (*pathTree, string, error) {
 	rt, ok := g.revTrees[rev]
 	if !ok {
 		rt = &revTree{}
-		h, err := g.repo.ResolveRevision(plumbing.Revision(rev))
+		h, err := g.resolveRevision(rev)
 		if err != nil {
 			rt.err = fmt.Errorf("revision %q does not resolve in %s (%v): check the name with git rev-parse %s", rev, g.root, err, rev)
 		} else {
 			rt.hash = *h
-			c, err := g.repo.CommitObject(*h)
-			var t *object.Tree
+			t, err := commitTree(g.storer, *h)
+			rt.tree = newPathTree(g.storer, t)
 			if err == nil {
-				t, err = c.Tree()
+				_, _, err = rt.tree.sub("")
 			}
-			rt.tree = newPathTree(t)
 			if err != nil {
 				rt.err = fmt.Errorf("revision %q (%s) is not a readable commit in %s: %w", rev, short(*h), g.root, err)
 			}
@@ -264,73 +258,24 @@ func (g *Repo) tree(rev string) (*pathTree, string, error) {
 	return rt.tree, rev + " (" + short(rt.hash) + ")", nil
 }
 
-// treeEntry is what a tree or the index says about one path.
-type treeEntry struct {
-	hash plumbing.Hash
-	mode filemode.FileMode
-}
-
-// lookupTree finds rel in tree; ok is false when it is not there. Under g.mu.
-func lookupTree(tree *pathTree, rel string) (treeEntry, bool) {
-	if tree == nil || tree.root == nil {
-		return treeEntry{}, false
+// resolveRevision resolves a revision with go-git, after checking that
+// the files it reads are regular files. HEAD is the one this package
+// resolved (a linked worktree has its own).
+func (g *Repo) resolveRevision(rev string) (*plumbing.Hash, error) {
+	if rest, ok := strings.CutPrefix(rev, "HEAD"); ok && (rest == "" || strings.ContainsAny(rest[:1], "~^")) {
+		if g.head.unborn {
+			return nil, fmt.Errorf("branch %s has no commits yet", g.branch())
+		}
+		rev = g.head.hash.String() + rest
 	}
-	dir := tree.sub(pathDir(rel))
-	if dir == nil {
-		return treeEntry{}, false
+	if err := regularOrAbsent(filepath.Join(g.gitDir, "HEAD"), filepath.Join(g.commonDir, "packed-refs")); err != nil {
+		return nil, err
 	}
-	e, err := dir.FindEntry(rel[strings.LastIndexByte(rel, '/')+1:])
+	r, err := git.Open(g.storer, nil)
 	if err != nil {
-		return treeEntry{}, false
+		return nil, err
 	}
-	return treeEntry{hash: e.Hash, mode: e.Mode}, true
-}
-
-// entriesUnder returns the index entries under the folder rel ("" = all).
-// Under g.mu.
-func (g *Repo) entriesUnder(rel string) []*index.Entry {
-	prefix := ""
-	if rel != "" {
-		prefix = rel + "/"
-	}
-	i := sort.SearchStrings(g.names, prefix)
-	var out []*index.Entry
-	for ; i < len(g.names) && strings.HasPrefix(g.names[i], prefix); i++ {
-		out = append(out, g.index[g.names[i]])
-	}
-	return out
-}
-
-// treeFilesUnder maps every file (and gitlink) under the folder rel of
-// tree to its entry. Under g.mu.
-func treeFilesUnder(tree *pathTree, rel string) (map[string]treeEntry, error) {
-	out := map[string]treeEntry{}
-	if tree == nil || tree.root == nil {
-		return out, nil
-	}
-	sub := tree.sub(rel)
-	if sub == nil {
-		return out, nil // not a folder in the tree: nothing under it
-	}
-	w := object.NewTreeWalker(sub, true, nil)
-	defer w.Close()
-	for {
-		name, e, err := w.Next()
-		if err == io.EOF {
-			break
-		}
-		if err != nil {
-			return nil, fmt.Errorf("walking the tree under %q: %w", rel, err)
-		}
-		if e.Mode == filemode.Dir {
-			continue
-		}
-		if rel != "" {
-			name = rel + "/" + name
-		}
-		out[name] = treeEntry{hash: e.Hash, mode: e.Mode}
-	}
-	return out, nil
+	return r.ResolveRevision(plumbing.Revision(rev))
 }
 
 // pathDir is the folder part of a slash path, "" at the top.

@@ -162,7 +162,7 @@ type PathView struct {
 	Exists    bool     // lstat finds it
 	Untracked bool     // status "??"
 	Staged    bool     // status X is a change
-	Modified  bool     // status Y is M, D or T
+	Modified  bool     // status Y is M, D, T, or A (added with git add -N)
 }
 
 // View asks the git CLI about each path.
@@ -209,7 +209,7 @@ func View(t testing.TB, dir string, paths []string) map[string]PathView {
 			Exists:    err == nil,
 			Untracked: has(func(x, y byte) bool { return x == '?' }),
 			Staged:    has(func(x, y byte) bool { return x != ' ' && x != '?' }),
-			Modified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' }),
+			Modified:  has(func(x, y byte) bool { return y == 'M' || y == 'D' || y == 'T' || y == 'A' }),
 		}
 	}
 	return got

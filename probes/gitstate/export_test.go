@@ -1,0 +1,17 @@
+package gitstate
+
+// ReadThroughCLI says whether the repository was last loaded through the
+// git CLI, and why.
+func (g *Repo) ReadThroughCLI() (bool, string) {
+	g.mu.Lock()
+	defer g.mu.Unlock()
+	return g.cli, g.cliWhy
+}
+
+// ForceCLI makes every load go through the git CLI until the returned
+// function is called, so the fallback is compared with git on every
+// state, not only on the layouts that need it.
+func ForceCLI() (restore func()) {
+	forceCLI = true
+	return func() { forceCLI = false }
+}
