@@ -43,7 +43,8 @@ type Repo struct {
 	headHex    string // HEAD's commit id as git prints it
 	cli        bool   // read through the git CLI (cliWhy says why)
 	cliWhy     string
-	storer     storage.Storer
+	storer     storage.Storer // go-git's, for revisions and what objects cannot read
+	objects    *objectStore
 	headTree   *pathTree
 	idx        *indexFile
 	indexMTime time.Time // for racy-git detection
@@ -143,6 +144,10 @@ func (g *Repo) load(ctx context.Context) error {
 	}
 	g.head, g.headHex = head, head.hash.String()
 	g.storer = openObjects(g.gitDir, g.commonDir)
+	if g.objects != nil {
+		g.objects.close()
+	}
+	g.objects = newObjectStore(g.commonDir, g.storer)
 	if !head.unborn {
 		if err := g.readHeadTree(); err != nil {
 			// Objects go-git cannot read (a pack format, alternates it
@@ -170,7 +175,7 @@ func (g *Repo) load(ctx context.Context) error {
 // expandSparse lists the files of a folder entry of a sparse index (its
 // name ends in "/", its id is a tree) as skip-worktree entries.
 func (g *Repo) expandSparse(dir indexEntry) ([]indexEntry, error) {
-	files, err := newPathTree(g.storer, dir.hash).filesUnder("")
+	files, err := newPathTree(g.objects, dir.hash).filesUnder("")
 	if err != nil {
 		return nil, err
 	}
@@ -183,11 +188,11 @@ func (g *Repo) expandSparse(dir indexEntry) ([]indexEntry, error) {
 
 // readHeadTree reads the commit HEAD points to and its top tree.
 func (g *Repo) readHeadTree() error {
-	t, err := commitTree(g.storer, g.head.hash)
+	t, err := commitTree(g.objects, g.head.hash)
 	if err != nil {
 		return fmt.Errorf("reading HEAD commit %s of %s: %w", g.head.hash, g.root, err)
 	}
-	g.headTree = newPathTree(g.storer, t)
+	g.headTree = newPathTree(g.objects, t)
 	if _, _, err := g.headTree.sub(""); err != nil {
 		return fmt.Errorf("reading the tree of HEAD %s of %s: %w", g.head.hash, g.root, err)
 	}
@@ -241,8 +246,8 @@ func (g *Repo) tree(rev string) (*pathTree, string, error) {
 			rt.err = fmt.Errorf("revision %q does not resolve in %s (%v): check the name with git rev-parse %s", rev, g.root, err, rev)
 		} else {
 			rt.hash = *h
-			t, err := commitTree(g.storer, *h)
-			rt.tree = newPathTree(g.storer, t)
+			t, err := commitTree(g.objects, *h)
+			rt.tree = newPathTree(g.objects, t)
 			if err == nil {
 				_, _, err = rt.tree.sub("")
 			}

@@ -74,10 +74,16 @@ func readAllInto(b []byte, r io.Reader) ([]byte, error) {
 	}
 }
 
+// objectReader hands out the content of objects: the native objectStore,
+// or go-git's storage.
+type objectReader interface {
+	read(typ plumbing.ObjectType, h plumbing.Hash) ([]byte, error)
+}
+
 // commitTree returns the tree a commit object records (its first line,
 // "tree <id>").
-func commitTree(st storer.EncodedObjectStorer, commit plumbing.Hash) (plumbing.Hash, error) {
-	b, err := readObject(st, plumbing.CommitObject, commit)
+func commitTree(st objectReader, commit plumbing.Hash) (plumbing.Hash, error) {
+	b, err := st.read(plumbing.CommitObject, commit)
 	if err != nil {
 		return plumbing.ZeroHash, err
 	}
@@ -168,13 +174,13 @@ func find(items []treeItem, name string) *treeItem {
 // pathTree is the tree of one commit with its folders decoded once, on
 // first need, and kept by folder path. Not safe for concurrent use.
 type pathTree struct {
-	st   storer.EncodedObjectStorer
+	st   objectReader
 	root plumbing.Hash
 	dirs map[string][]treeItem // decoded folders; nil value: not a folder
 	has  map[string]bool       // folders already looked up
 }
 
-func newPathTree(st storer.EncodedObjectStorer, root plumbing.Hash) *pathTree {
+func newPathTree(st objectReader, root plumbing.Hash) *pathTree {
 	return &pathTree{st: st, root: root, dirs: map[string][]treeItem{}, has: map[string]bool{}}
 }
 
@@ -198,7 +204,7 @@ func (p *pathTree) sub(dir string) ([]treeItem, bool, error) {
 		}
 		h = it.hash
 	}
-	b, err := readObject(p.st, plumbing.TreeObject, h)
+	b, err := p.st.read(plumbing.TreeObject, h)
 	if err != nil {
 		return nil, false, err
 	}
