@@ -1,5 +1,7 @@
 package gitstate
 
+import "time"
+
 // ReadThroughCLI says whether the repository was last loaded through the
 // git CLI, and why.
 func (g *Repo) ReadThroughCLI() (bool, string) {
@@ -15,3 +17,14 @@ func ForceCLI() (restore func()) {
 	forceCLI = true
 	return func() { forceCLI = false }
 }
+
+// SetListingAge changes how old a folder must be before its listing is
+// kept, until the returned function is called.
+func SetListingAge(d time.Duration) (restore func()) {
+	old := listingAge
+	listingAge = d
+	return func() { listingAge = old }
+}
+
+// ListingHits counts the folder listings reused from the cache.
+func (g *Repo) ListingHits() int64 { return g.listHits.Load() }

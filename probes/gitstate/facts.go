@@ -9,7 +9,6 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
-	"syscall"
 )
 
 // Facts is everything git knows about one path of the work tree, relative
@@ -68,7 +67,13 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	}
 	f.RevLabel, f.Rev = label, rev != "" && rev != "HEAD"
 	f.Unborn, f.Branch = g.head.unborn && !f.Rev, g.branch()
-	te, inTree, err := tree.lookup(rel)
+	var te treeEntry
+	var inTree bool
+	if f.Rev {
+		te, inTree, err = tree.lookup(rel)
+	} else {
+		te, inTree, err = g.headLookup(rel)
+	}
 	if err != nil {
 		g.mu.Unlock()
 		return nil, err
@@ -77,7 +82,7 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	f.TreeIsDir = inTree && te.mode == sIFDIR
 	headEntry, inHead := te, inTree
 	if f.Rev {
-		if headEntry, inHead, err = g.headTree.lookup(rel); err != nil {
+		if headEntry, inHead, err = g.headLookup(rel); err != nil {
 			g.mu.Unlock()
 			return nil, err
 		}
@@ -94,12 +99,11 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 		}
 	}
 	var under []indexEntry
-	var headUnder map[string]treeEntry
 	if entry == nil && f.Submodule == "" {
 		under = idx.under(rel)
 		f.DirEntries = len(under)
 		if len(under) > 0 || (inHead && headEntry.mode == sIFDIR) {
-			if headUnder, err = g.headFilesUnder(rel); err != nil {
+			if f.DirStaged, err = g.stagedUnder(rel); err != nil {
 				g.mu.Unlock()
 				return nil, err
 			}
@@ -115,52 +119,41 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	} else {
 		f.Staged = inHead && headEntry.mode != sIFDIR
 	}
-	for i := range under {
-		e := &under[i]
-		if h, ok := headUnder[e.name]; e.intentToAdd && !ok {
-			continue // git add -N: nothing staged yet
-		} else if !ok || h.hash != e.hash || h.mode != e.mode {
-			f.DirStaged = append(f.DirStaged, e.name)
-		}
-	}
-	for name := range headUnder {
-		if idx.find(name) == nil {
-			f.DirStaged = append(f.DirStaged, name) // removed from the index
-		}
-	}
-	sort.Strings(f.DirStaged)
 
 	full := filepath.Join(g.root, filepath.FromSlash(rel))
-	fi, err := os.Lstat(full)
+	st, err := lstat(full)
 	switch {
 	case err == nil:
 		f.Exists = true
-		f.IsDir = fi.IsDir()
-		if fi.Mode()&fs.ModeSymlink != 0 {
+		f.IsDir = st.mode&sIFMT == sIFDIR
+		if st.mode&sIFMT == sIFLNK {
 			f.Link, _ = os.Readlink(full)
 		}
-	case errors.Is(err, fs.ErrNotExist), errors.Is(err, syscall.ENOTDIR):
+	case isGone(err):
 	case errors.Is(err, fs.ErrPermission):
 		return nil, fmt.Errorf("cannot read %s: permission denied (run gonogo as a user who can read the work tree)", full)
 	default:
 		return nil, fmt.Errorf("cannot read %s: %w", full, err)
 	}
 	if entry != nil {
-		if f.Worktree, err = cmp.compare(entry); err != nil {
-			return nil, err
+		switch {
+		case entry.skipWorktree || entry.assumeValid:
+		case !f.Exists || g.symlinkOnTheWay(rel):
+			f.Worktree = Deleted
+		default:
+			if f.Worktree, err = cmp.compareStat(entry, filepath.Dir(full), filepath.Base(full), st); err != nil {
+				return nil, err
+			}
 		}
 	}
-	for i := range under {
-		if ctx.Err() != nil {
-			return nil, ctx.Err()
-		}
-		st, err := cmp.compare(&under[i])
-		if err != nil {
+	if len(under) > 0 {
+		w := newWalker(ctx, g, cmp, idx)
+		w.noList = true
+		if err := w.run(rel, under); err != nil {
 			return nil, err
 		}
-		if st != Unchanged {
-			f.DirChanged = append(f.DirChanged, under[i].name)
-		}
+		f.DirChanged = w.modified
+		sort.Strings(f.DirChanged)
 	}
 	if entry == nil && f.DirEntries == 0 {
 		// A path that does not exist can still be matched by a rule
@@ -168,6 +161,19 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 		f.Ignored, f.Rule = g.ignoredBy(ctx, rel, f.Exists && f.IsDir)
 	}
 	return f, nil
+}
+
+// symlinkOnTheWay says whether a folder on the way to rel is a symlink
+// (or not a folder): git does not follow one to a tracked file, which
+// then reads as deleted.
+func (g *Repo) symlinkOnTheWay(rel string) bool {
+	for i := strings.IndexByte(rel, '/'); i >= 0; i = next(rel, i) {
+		st, err := lstat(filepath.Join(g.root, filepath.FromSlash(rel[:i])))
+		if err != nil || st.mode&sIFMT != sIFDIR {
+			return true
+		}
+	}
+	return false
 }
 
 // next is the index of the '/' after position i in s, or -1.

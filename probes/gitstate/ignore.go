@@ -100,6 +100,30 @@ func (g *Repo) parseIgnore(ctx context.Context, path, label string, domain []str
 	return out
 }
 
+// configFiles are the config files that can set core.excludesFile, in
+// increasing priority: system, global (XDG and ~/.gitconfig), repository.
+func (g *Repo) configFiles() []string {
+	configs := []string{"/etc/gitconfig"}
+	if xdg := xdgConfig(); xdg != "" {
+		configs = append(configs, filepath.Join(xdg, "git", "config"))
+	}
+	if home := homeDir(); home != "" {
+		configs = append(configs, filepath.Join(home, ".gitconfig"))
+	}
+	return append(configs, filepath.Join(g.commonDir, "config"))
+}
+
+// xdgConfig is $XDG_CONFIG_HOME, else ~/.config.
+func xdgConfig() string {
+	if x := os.Getenv("XDG_CONFIG_HOME"); x != "" {
+		return x
+	}
+	if home := homeDir(); home != "" {
+		return filepath.Join(home, ".config")
+	}
+	return ""
+}
+
 // homeDir is $HOME, or "" when unset.
 func homeDir() string {
 	h, _ := os.UserHomeDir()
@@ -111,21 +135,9 @@ func homeDir() string {
 // else $XDG_CONFIG_HOME/git/ignore, else ~/.config/git/ignore.
 func (g *Repo) globalExcludesFile(ctx context.Context) string {
 	home := homeDir()
-	xdg := os.Getenv("XDG_CONFIG_HOME")
-	if xdg == "" && home != "" {
-		xdg = filepath.Join(home, ".config")
-	}
-	var configs []string
-	configs = append(configs, "/etc/gitconfig")
-	if xdg != "" {
-		configs = append(configs, filepath.Join(xdg, "git", "config"))
-	}
-	if home != "" {
-		configs = append(configs, filepath.Join(home, ".gitconfig"))
-	}
-	configs = append(configs, filepath.Join(g.commonDir, "config"))
+	xdg := xdgConfig()
 	file := ""
-	for _, c := range configs {
+	for _, c := range g.configFiles() {
 		b := g.cache.files.read(ctx, c, true, capText)
 		if b == nil {
 			continue
@@ -148,6 +160,25 @@ func (g *Repo) globalExcludesFile(ctx context.Context) string {
 		file = filepath.Join(home, rest)
 	}
 	return file
+}
+
+// baseRules are the rules that apply everywhere (the global excludes
+// file, info/exclude), with a key that changes when a file they come from
+// (or a config naming the global file) changes.
+func (g *Repo) baseRules(ctx context.Context) ([]IgnoreRule, string) {
+	var rules []IgnoreRule
+	var key strings.Builder
+	for _, c := range g.configFiles() {
+		key.WriteString(statStamp(c) + "|")
+	}
+	if gx := g.globalExcludesFile(ctx); gx != "" {
+		rules = append(rules, g.parseIgnore(ctx, gx, gx, nil, true)...)
+		key.WriteString(gx + ":" + statStamp(gx) + "|")
+	}
+	ex := filepath.Join(g.commonDir, "info", "exclude")
+	rules = append(rules, g.parseIgnore(ctx, ex, ".git/info/exclude", nil, true)...)
+	key.WriteString(statStamp(ex))
+	return rules, key.String()
 }
 
 // ignoreRulesFor gathers, in increasing priority, the rules that can

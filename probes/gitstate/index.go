@@ -8,9 +8,12 @@ import (
 	"fmt"
 	"io/fs"
 	"path/filepath"
+	"runtime"
+	"runtime/debug"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"unsafe"
 
 	"github.com/go-git/go-git/v5/plumbing"
@@ -37,6 +40,10 @@ type indexFile struct {
 	entries    []indexEntry // stage 0, sorted by name as git sorts them (bytes)
 	conflicted []string     // sorted, each once
 	tree       *cacheTree   // nil when the index has none
+	nulNames   bool         // every name is followed by a NUL byte in memory (see statAt)
+
+	layoutOnce sync.Once
+	dirs       map[string]*dirInfo // see layout
 }
 
 // errUnsupportedIndex marks an index this reader does not decode (a split
@@ -94,27 +101,19 @@ const (
 // expanded into the files of their trees with expand (skip-worktree
 // entries, as git's own ensure_full_index makes them).
 func readIndex(ctx context.Context, gitDir, path string, expand func(dir indexEntry) ([]indexEntry, error)) (*indexFile, error) {
-	buf, err := readBounded(ctx, path, capIndex, true)
+	raw, err := decodeIndexFile(ctx, path)
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return &indexFile{}, nil
 		}
 		return nil, fmt.Errorf("reading %s: %w", path, err)
 	}
-	raw, err := decodeIndex(buf)
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", path, err)
-	}
 	entries := raw.entries
 	if raw.link != nil && !raw.link.base.IsZero() {
 		shared := filepath.Join(gitDir, "sharedindex."+raw.link.base.String())
-		sbuf, err := readBounded(ctx, shared, capIndex, true)
+		base, err := decodeIndexFile(ctx, shared)
 		if err != nil {
 			return nil, fmt.Errorf("reading the shared index of a split index: %w", err)
-		}
-		base, err := decodeIndex(sbuf)
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", shared, err)
 		}
 		if base.link != nil {
 			return nil, fmt.Errorf("%s is itself split", shared)
@@ -131,6 +130,27 @@ func readIndex(ctx context.Context, gitDir, path string, expand func(dir indexEn
 	return idx, nil
 }
 
+// decodeIndexFile maps (or reads) an index file and decodes it. A mapped
+// file truncated under us would fault: the fault is turned into an error.
+func decodeIndexFile(ctx context.Context, path string) (raw *rawIndex, err error) {
+	buf, release, err := mapFile(ctx, path, capIndex)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	defer debug.SetPanicOnFault(debug.SetPanicOnFault(true))
+	defer func() {
+		if r := recover(); r != nil {
+			if re, ok := r.(runtime.Error); ok && strings.Contains(re.Error(), "fault") {
+				raw, err = nil, fmt.Errorf("%s changed while being read: %v", path, re)
+				return
+			}
+			panic(r)
+		}
+	}()
+	return decodeIndex(buf)
+}
+
 // rawIndex is one index file as written: every entry, in file order.
 type rawIndex struct {
 	entries []indexEntry
@@ -142,7 +162,7 @@ type rawIndex struct {
 // entries this file deletes and replaces.
 type splitLink struct {
 	base            plumbing.Hash
-	delete, replace []uint64 // positions in the shared index
+	delete, replace []byte // EWAH bitmaps over the shared index's entries, decoded by mergeSplit
 }
 
 // decodeIndex decodes versions 2, 3 and 4 of the index format. The
@@ -163,15 +183,13 @@ func decodeIndex(buf []byte) (*rawIndex, error) {
 	if uint64(count) > uint64(end)/(entryFixedFields+hsz+2) {
 		return nil, fmt.Errorf("index claims %d entries in %d bytes", count, len(buf))
 	}
-	// Names of versions 2 and 3 are slices of the file, which is never
-	// modified after this; version 4 names are rebuilt into one arena.
-	data := unsafe.String(unsafe.SliceData(buf), len(buf))
-	var arena []byte
+	// Names are copied into one arena, each followed by a NUL (see
+	// statAt), so nothing refers to buf afterwards: it may be a mapping
+	// of the file that is released once decoded. Version 4 names are
+	// rebuilt there from their prefix-compressed form.
+	arena := make([]byte, 0, len(buf))
 	type span struct{ off, n int }
-	var spans []span
-	if version == 4 {
-		spans = make([]span, 0, count)
-	}
+	spans := make([]span, 0, count)
 	entries := make([]indexEntry, 0, count)
 	prevSpan := span{}
 	off := 12
@@ -218,6 +236,7 @@ func decodeIndex(buf []byte) (*rawIndex, error) {
 			s := span{off: len(arena), n: keep + nul}
 			arena = append(arena, arena[prevSpan.off:prevSpan.off+keep]...)
 			arena = append(arena, buf[off:off+nul]...)
+			arena = append(arena, 0)
 			off += nul + 1
 			spans = append(spans, s)
 			prevSpan = s
@@ -233,7 +252,9 @@ func decodeIndex(buf []byte) (*rawIndex, error) {
 			if off+n > end {
 				return nil, fmt.Errorf("index entry %d: path runs past the end", i)
 			}
-			e.name = data[off : off+n]
+			spans = append(spans, span{off: len(arena), n: n})
+			arena = append(arena, buf[off:off+n]...)
+			arena = append(arena, 0)
 			// One to eight NULs pad the entry to a multiple of eight bytes.
 			off = start + (off-start+n+8)&^7
 			if off > end {
@@ -242,7 +263,7 @@ func decodeIndex(buf []byte) (*rawIndex, error) {
 		}
 		entries = append(entries, e)
 	}
-	if version == 4 {
+	if len(arena) > 0 {
 		names := unsafe.String(unsafe.SliceData(arena), len(arena))
 		for i := range entries {
 			entries[i].name = names[spans[i].off : spans[i].off+spans[i].n]
@@ -324,6 +345,7 @@ func finishIndex(entries []indexEntry, expand func(dir indexEntry) ([]indexEntry
 		}
 	}
 	idx.entries = slices.Clip(entries)
+	idx.nulNames = len(extra) == 0 // expanded names are built in Go, without a NUL after them
 	slices.Sort(idx.conflicted)
 	idx.conflicted = slices.Compact(idx.conflicted)
 	return idx, nil
@@ -342,29 +364,46 @@ func decodeLink(b []byte) (*splitLink, error) {
 	if len(b) == 0 {
 		return l, nil
 	}
-	var err error
-	if l.delete, b, err = decodeEWAH(b); err != nil {
+	n, err := ewahSize(b)
+	if err != nil {
 		return nil, fmt.Errorf("index link extension, delete bitmap: %w", err)
 	}
-	if l.replace, _, err = decodeEWAH(b); err != nil {
+	l.delete, b = bytes.Clone(b[:n]), b[n:]
+	if n, err = ewahSize(b); err != nil {
 		return nil, fmt.Errorf("index link extension, replace bitmap: %w", err)
 	}
+	l.replace = bytes.Clone(b[:n])
 	return l, nil
+}
+
+// ewahSize is the length in bytes of the EWAH bitmap b starts with.
+func ewahSize(b []byte) (int, error) {
+	if len(b) < 8 {
+		return 0, errors.New("truncated")
+	}
+	words := uint64(binary.BigEndian.Uint32(b[4:]))
+	if words > uint64(len(b)-8)/8 || uint64(len(b)) < 8+8*words+4 {
+		return 0, errors.New("truncated")
+	}
+	return int(8 + 8*words + 4), nil
 }
 
 // decodeEWAH decodes one EWAH-compressed bitmap as git writes it (bit
 // count, word count, 64-bit words, position of the last run word) into
-// the positions of its set bits, and returns the bytes after it. Each
-// run word holds a running bit, a run length (in words) and how many
-// literal words follow.
-func decodeEWAH(b []byte) ([]uint64, []byte, error) {
-	if len(b) < 8 {
-		return nil, nil, errors.New("truncated")
+// the positions of its set bits, which must all be below limit (the
+// entries it speaks of: this bounds what a damaged bitmap can cost).
+// Each run word holds a running bit, a run length (in words) and how
+// many literal words follow.
+func decodeEWAH(b []byte, limit uint64) ([]uint64, error) {
+	n, err := ewahSize(b)
+	if err != nil {
+		return nil, err
 	}
 	bits := uint64(binary.BigEndian.Uint32(b))
 	words := uint64(binary.BigEndian.Uint32(b[4:]))
-	if words > uint64(len(b)-8)/8 || len(b) < int(8+8*words+4) {
-		return nil, nil, errors.New("truncated")
+	b = b[:n]
+	if bits > limit+63 {
+		return nil, fmt.Errorf("a bitmap of %d bits over %d entries", bits, limit)
 	}
 	w := func(i uint64) uint64 { return binary.BigEndian.Uint64(b[8+8*i:]) }
 	var set []uint64
@@ -375,7 +414,7 @@ func decodeEWAH(b []byte) ([]uint64, []byte, error) {
 		run := (rlw >> 1) & 0xffffffff
 		lits := rlw >> 33
 		if run > bits/64+1 || lits > words-i {
-			return nil, nil, errors.New("corrupt run word")
+			return nil, errors.New("corrupt run word")
 		}
 		if rlw&1 != 0 {
 			for k := uint64(0); k < run*64; k++ {
@@ -397,7 +436,10 @@ func decodeEWAH(b []byte) ([]uint64, []byte, error) {
 	for len(set) > 0 && set[len(set)-1] >= bits {
 		set = set[:len(set)-1]
 	}
-	return set, b[8+8*words+4:], nil
+	if len(set) > 0 && set[len(set)-1] >= limit {
+		return nil, fmt.Errorf("a bitmap sets bit %d of %d entries", set[len(set)-1], limit)
+	}
+	return set, nil
 }
 
 // mergeSplit applies a split index to its shared index as git's
@@ -407,10 +449,20 @@ func decodeEWAH(b []byte) ([]uint64, []byte, error) {
 // entries of the split file are added, replacing a shared entry of the
 // same name and stage.
 func mergeSplit(base []indexEntry, split *rawIndex) ([]indexEntry, error) {
+	var replace, deletes []uint64
+	if len(split.link.replace) > 0 {
+		var err error
+		if replace, err = decodeEWAH(split.link.replace, uint64(len(base))); err != nil {
+			return nil, fmt.Errorf("split index, replace bitmap: %w", err)
+		}
+		if deletes, err = decodeEWAH(split.link.delete, uint64(len(base))); err != nil {
+			return nil, fmt.Errorf("split index, delete bitmap: %w", err)
+		}
+	}
 	out := slices.Clone(base)
 	own := split.entries
 	r := 0
-	for _, pos := range split.link.replace {
+	for _, pos := range replace {
 		if pos >= uint64(len(out)) || r >= len(own) {
 			return nil, errors.New("split index: replace bitmap out of range")
 		}
@@ -422,9 +474,9 @@ func mergeSplit(base []indexEntry, split *rawIndex) ([]indexEntry, error) {
 		out[pos].name = name
 		r++
 	}
-	if len(split.link.delete) > 0 {
-		del := make(map[uint64]bool, len(split.link.delete))
-		for _, pos := range split.link.delete {
+	if len(deletes) > 0 {
+		del := make(map[uint64]bool, len(deletes))
+		for _, pos := range deletes {
 			if pos >= uint64(len(out)) {
 				return nil, errors.New("split index: delete bitmap out of range")
 			}
@@ -542,6 +594,11 @@ func (x *indexFile) find(name string) *indexEntry {
 		return nil
 	}
 	return &x.entries[i]
+}
+
+// pos is the position of e, an entry of x, in x.entries.
+func (x *indexFile) pos(e *indexEntry) int {
+	return int((uintptr(unsafe.Pointer(e)) - uintptr(unsafe.Pointer(&x.entries[0]))) / unsafe.Sizeof(*e))
 }
 
 // under returns the entries under folder dir ("" = all) as a sub-slice.

@@ -175,8 +175,8 @@ func readLoose(path string) (plumbing.ObjectType, []byte, error) {
 	if !ok || err != nil || terr != nil || size < 0 || size > capObject {
 		return 0, nil, fmt.Errorf("%s: bad object header %q", path, clip(hdr))
 	}
-	b := make([]byte, size)
-	if _, err := io.ReadFull(br, b); err != nil {
+	b, err := readExactly(br, size)
+	if err != nil {
 		return 0, nil, fmt.Errorf("%s: %w", path, err)
 	}
 	return t, b, nil
@@ -298,9 +298,18 @@ func inflate(r io.Reader, size int64) ([]byte, error) {
 		return nil, err
 	}
 	defer zr.Close()
-	b := make([]byte, size)
-	if _, err := io.ReadFull(zr, b); err != nil {
+	return readExactly(zr, size)
+}
+
+// readExactly reads size bytes, growing the buffer as they come rather
+// than trusting a size a damaged header may claim.
+func readExactly(r io.Reader, size int64) ([]byte, error) {
+	b, err := readAllInto(make([]byte, 0, min(size, 1<<20)), io.LimitReader(r, size))
+	if err != nil {
 		return nil, err
+	}
+	if int64(len(b)) != size {
+		return nil, io.ErrUnexpectedEOF
 	}
 	return b, nil
 }
@@ -333,7 +342,7 @@ func applyDelta(base, delta []byte) ([]byte, error) {
 	if srcSize != int64(len(base)) || dstSize > capObject {
 		return nil, errors.New("delta does not fit its base")
 	}
-	out := make([]byte, 0, dstSize)
+	out := make([]byte, 0, min(dstSize, int64(len(base))+int64(len(delta))))
 	for len(delta) > 0 {
 		op := delta[0]
 		delta = delta[1:]

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
@@ -49,28 +50,14 @@ type Repo struct {
 	idx        *indexFile
 	indexMTime time.Time // for racy-git detection
 	revTrees   map[string]*revTree
-	headFiles  map[string]treeEntry // every file of HEAD, built on first need
+
+	listMu   sync.Mutex
+	listings map[string]*listing // untracked files by folder, kept across checks (see walker.list)
+	listHits atomic.Int64        // listings reused, for tests
 }
 
 // Root is the repository's work tree.
 func (g *Repo) Root() string { return g.root }
-
-// headFilesUnder maps the files of HEAD under folder rel ("" = all) to
-// their entries. The map of the whole tree is built once per HEAD and
-// shared: callers must not modify what they get for "". Under g.mu.
-func (g *Repo) headFilesUnder(rel string) (map[string]treeEntry, error) {
-	if rel != "" {
-		return g.headTree.filesUnder(rel)
-	}
-	if g.headFiles == nil {
-		m, err := g.headTree.filesUnder("")
-		if err != nil {
-			return nil, err
-		}
-		g.headFiles = m
-	}
-	return g.headFiles, nil
-}
 
 // revTree is a resolved revision: "HEAD~1" → commit → tree.
 type revTree struct {
@@ -126,7 +113,7 @@ func (g *Repo) refresh(ctx context.Context) error {
 
 // load reads HEAD, the config and the index.
 func (g *Repo) load(ctx context.Context) error {
-	g.storer, g.headTree, g.idx, g.revTrees, g.headFiles = nil, nil, nil, map[string]*revTree{}, nil
+	g.storer, g.headTree, g.idx, g.revTrees = nil, nil, nil, map[string]*revTree{}
 	g.head, g.headHex, g.cli, g.cliWhy = headRef{}, "", false, ""
 	if _, err := os.Stat(filepath.Join(g.gitDir, "HEAD")); err != nil {
 		return fmt.Errorf("%s has no HEAD file: not a usable git repository (%w)", g.gitDir, err)

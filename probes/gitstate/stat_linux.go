@@ -1,6 +1,9 @@
 package gitstate
 
-import "syscall"
+import (
+	"io/fs"
+	"syscall"
+)
 
 // lstat is lstat(2) without the os.FileInfo allocation, with the fields
 // git records in the index.
@@ -22,4 +25,12 @@ func lstat(path string) (fileStat, error) {
 		ctimeSec: int64(st.Ctim.Sec), ctimeNsec: int64(st.Ctim.Nsec),
 		ino: uint64(st.Ino), uid: st.Uid, gid: st.Gid,
 	}, nil
+}
+
+// inodeAndCtime reads the inode and change time (ns) of a FileInfo.
+func inodeAndCtime(fi fs.FileInfo) (uint64, int64) {
+	if st, ok := fi.Sys().(*syscall.Stat_t); ok {
+		return uint64(st.Ino), int64(st.Ctim.Sec)*1e9 + int64(st.Ctim.Nsec)
+	}
+	return 0, 0
 }

@@ -49,7 +49,7 @@ func readObject(st storer.EncodedObjectStorer, typ plumbing.ObjectType, h plumbi
 		return nil, fmt.Errorf("%s %s: %w", typ, h, err)
 	}
 	defer r.Close()
-	b := make([]byte, 0, o.Size())
+	b := make([]byte, 0, min(o.Size(), 1<<20))
 	b, err = readAllInto(b, io.LimitReader(r, capObject+1))
 	if err != nil {
 		return nil, fmt.Errorf("%s %s: %w", typ, h, err)

@@ -74,11 +74,12 @@ func (c *comparer) compare(e *indexEntry) (WorktreeState, error) {
 		}
 		return Unchanged, fmt.Errorf("reading %s: %w", full, err)
 	}
-	return c.compareStat(e, full, st)
+	return c.compareStat(e, filepath.Dir(full), filepath.Base(full), st)
 }
 
-// compareStat is compare with the lstat of the file already taken.
-func (c *comparer) compareStat(e *indexEntry, full string, st fileStat) (WorktreeState, error) {
+// compareStat is compare with the lstat of the file (base, in folder dir)
+// already taken. The path is joined only when the file must be read.
+func (c *comparer) compareStat(e *indexEntry, dir, base string, st fileStat) (WorktreeState, error) {
 	if e.intentToAdd {
 		return Modified, nil // git status: " A", added in the work tree only
 	}
@@ -87,7 +88,7 @@ func (c *comparer) compareStat(e *indexEntry, full string, st fileStat) (Worktre
 		if st.mode&sIFMT != sIFDIR {
 			return Modified, nil
 		}
-		return c.compareSubmodule(full, e.hash)
+		return c.compareSubmodule(filepath.Join(dir, base), e.hash)
 	case sIFLNK:
 		if st.mode&sIFMT != sIFLNK {
 			return Modified, nil
@@ -110,7 +111,7 @@ func (c *comparer) compareStat(e *indexEntry, full string, st fileStat) (Worktre
 	if !sizeChanged && c.statMatches(e, st) && !c.racy(e) {
 		return Unchanged, nil
 	}
-	h, err := blobHash(c.ctx, full, st)
+	h, err := blobHash(c.ctx, filepath.Join(dir, base), st)
 	if err != nil {
 		return Unchanged, err
 	}

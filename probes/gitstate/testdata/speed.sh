@@ -3,7 +3,7 @@
 # process each time (issue 14): 50 per-path probes against
 # `git ls-files --error-unmatch` on the same paths, and `state: clean`
 # against `git status`, on a generated repository of FILES files (100000)
-# in 100 folders. Needs hyperfine; prints medians and peak RSS.
+# in 100 folders. Prints medians of paired runs, their ratios and peak RSS.
 set -euo pipefail
 bin=$(realpath "$1")
 n=${2:-100000}
@@ -44,30 +44,32 @@ empty=$work/empty.md
 printf '# Speed\n\n## 1. Nothing to check\n\nprose only\n' >"$empty"
 "$bin" --once --no-infer --root "$repo" "$plan" >/dev/null
 "$bin" --once --no-infer --root "$repo" "$clean" >/dev/null
-hf() { hyperfine -N --style basic -w "$1" -r "$2" --export-json "$3" "${@:4}" >/dev/null; }
-hf 3 "${RUNS:-30}" "$work/paths.json" \
-  -n gonogo-50-paths "$bin --once --no-infer --root $repo $plan" \
-  -n git-ls-files "git -C $repo ls-files --error-unmatch -- ${paths[*]}" \
-  -n gonogo-no-probes "$bin --once --no-infer --root $repo $empty"
-hf 2 "${RUNS:-15}" "$work/clean.json" \
-  -n gonogo-clean "$bin --once --no-infer --root $repo $clean" \
-  -n git-status "git -C $repo status --porcelain"
-python3 - "$work/paths.json" "$work/clean.json" <<'PY'
-import json, sys
-rows = {}
-for f in sys.argv[1:]:
-    for r in json.load(open(f))["results"]:
-        rows[r["command"]] = r
-def show(a, b):
-    x, y = rows[a], rows[b]
-    cpu = lambda r: r["user"] + r["system"]
-    print(f"{a:18} median {x['median']*1000:7.1f} ms  cpu {cpu(x)*1000:7.1f} ms | {b:14} median {y['median']*1000:7.1f} ms  cpu {cpu(y)*1000:7.1f} ms | ratio wall {x['median']/y['median']:.2f}x cpu {cpu(x)/cpu(y):.2f}x")
-show("gonogo-50-paths", "git-ls-files")
-show("gonogo-clean", "git-status")
-show("gonogo-no-probes", "git-ls-files")
+# Paired, interleaved runs: each gonogo run is followed by its git peer,
+# so both see the same load on a shared machine; the ratio is the median
+# of the pairs' ratios (wall and CPU = user + system, from wait4).
+python3 - "${RUNS:-21}" "$bin" "$repo" "$plan" "$clean" "$empty" "${paths[@]}" <<'PY'
+import os, statistics, subprocess, sys, time
+runs, bin, repo, plan, clean, empty, paths = int(sys.argv[1]), sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5], sys.argv[6], sys.argv[7:]
+def run(argv):
+    t = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, ru = os.wait4(p.pid, 0)
+    return time.perf_counter() - t, ru.ru_utime + ru.ru_stime, ru.ru_maxrss
+cases = [
+    ("50 path probes", [bin, "--once", "--no-infer", "--root", repo, plan], "git ls-files --error-unmatch", ["git", "-C", repo, "ls-files", "--error-unmatch", "--"] + paths),
+    ("state: clean", [bin, "--once", "--no-infer", "--root", repo, clean], "git status --porcelain", ["git", "-C", repo, "status", "--porcelain"]),
+    ("no probes (startup)", [bin, "--once", "--no-infer", "--root", repo, empty], "git ls-files --error-unmatch", ["git", "-C", repo, "ls-files", "--error-unmatch", "--"] + paths),
+]
+for name, a, peer, b in cases:
+    for _ in range(2):
+        run(a), run(b)  # warm up the page cache
+    ra, rb = [], []
+    for i in range(runs):
+        pair = (run(a), run(b)) if i % 2 == 0 else tuple(reversed((run(b), run(a))))
+        ra.append(pair[0]); rb.append(pair[1])
+    med = lambda xs, k: statistics.median(x[k] for x in xs)
+    wr = statistics.median(x[0] / y[0] for x, y in zip(ra, rb))
+    cr = statistics.median(x[1] / y[1] for x, y in zip(ra, rb))
+    print(f"{name:20} gonogo {med(ra,0)*1000:6.0f} ms wall {med(ra,1)*1000:6.0f} ms cpu {max(x[2] for x in ra)/1024:5.1f} MiB | "
+          f"{peer:28} {med(rb,0)*1000:6.0f} ms wall {med(rb,1)*1000:6.0f} ms cpu {max(x[2] for x in rb)/1024:5.1f} MiB | ratio wall {wr:.2f}x cpu {cr:.2f}x")
 PY
-for f in "$bin --once --no-infer --root $repo $plan" "$bin --once --no-infer --root $repo $clean" "git -C $repo status --porcelain"; do
-  /usr/bin/time -f "peak RSS %M KiB: $f" $f >/dev/null 2>/tmp/speed-time.$$ || true
-  tail -1 /tmp/speed-time.$$
-done
-rm -f /tmp/speed-time.$$
