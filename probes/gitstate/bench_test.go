@@ -19,9 +19,6 @@ func benchRepo(b *testing.B, n int) string {
 	work := filepath.Join(os.TempDir(), fmt.Sprintf("gonogo-speed-%d", n))
 	repo := filepath.Join(work, "repo")
 	if _, err := os.Stat(filepath.Join(repo, ".git", "speed-fixture-complete")); err != nil {
-		if _, err := exec.LookPath("hyperfine"); err == nil {
-			b.Logf("building the fixture with testdata/speed.sh")
-		}
 		cmd := exec.Command("bash", "-c", `set -e; n=$1; work=$2; repo=$work/repo
 rm -rf "$work"; mkdir -p "$repo" "$work/home"
 export GIT_CONFIG_NOSYSTEM=1 HOME=$work/home
@@ -81,6 +78,11 @@ func BenchmarkFacts50Warm(b *testing.B) {
 			dir := benchRepo(b, n)
 			paths := benchPaths(n)
 			g := (&gitstate.Cache{}).Repo(dir)
+			for _, p := range paths { // the first check loads the index
+				if _, err := g.Facts(context.Background(), p, ""); err != nil {
+					b.Fatal(err)
+				}
+			}
 			b.ReportAllocs()
 			id := uint64(0)
 			for b.Loop() {
@@ -119,6 +121,9 @@ func BenchmarkCleanWarm(b *testing.B) {
 		b.Run(fmt.Sprintf("files=%d", n), func(b *testing.B) {
 			dir := benchRepo(b, n)
 			g := (&gitstate.Cache{}).Repo(dir)
+			if _, err := g.Clean(context.Background(), ""); err != nil { // loads the index
+				b.Fatal(err)
+			}
 			b.ReportAllocs()
 			id := uint64(0)
 			for b.Loop() {
