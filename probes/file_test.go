@@ -17,6 +17,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
+	"github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 )
 
 // TestMain lets the test binary act as a one-shot checker in a child
@@ -114,13 +115,13 @@ func worldDir(t *testing.T) string {
 
 func TestPermissionDenied(t *testing.T) {
 	dir := worldDir(t)
-	secret := writeFile(t, dir, "secret.conf", "password=x\n")
+	secret := gitstatetest.WriteFile(t, dir, "secret.conf", "password=x\n")
 	if err := os.Chmod(secret, 0o600); err != nil {
 		t.Fatal(err)
 	}
-	readable := writeFile(t, dir, "public.conf", "password=x\n")
+	readable := gitstatetest.WriteFile(t, dir, "public.conf", "password=x\n")
 	locked := filepath.Join(dir, "locked")
-	inLocked := writeFile(t, locked, "inside.txt", "x")
+	inLocked := gitstatetest.WriteFile(t, locked, "inside.txt", "x")
 	if err := os.Chmod(locked, 0o700); err != nil {
 		t.Fatal(err)
 	}
@@ -149,13 +150,13 @@ func TestPermissionDenied(t *testing.T) {
 
 func TestFile(t *testing.T) {
 	dir := t.TempDir()
-	conf := writeFile(t, dir, "config.py", "DB_URL='postgresql://app@db/rag'\nVECTOR_DIM=768\n")
-	old := writeFile(t, dir, "old.dump", "dump")
+	conf := gitstatetest.WriteFile(t, dir, "config.py", "DB_URL='postgresql://app@db/rag'\nVECTOR_DIM=768\n")
+	old := gitstatetest.WriteFile(t, dir, "old.dump", "dump")
 	past := time.Now().Add(-5 * time.Hour)
 	if err := os.Chtimes(old, past, past); err != nil {
 		t.Fatal(err)
 	}
-	private := writeFile(t, dir, "private.key", "k")
+	private := gitstatetest.WriteFile(t, dir, "private.key", "k")
 	if err := os.Chmod(private, 0o600); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +184,7 @@ func TestFile(t *testing.T) {
 	f.WriteString("MIGRATION COMPLETE\n")
 	f.Close()
 	// A match straddling the first chunk boundary is still found.
-	straddle := writeFile(t, dir, "straddle.log", strings.Repeat("a", scanChunk+scanOverlap-4)+"NEEDLE"+strings.Repeat("b", 100))
+	straddle := gitstatetest.WriteFile(t, dir, "straddle.log", strings.Repeat("a", scanChunk+scanOverlap-4)+"NEEDLE"+strings.Repeat("b", 100))
 	sub := filepath.Join(dir, "data")
 	os.Mkdir(sub, 0o755)
 
@@ -234,12 +235,12 @@ func backupSpec(bp spec.BackupParams) *spec.Probe {
 
 func TestBackup(t *testing.T) {
 	dir := t.TempDir()
-	src := writeFile(t, dir, "config_chromadb.py", "CHROMA_PATH='/var/lib/chroma'\n")
-	bak := writeFile(t, dir, "config_chromadb.py.bak", "CHROMA_PATH='/var/lib/chroma'\n")
-	other := writeFile(t, dir, "stale.bak", "CHROMA_PATH='/old'\n")
+	src := gitstatetest.WriteFile(t, dir, "config_chromadb.py", "CHROMA_PATH='/var/lib/chroma'\n")
+	bak := gitstatetest.WriteFile(t, dir, "config_chromadb.py.bak", "CHROMA_PATH='/var/lib/chroma'\n")
+	other := gitstatetest.WriteFile(t, dir, "stale.bak", "CHROMA_PATH='/old'\n")
 	sum := sha256.Sum256([]byte("CHROMA_PATH='/var/lib/chroma'\n"))
 	digest := hex.EncodeToString(sum[:])
-	old := writeFile(t, dir, "old.bak", "x")
+	old := gitstatetest.WriteFile(t, dir, "old.bak", "x")
 	past := time.Now().Add(-30 * time.Hour)
 	os.Chtimes(old, past, past)
 	tests := []struct {
@@ -265,7 +266,7 @@ func TestBackup(t *testing.T) {
 		})
 	}
 	// A changed backup is hashed again.
-	writeFile(t, dir, "config_chromadb.py.bak", "CHROMA_PATH='/var/lib/chromX'\n")
+	gitstatetest.WriteFile(t, dir, "config_chromadb.py.bak", "CHROMA_PATH='/var/lib/chromX'\n")
 	wantStatus(t, runWith(t, r, backupSpec(spec.BackupParams{Path: bak, Of: src})), Fail, "differs")
 }
 
@@ -274,7 +275,7 @@ func TestBackup(t *testing.T) {
 // mtime back is not noticed (documented), any other change is.
 func TestDigestCacheKey(t *testing.T) {
 	dir := t.TempDir()
-	p := writeFile(t, dir, "b.bak", "aaaa")
+	p := gitstatetest.WriteFile(t, dir, "b.bak", "aaaa")
 	var c digestCache
 	ctx := context.Background()
 	fi, _ := os.Stat(p)

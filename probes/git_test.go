@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 	gt "github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 )
 
@@ -100,15 +101,15 @@ func TestGitMessages(t *testing.T) {
 // TestGitClean compares state clean with git status on a clean tree, and
 // after each kind of change.
 func TestGitClean(t *testing.T) {
-	isolateGit(t)
-	dir := newRepo(t)
-	writeFile(t, dir, "a.txt", "a\n")
-	writeFile(t, dir, ".gitignore", "*.tmp\nvendor/\n")
-	writeFile(t, dir, "deep/er/b.txt", "b\n")
-	gitCmd(t, dir, "add", "-A")
-	gitCmd(t, dir, "commit", "-q", "-m", "one")
-	writeFile(t, dir, "x.tmp", "ignored\n")
-	writeFile(t, dir, "vendor/lib/y.go", "ignored folder\n")
+	gitstatetest.Isolate(t)
+	dir := gitstatetest.NewRepo(t)
+	gitstatetest.WriteFile(t, dir, "a.txt", "a\n")
+	gitstatetest.WriteFile(t, dir, ".gitignore", "*.tmp\nvendor/\n")
+	gitstatetest.WriteFile(t, dir, "deep/er/b.txt", "b\n")
+	gitstatetest.Git(t, dir, "add", "-A")
+	gitstatetest.Git(t, dir, "commit", "-q", "-m", "one")
+	gitstatetest.WriteFile(t, dir, "x.tmp", "ignored\n")
+	gitstatetest.WriteFile(t, dir, "vendor/lib/y.go", "ignored folder\n")
 	r := NewRunner(Options{})
 	clean := gitSpec(dir, spec.GitClean)
 	steps := []struct {
@@ -118,16 +119,16 @@ func TestGitClean(t *testing.T) {
 		msg    string
 	}{
 		{"clean", func() {}, OK, "the work tree is clean (3 tracked files"},
-		{"untracked", func() { writeFile(t, dir, "new/file.txt", "n\n") }, Fail, "1 untracked (new/)"},
+		{"untracked", func() { gitstatetest.WriteFile(t, dir, "new/file.txt", "n\n") }, Fail, "1 untracked (new/)"},
 		{"untracked removed", func() { os.RemoveAll(filepath.Join(dir, "new")) }, OK, "is clean"},
-		{"modified", func() { writeFile(t, dir, "deep/er/b.txt", "bb\n") }, Fail, "1 modified (deep/er/b.txt)"},
-		{"staged", func() { gitCmd(t, dir, "add", "deep/er/b.txt") }, Fail, "1 staged (deep/er/b.txt)"},
-		{"committed", func() { gitCmd(t, dir, "commit", "-q", "-m", "two") }, OK, "is clean"},
+		{"modified", func() { gitstatetest.WriteFile(t, dir, "deep/er/b.txt", "bb\n") }, Fail, "1 modified (deep/er/b.txt)"},
+		{"staged", func() { gitstatetest.Git(t, dir, "add", "deep/er/b.txt") }, Fail, "1 staged (deep/er/b.txt)"},
+		{"committed", func() { gitstatetest.Git(t, dir, "commit", "-q", "-m", "two") }, OK, "is clean"},
 		{"deleted", func() { os.Remove(filepath.Join(dir, "a.txt")) }, Fail, "1 modified (a.txt)"},
 	}
 	for _, s := range steps {
 		s.change()
-		porcelain := gitCmd(t, dir, "status", "--porcelain")
+		porcelain := gitstatetest.Git(t, dir, "status", "--porcelain")
 		res := runWith(t, r, clean)
 		wantStatus(t, res, s.want, s.msg)
 		if (porcelain == "") != (res.Status == OK) {
@@ -138,56 +139,56 @@ func TestGitClean(t *testing.T) {
 
 // TestGitEdgeCases covers repositories that are not the plain case.
 func TestGitEdgeCases(t *testing.T) {
-	isolateGit(t)
+	gitstatetest.Isolate(t)
 
 	t.Run("unborn branch", func(t *testing.T) {
-		dir := newRepo(t)
-		f := writeFile(t, dir, "a.txt", "a\n")
+		dir := gitstatetest.NewRepo(t)
+		f := gitstatetest.WriteFile(t, dir, "a.txt", "a\n")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitTracked)), Fail, "a.txt is not in HEAD: branch main has no commits yet")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Fail, "no commits yet")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitUntracked)), OK)
-		gitCmd(t, dir, "add", "a.txt")
+		gitstatetest.Git(t, dir, "add", "a.txt")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitStaged)), OK, "staged as a new file")
 		wantStatus(t, runSpec(t, gitSpec(dir, spec.GitClean)), Fail, "1 staged (a.txt)")
 	})
 
 	t.Run("detached HEAD", func(t *testing.T) {
-		dir := newRepo(t)
-		f := writeFile(t, dir, "a.txt", "a\n")
-		gitCmd(t, dir, "add", "a.txt")
-		gitCmd(t, dir, "commit", "-q", "-m", "one")
-		gitCmd(t, dir, "checkout", "-q", "--detach")
+		dir := gitstatetest.NewRepo(t)
+		f := gitstatetest.WriteFile(t, dir, "a.txt", "a\n")
+		gitstatetest.Git(t, dir, "add", "a.txt")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "one")
+		gitstatetest.Git(t, dir, "checkout", "-q", "--detach")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitTracked)), OK, "a.txt is tracked (in HEAD (detached at ")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "a.txt is committed")
 	})
 
 	t.Run("path outside the repo", func(t *testing.T) {
-		dir := newRepo(t)
-		outside := writeFile(t, t.TempDir(), "x.txt", "x\n")
+		dir := gitstatetest.NewRepo(t)
+		outside := gitstatetest.WriteFile(t, t.TempDir(), "x.txt", "x\n")
 		sp := gitSpec(outside, spec.GitCommitted)
 		sp.Params.(*spec.GitParams).Repo = dir
 		wantStatus(t, runSpec(t, sp), Error, "is outside the repository at "+dir)
 	})
 
 	t.Run("not a repository", func(t *testing.T) {
-		f := writeFile(t, t.TempDir(), "x.txt", "x\n")
+		f := gitstatetest.WriteFile(t, t.TempDir(), "x.txt", "x\n")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Error, "is not inside a git repository")
 	})
 
 	t.Run("broken .git", func(t *testing.T) {
 		dir := t.TempDir()
 		os.Mkdir(filepath.Join(dir, ".git"), 0o755)
-		f := writeFile(t, dir, "a.txt", "a")
+		f := gitstatetest.WriteFile(t, dir, "a.txt", "a")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), Error, "has no HEAD file: not a usable git repository")
 	})
 
 	t.Run("core.excludesFile", func(t *testing.T) {
 		home := os.Getenv("HOME")
-		writeFile(t, home, ".gitconfig", "[core]\n\texcludesFile = ~/my-excludes\n")
-		writeFile(t, home, "my-excludes", "*.secret\n")
+		gitstatetest.WriteFile(t, home, ".gitconfig", "[core]\n\texcludesFile = ~/my-excludes\n")
+		gitstatetest.WriteFile(t, home, "my-excludes", "*.secret\n")
 		t.Cleanup(func() { os.Remove(filepath.Join(home, ".gitconfig")) })
-		dir := newRepo(t)
-		f := writeFile(t, dir, "db.secret", "x")
+		dir := gitstatetest.NewRepo(t)
+		f := gitstatetest.WriteFile(t, dir, "db.secret", "x")
 		cmd := exec.Command("git", "check-ignore", "-q", "db.secret")
 		cmd.Dir = dir
 		if err := cmd.Run(); err != nil {
@@ -197,56 +198,56 @@ func TestGitEdgeCases(t *testing.T) {
 	})
 
 	t.Run("core.fileMode false", func(t *testing.T) {
-		dir := newRepo(t)
-		f := writeFile(t, dir, "run.sh", "echo\n")
-		gitCmd(t, dir, "add", "run.sh")
-		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		dir := gitstatetest.NewRepo(t)
+		f := gitstatetest.WriteFile(t, dir, "run.sh", "echo\n")
+		gitstatetest.Git(t, dir, "add", "run.sh")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "one")
 		os.Chmod(f, 0o755)
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitModified)), OK)
-		gitCmd(t, dir, "config", "core.fileMode", "false")
-		if out := gitCmd(t, dir, "status", "--porcelain"); out != "" {
+		gitstatetest.Git(t, dir, "config", "core.fileMode", "false")
+		if out := gitstatetest.Git(t, dir, "status", "--porcelain"); out != "" {
 			t.Fatalf("git status after core.fileMode=false: %q", out)
 		}
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "run.sh is committed")
 	})
 
 	t.Run("path inside .git", func(t *testing.T) {
-		dir := newRepo(t)
+		dir := gitstatetest.NewRepo(t)
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, ".git", "config"), spec.GitTracked)), Error, "inside .git")
 	})
 
 	t.Run("linked worktree", func(t *testing.T) {
-		dir := newRepo(t)
-		writeFile(t, dir, "a.txt", "a\n")
-		gitCmd(t, dir, "add", "a.txt")
-		gitCmd(t, dir, "commit", "-q", "-m", "one")
+		dir := gitstatetest.NewRepo(t)
+		gitstatetest.WriteFile(t, dir, "a.txt", "a\n")
+		gitstatetest.Git(t, dir, "add", "a.txt")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "one")
 		wt := filepath.Join(filepath.Dir(dir), "wt")
-		gitCmd(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
+		gitstatetest.Git(t, dir, "worktree", "add", "-q", "-b", "feature", wt)
 		f := filepath.Join(wt, "a.txt")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitCommitted)), OK, "a.txt is committed")
-		writeFile(t, wt, "a.txt", "changed in the linked worktree\n")
+		gitstatetest.WriteFile(t, wt, "a.txt", "changed in the linked worktree\n")
 		wantStatus(t, runSpec(t, gitSpec(f, spec.GitModified)), OK)
 		// The main work tree is unaffected.
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(dir, "a.txt"), spec.GitCommitted)), OK)
 		// A commit on the worktree's branch moves its HEAD (refs live in the common dir).
-		writeFile(t, wt, "b.txt", "b\n")
+		gitstatetest.WriteFile(t, wt, "b.txt", "b\n")
 		r := NewRunner(Options{})
 		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), spec.GitTracked)), Fail)
-		gitCmd(t, wt, "add", "b.txt")
-		gitCmd(t, wt, "commit", "-q", "-m", "b")
+		gitstatetest.Git(t, wt, "add", "b.txt")
+		gitstatetest.Git(t, wt, "commit", "-q", "-m", "b")
 		wantStatus(t, runWith(t, r, gitSpec(filepath.Join(wt, "b.txt"), spec.GitTracked)), OK)
 	})
 
 	t.Run("submodule", func(t *testing.T) {
-		lib := newRepo(t)
-		writeFile(t, lib, "lib.txt", "lib\n")
-		gitCmd(t, lib, "add", "lib.txt")
-		gitCmd(t, lib, "commit", "-q", "-m", "lib")
-		dir := newRepo(t)
-		writeFile(t, dir, "a.txt", "a\n")
-		gitCmd(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
-		gitCmd(t, dir, "add", "-A")
-		gitCmd(t, dir, "commit", "-q", "-m", "with submodule")
+		lib := gitstatetest.NewRepo(t)
+		gitstatetest.WriteFile(t, lib, "lib.txt", "lib\n")
+		gitstatetest.Git(t, lib, "add", "lib.txt")
+		gitstatetest.Git(t, lib, "commit", "-q", "-m", "lib")
+		dir := gitstatetest.NewRepo(t)
+		gitstatetest.WriteFile(t, dir, "a.txt", "a\n")
+		gitstatetest.Git(t, dir, "-c", "protocol.file.allow=always", "submodule", "add", "-q", lib, "vendor/lib")
+		gitstatetest.Git(t, dir, "add", "-A")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "with submodule")
 		sub := filepath.Join(dir, "vendor", "lib")
 		wantStatus(t, runSpec(t, gitSpec(sub, spec.GitCommitted)), OK, "vendor/lib is committed")
 		wantStatus(t, runSpec(t, gitSpec(dir, spec.GitClean)), OK)
@@ -257,20 +258,20 @@ func TestGitEdgeCases(t *testing.T) {
 		// Without repo:, the submodule itself is found and answers.
 		wantStatus(t, runSpec(t, gitSpec(filepath.Join(sub, "lib.txt"), spec.GitCommitted)), OK, "lib.txt is committed")
 		// A new commit inside the submodule shows as modified in the superproject.
-		writeFile(t, sub, "more.txt", "m\n")
-		gitCmd(t, sub, "add", "more.txt")
-		gitCmd(t, sub, "commit", "-q", "-m", "more")
+		gitstatetest.WriteFile(t, sub, "more.txt", "m\n")
+		gitstatetest.Git(t, sub, "add", "more.txt")
+		gitstatetest.Git(t, sub, "commit", "-q", "-m", "more")
 		wantStatus(t, runSpec(t, gitSpec(sub, spec.GitModified)), OK)
 	})
 
 	t.Run("rev for git checkout REV -- F", func(t *testing.T) {
-		dir := newRepo(t)
-		f := writeFile(t, dir, "old.py", "old\n")
-		gitCmd(t, dir, "add", "old.py")
-		gitCmd(t, dir, "commit", "-q", "-m", "one")
-		gitCmd(t, dir, "tag", "v1")
-		gitCmd(t, dir, "rm", "-q", "old.py")
-		gitCmd(t, dir, "commit", "-q", "-m", "two")
+		dir := gitstatetest.NewRepo(t)
+		f := gitstatetest.WriteFile(t, dir, "old.py", "old\n")
+		gitstatetest.Git(t, dir, "add", "old.py")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "one")
+		gitstatetest.Git(t, dir, "tag", "v1")
+		gitstatetest.Git(t, dir, "rm", "-q", "old.py")
+		gitstatetest.Git(t, dir, "commit", "-q", "-m", "two")
 		sp := func(rev string) *spec.Probe {
 			s := gitSpec(f, spec.GitTracked)
 			s.Params.(*spec.GitParams).Rev = rev

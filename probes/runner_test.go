@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 )
 
 // Test-only kinds exercise what no real checker should do: panic, or
@@ -80,7 +81,7 @@ func TestRunKeepsOrderAndBound(t *testing.T) {
 	var specs []*spec.Probe
 	for i := 0; i < 30; i++ {
 		if i%3 == 0 {
-			specs = append(specs, fileSpec(writeFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
+			specs = append(specs, fileSpec(gitstatetest.WriteFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
 		} else {
 			specs = append(specs, testSpec(kindTestCount))
 		}
@@ -124,7 +125,7 @@ func TestRunKeepsOrderAndBound(t *testing.T) {
 // only their own results.
 func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 	dir := t.TempDir()
-	ok := fileSpec(writeFile(t, dir, "here", "x"), true)
+	ok := fileSpec(gitstatetest.WriteFile(t, dir, "here", "x"), true)
 	hang := testSpec(kindTestHang)
 	hang.Timeout = 200 * time.Millisecond
 	specs := []*spec.Probe{testSpec(kindTestPanic), hang, ok}
@@ -212,7 +213,7 @@ func TestSeverityAndUnknownKinds(t *testing.T) {
 // deciding branch.
 func TestCombinators(t *testing.T) {
 	dir := t.TempDir()
-	present := writeFile(t, dir, "config_chromadb.py.bak", "x")
+	present := gitstatetest.WriteFile(t, dir, "config_chromadb.py.bak", "x")
 	absent := filepath.Join(dir, "nope.bak")
 	boom := testSpec(kindTestPanic)
 	skip := &spec.Probe{Kind: spec.KindCommand, Target: "true", Params: &spec.CommandParams{Command: "true"}}

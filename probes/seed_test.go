@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/probes/gitstate/gitstatetest"
 )
 
 // TestSeedRollbackStep23 replays the case that started gonogo: rollback
@@ -14,12 +15,12 @@ import (
 // backup exists". It must be NO-GO while the file is untracked and no
 // backup exists, and turn GO through either branch, saying which.
 func TestSeedRollbackStep23(t *testing.T) {
-	isolateGit(t)
-	dir := newRepo(t)
-	writeFile(t, dir, "config.py", "DB='pgvector'\n")
-	gitCmd(t, dir, "add", "config.py")
-	gitCmd(t, dir, "commit", "-q", "-m", "app")
-	cfg := writeFile(t, dir, "config_chromadb.py", "DB='chroma'\n")
+	gitstatetest.Isolate(t)
+	dir := gitstatetest.NewRepo(t)
+	gitstatetest.WriteFile(t, dir, "config.py", "DB='pgvector'\n")
+	gitstatetest.Git(t, dir, "add", "config.py")
+	gitstatetest.Git(t, dir, "commit", "-q", "-m", "app")
+	cfg := gitstatetest.WriteFile(t, dir, "config_chromadb.py", "DB='chroma'\n")
 	backupDir := t.TempDir()
 	bak := filepath.Join(backupDir, "config_chromadb.py")
 
@@ -40,11 +41,11 @@ func TestSeedRollbackStep23(t *testing.T) {
 	wantStatus(t, runWith(t, r, step23), OK, "any: ok via backup "+bak)
 
 	// A backup that no longer matches the file does not count.
-	writeFile(t, dir, "config_chromadb.py", "DB='chroma' # edited after the backup\n")
+	gitstatetest.WriteFile(t, dir, "config_chromadb.py", "DB='chroma' # edited after the backup\n")
 	wantStatus(t, runWith(t, r, step23), Fail, "differs from "+cfg)
 
 	// Option 2: commit the file.
-	gitCmd(t, dir, "add", "config_chromadb.py")
-	gitCmd(t, dir, "commit", "-q", "-m", "track config_chromadb.py for rollback safety")
+	gitstatetest.Git(t, dir, "add", "config_chromadb.py")
+	gitstatetest.Git(t, dir, "commit", "-q", "-m", "track config_chromadb.py for rollback safety")
 	wantStatus(t, runWith(t, r, step23), OK, "any: ok via git "+cfg)
 }
