@@ -67,11 +67,18 @@ func (p *mdParser) unowned(line int, what string) {
 // steps, lines from to to (inclusive).
 func (p *mdParser) gap(from, to int, what string) {
 	name := "the rollback section"
-	if p.phase != nil {
+	switch {
+	case p.cur != nil && p.cur.Rollback:
+		name = fmt.Sprintf("rollback step %q (line %d)", p.cur.Title, p.cur.Line)
+	case p.phase != nil:
 		name = fmt.Sprintf("rollback section %q (line %d)", p.phase.Name, p.phase.Line)
 	}
-	p.plan.RollbackGaps = append(p.plan.RollbackGaps, &Diag{File: p.file, Line: from, Field: "lines " + lineRange(from, to),
-		Msg: fmt.Sprintf("%s holds %s that gonogo cannot read as rollback steps, so the rollback gate cannot be GO: write it as numbered items or headings with shell blocks", name, what)})
+	d := &Diag{File: p.file, Line: from, Field: "lines " + lineRange(from, to),
+		Msg: fmt.Sprintf("%s holds %s that gonogo cannot read as rollback steps, so the rollback gate cannot be GO", name, what)}
+	if p.cur != nil && p.cur.Rollback {
+		d.step = p.cur
+	}
+	p.plan.RollbackGaps = append(p.plan.RollbackGaps, d)
 }
 
 func lineRange(from, to int) string {
@@ -148,12 +155,17 @@ func (p *mdParser) finish() {
 		p.plan.Warnings = append(p.plan.Warnings, &Diag{File: p.file, Line: s.Line, Field: "step " + s.ID,
 			Msg: fmt.Sprintf("repeats the ID of the step at line %d: refer to them as %q and %q", group[0].Line, group[0].Key, s.Key)})
 	}
+	for _, d := range p.plan.RollbackGaps {
+		if d.step != nil {
+			d.Step = d.step.Key
+		}
+	}
 	// A rollback phase without a single step is a way back gonogo
 	// cannot check.
 	for _, ph := range p.plan.Phases {
 		if ph.Rollback && p.phaseSteps[ph] == 0 && !p.nestedInRollback(ph) {
 			p.plan.RollbackGaps = append(p.plan.RollbackGaps, &Diag{File: p.file, Line: ph.Line, Field: "rollback section " + strconv.Quote(ph.Name),
-				Msg: "has no step gonogo can read, so the rollback gate cannot be GO: write the way back as numbered items or headings with shell blocks"})
+				Msg: "has no step gonogo can read, so the rollback gate cannot be GO"})
 		}
 	}
 	p.unclosedFence()

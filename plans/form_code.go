@@ -179,6 +179,11 @@ func (p *mdParser) shell(lines []srcLine, lang string) {
 		start = i + 1
 	}
 	flush(len(lines))
+	if subs > 0 && owner != nil && p.cur != nil && p.cur.parent == owner {
+		// What follows the block is about the whole step again.
+		p.cur, p.form = owner, owner.form
+		p.lead = ""
+	}
 }
 
 // extendsID reports whether a comment's ID is a step of its own next to

@@ -258,6 +258,14 @@ func init() {
 	sha256sum md5sum stat test sleep date openssl gpg jq yq mount umount ollama`) {
 		inlinePrograms[w] = true
 	}
+	// And every program an untagged block is recognised by, except the
+	// shell's own words, which in backticks are usually just words.
+	for w := range knownCommands {
+		inlinePrograms[w] = true
+	}
+	for _, w := range strings.Fields("if for while until case then else elif fi do done esac function [ [[ time exit trap alias set read eval exec command test") {
+		delete(inlinePrograms, w)
+	}
 }
 
 // placeholderRE are blanks in a command ("<sha>", "…") that the shell

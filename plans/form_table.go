@@ -110,7 +110,9 @@ func (p *mdParser) table(t *east.Table, nested bool) {
 	cols := p.stepTable(t)
 	line := p.nodeLine(t)
 	if cols == nil || nested || (p.cur != nil && p.absorb) || p.mode == modeDocument || p.skipping {
-		if cols == nil && p.inRollback() && p.cur == nil && !p.skipping {
+		if cols == nil && (p.inRollback() || p.cur != nil && p.cur.Rollback) && !p.skipping {
+			// Rows of hosts or actions in a rollback: a way back gonogo
+			// cannot check, whether or not a step holds the table.
 			p.gap(line, line+countRows(t), "a table")
 		}
 		return
@@ -156,8 +158,10 @@ func (p *mdParser) table(t *east.Table, nested bool) {
 	p.cur, p.top, p.form = nil, nil, 0
 }
 
+// countRows is the number of lines a table spans after its header line:
+// the delimiter row and the body rows.
 func countRows(t *east.Table) int {
-	n := 1
+	n := 0
 	for r := t.FirstChild(); r != nil; r = r.NextSibling() {
 		n++
 	}

@@ -321,6 +321,7 @@ func (p *mdParser) startStep(s *Step, form stepForm) {
 	}
 	p.countStep(s)
 	p.plan.Steps = append(p.plan.Steps, s)
+	s.form = form
 	p.cur, p.top, p.form = s, s, form
 	p.lead, p.alt, p.altSet, p.altLevel, p.session = "", "", 0, 0, ""
 	p.title = nil
@@ -359,6 +360,7 @@ func (p *mdParser) startSub(title string, line int, st *subState) *Step {
 	p.plan.Steps = append(p.plan.Steps, s)
 	st.owner = owner
 	p.sub = st
+	s.form = formSub
 	p.cur, p.form = s, formSub
 	p.lead = ""
 	return s

@@ -461,8 +461,9 @@ func TestAdmonitions(t *testing.T) {
 
 func TestDedentAdmonitions(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"admonition body", "!!! note \"x\"\n    a\n\n    b\nc\n    d\n", "!!! note \"x\"\na\n\nb\nc\n    d\n"},
-		{"collapsible and tab", "???+ tip\n\tx\n=== \"Debian\"\n    y\n", "???+ tip\nx\n=== \"Debian\"\ny\n"},
+		{"admonition body", "!!! note \"x\"\n    a\n\n    b\nc\n    d\n", "\na\n\nb\nc\n    d\n"},
+		{"collapsible and tab", "???+ tip\n\tx\n=== \"Debian\"\n    y\n", "\nx\n\ny\n"},
+		{"docusaurus markers and mdx imports", "import Tabs from '@theme/Tabs';\n:::danger Roll back\n\nx\n\n:::\n", "\n\n\nx\n\n\n"},
 		{"setext underline is no tab", "Steps\n===\n\n    ls -l\n", "Steps\n===\n\n    ls -l\n"},
 		{"inside a fence", "```\n!!! note x\n    a\n```\n", "```\n!!! note x\n    a\n```\n"},
 		{"bare bangs", "!!!\n    a\n", "!!!\n    a\n"},

@@ -139,6 +139,10 @@ type Diag struct {
 	Line  int
 	Field string // the attribute, key or text at fault; may be empty
 	Msg   string // what is wrong and what was expected
+	// Step is the Key of the step the problem sits in, when it sits in one
+	// (a table inside a rollback step); set for rollback gaps.
+	Step string
+	step *Step
 }
 
 func (d *Diag) Error() string {

@@ -56,8 +56,9 @@ var (
 
 // preprocess un-indents the bodies of MkDocs admonitions and content tabs
 // by four columns (so a ```bash fence inside one is a fence, not an
-// indented code block), blanks the marker lines of Docusaurus admonitions
-// and MDX imports, and returns the containers it saw. Lines keep their
+// indented code block), blanks the opening lines of admonitions and tabs,
+// the marker lines of Docusaurus admonitions and MDX imports, and returns
+// the containers it saw. Lines keep their
 // numbers. Fenced code is left alone.
 func preprocess(src []byte) ([]byte, []region) {
 	if !bytes.Contains(src, []byte("!!!")) && !bytes.Contains(src, []byte("???")) && !bytes.Contains(src, []byte("===")) &&
@@ -149,7 +150,9 @@ func preprocess(src []byte) ([]byte, []region) {
 			}
 			regions = append(regions, r)
 			mk = &regions[len(regions)-1]
-			out = append(out, l...)
+			// The opener is the container's title, not prose: blank it so
+			// it is no lead of the block inside.
+			out = append(out, blank(l)...)
 			continue
 		case docuOpenRE.MatchString(trim) && !docuCloseRE.MatchString(trim):
 			m := docuOpenRE.FindStringSubmatch(trim)

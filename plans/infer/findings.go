@@ -103,10 +103,41 @@ func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 		}
 		out = append(out, a.backupFindings(i)...)
 	}
+	out = append(out, a.gapFindings()...)
+	index := make(map[string]int, len(a.steps))
+	for i, st := range a.steps {
+		if _, ok := index[st.step.Key]; !ok {
+			index[st.step.Key] = i
+		}
+	}
+	at := func(key string) int {
+		if i, ok := index[key]; ok {
+			return i
+		}
+		return len(a.steps) // findings about no step come last
+	}
 	sort.SliceStable(out, func(x, y int) bool {
-		return a.stepIndex(out[x].Step) < a.stepIndex(out[y].Step) ||
-			a.stepIndex(out[x].Step) == a.stepIndex(out[y].Step) && out[x].Line < out[y].Line
+		return at(out[x].Step) < at(out[y].Step) || at(out[x].Step) == at(out[y].Step) && out[x].Line < out[y].Line
 	})
+	return out
+}
+
+// gapFindings are the parts of rollback sections the plan reader could not
+// take as steps (plans.Plan.RollbackGaps): an error each, since the
+// rollback gate cannot be GO over them.
+func (a *Analysis) gapFindings() []Finding {
+	if a.plan == nil {
+		return nil
+	}
+	var out []Finding
+	for _, d := range a.plan.RollbackGaps {
+		msg := d.Msg
+		if d.Field != "" {
+			msg = d.Field + ": " + msg
+		}
+		out = append(out, Finding{Severity: SevError, Step: d.Step, Line: d.Line, Message: msg,
+			Hint: "give each action of the way back its own numbered item or heading, with its commands in a shell block"})
+	}
 	return out
 }
 
@@ -135,15 +166,6 @@ func otherWays(al *alt, broken []bool) (string, bool) {
 		return "the other way, " + all[0] + ",", false
 	}
 	return "the other ways (" + strings.Join(all, ", ") + ")", false
-}
-
-func (a *Analysis) stepIndex(key string) int {
-	for i, st := range a.steps {
-		if st.step.Key == key {
-			return i
-		}
-	}
-	return -1
 }
 
 // located is an event with the step it belongs to.
