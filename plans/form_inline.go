@@ -258,14 +258,23 @@ func init() {
 	sha256sum md5sum stat test sleep date openssl gpg jq yq mount umount ollama`) {
 		inlinePrograms[w] = true
 	}
-	// And every program an untagged block is recognised by, except the
-	// shell's own words, which in backticks are usually just words.
-	for w := range knownCommands {
-		inlinePrograms[w] = true
-	}
+}
+
+// shellWords are words an untagged block is recognised by that, in
+// backticks in prose, are usually just words.
+var shellWords = map[string]bool{}
+
+func init() {
 	for _, w := range strings.Fields("if for while until case then else elif fi do done esac function [ [[ time exit trap alias set read eval exec command test") {
-		delete(inlinePrograms, w)
+		shellWords[w] = true
 	}
+}
+
+// isInlineProgram: a program whose command line in backticks is a command
+// whatever precedes it — inlinePrograms, and every program an untagged
+// block is recognised by (knownCommands) but the shell's own words.
+func isInlineProgram(w string) bool {
+	return inlinePrograms[w] || knownCommands[w] && !shellWords[w]
 }
 
 // placeholderRE are blanks in a command ("<sha>", "…") that the shell
@@ -352,7 +361,7 @@ func inlineStmt(st *syntax.Stmt, cued, bare bool) bool {
 		case strings.Contains(prog, "/") && (strings.Contains(prog, "/bin/") || strings.HasPrefix(prog, "bin/") || strings.HasPrefix(prog, "/usr/") ||
 			strings.HasSuffix(prog, ".sh") || strings.HasSuffix(prog, ".py")) && n >= 1:
 			return true
-		case inlinePrograms[base] && prog == base && (n >= 1 || bare):
+		case isInlineProgram(base) && prog == base && (n >= 1 || bare):
 			return true
 		case cued && n >= 1 && plausibleProgRE.MatchString(prog) && !strings.Contains(prog, ".") || cued && n >= 1 && strings.HasSuffix(prog, ".sh"):
 			return true

@@ -24,7 +24,7 @@ func (p *mdParser) list(l *ast.List, nested bool) {
 	}
 	owned := nested || (p.cur != nil && p.absorb)
 	if owned {
-		if l.IsOrdered() && p.top != nil && p.actionList(l) && p.form != formSub && !p.inNoteRegion(p.nodeLine(l)) {
+		if l.IsOrdered() && p.top != nil && p.cur == p.top && p.actionList(l) && !p.inNoteRegion(p.nodeLine(l)) {
 			p.subSteps(l)
 			return
 		}

@@ -102,6 +102,7 @@ func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 			out = append(out, Finding{Severity: sev, Step: st.step.Key, Line: p.n.line, Message: msg, Hint: p.hint})
 		}
 		out = append(out, a.backupFindings(i)...)
+		out = append(out, st.lints...)
 	}
 	out = append(out, a.gapFindings()...)
 	index := make(map[string]int, len(a.steps))

@@ -85,6 +85,8 @@ type Analysis struct {
 	opening   map[int]bool // plan lines (0-based) that open a code block
 	// paths caches program lookups on PATH.
 	paths map[string]lookResult
+	// hostname of this machine, read once, for prompts that name theirs.
+	hostname string
 }
 
 // stepInfo is everything inference learnt about one step.
@@ -115,8 +117,24 @@ type stepInfo struct {
 	// programs already checked in this step.
 	programs map[string]bool
 	noted    map[string]bool
+	// remoteNoted: the machines this step's one-shot remote commands run
+	// on, noted once each.
+	remoteNoted map[string]bool
+	// lints are problems with a command as written, found while reading
+	// it (an unquoted version bound); Findings reports them.
+	lints []Finding
 	// seq orders events and backups within the step.
 	seq int
+}
+
+// lint records a problem with one of the step's commands as written: an
+// error in a rollback step, a warning elsewhere.
+func (st *stepInfo) lint(line int, msg, hint string) {
+	sev := SevWarning
+	if st.step.Rollback {
+		sev = SevError
+	}
+	st.lints = append(st.lints, Finding{Severity: sev, Step: st.step.Key, Line: line, Message: msg, Hint: hint})
 }
 
 func (st *stepInfo) next() int {
