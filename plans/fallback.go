@@ -162,8 +162,12 @@ func (p *mdParser) finish() {
 	}
 	// A rollback phase without a single step is a way back gonogo
 	// cannot check.
+	byLine := make(map[int]*hinfo, len(p.outline))
+	for _, h := range p.outline {
+		byLine[h.line] = h
+	}
 	for _, ph := range p.plan.Phases {
-		if ph.Rollback && p.phaseSteps[ph] == 0 && !p.nestedInRollback(ph) {
+		if ph.Rollback && p.phaseSteps[ph] == 0 && !nestedInRollback(byLine[ph.Line]) {
 			p.plan.RollbackGaps = append(p.plan.RollbackGaps, &Diag{File: p.file, Line: ph.Line, Field: "rollback section " + strconv.Quote(ph.Name),
 				Msg: "has no step gonogo can read, so the rollback gate cannot be GO"})
 		}
@@ -178,29 +182,22 @@ func (p *mdParser) finish() {
 // phaseSlug is the slug that qualifies a repeated ID: the step's phase,
 // "top" before any.
 func (p *mdParser) phaseSlug(s *Step) string {
-	if s.Phase == "" {
+	switch {
+	case s.phase != nil:
+		return s.phase.Slug
+	case s.Phase == "":
 		return "top"
-	}
-	for i := len(p.plan.Phases) - 1; i >= 0; i-- {
-		if ph := p.plan.Phases[i]; ph.Name == s.Phase && ph.Line <= s.Line {
-			return ph.Slug
-		}
 	}
 	return Slug(s.Phase)
 }
 
-// nestedInRollback reports whether a rollback phase sits inside another
-// rollback phase that has steps (an empty "### Notes" under "## Rollback"
-// is no missing way back).
-func (p *mdParser) nestedInRollback(ph *Phase) bool {
-	for _, h := range p.outline {
-		if h.line != ph.Line {
-			continue
-		}
-		for a := h.parent; a != nil; a = a.parent {
-			if a.rollback {
-				return true
-			}
+// nestedInRollback reports whether a rollback phase's heading sits inside
+// another rollback section (an empty "### Notes" under "## Rollback" is no
+// missing way back: the outer section answers for it).
+func nestedInRollback(h *hinfo) bool {
+	for a := h; a != nil && a.parent != nil; a = a.parent {
+		if a.parent.rollback {
+			return true
 		}
 	}
 	return false

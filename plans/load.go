@@ -196,6 +196,13 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 		blocks:  map[ast.Node]*blockInfo{},
 		spans:   map[*ast.CodeSpan]bool{},
 	}
+	for i, r := range regions {
+		m := r.end
+		if i > 0 && mp.maxEnd[i-1] > m {
+			m = mp.maxEnd[i-1]
+		}
+		mp.maxEnd = append(mp.maxEnd, m)
+	}
 	mp.lines = append(mp.lines, 0)
 	for i, c := range src {
 		if c == '\n' {

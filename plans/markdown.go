@@ -65,6 +65,7 @@ type mdParser struct {
 	// topStructural: the content before the first heading holds steps.
 	topStructural bool
 	regions       []region
+	maxEnd        []int     // maxEnd[i]: the last line any of regions[:i+1] reaches
 	rnext         int       // next region to enter
 	ropen         []*region // regions containing the current node
 	blocks        map[ast.Node]*blockInfo
@@ -241,14 +242,14 @@ func (p *mdParser) openRegion(r *region) {
 }
 
 // inNoteRegion reports whether line lies in a note container (an
-// admonition or <details> that is a remark): its prose is no step.
+// admonition or <details> that is a remark): its prose is no step. A
+// binary search finds the last region that starts at or before line; the
+// running maximum of the regions' ends bounds the walk back to those that
+// may still contain it.
 func (p *mdParser) inNoteRegion(line int) bool {
-	for i := range p.regions {
-		r := &p.regions[i]
-		if r.start > line {
-			break
-		}
-		if line <= r.end && r.kind == regionNote {
+	i := sort.Search(len(p.regions), func(i int) bool { return p.regions[i].start > line }) - 1
+	for ; i >= 0 && p.maxEnd[i] >= line; i-- {
+		if r := &p.regions[i]; line <= r.end && r.kind == regionNote {
 			return true
 		}
 	}
@@ -314,7 +315,7 @@ func (p *mdParser) startStep(s *Step, form stepForm) {
 		p.slugged = append(p.slugged, s)
 	}
 	if p.phase != nil {
-		s.Phase, s.Rollback = p.phase.Name, p.phase.Rollback || s.Rollback
+		s.Phase, s.Rollback, s.phase = p.phase.Name, p.phase.Rollback || s.Rollback, p.phase
 	}
 	if s.Title == "" && s.ID != "" {
 		s.Title = "Step " + s.ID

@@ -65,6 +65,13 @@ type hinfo struct {
 	partCmds       bool     // a part sub-section owns commands
 	// alt is the label when the heading names one way of doing its step.
 	alt bool
+	// What the heading's text says, read once: a section of description,
+	// a part of a step (Option A, Verify), the way back, an action.
+	skipText, partText, rbText, verbText bool
+	// kidYields and kidPartCmds are yieldsKids and partKidsCmds, computed
+	// bottom-up once; groupDone/isGroup memoize groupHeading.
+	kidYields, kidPartCmds bool
+	groupDone, isGroup     bool
 }
 
 var wikiHeadingRE = regexp.MustCompile(`^(={2,6})[ \t]*([^=].*?)[ \t]*={2,6}[ \t]*$`)
@@ -128,6 +135,10 @@ func (p *mdParser) buildOutline() {
 		if id, title, ok := splitID(h.text, true); ok {
 			h.id, h.title = id, title
 		}
+		h.skipText = isSkipHeading(h.text)
+		h.partText = partHeadingRE.MatchString(stripLeadingSymbols(h.text))
+		h.rbText = isRollbackIntro(h.text)
+		h.verbText = startsWithVerb(h.text)
 		hs = append(hs, h)
 		p.heads[n] = h
 	}
@@ -157,6 +168,19 @@ func (p *mdParser) buildOutline() {
 		p.sectionFacts(h, h.idx+1, h.direct)
 	}
 	p.topStructural = p.rangeStructural(0, p.firstHeadingIdx(hs))
+	// Sub-sections come after their parent: walking backwards, every
+	// kid is settled before its parent looks at it.
+	for k := len(hs) - 1; k >= 0; k-- {
+		h := hs[k]
+		for _, kid := range h.kids {
+			if kid.yieldsAsChild() {
+				h.kidYields = true
+			}
+			if kid.partText && (kid.cmds || kid.kidPartCmds) {
+				h.kidPartCmds = true
+			}
+		}
+	}
 	// Decide kinds top-down: a heading's kind depends on its parent's.
 	sawStep := false
 	for k, h := range hs {
@@ -280,7 +304,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 	// A numbered heading is a step or a group: it is a rollback only in a
 	// rollback phase ("### 8a. Backup untracked files required for
 	// rollback" is not one) or as a group ("## 12. Rollback").
-	h.rollback = isRollbackIntro(h.text) && (h.id == "" || p.groupHeading(h))
+	h.rollback = h.rbText && (h.id == "" || p.groupHeading(h))
 	if par != nil && par.rollback && par.kind != kindStep && par.kind != kindParaStep {
 		h.rollback = true
 	}
@@ -308,7 +332,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 		}
 		return
 	}
-	if isSkipHeading(h.text) && !h.rollback {
+	if h.skipText && !h.rollback {
 		h.kind = kindSkip
 		return
 	}
@@ -340,7 +364,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 		h.kind = kindStep
 	case h.yieldsKids():
 		h.kind = kindPhase
-	case h.cmds && (h.rollback || startsWithVerb(h.text) || h.level == 7):
+	case h.cmds && (h.rollback || h.verbText || h.level == 7):
 		// Commands only in prose under a heading that names no action
 		// ("Checking progress": "… the serial console (`ssh …`)") are
 		// hints, not a step.
@@ -349,7 +373,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 		h.kind = kindStep
 	case h.rollback && (h.content || len(h.kids) > 0):
 		h.kind = kindStep
-	case len(h.kids) == 0 && startsWithVerb(h.text) && h.content:
+	case len(h.kids) == 0 && h.verbText && h.content:
 		h.kind = kindStep
 	case len(h.kids) == 0 && h.firstPara != nil && isInstruction(firstSentence(inlineText(h.firstPara, p.src, false))):
 		h.kind = kindParaStep
@@ -360,42 +384,26 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 }
 
 // yieldsKids reports whether a sub-section of h that is not a part of a
-// step (an option, a check, notes) holds steps. Sub-sections are decided
-// after h, so this looks at their facts, recursively, bounded by the
-// section's size.
-func (h *hinfo) yieldsKids() bool {
-	for _, k := range h.kids {
-		if k.yieldsAsChild() {
-			return true
-		}
-	}
-	return false
-}
+// step (an option, a check, notes) holds steps (computed in buildOutline).
+func (h *hinfo) yieldsKids() bool { return h.kidYields }
 
 // yieldsAsChild: a sub-section that would hold a step of its own.
 func (k *hinfo) yieldsAsChild() bool {
-	if isSkipHeading(k.text) || partHeadingRE.MatchString(stripLeadingSymbols(k.text)) {
+	if k.skipText || k.partText {
 		return false
 	}
-	if k.id != "" || k.structural || k.cmds || isRollbackIntro(k.text) {
+	if k.id != "" || k.structural || k.cmds || k.rbText {
 		return true
 	}
-	if len(k.kids) == 0 && startsWithVerb(k.text) && k.content {
+	if len(k.kids) == 0 && k.verbText && k.content {
 		return true
 	}
-	return k.yieldsKids()
+	return k.kidYields
 }
 
 // partKidsCmds reports whether a part sub-section of h (Option A, a tab)
 // owns commands: then h is the step those parts carry out.
-func (h *hinfo) partKidsCmds() bool {
-	for _, k := range h.kids {
-		if partHeadingRE.MatchString(stripLeadingSymbols(k.text)) && (k.cmds || k.partKidsCmds()) {
-			return true
-		}
-	}
-	return false
-}
+func (h *hinfo) partKidsCmds() bool { return h.kidPartCmds }
 
 // groupHeading reports whether a numbered heading groups steps rather than
 // being one: a deeper numbered heading, or an ID paragraph or ordered item,
@@ -404,6 +412,15 @@ func (h *hinfo) partKidsCmds() bool {
 // heading of its section is numbered ("## Step 1 — Preflight" over "###
 // Step 1.1 — Check cluster health").
 func (p *mdParser) groupHeading(h *hinfo) bool {
+	if h.groupDone {
+		return h.isGroup
+	}
+	h.groupDone = true
+	h.isGroup = p.findGroup(h)
+	return h.isGroup
+}
+
+func (p *mdParser) findGroup(h *hinfo) bool {
 	for _, k := range h.kids {
 		if k.id != "" && (strings.HasPrefix(k.id, h.id+".") || k.level > h.level) {
 			return true

@@ -94,9 +94,10 @@ type Step struct {
 	// ("interval: 30s"); 0 means the board's default.
 	Interval time.Duration
 
-	// parent and form are what the reader knows while it reads.
+	// parent, form and phase are what the reader knows while it reads.
 	parent *Step
 	form   stepForm
+	phase  *Phase
 }
 
 // Script is a shell block, or the slice of one that a step owns.

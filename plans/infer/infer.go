@@ -87,6 +87,8 @@ type Analysis struct {
 	paths map[string]lookResult
 	// hostname of this machine, read once, for prompts that name theirs.
 	hostname string
+	// idx indexes every event of the plan once all steps are read.
+	idx *evIndex
 }
 
 // stepInfo is everything inference learnt about one step.
@@ -198,19 +200,17 @@ func (a *Analysis) settleBackups() {
 }
 
 // changedLater reports whether a step after i, outside the rollback
-// phases, overwrites or removes path.
+// phases, overwrites or removes path (or a folder holding it).
 func (a *Analysis) changedLater(i int, path string) bool {
-	for _, st := range a.steps[i+1:] {
-		if st.step.Rollback {
-			continue
+	last := a.index().lastChange
+	for d := path; ; d = filepath.Dir(d) {
+		if j, ok := last[d]; ok && j > i {
+			return true
 		}
-		for _, ev := range st.events {
-			if (ev.kind == evOverwrite || ev.kind == evDestroy) && (ev.path == path || strings.HasPrefix(path, ev.path+"/")) {
-				return true
-			}
+		if d == "/" || d == "." || filepath.Dir(d) == d {
+			return false
 		}
 	}
-	return false
 }
 
 // planRoot is the folder relative paths resolve against: p.Root, else the
