@@ -250,7 +250,7 @@ func (p *mdParser) unclosedFence() {
 	start := 0
 	var swallowed []int // lines that look like headings after the open fence
 	rollbackLine := 0
-	for start <= len(p.src) {
+	for start < len(p.src) {
 		end := start
 		for end < len(p.src) && p.src[end] != '\n' {
 			end++

@@ -70,8 +70,10 @@ func (p *mdParser) heading(h *hinfo, i int) {
 		// A step heading closes deeper phases ("#### Rollback for step
 		// 5" ends at "### 6. …"), but not one at its own level: "##
 		// Rollback" followed by "## Step 23: …" is the usual layout.
+		// A heading step without an ID is a section of its own: it closes
+		// the phase at its level too ("## Rollback" after "## Upgrade").
 		p.popPhases(h.level + 1)
-		if n := len(p.stack); n > 0 && p.stack[n-1].numbered && p.stack[n-1].level == h.level {
+		if n := len(p.stack); n > 0 && (p.stack[n-1].numbered || h.id == "") && p.stack[n-1].level == h.level {
 			p.popPhases(h.level)
 		}
 		title := h.title

@@ -71,6 +71,14 @@ func (p *mdParser) prose(n ast.Node, commands bool) {
 	}
 	text := full.String()
 	line := p.nodeLine(n)
+	if p.cur != nil && commands && isAltTitle(text) && p.mode != modeDocument {
+		// "Option B: from the tarball" — the scripts that follow are
+		// another way of doing the step, until the next way or heading.
+		if p.alt == "" {
+			p.altSet = line
+		}
+		p.alt, p.altLevel = firstSentence(text), 0
+	}
 	if p.cur == nil || !commands || p.skipping {
 		if !p.skipping && !p.inNoteRegion(line) {
 			for i, x := range ps {

@@ -191,8 +191,23 @@ func (p *mdParser) bulletSteps(l *ast.List) bool {
 	return false
 }
 
-// bulletIsStep: in a bullet list that holds steps, every item is one.
-func (p *mdParser) bulletIsStep(l *ast.List, item *ast.ListItem) bool { return true }
+// bulletIsStep: in a bullet list that holds steps, an item is one when it
+// carries a command or is an instruction ("Log in and push a commit");
+// a statement among them ("Sessions in Redis are lost") is a remark on
+// the step before it.
+func (p *mdParser) bulletIsStep(l *ast.List, item *ast.ListItem) bool {
+	for c := item.FirstChild(); c != nil; c = c.NextSibling() {
+		if p.ownsCommands(c) {
+			return true
+		}
+		if c == item.FirstChild() && (c.Kind() == ast.KindParagraph || c.Kind() == ast.KindTextBlock) {
+			if isInstruction(firstSentence(inlineText(c, p.src, false))) {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // listHasCommand reports whether an item of l (not of a nested list)
 // carries an inline command in its text or a shell block.
