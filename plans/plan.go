@@ -53,8 +53,11 @@ type Phase struct {
 
 // Step is one thing the operator does.
 type Step struct {
-	// ID as written ("8a", "3.2b") or generated for unnumbered items; stable
-	// across runs of an unchanged file.
+	// ID as written ("8a", "3.2b", "R1"), the slug of the title for a step
+	// written without one ("stop-the-service", see StepSlug), or, for a
+	// sub-step, its parent's ID and its own ("10.3/1", "3.2/rollback").
+	// A slug depends only on the title and the same titles before it, so
+	// it survives edits elsewhere in the file.
 	ID string
 	// Key is unique within the plan: ID, or "phase-slug/ID" when the ID is
 	// repeated. --at, --step and sidecar keys match Key or, when unambiguous, ID.

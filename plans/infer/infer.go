@@ -39,6 +39,13 @@
 // Relative paths resolve against the plan root or the last cd; $VAR and ~
 // come from Options.Env or the script's own assignments; "sh -c '…'" is
 // read as shell; ssh, docker and kubectl run elsewhere and are not read.
+// Neither is what is typed into a session one of them (or su - USER,
+// sudo -iu USER, an interactive psql) opens, up to its exit, nor lines
+// typed at another machine's prompt (plans.Script.Prompt) or after a
+// session an earlier command of the step opened (plans.Script.Session):
+// the step gets a note saying where they run (see walk.go). Scripts of
+// the ways of an Option A / Option B choice (plans.Script.Alt) are read
+// like "a || b".
 //
 // Program checks: a step's programs must be installed. Looking that up with
 // a "command -v PROG" probe would execute something, so instead the program
