@@ -52,12 +52,16 @@ type srcLine struct {
 	cont bool
 }
 
+// userHost is the user@host of a prompt; either may be a placeholder
+// ("root@<CONTAINER_ID>").
+const userHost = `(?:[\w.-]|<[\w. -]+>)+@(?:[\w.-]|<[\w. -]+>)+`
+
 // promptRE matches a shell prompt at the start of a line: "$ ",
 // "user@host:~/app$ ", "(venv) $ ". rootPromptRE is the "# " root prompt,
 // which only console blocks use (elsewhere "#" starts a comment).
 var (
-	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:([\w.-]+@[\w.-]+)(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
-	rootPromptRE = regexp.MustCompile(`^\s*(?:([\w.-]+@[\w.-]+)(?::[^\s$#]*)?\s*)?#\s`)
+	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
+	rootPromptRE = regexp.MustCompile(`^\s*(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?#\s`)
 	// sqlPromptRE is a database prompt ("billing=#", "shop=>", "mysql>",
 	// "sqlite>"): what follows it is SQL typed into the client, not shell.
 	sqlPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+(?:=|-|\()[#>]|[\w.-]+\)[#>]|mysql>|mariadb>|MariaDB \[[^\]]*\]>|sqlite>|redis[\w.:-]*>|postgres[=-]#)\s`)
@@ -142,6 +146,20 @@ func shellText(lines []srcLine, console bool) []srcLine {
 		out = append(out, srcLine{text: t, line: l.line, prompt: prompt, cont: isCont})
 	}
 	return out
+}
+
+// PromptLine reports whether a line of a terminal session was typed at a
+// prompt — "$ ", "user@host:~$ ", "root@host:/# " — and returns the
+// command after it. Inference uses it to read the lines above a script in
+// the same block as the reader did.
+func PromptLine(line string) (string, bool) {
+	if m := promptRE.FindString(line); m != "" {
+		return line[len(m):], true
+	}
+	if hostRootPrompt(line) {
+		return line[len(rootPromptRE.FindString(line)):], true
+	}
+	return "", false
 }
 
 // samePrompt is the user@host a prompt stands for: its own, or — for a

@@ -98,17 +98,18 @@ func (a *Analysis) blockPrefix(sc plans.Script) string {
 	}
 	prompted := false
 	for _, l := range pre {
-		if promptRe.MatchString(l) {
+		if _, ok := plans.PromptLine(l); ok {
 			prompted = true
 		}
 	}
 	var out []string
 	for _, l := range pre {
 		if prompted {
-			if !promptRe.MatchString(l) {
-				continue
+			cmd, ok := plans.PromptLine(l)
+			if !ok {
+				continue // program output
 			}
-			l = promptRe.ReplaceAllString(l, "$1")
+			l = cmd
 		}
 		out = append(out, l)
 	}
