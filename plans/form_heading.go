@@ -84,6 +84,11 @@ func (p *mdParser) heading(h *hinfo, i int) {
 		p.startStep(s, formHeading)
 		p.level, p.absorb = h.level, true
 	default:
+		if h.level == 7 {
+			// A bold line that is no step ("**Important**") is a remark
+			// in the section it sits in, not a phase of its own.
+			return
+		}
 		p.pushPhase(h)
 		p.cur, p.top, p.form, p.absorb = nil, nil, 0, false
 	}

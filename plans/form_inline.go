@@ -50,8 +50,9 @@ func (p *mdParser) pieces(n ast.Node) []piece {
 
 // rollbackLabelRE is the label that opens a per-step rollback in prose:
 // "**Rollback**:", "Rollback:", "To roll back:", "To undo this," at the
-// start of the text or of a sentence.
-var rollbackLabelRE = regexp.MustCompile(`(?i)(?:^|[.;!?)]\s+)(?:to roll ?back|to undo(?: this| it)?|to revert(?: this| it)?|to back out|roll ?back|rollback|undo|revert|back ?out)(?: of this step)?\s*[:,]\s*`)
+// start of the text or of a sentence (a bare word needs its colon:
+// "Revert, if needed, …" is no label).
+var rollbackLabelRE = regexp.MustCompile(`(?i)(?:^|[.;!?)]\s+)(?:(?:to roll ?back|to undo(?: this| it)?|to revert(?: this| it)?|to back out)\s*[:,]|(?:roll ?back|rollback|undo|revert|back ?out)(?: of this step)?\s*:)\s*`)
 
 // prose reads a paragraph inside the current step that is not its title:
 // its text becomes the lead of a block right below it, and a code span in

@@ -390,3 +390,33 @@ func TestStepTables(t *testing.T) {
 		t.Errorf("rows at lines %d and %d, want 11 and 18", p.Steps[0].Line, p.Steps[2].Line)
 	}
 }
+
+// What reads as an instruction, for headings and prose without an ID.
+func TestInstructions(t *testing.T) {
+	for _, c := range []struct {
+		text    string
+		heading bool
+		want    bool
+	}{
+		{"Stop the service", true, true},
+		{"Clean-up (next week)", true, true},
+		{"Check status", true, true},
+		{"Test plan", true, false},
+		{"Release checklist", true, false},
+		{"Background", true, false},
+		{"After a week", true, false},
+		{"Note: this takes an hour.", false, false},
+		{"Before packing anything, look through the CSVs", false, true},
+		{"When a customer asks, support opens a ticket", false, false},
+		{"Then run the export", false, true},
+		{"🚀 Deploy the app", true, true},
+	} {
+		got := isInstruction(c.text)
+		if c.heading {
+			got = headingAction(c.text)
+		}
+		if got != c.want {
+			t.Errorf("%q (heading %v): %v, want %v", c.text, c.heading, got, c.want)
+		}
+	}
+}

@@ -138,7 +138,7 @@ func (p *mdParser) buildOutline() {
 		h.skipText = isSkipHeading(h.text)
 		h.partText = partHeadingRE.MatchString(stripLeadingSymbols(h.text))
 		h.rbText = isRollbackIntro(h.text)
-		h.verbText = startsWithVerb(h.text)
+		h.verbText = headingAction(h.text)
 		hs = append(hs, h)
 		p.heads[n] = h
 	}

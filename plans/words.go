@@ -41,7 +41,10 @@ func init() {
 // word (after emoji, marks and a leading "then"/"now"/"first") is one of
 // actionVerbs. "Clean-up (next week)" counts by its "clean".
 func startsWithVerb(text string) bool {
-	w := firstWords(text, 2)
+	if labelRE.MatchString(text) {
+		return false // "Note: …", "Warning: …" label a remark
+	}
+	w := firstWords(text, 3)
 	if len(w) == 0 {
 		return false
 	}
@@ -56,6 +59,38 @@ func startsWithVerb(text string) bool {
 		return true
 	}
 	return false
+}
+
+// labelRE is a word and a colon that label what follows ("Note:", "Tip:").
+var labelRE = regexp.MustCompile(`^\W*[A-Za-z]+\**:`)
+
+// sectionNouns, after a verb that is also a noun, make a heading the name
+// of a section rather than an action: "Test plan", "Release checklist",
+// "Backup strategy", "Change window" (but "Check status" is an action).
+var (
+	sectionNouns = map[string]bool{}
+	nounVerbs    = map[string]bool{}
+)
+
+func init() {
+	for _, w := range strings.Fields(`plan plans results strategy overview summary schedule window criteria
+	process procedure checklist log history status matrix policy report notes`) {
+		sectionNouns[w] = true
+	}
+	for _, w := range strings.Fields(`test release backup change run deploy migrate upgrade rollback
+	cleanup clean-up record watch note`) {
+		nounVerbs[w] = true
+	}
+}
+
+// headingAction reports whether a heading names an action: it starts
+// with a verb, and is not a section's name ("Test plan").
+func headingAction(text string) bool {
+	if !startsWithVerb(text) {
+		return false
+	}
+	w := firstWords(text, 2)
+	return !(len(w) == 2 && nounVerbs[w[0]] && sectionNouns[w[1]])
 }
 
 // firstWords is up to n lower-case words at the start of text, leading
@@ -115,7 +150,8 @@ var skipHeadingRE = regexp.MustCompile(`(?i)^(?:` +
 	`symptoms|signals|alerts?|` +
 	`files that need no changes?|files not changed|unchanged files|` +
 	`current state|status|progress|completed(?: so far)?|done so far|changelog|version notes|release notes|` +
-	`communication(?: plan)?|glossary|appendix|history|revision history|document history|timeline` +
+	`communication(?: plan)?|glossary|appendix|history|revision history|document history|timeline|` +
+	`conclusions?|wrap[- ]?up|results?|outcomes?|retrospective|lessons` +
 	`)\b`)
 
 // strongSkipRE names sections that are never part of a step, even under
