@@ -40,11 +40,23 @@ func dumpPlan(p *Plan) string {
 		if s.Interval > 0 {
 			fmt.Fprintf(&b, " interval=%s", s.Interval)
 		}
+		if s.Parent != "" {
+			fmt.Fprintf(&b, " parent=%s", s.Parent)
+		}
 		fmt.Fprintf(&b, "\n  title: %q\n  phase: %q\n", s.Title, s.Phase)
 		for _, sc := range s.Scripts {
 			fmt.Fprintf(&b, "  script %d lang=%q", sc.Line, sc.Lang)
 			if sc.Lead != "" {
 				fmt.Fprintf(&b, " lead=%q", sc.Lead)
+			}
+			if sc.Alt != "" {
+				fmt.Fprintf(&b, " alt=%q@%d", sc.Alt, sc.AltSet)
+			}
+			if sc.Prompt != "" {
+				fmt.Fprintf(&b, " prompt=%q", sc.Prompt)
+			}
+			if sc.Session != "" {
+				fmt.Fprintf(&b, " session=%q", sc.Session)
 			}
 			b.WriteString(":\n")
 			for _, l := range strings.Split(sc.Text, "\n") {
@@ -60,6 +72,9 @@ func dumpPlan(p *Plan) string {
 	}
 	for _, w := range p.Warnings {
 		fmt.Fprintf(&b, "\nwarning line %d %s: %s\n", w.Line, w.Field, w.Msg)
+	}
+	for _, g := range p.RollbackGaps {
+		fmt.Fprintf(&b, "\nrollback gap line %d %s: %s\n", g.Line, g.Field, g.Msg)
 	}
 	return b.String()
 }

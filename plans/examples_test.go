@@ -122,3 +122,50 @@ func TestFormatDocExamples(t *testing.T) {
 		}
 	}
 }
+
+// TestFormatDocStepExamples parses every Markdown example of the README's
+// plan format section that is followed by "→ steps `a`, `b`" (or "→
+// rollback steps …") and checks the reader finds exactly those steps: the
+// README is the contract, and what it shows must be what gonogo does.
+func TestFormatDocStepExamples(t *testing.T) {
+	doc, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sec := string(doc)
+	if i := strings.Index(sec, "## The plan format"); i >= 0 {
+		sec = sec[i:]
+	}
+	if i := strings.Index(sec, "### Probe blocks"); i >= 0 {
+		sec = sec[:i]
+	}
+	re := regexp.MustCompile("(?s)\n( *)````markdown\n(.*?)\n *````\n *→ (rollback )?steps ([^\n]+)")
+	ms := re.FindAllStringSubmatch(sec, -1)
+	if len(ms) < 3 {
+		t.Fatalf("want the plan format's step examples, found %d", len(ms))
+	}
+	keyRE := regexp.MustCompile("`([^`]+)`")
+	for _, m := range ms {
+		indent, body, rollback := m[1], m[2], m[3] != ""
+		var lines []string
+		for _, l := range strings.Split(body, "\n") {
+			lines = append(lines, strings.TrimPrefix(l, indent))
+		}
+		src := strings.Join(lines, "\n") + "\n"
+		var want []string
+		for _, k := range keyRE.FindAllStringSubmatch(m[4], -1) {
+			want = append(want, k[1])
+		}
+		p := mustParse(t, src)
+		var got []string
+		for _, s := range p.Steps {
+			got = append(got, s.Key)
+			if rollback && !s.Rollback {
+				t.Errorf("README example: step %s should be a rollback step\n%s", s.Key, src)
+			}
+		}
+		if strings.Join(got, " ") != strings.Join(want, " ") {
+			t.Errorf("README example reads as steps %q, the README says %q\n%s", got, want, src)
+		}
+	}
+}

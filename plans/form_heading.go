@@ -2,51 +2,114 @@ package plans
 
 import (
 	"strconv"
-	"strings"
-
-	"github.com/yuin/goldmark/ast"
 )
 
-// heading makes a step of a heading that begins with an ID, the plan's
-// title of the first H1 without one, and a phase of any other heading
-// (numbered sections included, see findSections), except that a plain
-// sub-heading inside a heading step ("#### Verify" under "### 8a.
-// Backup") stays part of that step.
-func (p *mdParser) heading(h *ast.Heading) {
-	txt := strings.TrimSpace(inlineText(h, p.src, false))
-	line := p.nodeLine(h)
+// heading acts on a heading (or a line read as one) as the outline decided:
+// a step, a phase, the plan's title, a part of the step it sits in, the
+// per-step rollback of the step before it, or a section of description
+// whose content is skipped.
+func (p *mdParser) heading(h *hinfo, i int) {
 	p.lead = "" // a block right under a heading has no lead
-	if id, title, ok := splitID(txt, true); ok && !p.sections[h] {
+	if p.sub != nil && p.sub.level > 0 && h.level <= p.sub.level {
+		p.endSub()
+	}
+	if p.alt != "" && p.altLevel > 0 && h.level <= p.altLevel && !(h.kind == kindPart && h.alt && h.level == p.altLevel) {
+		p.alt, p.altSet, p.altLevel = "", 0, 0
+	}
+	p.skipping = false
+	if p.mode == modeDocument {
+		p.skipping = h.kind == kindSkip
+		return
+	}
+	switch h.kind {
+	case kindTitle:
+		if p.plan.Title == "" {
+			p.plan.Title = h.text
+		}
+		return
+	case kindSkip:
+		p.popPhases(h.level)
+		p.skipping = true
+		p.cur, p.top, p.form, p.absorb = nil, nil, 0, false
+		return
+	case kindPart:
+		if p.top == nil {
+			break
+		}
+		if h.alt {
+			if p.altLevel != h.level || p.alt == "" {
+				p.altSet = h.line
+			}
+			p.alt, p.altLevel = h.text, h.level
+		}
+		if p.sub != nil && p.sub.level > 0 && h.level <= p.sub.level {
+			p.endSub()
+		}
+		if h.rollback && p.sub == nil {
+			// A heading inside a rollback sub-section of the step.
+			p.startSub(h.text, h.line, &subState{level: h.level})
+		}
+		return
+	case kindRollbackSub:
+		if p.top != nil && !p.nothingToUndoSection(h) {
+			p.startSub(h.text, h.line, &subState{level: h.level})
+			return
+		}
+		if p.top != nil {
+			// "#### Rollback" saying there is nothing to undo: skip it.
+			p.cur = nil
+			p.sub = &subState{owner: p.top, level: h.level}
+			return
+		}
+		// No step before it: a rollback section of its own.
+		h.kind = kindStep
+		h.rollback = true
+	}
+	switch h.kind {
+	case kindStep:
 		// A step heading closes deeper phases ("#### Rollback for step
 		// 5" ends at "### 6. …"), but not one at its own level: "##
 		// Rollback" followed by "## Step 23: …" is the usual layout.
-		p.popPhases(h.Level + 1)
-		if n := len(p.stack); n > 0 && p.stack[n-1].numbered && p.stack[n-1].level == h.Level {
-			p.popPhases(h.Level)
+		// A heading step without an ID is a section of its own: it closes
+		// the phase at its level too ("## Rollback" after "## Upgrade").
+		p.popPhases(h.level + 1)
+		if n := len(p.stack); n > 0 && (p.stack[n-1].numbered || h.id == "") && p.stack[n-1].level == h.level {
+			p.popPhases(h.level)
 		}
-		p.startStep(&Step{ID: id, Title: title, Line: line}, formHeading)
-		p.level, p.absorb = h.Level, true
-		return
+		title := h.title
+		if h.id == "" {
+			title = h.text
+		}
+		s := &Step{ID: h.id, Title: title, Line: h.line, Rollback: h.rollback}
+		p.startStep(s, formHeading)
+		p.level, p.absorb = h.level, true
+	default:
+		if h.level == 7 {
+			// A bold line that is no step ("**Important**") is a remark
+			// in the section it sits in, not a phase of its own.
+			return
+		}
+		p.pushPhase(h)
+		p.cur, p.top, p.form, p.absorb = nil, nil, 0, false
 	}
-	if h.Level == 1 && p.plan.Title == "" && len(p.plan.Phases) == 0 && len(p.plan.Steps) == 0 {
-		p.plan.Title = txt
-		return
-	}
-	if p.cur != nil && p.form == formHeading && h.Level > p.level && !IsRollbackHeading(txt) {
-		return
-	}
-	p.popPhases(h.Level)
-	rb := IsRollbackHeading(txt)
+}
+
+// pushPhase opens a phase for h.
+func (p *mdParser) pushPhase(h *hinfo) {
+	p.popPhases(h.level)
+	rb := h.rollback
 	for _, s := range p.stack {
 		rb = rb || s.phase.Rollback
 	}
-	p.phase = &Phase{Name: txt, Slug: Slug(txt), Rollback: rb, Line: line}
-	p.stack = append(p.stack, phaseLevel{h.Level, p.phase, p.sections[h]})
+	p.phase = &Phase{Name: h.text, Slug: Slug(h.text), Rollback: rb, Line: h.line}
+	p.stack = append(p.stack, phaseLevel{h.level, p.phase, h.group})
 	if p.phase.Slug == "" {
 		p.phase.Slug = "phase-" + strconv.Itoa(len(p.plan.Phases)+1)
 	}
 	p.plan.Phases = append(p.plan.Phases, p.phase)
-	p.cur, p.form, p.absorb = nil, 0, false
+	if h.kind == kindParaStep {
+		p.paraStep = h.paraStep
+	}
 }
 
 // popPhases closes the open phases at heading level lvl or deeper; the
@@ -65,37 +128,11 @@ func (p *mdParser) popPhases(lvl int) {
 	}
 }
 
-// findSections returns the numbered headings that are sections rather
-// than steps: "## 5. Rollback" followed, before the next heading at its
-// level or above, by a deeper heading whose ID extends its own ("### 5.1
-// Stop the pipeline"). Such a heading is a phase (a rollback phase here)
-// and its sub-headings are the steps.
-func (p *mdParser) findSections(doc ast.Node) map[*ast.Heading]bool {
-	type hd struct {
-		h  *ast.Heading
-		id string
+// nothingToUndoSection reports whether a rollback sub-heading's section
+// says there is nothing to undo ("#### Rollback" / "Nothing to undo.").
+func (p *mdParser) nothingToUndoSection(h *hinfo) bool {
+	if h.cmds || h.firstPara == nil {
+		return false
 	}
-	var hs []hd
-	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
-		if h, ok := n.(*ast.Heading); ok {
-			id, _, _ := splitID(inlineText(h, p.src, false), true)
-			hs = append(hs, hd{h, id})
-		}
-	}
-	sections := map[*ast.Heading]bool{}
-	for i, a := range hs {
-		if a.id == "" {
-			continue
-		}
-		for _, b := range hs[i+1:] {
-			if b.h.Level <= a.h.Level {
-				break
-			}
-			if strings.HasPrefix(b.id, a.id+".") {
-				sections[a.h] = true
-				break
-			}
-		}
-	}
-	return sections
+	return nothingToUndoRE.MatchString(inlineText(h.firstPara, p.src, false))
 }

@@ -14,10 +14,12 @@ import (
 // FuzzParse feeds arbitrary bytes to the parser. Whatever the input, Parse
 // must not panic, and its answer must be coherent: either a plan whose
 // steps have IDs and unique keys at lines inside the file, or an ErrorList
-// of located diagnostics. Seeds: every test plan, the example, and
-// testdata/fuzz/FuzzParse.
+// of located diagnostics. Seeds: every test plan, the runbook corpus, the
+// example, and testdata/fuzz/FuzzParse.
 func FuzzParse(f *testing.F) {
 	files, _ := filepath.Glob("testdata/plans/*.md")
+	corpus, _ := filepath.Glob("testdata/corpus/*.md")
+	files = append(files, corpus...)
 	files = append(files, "examples/migrate-chromadb-to-pgvector.md")
 	for _, file := range files {
 		src, err := os.ReadFile(file)

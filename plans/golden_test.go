@@ -62,7 +62,7 @@ func TestPlanStepKeys(t *testing.T) {
 		keys []string
 	}{
 		{"numbered-headings-admonitions.md", []string{"1", "2", "3", "4", "5", "6"}},
-		{"checklist-nested.md", []string{"1", "2", "3", "pre-flight-checklist-1", "failover-1", "failover-2", "revert-1", "revert-2"}},
+		{"checklist-nested.md", []string{"1", "2", "3", "freeze-deploys-in-the-ci", "promote-the-replica", "repoint-the-application", "demote-the-old-primary-back", "repoint-the-application-to-the-old-primary"}},
 		{"big-shell-block.md", []string{"1", "2", "3", "4", "5", "6"}},
 		{"bold-paragraphs.md", []string{"1", "2", "2a", "3.1", "3.2", "4", "5"}},
 		{"front-matter-yaml.md", []string{"1", "2", "3"}},

@@ -94,9 +94,12 @@ func TestInlineCommandSpans(t *testing.T) {
 		{"a || chain in one span",
 			"### 1. A\n\nRestore it: `git checkout HEAD -- c.py || cp /b/c.py .`\n",
 			[]string{"inline|Restore it:|git checkout HEAD -- c.py || cp /b/c.py ."}, 1},
-		{"a file name, a setting, a bare program, unknown programs: prose",
-			"### 1. A\n\nEdit `config.py` and set `VECTOR_STORE=chroma`; `git` must be installed; run `make deploy` or `rm -rf /tmp/x` or `echo cp a b`.\n",
+		{"a file name, a setting, a bare program, an unknown program: prose",
+			"### 1. A\n\nEdit `config.py` and set `VECTOR_STORE=chroma`; `git` must be installed; `frobnicate --all` is optional.\n",
 			nil, 0},
+		{"known programs, and any program after a colon or run",
+			"### 1. A\n\nRun `make deploy`, then `rm -rf /tmp/x`. Bump it: `hatch version 2.4.0`\n",
+			[]string{"inline|Run|make deploy", "inline|then|rm -rf /tmp/x", "inline|Bump it:|hatch version 2.4.0"}, 3},
 		{"shell that does not parse",
 			"### 1. A\n\nSee `cp 'a b`.\n",
 			nil, 0},
@@ -111,7 +114,7 @@ func TestInlineCommandSpans(t *testing.T) {
 			nil, 0},
 		{"span in a list step's title",
 			"## Steps\n\n1. Restore: `git checkout HEAD -- c.py`\n",
-			nil, 0},
+			[]string{"inline|Restore:|git checkout HEAD -- c.py"}, 1},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -142,37 +145,68 @@ func TestInlineCommandSpans(t *testing.T) {
 }
 
 // Paragraphs outside any step — an intro under the title, a phase's
-// preamble — never give scripts, whatever their code spans say.
+// preamble — never give scripts, whatever their code spans say: each such
+// command is a warning naming its line, and one in a rollback section is a
+// rollback gap (the gate cannot be GO over a command no step checks).
 func TestInlineSpansOutsideSteps(t *testing.T) {
 	src := "# Plan\n\nBefore you start: `git checkout HEAD -- c.py`.\n\n## Rollback\n\nIf in doubt, `cp /b/c.py .`\n\n### 23. Restore\n\nBy hand.\n"
 	p := mustParse(t, src)
 	if len(p.Steps) != 1 || len(p.Steps[0].Scripts) != 0 || len(p.Steps[0].Commands) != 0 {
 		t.Errorf("steps %d, scripts %+v, commands %+v: want one step without scripts", len(p.Steps), p.Steps[0].Scripts, p.Steps[0].Commands)
 	}
+	var lines []int
+	for _, w := range p.Warnings {
+		if strings.Contains(w.Field, "inline command") {
+			lines = append(lines, w.Line)
+		}
+	}
+	if fmt.Sprint(lines) != "[3 7]" {
+		t.Errorf("warnings for unowned inline commands at lines %v, want [3 7]: %v", lines, p.Warnings)
+	}
+	if len(p.RollbackGaps) != 1 || p.RollbackGaps[0].Line != 7 {
+		t.Errorf("rollback gaps %v, want one at line 7", p.RollbackGaps)
+	}
 }
 
 func TestInlineCommand(t *testing.T) {
-	for s, want := range map[string]bool{
-		"cp /backup/config_chromadb.py .":    true,
-		"git checkout HEAD -- config.py":     true,
-		"/usr/bin/rsync -a a/ b/":            true,
-		"sudo systemctl restart app":         true,
-		"PGPASSWORD=x pg_dump -f a.sql app":  true,
-		"tar -czf a.tgz dir && cp a.tgz /b/": true,
-		"config.py":                          false,
-		"VECTOR_STORE=chroma":                false,
-		"git":                                false,
-		"sudo":                               false,
-		"sudo cp":                            false,
-		"./cp a b":                           false,
-		"cp a b &":                           false,
-		"make deploy":                        false,
-		"cp a b; rm -rf c":                   false,
-		"cp $(ls) b":                         true, // inference then skips the dynamic word
-		"":                                   false,
+	for _, c := range []struct {
+		s          string
+		cued, want bool
+	}{
+		{"cp /backup/config_chromadb.py .", false, true},
+		{"git checkout HEAD -- config.py", false, true},
+		{"/usr/bin/rsync -a a/ b/", false, true},
+		{"sudo systemctl restart app", false, true},
+		{"PGPASSWORD=x pg_dump -f a.sql app", false, true},
+		{"tar -czf a.tgz dir && cp a.tgz /b/", false, true},
+		{"df -h /var/lib/postgresql", false, true},
+		{"echo | openssl s_client -connect h:443 | openssl x509 -noout", false, true},
+		{".venv/bin/python manage.py migrate invoices 0087", false, true},
+		{"bin/rails runner 'puts 1'", false, true},
+		{"./deploy.sh", false, true},
+		{"sudo lbctl drain edge-1", false, true},
+		{"sudo -iu postgres", false, true},
+		{"git revert <sha>", false, true},
+		{"make deploy", false, true},
+		{"cp $(ls) b", false, true}, // inference then skips the dynamic word
+		{"frobctl version 2.4.0", true, true},
+		{"frobctl version 2.4.0", false, false},
+		{"listen 443 ssl;", false, false},
+		{"config.py", false, false},
+		{"config.py", true, false},
+		{"VECTOR_STORE=chroma", true, false},
+		{"git", false, false},
+		{"sudo", false, false},
+		{"sudo -u ledgerly", false, false},
+		{"cp a b &", false, false},
+		{"## 2.4.0 – YYYY-MM-DD", true, false},
+		{"--set image.tag", true, false},
+		{"max-age=300", true, false},
+		{"release/2.4", true, false},
+		{"", false, false},
 	} {
-		if got := inlineCommand(s); got != want {
-			t.Errorf("inlineCommand(%q) = %v, want %v", s, got, want)
+		if got := inlineCommand(c.s, c.cued); got != c.want {
+			t.Errorf("inlineCommand(%q, cued %v) = %v, want %v", c.s, c.cued, got, c.want)
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"sort"
 	"unicode/utf8"
 
+	"github.com/yuin/goldmark/ast"
+
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
@@ -183,14 +185,23 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 	}
 	src = bytes.TrimPrefix(src, []byte("\xef\xbb\xbf"))
 	src = blankFrontMatter(src)
-	src = dedentAdmonitions(src)
+	src, regions := preprocess(src)
 	mp := &mdParser{
-		file:   file,
-		src:    src,
-		opts:   opts,
-		plan:   plan,
-		slugs:  map[*Step]string{},
-		genSeq: map[string]int{},
+		file:    file,
+		src:     src,
+		opts:    opts,
+		plan:    plan,
+		regions: regions,
+		heads:   map[ast.Node]*hinfo{},
+		blocks:  map[ast.Node]*blockInfo{},
+		spans:   map[*ast.CodeSpan]bool{},
+	}
+	for i, r := range regions {
+		m := r.end
+		if i > 0 && mp.maxEnd[i-1] > m {
+			m = mp.maxEnd[i-1]
+		}
+		mp.maxEnd = append(mp.maxEnd, m)
 	}
 	mp.lines = append(mp.lines, 0)
 	for i, c := range src {
@@ -199,8 +210,12 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 		}
 	}
 	mp.decoder = decoder{file: file, root: root, env: opts.Env, source: spec.Explicit}
-	mp.walk(parseMarkdown(src))
-	mp.finish()
+	doc := parseMarkdown(src)
+	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
+		mp.nodes = append(mp.nodes, n)
+	}
+	mp.buildOutline()
+	mp.read()
 	sort.SliceStable(mp.errs, func(i, j int) bool { return mp.errs[i].Line < mp.errs[j].Line })
 	return plan, mp.errs
 }

@@ -97,12 +97,13 @@ func TestStepForms(t *testing.T) {
 		{"paragraph Step", "## Steps\n\n**Step 4:** Start\n", "4:Start"},
 		{"plain paragraph is no step", "## Steps\n\nThis needs 3.5 GB.\n\n1. Go\n", "1:Go"},
 		{"task list unnumbered", "## Checklist\n\n- [ ] Page DBA\n- [x] Freeze deploys\n",
-			"checklist-1:Page DBA(gen) | checklist-2:Freeze deploys[x](gen)"},
+			"page-dba:Page DBA(gen) | freeze-deploys:Freeze deploys[x](gen)"},
 		{"task list numbered", "## Checklist\n\n- [x] 3. Page DBA\n- [ ] 3a. Freeze\n", "3:Page DBA[x] | 3a:Freeze"},
 		{"ordered task list", "## Checklist\n\n1. [x] Page DBA\n2. [ ] Freeze\n", "1:Page DBA[x] | 2:Freeze"},
 		{"plain bullets are no steps", "## Notes\n\n- one\n- two\n\n## Steps\n\n1. Go\n", "1:Go"},
 		{"nested lists belong to parent", "## Steps\n\n1. Stop\n   1. first this\n   2. then that\n   - [ ] tick\n2. Start\n", "1:Stop | 2:Start"},
-		{"lists under heading step are its items", "## Steps\n\n### 5. Deploy\n\n1. pull\n2. restart\n\n### 6. Verify\n", "5:Deploy | 6:Verify"},
+		{"numbered actions under a heading step are its sub-steps", "## Steps\n\n### 5. Deploy\n\n1. pull\n2. restart\n\n### 6. Verify\n", "5:Deploy | 5/1:pull | 5/2:restart | 6:Verify"},
+		{"numbered conditions and bullets under a heading step are its items", "## Steps\n\n### 5. Deploy\n\n1. the disk is mounted\n2. the lag is low\n\n- pull\n- restart\n\n### 6. Verify\n", "5:Deploy | 6:Verify"},
 		{"ordered list inside plain bullet", "## Steps\n\n- Database\n  1. stop\n  2. migrate\n", "1:stop | 2:migrate"},
 		{"comment-numbered shell block", "## Procedure\n\n```bash\ncd /srv\n# 1. Stop\nsystemctl stop a\n# 2) Start\nsystemctl start a\n```\n", "1:Stop | 2:Start"},
 		{"comment with Step word", "## Procedure\n\n```sh\n## Step 3: Reload\nsystemctl reload a\n```\n", "3:Reload"},
@@ -257,12 +258,12 @@ func TestPhaseStructure(t *testing.T) {
 }
 
 func TestGeneratedIDsStableAndUnique(t *testing.T) {
-	src := "## Checklist\n\n- [ ] a\n- [ ] b\n\n## Other\n\n- [ ] c\n\n## Checklist\n\n- [ ] d\n"
+	src := "## Checklist\n\n- [ ] Page DBA\n- [ ] Restart it\n\n## Other\n\n- [ ] Page DBA\n\n## Checklist\n\n- [ ] Check\n"
 	p1, p2 := mustParse(t, src), mustParse(t, src)
 	if stepSummary(p1) != stepSummary(p2) {
 		t.Fatalf("generated IDs differ between reads:\n%s\n%s", stepSummary(p1), stepSummary(p2))
 	}
-	want := "checklist-1:a(gen) | checklist-2:b(gen) | other-1:c(gen) | checklist-3:d(gen)"
+	want := "page-dba:Page DBA(gen) | restart-it:Restart it(gen) | page-dba-2:Page DBA(gen) | check:Check(gen)"
 	if got := stepSummary(p1); got != want {
 		t.Errorf("got %s\nwant %s", got, want)
 	}
@@ -432,11 +433,14 @@ func assertDiags(t *testing.T, err error, file string, want []string) {
 func TestRollbackSubHeadingInStep(t *testing.T) {
 	src := "## Deploy\n\n### 5. Migrate\n\n```bash\n./migrate up\n```\n\n#### Verify\n\n```bash\n./migrate status\n```\n\n#### Rollback for this step\n\n1. Undo\n   ```bash\n   ./migrate down\n   ```\n\n### 6. Restart\n\n## Rollback\n\n## Step 23: Restore\n"
 	p := mustParse(t, src)
-	if got := stepSummary(p); got != "5:Migrate | 1:Undo(rb) | 6:Restart | 23:Restore(rb)" {
+	if got := stepSummary(p); got != "5:Migrate | 5/rollback:Rollback for this step(rb) | 6:Restart | 23:Restore(rb)" {
 		t.Fatalf("steps: %s", got)
 	}
 	if len(p.Steps[0].Commands) != 2 {
 		t.Errorf("step 5 owns its #### Verify block, not its rollback: %+v", p.Steps[0].Commands)
+	}
+	if rb := p.Steps[1]; len(rb.Commands) != 1 || rb.Commands[0].Text != "./migrate down" || rb.Parent != "5" {
+		t.Errorf("5/rollback owns the block of its item and names its parent: %+v, parent %q", rb.Commands, rb.Parent)
 	}
 	if p.Steps[2].Phase != "Deploy" || p.Steps[3].Phase != "Rollback" {
 		t.Errorf("step 6 returns to phase Deploy (got %q); step 23 is in Rollback (got %q)", p.Steps[2].Phase, p.Steps[3].Phase)
@@ -457,8 +461,9 @@ func TestAdmonitions(t *testing.T) {
 
 func TestDedentAdmonitions(t *testing.T) {
 	tests := []struct{ name, in, want string }{
-		{"admonition body", "!!! note \"x\"\n    a\n\n    b\nc\n    d\n", "!!! note \"x\"\na\n\nb\nc\n    d\n"},
-		{"collapsible and tab", "???+ tip\n\tx\n=== \"Debian\"\n    y\n", "???+ tip\nx\n=== \"Debian\"\ny\n"},
+		{"admonition body", "!!! note \"x\"\n    a\n\n    b\nc\n    d\n", "\na\n\nb\nc\n    d\n"},
+		{"collapsible and tab", "???+ tip\n\tx\n=== \"Debian\"\n    y\n", "\nx\n\ny\n"},
+		{"docusaurus markers and mdx imports", "import Tabs from '@theme/Tabs';\n:::danger Roll back\n\nx\n\n:::\n", "\n\n\nx\n\n\n"},
 		{"setext underline is no tab", "Steps\n===\n\n    ls -l\n", "Steps\n===\n\n    ls -l\n"},
 		{"inside a fence", "```\n!!! note x\n    a\n```\n", "```\n!!! note x\n    a\n```\n"},
 		{"bare bangs", "!!!\n    a\n", "!!!\n    a\n"},

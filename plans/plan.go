@@ -28,8 +28,15 @@ type Plan struct {
 	// Steps in document order.
 	Steps []*Step
 	// Warnings are problems that do not stop the plan from being used
-	// (a repeated step ID, say). Errors are returned, not stored.
+	// (a repeated step ID, a shell block no step owns, a fence left open).
+	// Errors are returned, not stored.
 	Warnings []*Diag
+	// RollbackGaps are parts of rollback sections that the reader could
+	// not take as steps: a table, a block outside any step, a rollback
+	// section with no step at all. While any is left, the rollback gate
+	// cannot be GO (see dashboard/model): gonogo does not say a way back
+	// works when it could not read it.
+	RollbackGaps []*Diag
 }
 
 // Phase is a heading that groups steps ("Pre-deploy checklist", "Rollback").
@@ -46,15 +53,24 @@ type Phase struct {
 
 // Step is one thing the operator does.
 type Step struct {
-	// ID as written ("8a", "3.2b") or generated for unnumbered items; stable
-	// across runs of an unchanged file.
+	// ID as written ("8a", "3.2b", "R1"), the slug of the title for a step
+	// written without one ("stop-the-service", see StepSlug), or, for a
+	// sub-step, its parent's ID and its own ("10.3/1", "3.2/rollback").
+	// A slug depends only on the title and the same titles before it, so
+	// it survives edits elsewhere in the file.
 	ID string
 	// Key is unique within the plan: ID, or "phase-slug/ID" when the ID is
 	// repeated. --at, --step and sidecar keys match Key or, when unambiguous, ID.
 	Key string
-	// Generated is true when ID was made up for an unnumbered item.
+	// Generated is true when ID was made up for a step written without
+	// one: the slug of its title ("stop-the-service").
 	Generated bool
-	Title     string
+	// Parent is the Key of the step this one is part of: a per-step
+	// rollback ("3.2/rollback"), a numbered comment in the step's block
+	// ("10.3/1") or a numbered item nested in it ("4/1"). "" for a step
+	// of the plan itself. A sub-step's ID and Key begin with its parent's.
+	Parent string
+	Title  string
 	// Phase is the name of the phase the step sits in ("" before any phase).
 	Phase    string
 	Rollback bool
@@ -80,6 +96,11 @@ type Step struct {
 	// Interval is the step's own refresh interval from its probe block
 	// ("interval: 30s"); 0 means the board's default.
 	Interval time.Duration
+
+	// parent, form and phase are what the reader knows while it reads.
+	parent *Step
+	form   stepForm
+	phase  *Phase
 }
 
 // Script is a shell block, or the slice of one that a step owns.
@@ -93,6 +114,19 @@ type Script struct {
 	// empty when the script follows another block or the step's title
 	// directly. Inference reads it to tell a fallback from a next step.
 	Lead string
+	// Alt names the way of doing the step this script belongs to when the
+	// document offers several ("Option A: Docker Compose", a content tab
+	// "Binary"); scripts with the same AltSet (the line of the first way)
+	// and different Alt are ways of which one will do.
+	Alt    string
+	AltSet int
+	// Prompt is the user@host of the prompt the lines were typed at
+	// ("ledgerly@app-1", "root@5c1f0e2b9a7d"); "" for a bare "$ " or none.
+	Prompt string
+	// Session is where an earlier command of the step left the shell, when
+	// it opened an interactive session ("as mastodon (su - mastodon)"):
+	// the script runs there, not in the operator's shell.
+	Session string
 }
 
 // Command is one logical shell command line.
@@ -109,6 +143,10 @@ type Diag struct {
 	Line  int
 	Field string // the attribute, key or text at fault; may be empty
 	Msg   string // what is wrong and what was expected
+	// Step is the Key of the step the problem sits in, when it sits in one
+	// (a table inside a rollback step); set for rollback gaps.
+	Step string
+	step *Step
 }
 
 func (d *Diag) Error() string {

@@ -10,13 +10,16 @@ import (
 // shellLangs are the info strings of fences whose text is shell to run.
 // Console-style languages carry prompts and program output.
 var shellLangs = map[string]bool{
-	"sh": true, "bash": true, "shell": true, "zsh": true, "ksh": true,
+	"sh": true, "bash": true, "shell": true, "zsh": true, "ksh": true, "fish": true,
 	"console": true, "shell-session": true, "shellsession": true, "sh-session": true,
+	"bash-session": true, "terminal": true, "term": true, "session": true, "shell-script": true,
 }
 
+// isConsoleLang reports the info strings of terminal sessions: prompts,
+// then commands, with program output in between.
 func isConsoleLang(lang string) bool {
 	switch lang {
-	case "console", "shell-session", "shellsession", "sh-session":
+	case "console", "shell-session", "shellsession", "sh-session", "bash-session", "terminal", "term", "session":
 		return true
 	}
 	return false
@@ -42,15 +45,44 @@ func fenceLang(info string) string {
 type srcLine struct {
 	text string
 	line int
+	// prompt is the user@host of the prompt the line was typed at
+	// ("ledgerly@app-1", "root@5c1f0e2b9a7d"), "" for a bare "$ " or none.
+	prompt string
+	// cont: the line continues the one above (after a backslash).
+	cont bool
 }
+
+// userHost is the user@host of a prompt; either may be a placeholder
+// ("root@<CONTAINER_ID>").
+const userHost = `(?:[\w.-]|<[\w. -]+>)+@(?:[\w.-]|<[\w. -]+>)+`
 
 // promptRE matches a shell prompt at the start of a line: "$ ",
 // "user@host:~/app$ ", "(venv) $ ". rootPromptRE is the "# " root prompt,
 // which only console blocks use (elsewhere "#" starts a comment).
 var (
-	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
-	rootPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+@[\w.-]+(?::[^\s$#]*)?\s*)?#\s`)
+	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
+	rootPromptRE = regexp.MustCompile(`^\s*(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?#\s`)
+	// sqlPromptRE is a database prompt ("billing=#", "shop=>", "mysql>",
+	// "sqlite>"): what follows it is SQL typed into the client, not shell.
+	sqlPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+(?:=|-|\()[#>]|[\w.-]+\)[#>]|mysql>|mariadb>|MariaDB \[[^\]]*\]>|sqlite>|redis[\w.:-]*>|postgres[=-]#)\s`)
 )
+
+// hostRootPrompt reports a root prompt that names its machine
+// ("root@forum-new:~# "), which cannot be a comment.
+func hostRootPrompt(t string) bool {
+	m := rootPromptRE.FindStringSubmatch(t)
+	return m != nil && m[1] != ""
+}
+
+// hasHostRootPrompt reports whether any line carries such a prompt.
+func hasHostRootPrompt(lines []srcLine) bool {
+	for _, l := range lines {
+		if hostRootPrompt(l.text) {
+			return true
+		}
+	}
+	return false
+}
 
 // hasPrompt reports whether any line starts with a "$ " or "# " prompt.
 func hasPrompt(lines []srcLine) bool {
@@ -77,27 +109,71 @@ func shellText(lines []srcLine, console bool) []srcLine {
 		}
 	}
 	if !prompted {
-		return lines
+		var out []srcLine
+		cont := false
+		for _, l := range lines {
+			if !cont && sqlPromptRE.MatchString(l.text) {
+				continue // typed into a database client
+			}
+			l.cont = cont
+			cont = strings.HasSuffix(strings.TrimRight(l.text, " \t"), `\`)
+			out = append(out, l)
+		}
+		return out
 	}
 	var out []srcLine
 	cont := false
+	prompt := ""
 	for _, l := range lines {
 		t := l.text
+		isCont := cont
 		switch {
 		case cont:
 		case isIDComment(t):
+		case sqlPromptRE.MatchString(t):
+			continue // SQL typed at a database prompt
 		case promptRE.MatchString(t):
+			prompt = samePrompt(prompt, promptRE.FindStringSubmatch(t)[1], out)
 			t = promptRE.ReplaceAllString(t, "")
 		case console && rootPromptRE.MatchString(t):
+			prompt = samePrompt(prompt, rootPromptRE.FindStringSubmatch(t)[1], out)
 			t = rootPromptRE.ReplaceAllString(t, "")
 		case !console && strings.HasPrefix(strings.TrimSpace(t), "#"):
 		default:
 			continue // program output
 		}
 		cont = strings.HasSuffix(strings.TrimRight(t, " \t"), `\`)
-		out = append(out, srcLine{t, l.line})
+		out = append(out, srcLine{text: t, line: l.line, prompt: prompt, cont: isCont})
 	}
 	return out
+}
+
+// PromptLine reports whether a line of a terminal session was typed at a
+// prompt — "$ ", "user@host:~$ ", "root@host:/# " — and returns the
+// command after it. Inference uses it to read the lines above a script in
+// the same block as the reader did.
+func PromptLine(line string) (string, bool) {
+	if m := promptRE.FindString(line); m != "" {
+		return line[len(m):], true
+	}
+	if hostRootPrompt(line) {
+		return line[len(rootPromptRE.FindString(line)):], true
+	}
+	return "", false
+}
+
+// samePrompt is the user@host a prompt stands for: its own, or — for a
+// bare "$ " or "# " after a prompt that named its machine — that machine
+// still, unless the line before left it (exit, logout).
+func samePrompt(last, named string, before []srcLine) string {
+	if named != "" || last == "" || len(before) == 0 {
+		return named
+	}
+	switch strings.TrimSpace(before[len(before)-1].text) {
+	case "exit", "logout", "exit 0":
+		return ""
+	}
+	return last
 }
 
 // idCommentRE matches a shell comment that opens a step: "# 8a. Backup …",
@@ -267,10 +343,10 @@ func looksLikeShell(lines []srcLine) bool {
 			cont = strings.HasSuffix(t, `\`)
 			continue
 		}
-		if t == "" || strings.HasPrefix(t, "#") {
+		if t == "" || strings.HasPrefix(t, "#") || sqlPromptRE.MatchString(l.text) {
 			continue
 		}
-		if promptRE.MatchString(l.text) {
+		if promptRE.MatchString(l.text) || hostRootPrompt(l.text) {
 			return true
 		}
 		if first && configKeyRE.MatchString(t) {

@@ -119,6 +119,9 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 				blockers = append(blockers, g)
 			}
 		}
+		if g, ok := gapGate(p); ok {
+			blockers = append(blockers, g)
+		}
 	}
 	snap.Verdict = GateGo
 	for _, g := range blockers {
@@ -356,9 +359,11 @@ func nextStep(p *plans.Plan, evals []stepEval, at string) int {
 }
 
 // rollbackGate is NONE without a rollback phase, else the worst of the
-// rollback steps: NO-GO, then UNKNOWN, else GO.
+// rollback steps: NO-GO, then UNKNOWN, else GO. Rollback content the plan
+// reader could not take as steps (plans.Plan.RollbackGaps) makes a GO
+// UNKNOWN: a way back gonogo could not read is not one it checked.
 func rollbackGate(p *plans.Plan, evals []stepEval) Gate {
-	has := false
+	has := len(p.RollbackGaps) > 0
 	for _, ph := range p.Phases {
 		if ph.Rollback {
 			has = true
@@ -382,7 +387,23 @@ func rollbackGate(p *plans.Plan, evals []stepEval) Gate {
 	if !has {
 		return GateNone
 	}
+	if gate == GateGo && len(p.RollbackGaps) > 0 {
+		return GateUnknown
+	}
 	return gate
+}
+
+// gapGate is the verdict's share of the rollback gaps: UNKNOWN, with the
+// lines gonogo could not read as the reason.
+func gapGate(p *plans.Plan) (stepGate, bool) {
+	if len(p.RollbackGaps) == 0 {
+		return stepGate{}, false
+	}
+	g := stepGate{gate: GateUnknown, rollback: true}
+	for _, d := range p.RollbackGaps {
+		g.reasons = append(g.reasons, "rollback is UNKNOWN: "+redact.String(d.Error()))
+	}
+	return g, true
 }
 
 func countProbes(p *plans.Plan) int {

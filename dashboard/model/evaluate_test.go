@@ -323,3 +323,66 @@ func TestEvaluateNothingProbedWarns(t *testing.T) {
 		t.Errorf("nil plan: %+v", s)
 	}
 }
+
+// TestEvaluateRollbackGaps: a rollback section the plan reader could not
+// take as steps (a table, a block outside any step, a section with no
+// step) makes the rollback gate UNKNOWN and the verdict at best UNKNOWN,
+// with a reason naming the lines — never GO over a way back nobody
+// checked. Plans are read by the real reader.
+func TestEvaluateRollbackGaps(t *testing.T) {
+	const fwd = "# Plan\n\n## Deploy\n\n1. Stop the worker\n   ```bash\n   systemctl stop worker\n   ```\n\n"
+	tests := []struct {
+		name             string
+		src              string
+		opts             EvalOptions
+		rollback, verdit Gate
+		reason           string // a substring of one reason, "" for none
+	}{
+		{"readable rollback: GO", fwd + "## Rollback\n\n1. Start the worker\n   ```bash\n   systemctl start worker\n   ```\n",
+			EvalOptions{}, GateGo, GateGo, ""},
+		{"rollback as a table: UNKNOWN", fwd + "## Rollback\n\n| host | what |\n|---|---|\n| app-1 | start the worker |\n",
+			EvalOptions{}, GateUnknown, GateUnknown, "plan.md:12: lines 12–14: rollback step \"Rollback\" (line 10) holds a table"},
+		{"empty rollback section: UNKNOWN", fwd + "## Rollback\n\n## Notes\n\nNothing.\n",
+			EvalOptions{}, GateUnknown, GateUnknown, "has no step gonogo can read"},
+		{"shell block outside any rollback step: UNKNOWN", fwd + "## Rollback\n\n```bash\nsystemctl start worker\n```\n\n1. Tell the team\n",
+			EvalOptions{}, GateUnknown, GateUnknown, "a shell block outside any step"},
+		{"--step leaves the gap out of the verdict, not out of the gate", fwd + "## Rollback\n\n| host | what |\n|---|---|\n| app-1 | start |\n",
+			EvalOptions{Steps: []string{"1"}}, GateUnknown, GateGo, ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			p, err := plans.Parse("plan.md", []byte(tc.src), "/srv/app", plans.LoadOptions{Env: func(string) string { return "" }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			s := Evaluate(p, nil, nil, tc.opts)
+			if s.Rollback != tc.rollback || s.Verdict != tc.verdit {
+				t.Errorf("rollback %s verdict %s, want %s %s (gaps %v, reasons %q)", s.Rollback, s.Verdict, tc.rollback, tc.verdit, p.RollbackGaps, s.Reasons)
+			}
+			found := tc.reason == ""
+			for _, r := range s.Reasons {
+				if tc.reason != "" && strings.Contains(r, tc.reason) {
+					found = true
+				}
+			}
+			if !found {
+				t.Errorf("no reason contains %q: %q", tc.reason, s.Reasons)
+			}
+		})
+	}
+	// The worst wins: a failing rollback step next to a gap is NO-GO.
+	src := fwd + "## Rollback\n\n### 1. Restore\n\n```gonogo\nrequires:\n  - file: /nonexistent/backup.tar\n```\n\n| host | what |\n|---|---|\n| app-1 | start |\n"
+	p, err := plans.Parse("plan.md", []byte(src), "/srv/app", plans.LoadOptions{Env: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rs []probes.Result
+	for _, st := range p.Steps {
+		for _, sp := range st.Probes {
+			rs = append(rs, probes.Result{Spec: sp, Status: probes.Fail, Message: "missing"})
+		}
+	}
+	if s := Evaluate(p, rs, nil, EvalOptions{}); s.Rollback != GateNoGo || s.Verdict != GateNoGo {
+		t.Errorf("failing rollback step and a gap: rollback %s verdict %s, want NO-GO NO-GO", s.Rollback, s.Verdict)
+	}
+}

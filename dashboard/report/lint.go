@@ -48,7 +48,11 @@ func lint(w io.Writer, s *model.Snapshot, _ Options) error {
 			if f.Line > 0 {
 				loc += fmt.Sprintf(":%d", f.Line)
 			}
-			fmt.Fprintf(&b, "  %-8s %s: step %s: %s\n", sev, loc, f.Step, f.Message)
+			where := "step " + f.Step
+			if f.Step == "" {
+				where = "plan" // a rollback section gonogo could not read as steps
+			}
+			fmt.Fprintf(&b, "  %-8s %s: %s: %s\n", sev, loc, where, f.Message)
 			if f.Hint != "" {
 				fmt.Fprintf(&b, "  %-8s fix: %s\n", "", f.Hint)
 			}

@@ -53,6 +53,9 @@ func markdown(w io.Writer, s *model.Snapshot) error {
 		b.WriteString("\n### Findings\n\n")
 		for _, f := range s.Findings {
 			where := "step `" + f.Step + "`"
+			if f.Step == "" {
+				where = "plan" // a rollback section gonogo could not read as steps
+			}
 			if f.Line > 0 {
 				where += fmt.Sprintf(", line %d", f.Line)
 			}

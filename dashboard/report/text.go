@@ -187,6 +187,9 @@ func text(w io.Writer, s *model.Snapshot, o Options) error {
 		t.line(t.paint(ansiBold, "findings"))
 		for _, f := range s.Findings {
 			where := "step " + f.Step
+			if f.Step == "" {
+				where = "plan" // a rollback section gonogo could not read as steps
+			}
 			if f.Line > 0 {
 				where += fmt.Sprintf(" (line %d)", f.Line)
 			}

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"fmt"
 	"path/filepath"
 	"strings"
 
@@ -72,6 +73,12 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 		args = append(args, w.ev.words(wd)...)
 	}
 	f := &frag{}
+	if where := w.opensSession(s, args); where != "" {
+		f.add(w.program(args[0].s, line, text))
+		w.sessions = append(w.sessions, where)
+		w.st.note(fmt.Sprintf("line %d: after `%s` the commands run %s, until exit; gonogo does not check them from this host", line, text, strings.TrimSuffix(where, " ("+text+")")))
+		return f
+	}
 	partial := false // xargs: the command's operands come from stdin
 	for len(args) > 0 {
 		if !args[0].literal() {
@@ -100,6 +107,7 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 			continue
 		}
 		if remote[prog] {
+			w.noteRemote(prog, args[1:], line, text)
 			return f
 		}
 		if partial {
@@ -174,10 +182,16 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 		}
 		srcDir := strings.HasSuffix(src.s, "/") || (srcAbs != "" && isDirNow(srcAbs))
 		f.add(w.requireFile(src, srcDir && (recursive || move), "source of "+c.prog+" exists", c.prog, c.line, c.text, to))
-		if move && srcAbs != "" {
-			w.produce(srcAbs, srcDir, evDestroy, c.line, c.text, "mv")
+		// mv takes the source away, but only once the copy it leaves
+		// exists: "mv f{,.old}" is a backup, not a backup taken after
+		// its source was moved.
+		moved := func() {
+			if move && srcAbs != "" {
+				w.produce(srcAbs, srcDir, evDestroy, c.line, c.text, "mv")
+			}
 		}
 		if to == "" {
+			moved()
 			continue
 		}
 		if backupLike(to) && (srcAbs == "" || !backupLike(srcAbs)) {
@@ -195,14 +209,17 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 				w.backup(srcAbs, to, c.prog, c.line, c.text)
 			}
 			f.add(w.doneBackup(dv, to, of, srcDir, name, c.line, c.text))
+			moved()
 			continue
 		}
 		w.produce(to, srcDir, evOverwrite, c.line, c.text, c.prog)
+		moved()
 	}
 	return f
 }
 
-// rsync SRC… DST, local paths only.
+// rsync SRC… DST: local sources must exist, a local destination is made;
+// the remote side (host:path, rsync://) is not a path on this host.
 func (w *walker) rsync(c cmdCtx) *frag {
 	p := parseOpts(c.args, optSpec{short: "efBTM", long: []string{
 		"exclude", "include", "exclude-from", "include-from", "files-from", "filter", "rsh",
@@ -213,18 +230,27 @@ func (w *walker) rsync(c cmdCtx) *frag {
 	if len(p.pos) < 2 {
 		return nil
 	}
-	for _, v := range p.pos {
-		if isRemote(v.s) {
-			return nil
-		}
-	}
 	f := &frag{}
 	dst, srcs := p.pos[len(p.pos)-1], p.pos[:len(p.pos)-1]
 	dstAbs := ""
-	if w.usable(dst, c.line, c.text) {
+	if !isRemote(dst.s) && w.usable(dst, c.line, c.text) {
 		dstAbs = w.resolve(dst)
 	}
+	remoteSrc := false
 	for _, src := range srcs {
+		if isRemote(src.s) {
+			remoteSrc = true
+		}
+	}
+	if dstAbs != "" && remoteSrc {
+		// Fetched from elsewhere: what lands here is made, not copied from
+		// a local source.
+		w.produce(dstAbs, true, evOverwrite, c.line, c.text, "rsync")
+	}
+	for _, src := range srcs {
+		if isRemote(src.s) {
+			continue
+		}
 		srcAbs := w.resolve(src)
 		contents := strings.HasSuffix(src.s, "/")
 		srcDir := contents || (srcAbs != "" && isDirNow(srcAbs))

@@ -102,11 +102,43 @@ func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 			out = append(out, Finding{Severity: sev, Step: st.step.Key, Line: p.n.line, Message: msg, Hint: p.hint})
 		}
 		out = append(out, a.backupFindings(i)...)
+		out = append(out, st.lints...)
+	}
+	out = append(out, a.gapFindings()...)
+	index := make(map[string]int, len(a.steps))
+	for i, st := range a.steps {
+		if _, ok := index[st.step.Key]; !ok {
+			index[st.step.Key] = i
+		}
+	}
+	at := func(key string) int {
+		if i, ok := index[key]; ok {
+			return i
+		}
+		return len(a.steps) // findings about no step come last
 	}
 	sort.SliceStable(out, func(x, y int) bool {
-		return a.stepIndex(out[x].Step) < a.stepIndex(out[y].Step) ||
-			a.stepIndex(out[x].Step) == a.stepIndex(out[y].Step) && out[x].Line < out[y].Line
+		return at(out[x].Step) < at(out[y].Step) || at(out[x].Step) == at(out[y].Step) && out[x].Line < out[y].Line
 	})
+	return out
+}
+
+// gapFindings are the parts of rollback sections the plan reader could not
+// take as steps (plans.Plan.RollbackGaps): an error each, since the
+// rollback gate cannot be GO over them.
+func (a *Analysis) gapFindings() []Finding {
+	if a.plan == nil {
+		return nil
+	}
+	var out []Finding
+	for _, d := range a.plan.RollbackGaps {
+		msg := d.Msg
+		if d.Field != "" {
+			msg = d.Field + ": " + msg
+		}
+		out = append(out, Finding{Severity: SevError, Step: d.Step, Line: d.Line, Message: msg,
+			Hint: "give each action of the way back its own numbered item or heading, with its commands in a shell block"})
+	}
 	return out
 }
 
@@ -137,14 +169,8 @@ func otherWays(al *alt, broken []bool) (string, bool) {
 	return "the other ways (" + strings.Join(all, ", ") + ")", false
 }
 
-func (a *Analysis) stepIndex(key string) int {
-	for i, st := range a.steps {
-		if st.step.Key == key {
-			return i
-		}
-	}
-	return -1
-}
+// maxHintTries bounds the near-name comparisons of one hint.
+const maxHintTries = 64
 
 // located is an event with the step it belongs to.
 type located struct {
@@ -195,18 +221,13 @@ func matches(ev *event, key, path string, dirNeed bool) bool {
 // checkNeed says whether n is broken and, if so, why and what to do.
 func (a *Analysis) checkNeed(i int, n *need, fails func(*spec.Probe) bool) (msg, hint string, bad bool) {
 	var last *located
-	consider := func(l located) {
-		if matches(l.ev, n.key, n.path, n.kind == needDir) {
-			last = &l
-		}
-	}
-	for _, l := range a.before(i) {
-		consider(l)
+	if l, ok := a.lastMatch(i, n.key, n.path, n.kind == needDir); ok {
+		last = &located{l.ev, a.steps[l.j]}
 	}
 	st := a.steps[i]
 	for _, ev := range st.events {
-		if ev.seq < n.seq {
-			consider(located{ev, st})
+		if ev.seq < n.seq && matches(ev, n.key, n.path, n.kind == needDir) {
+			last = &located{ev, st}
 		}
 	}
 	what := a.show(n.path)
@@ -256,40 +277,56 @@ func (a *Analysis) checkNeed(i int, n *need, fails func(*spec.Probe) bool) (msg,
 // edits away — or says how to make the missing thing.
 func (a *Analysis) hint(i int, n *need) string {
 	base := filepath.Base(n.path)
+	x := a.index()
 	// A copy made from the missing file itself cannot be how to make it.
 	from := map[string]bool{}
-	for _, st := range a.steps {
-		for _, b := range st.backups {
-			if b.src == n.path {
-				from[b.dst] = true
+	for _, d := range x.backupsOf[n.path] {
+		from[d] = true
+	}
+	usable := func(ev *event) bool {
+		return !(ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path || from[ev.path] ||
+			n.restoreTo != "" && ev.path == n.restoreTo)
+	}
+	// The same name first, then the name with a suffix (config.py.bak),
+	// then a name a few letters away; the earliest such thing wins.
+	var best *located
+	for _, l := range x.byBase[base] {
+		if usable(l.ev) {
+			best = &located{l.ev, a.steps[l.j]}
+			break
+		}
+	}
+	if best == nil {
+		for _, l := range x.byStem[base] {
+			if usable(l.ev) {
+				best = &located{l.ev, a.steps[l.j]}
+				break
 			}
 		}
 	}
-	best, bestScore := (*located)(nil), 1<<30
-	for _, st := range a.steps {
-		for _, ev := range st.events {
-			if ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path || from[ev.path] {
-				continue
-			}
-			if n.restoreTo != "" && ev.path == n.restoreTo {
-				continue
-			}
-			b := filepath.Base(ev.path)
-			score := -1
-			switch {
-			case b == base:
-				score = 0
-			case strings.HasPrefix(b, base+".") || strings.HasPrefix(b, base+"_") || strings.HasPrefix(b, base+"-") || strings.HasPrefix(b, base+"~"):
-				score = 1
-			default:
-				d := textfmt.Distance(b, base)
-				if d <= max(2, len(base)/3) {
-					score = 1 + d
+	if best == nil {
+		// Names a few letters away, by length buckets and bounded, so a
+		// plan of thousands of missing files stays linear. Among equal
+		// distances the earliest wins.
+		delta := max(2, len(base)/3)
+		var at evLoc
+		bestScore, tried := 1<<30, 0
+		for n := max(1, len(base)-delta); n <= len(base)+delta && tried < maxHintTries; n++ {
+			for _, l := range x.byLen[n] {
+				if !usable(l.ev) {
+					continue
 				}
-			}
-			if score >= 0 && score < bestScore {
-				bestScore = score
-				best = &located{ev, st}
+				if tried++; tried > maxHintTries {
+					break
+				}
+				d := textfmt.Distance(filepath.Base(l.ev.path), base)
+				if d > delta {
+					continue
+				}
+				if 1+d < bestScore || 1+d == bestScore && at.later(l) {
+					bestScore, at = 1+d, l
+					best = &located{l.ev, a.steps[l.j]}
+				}
 			}
 		}
 	}
@@ -320,17 +357,12 @@ func (a *Analysis) backupFindings(i int) []Finding {
 	var out []Finding
 	for _, b := range st.backups {
 		var last *located
-		consider := func(l located) {
-			if l.ev.key == b.src || (l.ev.path != "" && l.ev.kind == evDestroy && strings.HasPrefix(b.src, l.ev.path+"/")) {
-				last = &l
-			}
-		}
-		for _, l := range a.before(i) {
-			consider(l)
+		if l, ok := a.lastDestroyOf(i, b.src); ok {
+			last = &located{l.ev, a.steps[l.j]}
 		}
 		for _, ev := range st.events {
-			if ev.seq < b.seq {
-				consider(located{ev, st})
+			if ev.seq < b.seq && (ev.key == b.src || (ev.path != "" && ev.kind == evDestroy && strings.HasPrefix(b.src, ev.path+"/"))) {
+				last = &located{ev, st}
 			}
 		}
 		if last == nil || last.ev.kind == evProduce {

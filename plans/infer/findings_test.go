@@ -2,6 +2,7 @@ package infer
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -252,4 +253,27 @@ func statusIn(rs []probes.Result, sp *spec.Probe) probes.Status {
 		}
 	}
 	return ""
+}
+
+// A rollback section the reader could not take as steps is an error
+// finding naming its lines (lint exits 1), attached to the rollback step
+// that holds it, or to no step when none does.
+func TestRollbackGapFindings(t *testing.T) {
+	src := "# Plan\n\n## Deploy\n\n1. Stop\n   ```bash\n   systemctl stop app\n   ```\n\n## Rollback\n\n### Restore the hosts\n\n| host | what |\n|---|---|\n| app-1 | start |\n\n## Revert the DNS\n"
+	p, err := plans.Parse("plan.md", []byte(src), t.TempDir(), plans.LoadOptions{Env: func(string) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fs := Analyze(p, Options{Env: func(string) string { return "" }}).Findings(nil)
+	var got []string
+	for _, f := range fs {
+		got = append(got, fmt.Sprintf("%s %s %d %s", f.Severity, f.Step, f.Line, f.Message))
+	}
+	want := []string{
+		`error restore-the-hosts 14 lines 14–16: rollback step "Restore the hosts" (line 12) holds a table that gonogo cannot read as rollback steps, so the rollback gate cannot be GO`,
+		`error  18 rollback section "Revert the DNS": has no step gonogo can read, so the rollback gate cannot be GO`,
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("findings:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
 }

@@ -39,6 +39,13 @@
 // Relative paths resolve against the plan root or the last cd; $VAR and ~
 // come from Options.Env or the script's own assignments; "sh -c '…'" is
 // read as shell; ssh, docker and kubectl run elsewhere and are not read.
+// Neither is what is typed into a session one of them (or su - USER,
+// sudo -iu USER, an interactive psql) opens, up to its exit, nor lines
+// typed at another machine's prompt (plans.Script.Prompt) or after a
+// session an earlier command of the step opened (plans.Script.Session):
+// the step gets a note saying where they run (see walk.go). Scripts of
+// the ways of an Option A / Option B choice (plans.Script.Alt) are read
+// like "a || b".
 //
 // Program checks: a step's programs must be installed. Looking that up with
 // a "command -v PROG" probe would execute something, so instead the program
@@ -85,6 +92,10 @@ type Analysis struct {
 	opening   map[int]bool // plan lines (0-based) that open a code block
 	// paths caches program lookups on PATH.
 	paths map[string]lookResult
+	// hostname of this machine, read once, for prompts that name theirs.
+	hostname string
+	// idx indexes every event of the plan once all steps are read.
+	idx *evIndex
 }
 
 // stepInfo is everything inference learnt about one step.
@@ -115,8 +126,24 @@ type stepInfo struct {
 	// programs already checked in this step.
 	programs map[string]bool
 	noted    map[string]bool
+	// remoteNoted: the machines this step's one-shot remote commands run
+	// on, noted once each.
+	remoteNoted map[string]bool
+	// lints are problems with a command as written, found while reading
+	// it (an unquoted version bound); Findings reports them.
+	lints []Finding
 	// seq orders events and backups within the step.
 	seq int
+}
+
+// lint records a problem with one of the step's commands as written: an
+// error in a rollback step, a warning elsewhere.
+func (st *stepInfo) lint(line int, msg, hint string) {
+	sev := SevWarning
+	if st.step.Rollback {
+		sev = SevError
+	}
+	st.lints = append(st.lints, Finding{Severity: sev, Step: st.step.Key, Line: line, Message: msg, Hint: hint})
 }
 
 func (st *stepInfo) next() int {
@@ -180,19 +207,17 @@ func (a *Analysis) settleBackups() {
 }
 
 // changedLater reports whether a step after i, outside the rollback
-// phases, overwrites or removes path.
+// phases, overwrites or removes path (or a folder holding it).
 func (a *Analysis) changedLater(i int, path string) bool {
-	for _, st := range a.steps[i+1:] {
-		if st.step.Rollback {
-			continue
+	last := a.index().lastChange
+	for d := path; ; d = filepath.Dir(d) {
+		if j, ok := last[d]; ok && j > i {
+			return true
 		}
-		for _, ev := range st.events {
-			if (ev.kind == evOverwrite || ev.kind == evDestroy) && (ev.path == path || strings.HasPrefix(path, ev.path+"/")) {
-				return true
-			}
+		if d == "/" || d == "." || filepath.Dir(d) == d {
+			return false
 		}
 	}
-	return false
 }
 
 // planRoot is the folder relative paths resolve against: p.Root, else the

@@ -15,22 +15,25 @@ import (
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
-// lintPlans are the plans the parser's tests and examples ship, and this
-// package's own (the seed, blanks, a shared block, a copy of the example
-// migration). Only this package's own have golden files: the others change
-// with the parser's tests.
+// lintPlans are the plans the parser's tests, examples and runbook corpus
+// ship, and this package's own (the seed, blanks, a shared block, a copy of
+// the example migration, contexts). Only this package's own have golden
+// files: the others change with the parser's tests.
 func lintPlans(t *testing.T) (files []string, golden map[string]bool) {
 	t.Helper()
 	golden = map[string]bool{}
-	for _, pat := range []string{"../testdata/plans/*.md", "../examples/*.md", "testdata/plans/*.md"} {
+	for _, pat := range []string{"../testdata/plans/*.md", "../examples/*.md", "../testdata/corpus/*.md", "testdata/plans/*.md"} {
 		m, err := filepath.Glob(pat)
 		if err != nil {
 			t.Fatal(err)
 		}
 		for _, f := range m {
+			if filepath.Base(f) == "README.md" {
+				continue
+			}
 			golden[f] = strings.HasPrefix(pat, "testdata/")
+			files = append(files, f)
 		}
-		files = append(files, m...)
 	}
 	return files, golden
 }

@@ -61,9 +61,20 @@ func isFallbackLead(lead string) bool {
 // make (done probes) is kept as it is.
 func (a *Analysis) readScripts(st *stepInfo, scripts []plans.Script) {
 	var groups [][][]plans.Script // group → way → scripts
+	prevAlt, prevSet := "", 0
 	for _, sc := range scripts {
 		n := len(groups)
 		switch {
+		case sc.Alt != "" && n > 0 && prevAlt != "" && sc.AltSet == prevSet && sc.Alt != prevAlt:
+			// Option B after Option A, the "Binary" tab after "Docker":
+			// another way of the same set.
+			groups[n-1] = append(groups[n-1], []plans.Script{sc})
+		case sc.Alt != "" && n > 0 && sc.Alt == prevAlt && sc.AltSet == prevSet:
+			g := groups[n-1]
+			g[len(g)-1] = append(g[len(g)-1], sc)
+		case sc.Alt != "" || (n > 0 && prevAlt != ""):
+			// The first way of a set, or the first script after one.
+			groups = append(groups, [][]plans.Script{{sc}})
 		case n > 0 && isFallbackLead(sc.Lead):
 			groups[n-1] = append(groups[n-1], []plans.Script{sc})
 		case n > 0 && sc.Lead == "":
@@ -72,6 +83,7 @@ func (a *Analysis) readScripts(st *stepInfo, scripts []plans.Script) {
 		default:
 			groups = append(groups, [][]plans.Script{{sc}})
 		}
+		prevAlt, prevSet = sc.Alt, sc.AltSet
 	}
 	for _, ways := range groups {
 		if len(ways) == 1 {

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 
@@ -50,6 +51,12 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 	f := &frag{}
 	for _, u := range units {
 		if !w.usable(u, c.line, c.text) {
+			continue
+		}
+		if strings.ContainsAny(u.s, "*?[") {
+			// systemctl matches a quoted pattern ('app-*.service') against
+			// the units it has loaded: which ones is only known then.
+			w.st.note(fmt.Sprintf("line %d: %s names units by the pattern %s; gonogo does not check patterns", c.line, how, u.s))
 			continue
 		}
 		ps, dup := w.leaf(&spec.Probe{

@@ -1,6 +1,7 @@
 package infer
 
 import (
+	"fmt"
 	"os"
 	"regexp"
 	"strings"
@@ -97,17 +98,18 @@ func (a *Analysis) blockPrefix(sc plans.Script) string {
 	}
 	prompted := false
 	for _, l := range pre {
-		if promptRe.MatchString(l) {
+		if _, ok := plans.PromptLine(l); ok {
 			prompted = true
 		}
 	}
 	var out []string
 	for _, l := range pre {
 		if prompted {
-			if !promptRe.MatchString(l) {
-				continue
+			cmd, ok := plans.PromptLine(l)
+			if !ok {
+				continue // program output
 			}
-			l = promptRe.ReplaceAllString(l, "$1")
+			l = cmd
 		}
 		out = append(out, l)
 	}
@@ -171,4 +173,11 @@ func (a *Analysis) context(sc plans.Script, w *walker) {
 	}
 	scratch.stmts(f.Stmts)
 	w.base = scratch.base
+	if len(scratch.sessions) > 0 && a.scriptWhere(sc) == "" {
+		// "ssh inv-app-1" above the "# 1." comment: the step's lines
+		// run there.
+		where := scratch.sessions[len(scratch.sessions)-1]
+		w.sessions = append(w.sessions, scratch.sessions...)
+		w.st.note(fmt.Sprintf("line %d: these commands run %s, opened above them in the block; gonogo does not check them from this host", sc.Line, where))
+	}
 }

@@ -2,6 +2,7 @@ package infer
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -55,6 +56,13 @@ type walker struct {
 	depth int
 	// out gathers the script's probes, chunk by chunk.
 	out *frag
+	// sessions are the interactive sessions the script has opened ("ssh
+	// db-1", "docker exec -it app sh", "su - postgres"), innermost last:
+	// while any is open, the lines run there, not on this host, and
+	// nothing is read for probes. exit/logout closes one.
+	sessions []string
+	// pipe > 0 inside a pipeline, whose commands read their input from it.
+	pipe int
 }
 
 var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
@@ -76,6 +84,10 @@ func (a *Analysis) readScript(st *stepInfo, sc plans.Script, al *alt) *frag {
 	if sc.Lang != "inline" {
 		// An inline command stands alone: no block above it to read.
 		a.context(sc, w)
+	}
+	if where := a.scriptWhere(sc); where != "" {
+		w.sessions = append(w.sessions, where)
+		st.note(fmt.Sprintf("line %d: these commands run %s; gonogo does not check them from this host", sc.Line, where))
 	}
 	budget := maxParseNotes
 	w.chunk(strings.Split(protectPlaceholders(text, phs), "\n"), 0, &budget)
@@ -231,6 +243,10 @@ func (w *walker) stmt(s *syntax.Stmt) *frag {
 	if s == nil {
 		return nil
 	}
+	if len(w.sessions) > 0 {
+		w.elsewhere(s)
+		return nil
+	}
 	f := &frag{}
 	// Input redirections are opened before the command runs.
 	f.add(w.redirs(s, true))
@@ -329,6 +345,10 @@ func (w *walker) assign(as *syntax.Assign, dynamic bool) {
 
 // binary handles a && b, a || b and pipelines.
 func (w *walker) binary(c *syntax.BinaryCmd) *frag {
+	if c.Op == syntax.Pipe || c.Op == syntax.PipeAll {
+		w.pipe++
+		defer func() { w.pipe-- }()
+	}
 	if c.Op != syntax.OrStmt {
 		f := w.stmt(c.X)
 		if f == nil {
@@ -536,6 +556,11 @@ func (w *walker) redirs(s *syntax.Stmt, inputs bool) *frag {
 			if w.special(v) {
 				continue
 			}
+			if spec := versionRedirect(s, r, v); spec != "" {
+				w.st.lint(line, fmt.Sprintf("`%s`: the shell reads the > in the unquoted `%s` as a redirection, so %s runs without the version bound and writes its output to a file named `%s`",
+					cmd, spec, prog, v.s), "quote it: '"+spec+"'")
+				continue
+			}
 			f.add(w.doneFile(v, "output of "+prog+" written", line, cmd))
 		case syntax.AppOut, syntax.AppAll, syntax.AppClob, syntax.AppAllClob:
 			if !inputs {
@@ -575,4 +600,157 @@ func stmtProg(s *syntax.Stmt) string {
 		}
 	}
 	return "the command"
+}
+
+// opensSession reports where the lines after a command run, when the
+// command opens an interactive session there (plans.SessionOpener): "ssh
+// db-1", "su - postgres", "docker exec -it app sh", an interactive psql.
+// A command fed from a pipe or a redirect is not interactive.
+func (w *walker) opensSession(s *syntax.Stmt, args []value) string {
+	if w.pipe > 0 || len(args) == 0 {
+		return ""
+	}
+	for _, r := range s.Redirs {
+		switch r.Op {
+		case syntax.RdrIn, syntax.RdrInOut, syntax.Hdoc, syntax.DashHdoc, syntax.WordHdoc:
+			return ""
+		}
+	}
+	words := make([]string, 0, len(args))
+	for _, a := range args {
+		if !a.literal() {
+			return ""
+		}
+		words = append(words, a.s)
+	}
+	return plans.SessionOpener(words)
+}
+
+// elsewhere reads a statement typed into an open session: exit or logout
+// closes the session, a session opened inside it nests, and nothing else
+// is read — the files it names are on another machine, in a container, or
+// SQL at a database prompt.
+func (w *walker) elsewhere(s *syntax.Stmt) {
+	c, ok := s.Cmd.(*syntax.CallExpr)
+	if !ok || len(c.Args) == 0 {
+		return
+	}
+	switch c.Args[0].Lit() {
+	case "exit", "logout", `\q`, "quit", `\quit`:
+		w.sessions = w.sessions[:len(w.sessions)-1]
+		return
+	}
+	var words []string
+	for _, a := range c.Args {
+		words = append(words, a.Lit())
+	}
+	if where := plans.SessionOpener(words); where != "" && w.pipe == 0 {
+		w.sessions = append(w.sessions, where)
+	}
+}
+
+// noteRemote notes, once per step and target, that a command runs on
+// another machine or in a container and is not checked from this host.
+func (w *walker) noteRemote(prog string, args []value, line int, text string) {
+	var pos []string
+	for i := 0; i < len(args); i++ {
+		a := args[i].s
+		if strings.HasPrefix(a, "-") {
+			if prog == "ssh" && len(a) == 2 && strings.ContainsAny(a[1:], "bcDEeFIiJLlmOopQRSWw") {
+				i++ // an option with a value
+			}
+			continue
+		}
+		if !args[i].literal() {
+			return
+		}
+		pos = append(pos, a)
+	}
+	target := ""
+	switch {
+	case prog == "ssh" && len(pos) > 0:
+		target = "on " + pos[0][strings.LastIndexByte(pos[0], '@')+1:]
+	case (prog == "docker" || prog == "podman") && len(pos) > 1 && pos[0] == "exec":
+		target = "in the container " + pos[1]
+	case (prog == "docker" || prog == "podman") && len(pos) > 2 && pos[0] == "compose" && (pos[1] == "exec" || pos[1] == "run"):
+		target = "in the compose service " + pos[2]
+	case prog == "kubectl" && len(pos) > 0 && pos[0] == "exec":
+		target = "in a pod"
+	}
+	if target == "" || w.st.remoteNoted[target] {
+		return
+	}
+	if w.st.remoteNoted == nil {
+		w.st.remoteNoted = map[string]bool{}
+	}
+	w.st.remoteNoted[target] = true
+	w.st.note(fmt.Sprintf("line %d: `%s` runs %s; gonogo does not check what it does there", line, clipText(text, 80), target))
+}
+
+func clipText(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n-1]) + "…"
+}
+
+// scriptWhere is where a script's lines run when the plan says so: the
+// session an earlier command of the step opened (plans.Script.Session), or
+// the machine of the prompt they were typed at, unless that is this host.
+func (a *Analysis) scriptWhere(sc plans.Script) string {
+	if sc.Session != "" {
+		return sc.Session
+	}
+	if sc.Prompt == "" {
+		return ""
+	}
+	user, host, _ := strings.Cut(sc.Prompt, "@")
+	if a.localHost(host) {
+		return ""
+	}
+	return "on " + host + " as " + user + " (the prompt " + sc.Prompt + ")"
+}
+
+// localHost reports whether a prompt's host is the machine gonogo runs on.
+func (a *Analysis) localHost(host string) bool {
+	if host == "" || host == "localhost" {
+		return true
+	}
+	if a.hostname == "" {
+		a.hostname, _ = os.Hostname()
+		if a.hostname == "" {
+			a.hostname = "\x00"
+		}
+	}
+	h := strings.ToLower(a.hostname)
+	short, _, _ := strings.Cut(h, ".")
+	host = strings.ToLower(host)
+	return host == h || host == short
+}
+
+// versionRedirect reports a version bound the shell took for a
+// redirection: "pip install pkg>=2.7" unquoted is "pip install pkg" with
+// its output in a file named "=2.7". It returns the bound as the author
+// wrote it ("pkg>=2.7"), "" when the redirection is a real one: the
+// operator must touch the word before it and the file name start with
+// "=" or a digit.
+func versionRedirect(s *syntax.Stmt, r *syntax.Redirect, v value) string {
+	if r.Op != syntax.RdrOut || r.N != nil || v.s == "" || !(v.s[0] == '=' || v.s[0] >= '0' && v.s[0] <= '9') {
+		return ""
+	}
+	c, ok := s.Cmd.(*syntax.CallExpr)
+	if !ok {
+		return ""
+	}
+	for _, a := range c.Args {
+		if a.End().Offset() == r.OpPos.Offset() {
+			name := a.Lit()
+			if name == "" || strings.HasPrefix(name, "-") {
+				return ""
+			}
+			return name + ">" + v.s
+		}
+	}
+	return ""
 }
