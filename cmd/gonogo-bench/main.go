@@ -12,6 +12,7 @@
 //	go run ./cmd/gonogo-bench -goss /path/to/goss            # everything, n=15
 //	go run ./cmd/gonogo-bench -quick                         # a smoke run
 //	go run ./cmd/gonogo-bench -cases checks,git-clean -n 31
+//	go run ./cmd/gonogo-bench -cases once -steps 10000 -perf /tmp/prof   # where the time goes
 //
 // goss is not part of this repository: build one from its sources (tag
 // v0.4.10 or newer) and pass its path with -goss or $GOSS.
@@ -57,6 +58,7 @@ type config struct {
 	keep     bool
 	markdown bool
 	quick    bool
+	perf     string // profile each gonogo job with perf into this folder
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -75,6 +77,7 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.StringVar(&c.work, "work", "", "folder for the binary and generated files (default: a temporary folder, removed at the end)")
 	fs.BoolVar(&c.keep, "keep", false, "keep the work folder")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
+	fs.StringVar(&c.perf, "perf", "", "after measuring, run each gonogo job once more under `perf record -g` and write profiles and their hottest symbols to `DIR`")
 	fs.BoolVar(&c.quick, "quick", false, "a short smoke run: n=3, scales 1,3, repositories of 2k and 4k files, plans of 100 and 1000 steps")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gonogo-bench [flags]\n\nMeasures gonogo against goss and git on the same work (issue 14) and prints one table.\n\n")
@@ -376,6 +379,11 @@ func checksRow(ctx context.Context, c *config, scale int, bin string, goss *peer
 	if err != nil {
 		return row{}, err
 	}
+	if c.perf != "" {
+		if err := profilePair(ctx, c.perf, name, s.gonogoJob(bin), peerJob); err != nil {
+			return row{}, err
+		}
+	}
 	r.n, r.a = n, a
 	if goss != nil {
 		r.b = &b
@@ -405,6 +413,11 @@ func gitRow(ctx context.Context, c *config, family string, g *gitCases, progress
 	sa, sb, n, err := measurePair(ctx, a, b, c.n, c.slow)
 	if err != nil {
 		return row{}, err
+	}
+	if c.perf != "" {
+		if err := profilePair(ctx, c.perf, name, a, b); err != nil {
+			return row{}, err
+		}
 	}
 	r.n, r.a, r.b = n, sa, &sb
 	return r, nil
@@ -440,6 +453,9 @@ func planRows(ctx context.Context, c *config, bin string, progress func(string))
 			name := fmt.Sprintf("%s-%s", fam, short(n))
 			progress(name)
 			a, _, reps, err := measurePair(ctx, j, nil, c.n, c.slow)
+			if err == nil && c.perf != "" {
+				err = profilePair(ctx, c.perf, name, j, nil)
+			}
 			if err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", name, err))
 				continue
