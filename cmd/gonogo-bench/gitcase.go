@@ -89,7 +89,10 @@ type gitCases struct {
 	cleanGonogo, cleanPeer *job
 }
 
-const gitPathProbes = 50
+const (
+	gitPathProbes   = 50
+	gitProbeTimeout = "2m"
+)
 
 func newGitCases(ctx context.Context, work string, files int, gonogoBin, gitVersion string) (*gitCases, error) {
 	dir := filepath.Join(work, fmt.Sprintf("git-%s", short(files)))
@@ -99,14 +102,17 @@ func newGitCases(ctx context.Context, work string, files int, gonogoBin, gitVers
 	}
 	g := &gitCases{repo: repo, paths: repo.sample(gitPathProbes), gonogoBin: gonogoBin, gitVersion: gitVersion,
 		pathsPlan: filepath.Join(dir, "paths.md"), cleanPlan: filepath.Join(dir, "clean.md")}
+	// A generous timeout: on a busy machine a probe of a large repository
+	// can pass the 5s default, and the harness is here to time it, not to
+	// see it give up. It changes no work the probe does.
 	var probes []string
 	for _, p := range g.paths {
-		probes = append(probes, fmt.Sprintf("- git: %s\n", p))
+		probes = append(probes, fmt.Sprintf("- git: %s\n  timeout: %s\n", p, gitProbeTimeout))
 	}
 	if err := gitPlan(g.pathsPlan, "Paths are committed", probes); err != nil {
 		return nil, err
 	}
-	if err := gitPlan(g.cleanPlan, "The work tree is clean", []string{"- git: .\n  state: clean\n"}); err != nil {
+	if err := gitPlan(g.cleanPlan, "The work tree is clean", []string{"- git: .\n  state: clean\n  timeout: " + gitProbeTimeout + "\n"}); err != nil {
 		return nil, err
 	}
 	codes := []int{exitGo, exitNoGo, exitUnknown}
