@@ -1,0 +1,129 @@
+package infer
+
+import (
+	"path/filepath"
+
+	"github.com/gonogo-dev/gonogo/plans/spec"
+)
+
+// Maker is the step of the plan that makes what a requirement needs: the
+// dump a rollback restores, the commit a `git checkout HEAD -- F` reads.
+// A requirement that fails now but has a maker the operator has not
+// reached yet is pending, not broken (README, "Pending").
+type Maker struct {
+	// Step is the maker's step key.
+	Step string
+	// Line and Command are the plan line and text of the command that
+	// makes the thing.
+	Line    int
+	Command string
+	// What is the thing made, as a person reads it: a path relative to
+	// the root ("backup/chroma_db.tar.gz"), or "config_chromadb.py in git".
+	What string
+	// Rollback is true when the maker is itself a rollback step (a
+	// rollback step that dumps the failed state for a later one).
+	Rollback bool
+}
+
+// MadeBy says which step makes what requirement probe sp needs, by the
+// same walk the findings pass does: the last event before sp's step (for a
+// rollback step: of any step outside the rollback phases and of earlier
+// rollback steps) that makes the thing; nothing if the last such event
+// removes it, or no step touches it. It knows the requirements inference
+// attached (also those inside any/all) and explicit or sidecar requirements
+// on a path: file and backup probes that want the path to exist, and git
+// probes that want it committed or tracked in HEAD. A revision other than
+// HEAD is never made by a later commit.
+//
+// It reads only what Analyze stored and is safe to call from several
+// goroutines once Apply has run.
+func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
+	if a == nil || sp == nil || sp.Role == spec.Done {
+		return Maker{}, false
+	}
+	i := a.stepOf(sp)
+	if i < 0 {
+		return Maker{}, false
+	}
+	key, path, dir, ok := a.needKey(i, sp)
+	if !ok {
+		return Maker{}, false
+	}
+	var last *located
+	for _, l := range a.before(i) {
+		if matches(l.ev, key, path, dir) {
+			last = &l
+		}
+	}
+	if last == nil || last.ev.kind == evDestroy {
+		return Maker{}, false
+	}
+	what := a.showKey(key)
+	if path == "" { // a path in git
+		what += " in git"
+	}
+	return Maker{
+		Step:     last.st.step.Key,
+		Line:     last.ev.line,
+		Command:  last.ev.cmd,
+		What:     what,
+		Rollback: last.st.step.Rollback,
+	}, true
+}
+
+// stepOf is the index of the step that carries sp (or an any/all holding
+// it), -1 if none does.
+func (a *Analysis) stepOf(sp *spec.Probe) int {
+	for i, st := range a.steps {
+		if holds(st.step.Probes, sp) || holds(st.all(), sp) {
+			return i
+		}
+	}
+	return -1
+}
+
+func holds(ps []*spec.Probe, sp *spec.Probe) bool {
+	for _, p := range ps {
+		if p == sp || (p != nil && holds(p.Children, sp)) {
+			return true
+		}
+	}
+	return false
+}
+
+// needKey is the fact key a requirement is about, with the path for
+// folder matching ("" for a path in git) and whether a folder is needed.
+func (a *Analysis) needKey(i int, sp *spec.Probe) (key, path string, dir, ok bool) {
+	for _, n := range a.steps[i].needs {
+		if n.sp != sp {
+			continue
+		}
+		if n.kind == needGit {
+			if n.rev != "" && n.rev != "HEAD" {
+				return "", "", false, false
+			}
+			return n.key, "", false, true
+		}
+		return n.key, n.path, n.kind == needDir, true
+	}
+	switch p := sp.Params.(type) {
+	case *spec.FileParams:
+		if !p.Exists || p.Path == "" {
+			return "", "", false, false
+		}
+		c := filepath.Clean(p.Path)
+		return c, c, p.Dir, true
+	case *spec.BackupParams:
+		if p.Path == "" {
+			return "", "", false, false
+		}
+		c := filepath.Clean(p.Path)
+		return c, c, false, true
+	case *spec.GitParams:
+		if p.Path == "" || (p.Rev != "" && p.Rev != "HEAD") || (p.State != "" && p.State != spec.GitCommitted && p.State != spec.GitTracked) {
+			return "", "", false, false
+		}
+		return "git:" + filepath.Clean(p.Path), "", false, true
+	}
+	return "", "", false, false
+}
