@@ -18,7 +18,8 @@ type Maker struct {
 	Line    int
 	Command string
 	// What is the thing made, as a person reads it: a path relative to
-	// the root ("backup/chroma_db.tar.gz"), or "config_chromadb.py in git".
+	// the root ("backup/chroma_db.tar.gz"), or "the commit of
+	// config_chromadb.py".
 	What string
 	// Rollback is true when the maker is itself a rollback step (a
 	// rollback step that dumps the failed state for a later one).
@@ -60,7 +61,7 @@ func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
 	}
 	what := a.showKey(key)
 	if path == "" { // a path in git
-		what += " in git"
+		what = "the commit of " + what
 	}
 	return Maker{
 		Step:     last.st.step.Key,

@@ -94,11 +94,11 @@ func TestMadeBy(t *testing.T) {
 	want := map[string]string{
 		"2 early":                          "-", // the maker comes later
 		"10 explicit dump":                 "4 (line " + line("pg_dump") + ": pg_dump -f " + dir + "/app.dump app) makes " + dir + "/app.dump",
-		"10 explicit commit":               "8a (line " + line("git add") + ": git commit -m track) makes config.py in git",
+		"10 explicit commit":               "8a (line " + line("git add") + ": git commit -m track) makes the commit of config.py",
 		"10 wants untracked":               "-",
 		"10 wants absent":                  "-",
 		"23 input of pg_restore exists":    "4 (line " + line("pg_dump") + ": pg_dump -f " + dir + "/app.dump app) makes " + dir + "/app.dump",
-		"24 git checkout needs it in HEAD": "8a (line " + line("git add") + ": git commit -m track) makes config.py in git",
+		"24 git checkout needs it in HEAD": "8a (line " + line("git add") + ": git commit -m track) makes the commit of config.py",
 		"24 source of cp exists":           "-", // nothing makes never.txt
 		"25 source of cp exists":           "-", // step 4 removes old.txt
 		"26 git checkout needs it in v1.0": "-", // a later commit is not in v1.0
