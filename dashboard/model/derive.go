@@ -1,7 +1,9 @@
 package model
 
 import (
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans/infer"
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -90,21 +92,154 @@ func (v *StepView) Problem() bool {
 	return false
 }
 
-// NeedsAttention is true for a probe that did not hold or could not tell.
+// NeedsAttention is true for a probe that did not hold or could not tell,
+// unless it is pending: what it needs is made by a step still to come.
 func (p *ProbeView) NeedsAttention() bool {
+	if p.Pending {
+		return false
+	}
 	return p.Status == probes.Fail || p.Status == probes.Warn || p.Status == probes.Error
 }
 
 // Listed reports whether a report lists probe p under step v. Requirements
-// that need attention always are: they are why a step is not GO.
-// Done-probes that do not hold yet are the normal state of a step not yet
-// carried out, so they are listed only for the next step (what it has to
-// make) and for a regressed step (what no longer holds).
+// that need attention always are: they are why a step is not GO; so are
+// pending ones, with the step that makes what they need. Done-probes that
+// do not hold yet are the normal state of a step not yet carried out, so
+// they are listed only for the next step (what it has to make) and for a
+// regressed step (what no longer holds).
 func (v *StepView) Listed(p *ProbeView) bool {
+	if p.Pending {
+		return true
+	}
 	if !p.NeedsAttention() {
 		return false
 	}
 	return p.Role != spec.Done || v.Next || v.Regressed
+}
+
+// Word is a probe's status word as every view prints it: "pending" for a
+// failing requirement an earlier step makes, else its status.
+func (p *ProbeView) Word() string {
+	if p.Pending {
+		return "pending"
+	}
+	return string(p.Status)
+}
+
+// Symbol is the symbol printed beside Word.
+func (p *ProbeView) Symbol() string {
+	if p.Pending {
+		return PendingSymbol
+	}
+	return ProbeSymbol(p.Status)
+}
+
+// Tone is the colour family of the probe's Word.
+func (p *ProbeView) Tone() Tone {
+	if p.Pending {
+		return TonePending
+	}
+	return ProbeTone(p.Status)
+}
+
+// Why is what a view prints after a probe's label: its message, and for a
+// pending requirement the step that makes what it needs.
+func (p *ProbeView) Why() string {
+	if p.Pending {
+		if p.Message == "" {
+			return "made by step " + p.MadeBy
+		}
+		return p.Message + " (made by step " + p.MadeBy + ", not reached yet)"
+	}
+	return p.Message
+}
+
+// Trivial is true for a probe a view may fold away while it holds: an
+// inferred check that a program is installed.
+func (p *ProbeView) Trivial() bool {
+	return p.Program != "" && p.Status == probes.OK
+}
+
+// CanSignOff reports whether the operator may sign the step off (the
+// board's x): a step outside the rollback phases without done-probes,
+// which gonogo can never see done by itself.
+func (v *StepView) CanSignOff() bool {
+	if v.Rollback {
+		return false
+	}
+	for i := range v.Probes {
+		if v.Probes[i].Role == spec.Done {
+			return false
+		}
+	}
+	return true
+}
+
+// Refreshing is true while a check re-runs one of the step's probes that
+// had answered before.
+func (v *StepView) Refreshing() bool {
+	return anyProbe(v.Probes, func(p *ProbeView) bool { return p.Refreshing })
+}
+
+// Rechecking counts the top-level probes a running check has not answered
+// yet: refreshing (their last answer shown) and checking (none yet).
+func (s *Snapshot) Rechecking() int {
+	n := 0
+	for i := range s.Steps {
+		for j := range s.Steps[i].Probes {
+			if p := &s.Steps[i].Probes[j]; p.Refreshing || p.Status == probes.Pending {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// WaitsFor lists the steps the rollback's pending requirements wait for,
+// in plan order without repeats: "PENDING (after step 4)".
+func (s *Snapshot) WaitsFor() []string {
+	rollback := map[string]bool{}
+	for i := range s.Steps {
+		if s.Steps[i].Rollback {
+			rollback[s.Steps[i].Ref()] = true
+		}
+	}
+	var out []string
+	for _, p := range s.Pending {
+		if rollback[p.Step] && !slices.Contains(out, p.MadeBy) {
+			out = append(out, p.MadeBy)
+		}
+	}
+	return out
+}
+
+// RollbackNote is what every view prints beside the rollback gate's word:
+// which steps hold it back or what it waits for.
+func (s *Snapshot) RollbackNote() string {
+	switch s.Rollback {
+	case GateGo:
+		return "every rollback step can run"
+	case GateNone:
+		return "the plan has no rollback phase"
+	case GatePending:
+		if w := s.WaitsFor(); len(w) > 0 {
+			return "after step " + strings.Join(w, ", ")
+		}
+		return "waits for a step still to come"
+	case GateNoGo:
+		if b := s.RollbackBlocking(); len(b) > 0 {
+			return steps(b) + " cannot run: fix it before you go on"
+		}
+		return "a rollback step cannot run: fix it before you go on"
+	case GateUnknown:
+		if b := s.RollbackBlocking(); len(b) > 0 {
+			return steps(b) + " could not be checked"
+		}
+		return "part of the rollback could not be read or checked"
+	case "":
+		return "checking…"
+	}
+	return ""
 }
 
 // Step finds a step of the snapshot by key, else by ID; nil if none.
@@ -125,13 +260,35 @@ func (s *Snapshot) Step(ref string) *StepView {
 	return nil
 }
 
+// steps is "step 23" or "steps 22, 25".
+func steps(refs []string) string {
+	if len(refs) == 1 {
+		return "step " + refs[0]
+	}
+	return "steps " + strings.Join(refs, ", ")
+}
+
 // RollbackBlocking lists the references of the rollback steps that hold
-// the rollback gate back (NO-GO or UNKNOWN), in plan order.
+// the rollback gate at its value (NO-GO or UNKNOWN), in plan order: those
+// the verdict's blockers name, else (the verdict narrowed by --step) those
+// whose status says so.
 func (s *Snapshot) RollbackBlocking() []string {
 	var out []string
+	for _, b := range s.Blockers {
+		if b.Rollback && b.Step != "" && b.Gate == s.Rollback && !slices.Contains(out, b.Step) {
+			out = append(out, b.Step)
+		}
+	}
+	if len(out) > 0 {
+		return out
+	}
+	want := StepNoGo
+	if s.Rollback == GateUnknown {
+		want = StepUnknown
+	}
 	for i := range s.Steps {
 		st := &s.Steps[i]
-		if st.Rollback && (st.Status == StepNoGo || st.Status == StepUnknown) {
+		if st.Rollback && st.Status == want {
 			out = append(out, st.Ref())
 		}
 	}

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/infer"
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/probes"
@@ -32,15 +33,26 @@ type EvalOptions struct {
 	Warnings []string
 	// Host is copied to the snapshot.
 	Host *HostFacts
+	// Analysis is what inference read off the plan's commands (nil under
+	// --no-infer): which earlier step makes what a failing requirement
+	// needs (pending), and which probes check that a program is installed.
+	Analysis *infer.Analysis
+	// SignOffs are the operator's sign-offs by step key: such a step
+	// without done-probes counts as DONE.
+	SignOffs map[string]SignOff
+	// Refreshing marks the probes whose result is their previous answer
+	// while a check re-runs them.
+	Refreshing map[*spec.Probe]bool
 }
 
 // Evaluate is the one place the README's rules for the verdict, the next
-// step and the rollback gate ("What you see") live. It is pure: the
-// plan plus one result per probe — flattened in step order, each step's
-// Probes in order — become a Snapshot with step statuses, the next step, the
-// rollback gate, the verdict, regressed steps and the reasons the verdict is
-// not GO. A missing result counts as an error ("no result"), so a short
-// results slice never panics and never reads as GO.
+// step, the rollback gate, pending requirements and the action line live.
+// It is pure: the plan plus one result per probe — flattened in step
+// order, each step's Probes in order — become a Snapshot with step
+// statuses, the next step, the rollback gate, the verdict, regressed steps,
+// the reasons the verdict is not GO and what to do now. A missing result
+// counts as an error ("no result"), so a short results slice never panics
+// and never reads as GO.
 func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts EvalOptions) *Snapshot {
 	if p == nil {
 		p = &plans.Plan{}
@@ -71,6 +83,10 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 		snap.Warnings = append(snap.Warnings, "nothing is probed: every step is MANUAL, so GO means only that nothing was checked; add ```gonogo blocks to the steps (or a --probes file)")
 	}
 
+	ev := &evaluator{opts: opts, index: make(map[string]int, len(p.Steps))}
+	for i, st := range p.Steps {
+		ev.index[st.Key] = i
+	}
 	evals := make([]stepEval, len(p.Steps))
 	k := 0
 	for i, st := range p.Steps {
@@ -80,12 +96,17 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 			rs = results[k:min(k+n, len(results))]
 		}
 		k += n
-		evals[i] = evalStep(st, rs)
+		evals[i] = ev.step(st, rs)
 	}
 
 	next := nextStep(p, evals, opts.At)
 	if next >= 0 {
 		snap.NextStep = p.Steps[next].Key
+	}
+	// Only now, with the next step known, is a requirement that an
+	// earlier step makes pending or broken.
+	for i, st := range p.Steps {
+		snap.Pending = append(snap.Pending, evals[i].settle(st, next)...)
 	}
 	for i, st := range p.Steps {
 		if next >= 0 && i < next && !st.Rollback && evals[i].regressed() {
@@ -99,49 +120,51 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 	snap.Rollback = rollbackGate(p, evals)
 
 	// The verdict: what stands in the way, and whether all of it is errors.
-	var blockers []stepGate
+	var gates []stepGate
 	if len(opts.Steps) > 0 {
 		for _, key := range opts.Steps {
-			for i, st := range p.Steps {
-				if st.Key == key {
-					blockers = append(blockers, evals[i].gate(st))
-				}
+			if i, ok := ev.index[key]; ok {
+				gates = append(gates, evals[i].gate(p.Steps[i], snap.Findings))
 			}
 		}
 	} else {
 		if next >= 0 {
-			blockers = append(blockers, evals[next].gate(p.Steps[next]))
+			gates = append(gates, evals[next].gate(p.Steps[next], snap.Findings))
 		}
 		for i, st := range p.Steps {
 			if st.Rollback {
-				g := evals[i].gate(st)
-				g.rollback = true
-				blockers = append(blockers, g)
+				gates = append(gates, evals[i].gate(st, snap.Findings))
 			}
 		}
 		if g, ok := gapGate(p); ok {
-			blockers = append(blockers, g)
+			gates = append(gates, g)
 		}
 	}
-	snap.Verdict = GateGo
-	for _, g := range blockers {
-		switch g.gate {
-		case GateNoGo:
-			snap.Verdict = GateNoGo
-		case GateUnknown:
-			if snap.Verdict == GateGo {
-				snap.Verdict = GateUnknown
-			}
+	verdict := GateGo
+	for _, g := range gates {
+		verdict = worse(verdict, g.gate)
+		for _, b := range g.blockers {
+			snap.Blockers = append(snap.Blockers, b)
+			snap.Reasons = append(snap.Reasons, b.Text)
 		}
-		snap.Reasons = append(snap.Reasons, g.reasons...)
+	}
+	snap.Verdict = verdict
+	if verdict == gateChecking {
+		// Not decided until every probe that matters has answered once:
+		// never UNKNOWN just because a check is running.
+		snap.Verdict = ""
 	}
 
 	for i, st := range p.Steps {
+		if so := evals[i].view.SignedOff; so != nil {
+			snap.SignOffs = append(snap.SignOffs, *so)
+		}
 		if opts.Phase != "" && !PhaseMatches(p, st, opts.Phase) {
 			continue
 		}
 		snap.Steps = append(snap.Steps, evals[i].view)
 	}
+	snap.Action = action(snap)
 	return snap
 }
 
@@ -159,67 +182,100 @@ func PhaseMatches(p *plans.Plan, st *plans.Step, name string) bool {
 	return false
 }
 
+// gateChecking is, inside Evaluate, the gate of a step whose only
+// requirements in the way have not answered yet (the first check is still
+// running); the snapshot's verdict is then "" — not decided — rather than
+// UNKNOWN.
+const gateChecking Gate = "checking"
+
+// worse is the gate that blocks more: NO-GO, UNKNOWN, checking, then GO.
+// PENDING does not block the verdict.
+func worse(a, b Gate) Gate {
+	rank := func(g Gate) int {
+		switch g {
+		case GateNoGo:
+			return 3
+		case GateUnknown:
+			return 2
+		case gateChecking:
+			return 1
+		}
+		return 0
+	}
+	if rank(b) > rank(a) {
+		return b
+	}
+	return a
+}
+
+// evaluator holds what every step's evaluation needs besides the step.
+type evaluator struct {
+	opts  EvalOptions
+	index map[string]int // step key → index in the plan
+}
+
 // stepEval is one step's evaluated state plus what the verdict needs.
 type stepEval struct {
 	view StepView
-	// requires is the gate of the step's requires-probes alone: NO-GO if one
-	// failed, UNKNOWN if one errored (or has not answered), GO otherwise.
+	// reqs are the step's requirements in order.
+	reqs []requirement
+	// requires is the gate of the step's requirements alone: NO-GO if one
+	// failed (and is not pending), UNKNOWN if one errored, checking if one
+	// has not answered yet, PENDING if only pending ones fail, GO
+	// otherwise. settle decides it.
 	requires Gate
-	// failing are the requires-probes standing in the way, for Reasons.
-	failing []ProbeView
+	// failing are the requirements standing in the way, for Reasons.
+	failing []requirement
 	// doneFailed is true when a done-probe answered fail.
 	doneFailed bool
 	hasDone    bool
+	doneAll    bool
+	// ran counts the probes that were not skipped.
+	ran     int
+	signOff *SignOff
+}
+
+// requirement is one requires-probe of a step: its view (an index into
+// view.Probes) and, when it fails, the step that makes what it needs.
+type requirement struct {
+	probe int
+	maker int // index of the making step, -1 if none
+	made  infer.Maker
+	// passed is set when the next step is past the maker and the
+	// requirement still fails.
+	passed bool
 }
 
 // regressed is true when the step has done-probes and one of them now fails.
 func (e *stepEval) regressed() bool { return e.hasDone && e.doneFailed }
 
+// done is true when the step counts as carried out: signed off, or every
+// done-probe holds.
+func (e *stepEval) done() bool {
+	return e.signOff != nil || (e.ran > 0 && e.hasDone && e.doneAll)
+}
+
 // stepGate is one step's contribution to the verdict.
 type stepGate struct {
 	gate     Gate
-	rollback bool
-	reasons  []string
+	blockers []Blocker
 }
 
-func (e *stepEval) gate(st *plans.Step) stepGate {
-	g := stepGate{gate: e.requires}
-	if e.requires == GateGo {
-		return g
-	}
-	what := "step " + st.Key
-	if st.Rollback {
-		what = "rollback step " + st.Key
-	}
-	if st.Title != "" {
-		what += " (" + st.Title + ")"
-	}
-	for _, pv := range e.failing {
-		label := pv.Label()
-		msg := pv.Message
-		if msg == "" {
-			msg = string(pv.Status)
-		}
-		g.reasons = append(g.reasons, fmt.Sprintf("%s is %s: %s: %s", what, e.requires, label, msg))
-	}
-	if len(g.reasons) == 0 {
-		g.reasons = append(g.reasons, fmt.Sprintf("%s is %s", what, e.requires))
-	}
-	return g
-}
-
-func evalStep(st *plans.Step, rs []probes.Result) stepEval {
+// step evaluates one step's probes; settle finishes it once the next step
+// is known.
+func (ev *evaluator) step(st *plans.Step, rs []probes.Result) stepEval {
 	e := stepEval{
 		view: StepView{
-			ID:       st.ID,
-			Title:    st.Title,
-			Phase:    st.Phase,
-			Rollback: st.Rollback,
-			Line:     st.Line,
-			Checked:  st.Checked,
-			Probes:   []ProbeView{},
+			ID:        st.ID,
+			Title:     st.Title,
+			Phase:     st.Phase,
+			Rollback:  st.Rollback,
+			Line:      st.Line,
+			Checked:   st.Checked,
+			Generated: st.Generated,
+			Probes:    []ProbeView{},
 		},
-		requires: GateGo,
+		doneAll: true,
 	}
 	if st.Key != st.ID {
 		e.view.Key = st.Key
@@ -230,10 +286,6 @@ func evalStep(st *plans.Step, rs []probes.Result) stepEval {
 	for _, c := range st.Commands {
 		e.view.Commands = append(e.view.Commands, redact.String(c.Text))
 	}
-
-	var failed, errored bool
-	doneAll, doneAny := true, false
-	ran := 0
 	for j, sp := range st.Probes {
 		r := probes.Result{Spec: sp, Status: probes.Error, Message: "no result for this probe"}
 		if j < len(rs) {
@@ -242,65 +294,243 @@ func evalStep(st *plans.Step, rs []probes.Result) stepEval {
 				r.Spec = sp
 			}
 		}
-		pv := probeView(sp, r)
+		pv := ev.probeView(sp, r)
 		e.view.Probes = append(e.view.Probes, pv)
-		if r.Status != probes.Skip {
-			ran++
+		if pv.Status != probes.Skip {
+			e.ran++
 		}
-		switch sp.Role {
-		case spec.Done:
-			doneAny = true
-			if r.Status != probes.OK {
-				doneAll = false
+		if pv.Role == spec.Done {
+			e.hasDone = true
+			if pv.Status != probes.OK {
+				e.doneAll = false
 			}
-			if r.Status == probes.Fail {
+			if pv.Status == probes.Fail {
 				e.doneFailed = true
 			}
-		default: // requires
-			switch r.Status {
-			case probes.Fail:
-				failed = true
-				e.failing = append(e.failing, pv)
-			case probes.Error, probes.Pending, "":
-				errored = true
-				e.failing = append(e.failing, pv)
-			}
+			continue
 		}
-	}
-	e.hasDone = doneAny
-	switch {
-	case failed:
-		e.requires = GateNoGo
-		// Errors alongside a failure are not why the step is NO-GO.
-		keep := e.failing[:0]
-		for _, pv := range e.failing {
-			if pv.Status == probes.Fail {
-				keep = append(keep, pv)
-			}
+		rq := requirement{probe: len(e.view.Probes) - 1, maker: -1}
+		if pv.Status == probes.Fail {
+			rq.maker, rq.made = ev.maker(sp, r)
 		}
-		e.failing = keep
-	case errored:
-		e.requires = GateUnknown
+		e.reqs = append(e.reqs, rq)
 	}
-
-	switch {
-	case ran == 0:
-		// Nothing to probe, or every probe skipped (--no-exec): the
-		// operator has to judge this step.
-		e.view.Status = StepManual
-	case doneAny && doneAll:
-		e.view.Status = StepDone
-	case failed:
-		e.view.Status = StepNoGo
-	case errored:
-		e.view.Status = StepUnknown
-	default:
-		e.view.Status = StepGo
+	if so, ok := ev.opts.SignOffs[st.Key]; ok && !st.Rollback && !e.hasDone {
+		so.Step = st.Key
+		e.signOff = &so
 	}
 	return e
 }
 
-func probeView(sp *spec.Probe, r probes.Result) ProbeView {
+// maker is the index of the step that makes what a failing requirement
+// needs, -1 if no step does. An any holds once one way's maker has run and
+// an all once every failing part's maker has; both wait for the last maker.
+func (ev *evaluator) maker(sp *spec.Probe, r probes.Result) (int, infer.Maker) {
+	a := ev.opts.Analysis
+	if a == nil || sp == nil {
+		return -1, infer.Maker{}
+	}
+	if sp.Kind != spec.KindAny && sp.Kind != spec.KindAll {
+		m, ok := a.MadeBy(sp)
+		if !ok {
+			return -1, infer.Maker{}
+		}
+		i, ok := ev.index[m.Step]
+		if !ok {
+			return -1, infer.Maker{}
+		}
+		return i, m
+	}
+	best, bestM := -1, infer.Maker{}
+	for j, c := range sp.Children {
+		if j >= len(r.Children) {
+			return -1, infer.Maker{}
+		}
+		cr := r.Children[j]
+		if cr.Status != probes.Fail && cr.Status != probes.Warn {
+			if sp.Kind == spec.KindAll && cr.Status != probes.OK {
+				return -1, infer.Maker{} // a part that could not tell
+			}
+			continue
+		}
+		i, m := ev.maker(c, cr)
+		if i < 0 {
+			if sp.Kind == spec.KindAll {
+				return -1, infer.Maker{} // a part that nothing makes
+			}
+			continue
+		}
+		if i > best {
+			best, bestM = i, m
+		}
+	}
+	return best, bestM
+}
+
+// settle decides, with the next step known, the step's requirement gate
+// and status, and returns its pending requirements. A failing requirement
+// whose maker the operator has not passed — the next step is at or before
+// the maker, or the maker is a rollback step, which runs first in the
+// rollback — is pending and does not block; once the next step is past the
+// maker (or every step is done) and it still fails, it blocks.
+func (e *stepEval) settle(st *plans.Step, next int) []Pending {
+	var out []Pending
+	var failed, errored, checking, pending bool
+	for i := range e.reqs {
+		rq := &e.reqs[i]
+		pv := &e.view.Probes[rq.probe]
+		switch pv.Status {
+		case probes.Fail:
+			if rq.maker >= 0 {
+				pv.MadeBy = rq.made.Step
+				if rq.made.Rollback || (next >= 0 && next <= rq.maker) {
+					pv.Pending = true
+					pending = true
+					out = append(out, Pending{Step: st.Key, Probe: pv.Label(), What: redact.String(rq.made.What),
+						MadeBy: rq.made.Step, Line: rq.made.Line, Command: redact.String(rq.made.Command)})
+					continue
+				}
+				rq.passed = true
+			}
+			failed = true
+			e.failing = append(e.failing, *rq)
+		case probes.Pending:
+			checking = true
+			e.failing = append(e.failing, *rq)
+		case probes.Error, "":
+			errored = true
+			e.failing = append(e.failing, *rq)
+		}
+	}
+	// Keep the requirements of the gate the step gets: errors beside a
+	// failure are not why it is NO-GO, probes still checking beside an
+	// error not why it is UNKNOWN.
+	keep := func(f func(probes.Status) bool) {
+		out := e.failing[:0]
+		for _, rq := range e.failing {
+			if f(e.view.Probes[rq.probe].Status) {
+				out = append(out, rq)
+			}
+		}
+		e.failing = out
+	}
+	switch {
+	case failed:
+		e.requires = GateNoGo
+		keep(func(s probes.Status) bool { return s == probes.Fail })
+	case errored:
+		e.requires = GateUnknown
+		keep(func(s probes.Status) bool { return s != probes.Pending })
+	case checking:
+		e.requires = gateChecking
+	case pending:
+		e.requires = GatePending
+	default:
+		e.requires = GateGo
+	}
+
+	switch {
+	case e.signOff != nil:
+		e.view.Status = StepDone
+		e.view.SignedOff = e.signOff
+	case e.ran == 0:
+		// Nothing to probe, or every probe skipped (--no-exec): the
+		// operator has to judge this step.
+		e.view.Status = StepManual
+	case e.done():
+		e.view.Status = StepDone
+	case failed:
+		e.view.Status = StepNoGo
+	case errored || checking:
+		e.view.Status = StepUnknown
+	case pending:
+		e.view.Status = StepPending
+	default:
+		e.view.Status = StepGo
+	}
+	return out
+}
+
+// gate is the step's contribution to the verdict, with one blocker per
+// requirement in the way. A pending step does not block.
+func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
+	switch e.requires {
+	case GateGo, GatePending:
+		return stepGate{gate: GateGo}
+	case gateChecking:
+		return stepGate{gate: gateChecking}
+	}
+	g := stepGate{gate: e.requires}
+	what := "step " + st.Key
+	if st.Rollback {
+		what = "rollback step " + st.Key
+	}
+	if st.Title != "" {
+		what += " (" + st.Title + ")"
+	}
+	for i, rq := range e.failing {
+		pv := &e.view.Probes[rq.probe]
+		b := Blocker{Gate: e.requires, Step: st.Key, Rollback: st.Rollback, Probe: pv.Label(), Message: pv.Message, Fix: stepHint(st.Key, pv, i == 0, findings)}
+		if b.Message == "" {
+			b.Message = string(pv.Status)
+		}
+		if rq.passed {
+			b.Message = fmt.Sprintf("step %s was passed but %s does not exist (line %d: `%s`)",
+				rq.made.Step, redact.String(rq.made.What), rq.made.Line, redact.String(rq.made.Command))
+			if b.Fix == "" {
+				b.Fix = fmt.Sprintf("carry out step %s again (%s)", rq.made.Step, redact.String(rq.made.Command))
+			}
+		}
+		if e.requires == GateUnknown {
+			b.Text = fmt.Sprintf("could not check %s: %s: %s", what, b.Probe, b.Message)
+		} else {
+			b.Text = fmt.Sprintf("%s cannot run: %s: %s", what, b.Probe, b.Message)
+		}
+		g.blockers = append(g.blockers, b)
+	}
+	if len(g.blockers) == 0 {
+		text := what + " cannot run"
+		if e.requires == GateUnknown {
+			text = "could not check " + what
+		}
+		g.blockers = append(g.blockers, Blocker{Gate: e.requires, Step: st.Key, Rollback: st.Rollback, Text: text})
+	}
+	return g
+}
+
+// stepHint is the fix a finding about the step gives for requirement pv,
+// errors first: one read off the same command line as the probe (or one of
+// an any/all's parts), else — for the step's first blocker only — the first
+// finding about the step. Findings know the plan ("commit it now (git add
+// F && git commit)"); a probe knows only its own target.
+func stepHint(key string, pv *ProbeView, first bool, findings []Finding) string {
+	lines := map[int]bool{}
+	var walk func(p *ProbeView)
+	walk = func(p *ProbeView) {
+		if p.Line > 0 {
+			lines[p.Line] = true
+		}
+		for i := range p.Children {
+			walk(&p.Children[i])
+		}
+	}
+	walk(pv)
+	for _, sameLine := range []bool{true, false} {
+		if !sameLine && !first {
+			break
+		}
+		for _, sev := range []infer.Severity{infer.SevError, infer.SevWarning} {
+			for _, f := range findings {
+				if f.Step == key && f.Severity == sev && f.Hint != "" && (!sameLine || lines[f.Line]) {
+					return f.Hint
+				}
+			}
+		}
+	}
+	return ""
+}
+
+func (ev *evaluator) probeView(sp *spec.Probe, r probes.Result) ProbeView {
 	pv := ProbeView{
 		Role:       sp.Role,
 		Kind:       sp.Kind,
@@ -313,6 +543,7 @@ func probeView(sp *spec.Probe, r probes.Result) ProbeView {
 		Severity:   sp.Severity,
 		Line:       sp.Line,
 		From:       redact.String(sp.Why),
+		Refreshing: ev.opts.Refreshing[sp],
 	}
 	if pv.Role == "" {
 		pv.Role = spec.Requires
@@ -323,6 +554,11 @@ func probeView(sp *spec.Probe, r probes.Result) ProbeView {
 			pv.Message = "the probe gave no answer"
 		}
 	}
+	if a := ev.opts.Analysis; a != nil {
+		if prog := a.Program(sp); prog != "" {
+			programView(&pv, prog, sp)
+		}
+	}
 	for i, c := range sp.Children {
 		cr := probes.Result{Spec: c, Status: probes.Error, Message: "no result for this probe"}
 		if i < len(r.Children) {
@@ -330,12 +566,34 @@ func probeView(sp *spec.Probe, r probes.Result) ProbeView {
 		} else if r.Status == probes.Skip || r.Status == probes.Pending {
 			cr.Status, cr.Message = r.Status, ""
 		}
-		pv.Children = append(pv.Children, probeView(c, cr))
+		child := ev.probeView(c, cr)
+		child.Refreshing = child.Refreshing || pv.Refreshing
+		pv.Children = append(pv.Children, child)
 	}
 	return pv
 }
 
-// nextStep returns the index of the next step, or -1 when there is none.
+// programView makes an inferred "PROG is installed" check read as one: the
+// label names the program, and a failure says that it is missing and how to
+// get it, rather than "PROG is installed: /usr/bin/PROG does not exist".
+func programView(pv *ProbeView, prog string, sp *spec.Probe) {
+	pv.Program = prog
+	pv.Name = "program " + prog
+	if pv.Status != probes.Fail && pv.Status != probes.Warn {
+		return
+	}
+	where := pv.Target + " no longer exists"
+	if strings.Contains(sp.Name, "not on PATH") {
+		where = "it is not on PATH and " + pv.Target + " does not exist"
+	}
+	pv.Message = fmt.Sprintf("%s is not installed (%s): install it, or run gonogo with the PATH the plan's commands run with", prog, where)
+}
+
+// nextStep returns the index of the next step, or -1 when there is none:
+// --at, else the first step outside the rollback phases after the last
+// DONE one, MANUAL steps included (the operator signs them off). Only
+// done-probes and sign-offs make a step DONE, so what settle decides later
+// cannot move it.
 func nextStep(p *plans.Plan, evals []stepEval, at string) int {
 	if at != "" {
 		for i, st := range p.Steps {
@@ -346,12 +604,12 @@ func nextStep(p *plans.Plan, evals []stepEval, at string) int {
 	}
 	lastDone := -1
 	for i, st := range p.Steps {
-		if !st.Rollback && evals[i].view.Status == StepDone {
+		if !st.Rollback && evals[i].done() {
 			lastDone = i
 		}
 	}
 	for i := lastDone + 1; i < len(p.Steps); i++ {
-		if !p.Steps[i].Rollback && evals[i].view.Status != StepManual && evals[i].view.Status != StepDone {
+		if !p.Steps[i].Rollback && !evals[i].done() {
 			return i
 		}
 	}
@@ -359,9 +617,11 @@ func nextStep(p *plans.Plan, evals []stepEval, at string) int {
 }
 
 // rollbackGate is NONE without a rollback phase, else the worst of the
-// rollback steps: NO-GO, then UNKNOWN, else GO. Rollback content the plan
-// reader could not take as steps (plans.Plan.RollbackGaps) makes a GO
-// UNKNOWN: a way back gonogo could not read is not one it checked.
+// rollback steps: NO-GO, then UNKNOWN, then PENDING, else GO. Rollback
+// content the plan reader could not take as steps (plans.Plan.RollbackGaps)
+// makes a GO or PENDING UNKNOWN: a way back gonogo could not read is not
+// one it checked. A rollback step whose requirements have not answered yet
+// (the first check still running) holds it at "" — not decided.
 func rollbackGate(p *plans.Plan, evals []stepEval) Gate {
 	has := len(p.RollbackGaps) > 0
 	for _, ph := range p.Phases {
@@ -370,25 +630,24 @@ func rollbackGate(p *plans.Plan, evals []stepEval) Gate {
 		}
 	}
 	gate := GateGo
+	rank := map[Gate]int{GateGo: 0, GatePending: 1, gateChecking: 2, GateUnknown: 3, GateNoGo: 4}
 	for i, st := range p.Steps {
 		if !st.Rollback {
 			continue
 		}
 		has = true
-		switch evals[i].requires {
-		case GateNoGo:
-			gate = GateNoGo
-		case GateUnknown:
-			if gate == GateGo {
-				gate = GateUnknown
-			}
+		if g := evals[i].requires; rank[g] > rank[gate] {
+			gate = g
 		}
 	}
 	if !has {
 		return GateNone
 	}
-	if gate == GateGo && len(p.RollbackGaps) > 0 {
+	if (gate == GateGo || gate == GatePending) && len(p.RollbackGaps) > 0 {
 		return GateUnknown
+	}
+	if gate == gateChecking {
+		return ""
 	}
 	return gate
 }
@@ -399,9 +658,12 @@ func gapGate(p *plans.Plan) (stepGate, bool) {
 	if len(p.RollbackGaps) == 0 {
 		return stepGate{}, false
 	}
-	g := stepGate{gate: GateUnknown, rollback: true}
+	g := stepGate{gate: GateUnknown}
 	for _, d := range p.RollbackGaps {
-		g.reasons = append(g.reasons, "rollback is UNKNOWN: "+redact.String(d.Error()))
+		msg := redact.String(d.Error())
+		g.blockers = append(g.blockers, Blocker{Gate: GateUnknown, Rollback: true, Message: msg,
+			Fix:  "write the rollback as steps gonogo can read (numbered headings or list items with their commands), or check it by hand",
+			Text: "could not check the rollback: rollback is UNKNOWN: " + msg})
 	}
 	return g, true
 }

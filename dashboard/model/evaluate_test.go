@@ -99,9 +99,9 @@ func TestEvaluate(t *testing.T) {
 			want:  "8=GO* 23=GO", next: "8", rollback: GateGo, verdict: GateGo,
 		},
 		{
-			name:  "no DONE step: the first probed step is next",
+			name:  "no DONE step: the first step is next, MANUAL or not",
 			steps: []st{{"1", "", nil}, {"2", "", []pr{req(ok)}}, {"3", "", []pr{req(ok)}}},
-			want:  "1=MANUAL 2=GO* 3=GO", next: "2", rollback: GateNone, verdict: GateGo,
+			want:  "1=MANUAL* 2=GO 3=GO", next: "1", rollback: GateNone, verdict: GateGo,
 		},
 		{
 			name:  "next comes after the last DONE step",
@@ -114,9 +114,27 @@ func TestEvaluate(t *testing.T) {
 			want:  "1=NO-GO 2=DONE 3=GO*", next: "3", rollback: GateNone, verdict: GateGo,
 		},
 		{
-			name:  "MANUAL steps are skipped",
+			name:  "a MANUAL step is next like any other",
 			steps: []st{{"1", "", []pr{done(ok)}}, {"2", "", nil}, {"3", "", []pr{req(er)}}},
-			want:  "1=DONE 2=MANUAL 3=UNKNOWN*", next: "3", rollback: GateNone, verdict: GateUnknown, reasons: 1,
+			want:  "1=DONE 2=MANUAL* 3=UNKNOWN", next: "2", rollback: GateNone, verdict: GateGo,
+		},
+		{
+			name:  "a signed-off MANUAL step is DONE and the next step moves past it",
+			steps: []st{{"1", "", []pr{done(ok)}}, {"2", "", nil}, {"3", "", []pr{req(er)}}},
+			opts:  EvalOptions{SignOffs: map[string]SignOff{"2": {By: "ann"}}},
+			want:  "1=DONE 2=DONE 3=UNKNOWN*", next: "3", rollback: GateNone, verdict: GateUnknown, reasons: 1,
+		},
+		{
+			name:  "a sign-off counts only for a step without done-probes",
+			steps: []st{{"1", "", []pr{req(ok), done(bad)}}, {"2", "", []pr{req(ok)}}},
+			opts:  EvalOptions{SignOffs: map[string]SignOff{"1": {By: "ann"}, "2": {By: "ann"}}},
+			want:  "1=GO 2=DONE", next: "", rollback: GateNone, verdict: GateGo,
+		},
+		{
+			name:  "a rollback step cannot be signed off",
+			steps: []st{{"1", "", []pr{req(ok)}}, {"r1", "Rollback", []pr{req(bad)}}},
+			opts:  EvalOptions{SignOffs: map[string]SignOff{"r1": {By: "ann"}}},
+			want:  "1=GO* r1=NO-GO", next: "1", rollback: GateNoGo, verdict: GateNoGo, reasons: 1,
 		},
 		{
 			name:  "every step done: no next step, rollback decides",
@@ -178,7 +196,7 @@ func TestEvaluate(t *testing.T) {
 		{
 			name:  "only skipped probes: MANUAL",
 			steps: []st{{"1", "", []pr{req(sk)}}, {"2", "", []pr{req(sk), req(ok)}}},
-			want:  "1=MANUAL 2=GO*", next: "2", rollback: GateNone, verdict: GateGo,
+			want:  "1=MANUAL* 2=GO", next: "1", rollback: GateNone, verdict: GateGo,
 		},
 		{
 			name:  "regressed: done-probes before the next step no longer hold",
@@ -209,9 +227,14 @@ func TestEvaluate(t *testing.T) {
 			want:  "1=GO*", next: "1", rollback: GateNoGo, verdict: GateNoGo, reasons: 1,
 		},
 		{
-			name:  "a probe still checking reads as UNKNOWN",
-			steps: []st{{"1", "", []pr{req(probes.Pending)}}},
-			want:  "1=UNKNOWN*", next: "1", rollback: GateNone, verdict: GateUnknown, reasons: 1,
+			name:  "a probe that has not answered yet leaves the verdict undecided, not UNKNOWN",
+			steps: []st{{"1", "", []pr{req(probes.Pending)}}, {"r1", "Rollback", []pr{req(probes.Pending)}}},
+			want:  "1=UNKNOWN* r1=UNKNOWN", next: "1", rollback: "", verdict: "",
+		},
+		{
+			name:  "a failure is certain while other probes still check",
+			steps: []st{{"1", "", []pr{req(probes.Pending)}}, {"r1", "Rollback", []pr{req(bad)}}},
+			want:  "1=UNKNOWN* r1=NO-GO", next: "1", rollback: GateNoGo, verdict: GateNoGo, reasons: 1,
 		},
 	}
 	for _, tc := range tests {
@@ -235,6 +258,9 @@ func TestEvaluate(t *testing.T) {
 			}
 			if s.Verdict == GateGo && len(s.Reasons) > 0 {
 				t.Errorf("verdict GO with reasons %q", s.Reasons)
+			}
+			if s.Action == "" {
+				t.Errorf("no action line")
 			}
 		})
 	}
@@ -260,7 +286,7 @@ func TestEvaluateReasonsNameStepAndMessage(t *testing.T) {
 	p, rs := build(st{"8", "", []pr{req(probes.OK)}}, st{"23", "Rollback", []pr{req(probes.Fail)}})
 	rs[1].Message = "config_chromadb.py is not in HEAD (untracked)"
 	s := Evaluate(p, rs, nil, EvalOptions{})
-	want := "rollback step 23 (do 23) is NO-GO: file f23: config_chromadb.py is not in HEAD (untracked)"
+	want := "rollback step 23 (do 23) cannot run: file f23: config_chromadb.py is not in HEAD (untracked)"
 	if !slices.Contains(s.Reasons, want) {
 		t.Errorf("reasons = %q, want %q among them", s.Reasons, want)
 	}

@@ -3,6 +3,7 @@ package model
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -47,7 +48,7 @@ func TestEvaluateInvariants(t *testing.T) {
 		if s.Verdict == GateGo && len(s.Reasons) > 0 {
 			t.Fatalf("%s: GO with reasons %q", name, s.Reasons)
 		}
-		if s.Verdict != GateGo && len(s.Reasons) == 0 {
+		if (s.Verdict == GateNoGo || s.Verdict == GateUnknown) && len(s.Reasons) == 0 {
 			t.Fatalf("%s: %s without a reason", name, s.Verdict)
 		}
 		hasRollback := false
@@ -62,7 +63,7 @@ func TestEvaluateInvariants(t *testing.T) {
 				if v.Rollback && opts.At == "" {
 					t.Fatalf("%s: a rollback step is next without --at", name)
 				}
-				if opts.At == "" && (v.Status == StepManual || v.Status == StepDone) {
+				if opts.At == "" && v.Status == StepDone {
 					t.Fatalf("%s: the next step is %s", name, v.Status)
 				}
 			}
@@ -78,6 +79,21 @@ func TestEvaluateInvariants(t *testing.T) {
 		}
 		if len(opts.Steps) == 0 && s.Rollback == GateNoGo && s.Verdict != GateNoGo {
 			t.Fatalf("%s: rollback NO-GO but verdict %s", name, s.Verdict)
+		}
+		if len(s.Blockers) != len(s.Reasons) {
+			t.Fatalf("%s: %d blockers for %d reasons", name, len(s.Blockers), len(s.Reasons))
+		}
+		for i, b := range s.Blockers {
+			if b.Text != s.Reasons[i] || (b.Gate != GateNoGo && b.Gate != GateUnknown) {
+				t.Fatalf("%s: blocker %+v for reason %q", name, b, s.Reasons[i])
+			}
+			if b.Gate == GateUnknown && !strings.HasPrefix(b.Text, "could not check ") {
+				t.Fatalf("%s: an UNKNOWN reason does not say it could not check: %q", name, b.Text)
+			}
+		}
+		stop := strings.HasPrefix(s.Action, "Don't start") || strings.HasPrefix(s.Action, "Every step is done, but")
+		if s.Action == "" || stop != (s.Verdict == GateNoGo || s.Verdict == GateUnknown) {
+			t.Fatalf("%s: verdict %q with action %q", name, s.Verdict, s.Action)
 		}
 	}
 }

@@ -3,6 +3,7 @@ package model
 import (
 	"context"
 	"fmt"
+	"maps"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -39,6 +40,10 @@ type Options struct {
 	// Env looks up environment variables for $VAR expansion; nil means
 	// os.Getenv.
 	Env func(string) string
+	// SignOffs are sign-offs made earlier (read back from the --record
+	// file), by step key or ID; those naming no step of the plan, or a step
+	// that cannot be signed off, are left out.
+	SignOffs []SignOff
 }
 
 // Session is what both `gonogo --once` and the live board drive: it loads
@@ -63,6 +68,8 @@ type Session struct {
 	steps    []string      // resolved keys of --step
 	notes    []string      // warnings for the next snapshot (a failed reload)
 	cache    map[*spec.Probe]cached
+	// signOffs are the operator's sign-offs by step key.
+	signOffs map[string]SignOff
 }
 
 // cached is the last answer of one probe and when it came.
@@ -77,8 +84,9 @@ type cached struct {
 func NewSession(opts Options) (*Session, error) {
 	s := &Session{
 		opts:   opts,
-		runner: probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
-		cache:  map[*spec.Probe]cached{},
+		runner:   probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
+		cache:    map[*spec.Probe]cached{},
+		signOffs: map[string]SignOff{},
 	}
 	p, a, err := s.load()
 	if err != nil {
@@ -106,7 +114,55 @@ func NewSession(opts Options) (*Session, error) {
 			return nil, err
 		}
 	}
+	for _, so := range opts.SignOffs {
+		if st, err := p.StepByRef(so.Step); err == nil && signable(st) {
+			so.Step = st.Key
+			s.signOffs[st.Key] = so
+		}
+	}
 	return s, nil
+}
+
+// signable reports whether the operator may sign step st off: it is outside
+// the rollback phases and has no done-probes, so gonogo cannot see it done.
+func signable(st *plans.Step) bool {
+	if st.Rollback {
+		return false
+	}
+	for _, sp := range st.Probes {
+		if sp.Role == spec.Done {
+			return false
+		}
+	}
+	return true
+}
+
+// SignOff records the operator's sign-off of a step (so.Step, by key or
+// unambiguous ID), or withdraws it: the board's x. The step then counts as
+// DONE until withdrawn. It is an error for a rollback step or one with
+// done-probes, which gonogo sees done (or not) by itself. The returned
+// SignOff carries the step's key.
+func (s *Session) SignOff(so SignOff, withdraw bool) (SignOff, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	st, err := s.plan.StepByRef(so.Step)
+	if err != nil {
+		return so, err
+	}
+	so.Step = st.Key
+	if !withdraw && !signable(st) {
+		what := "it has done-probes: gonogo sees it done when they hold"
+		if st.Rollback {
+			what = "it is a rollback step: its requirements decide whether it can run"
+		}
+		return so, fmt.Errorf("step %s cannot be signed off: %s", st.Key, what)
+	}
+	if withdraw {
+		delete(s.signOffs, st.Key)
+	} else {
+		s.signOffs[st.Key] = so
+	}
+	return so, nil
 }
 
 // load reads the plan and sidecar and, unless NoInfer, adds what inference
@@ -308,25 +364,58 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 		}
 	}
 
-	// current answers: cached ones, Pending for the due ones until they answer.
+	// current answers: the cached ones, also for the due probes until
+	// they answer again (marked refreshing, so the last answer stays on
+	// screen instead of flickering to "checking"); Pending only for a
+	// probe that never answered.
 	current := make(map[*spec.Probe]probes.Result, len(all))
+	refreshing := map[*spec.Probe]bool{}
 	for _, sp := range all {
-		if c, ok := cache[sp]; ok && !slices.Contains(due, sp) {
+		if c, ok := cache[sp]; ok {
 			current[sp] = c.res
 		}
 	}
 	for _, sp := range due {
-		current[sp] = probes.Result{Spec: sp, Status: probes.Pending, Message: "checking…"}
+		if _, ok := current[sp]; ok {
+			refreshing[sp] = true
+		} else {
+			current[sp] = probes.Result{Spec: sp, Status: probes.Pending, Message: "checking…"}
+		}
 	}
 
 	var (
 		pmu         sync.Mutex
 		finished    bool // set when Check stops listening to the runner
 		lastPartial time.Time
+		trailing    *time.Timer // a partial still to send for the last results
 	)
-	if o.OnPartial != nil && len(due) > 0 {
-		o.OnPartial(s.evaluate(p, a, current, start, time.Since(start), nil, false))
+	// partial hands a snapshot of the answers so far to OnPartial (pmu
+	// held), at most every partialEvery: a result that arrives sooner is
+	// sent when that time is up, so a quick answer never waits for a slow
+	// probe to show.
+	var partial func()
+	partial = func() {
+		if finished {
+			return
+		}
+		if wait := partialEvery - time.Since(lastPartial); wait > 0 {
+			if trailing == nil {
+				trailing = time.AfterFunc(wait, func() {
+					pmu.Lock()
+					defer pmu.Unlock()
+					trailing = nil
+					partial()
+				})
+			}
+			return
+		}
 		lastPartial = time.Now()
+		o.OnPartial(s.evaluate(p, a, current, maps.Clone(refreshing), start, time.Since(start), nil, false))
+	}
+	if o.OnPartial != nil && len(due) > 0 {
+		pmu.Lock()
+		partial()
+		pmu.Unlock()
 	}
 	onResult := func(i int, res probes.Result) {
 		pmu.Lock()
@@ -335,9 +424,9 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 			return
 		}
 		current[due[i]] = res
-		if o.OnPartial != nil && time.Since(lastPartial) >= partialEvery {
-			lastPartial = time.Now()
-			o.OnPartial(s.evaluate(p, a, current, start, time.Since(start), nil, false))
+		delete(refreshing, due[i])
+		if o.OnPartial != nil {
+			partial()
 		}
 	}
 
@@ -349,6 +438,9 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 
 	pmu.Lock()
 	finished = true
+	if trailing != nil {
+		trailing.Stop()
+	}
 	for i, sp := range due {
 		current[sp] = results[i]
 	}
@@ -363,7 +455,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	s.mu.Unlock()
 
 	host := s.host(ctx, p)
-	return s.evaluate(p, a, current, start, time.Since(start), host, true)
+	return s.evaluate(p, a, current, nil, start, time.Since(start), host, true)
 }
 
 // run hands the due probes to the runner and waits for its answer, but no
@@ -390,7 +482,7 @@ func (s *Session) run(ctx context.Context, due []*spec.Probe, onResult func(int,
 
 // evaluate turns the current answers into a snapshot; final is true for
 // the snapshot Check returns (pending warnings are shown, then dropped).
-func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
+func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, refreshing map[*spec.Probe]bool, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
 	var results []probes.Result
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
@@ -422,13 +514,16 @@ func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.P
 	}
 	s.mu.Lock()
 	opts := EvalOptions{
-		At:        s.at,
-		Steps:     slices.Clone(s.steps),
-		Phase:     s.opts.Phase,
-		CheckedAt: start.UTC(),
-		Duration:  took,
-		Warnings:  slices.Clone(s.notes),
-		Host:      host,
+		At:         s.at,
+		Steps:      slices.Clone(s.steps),
+		Phase:      s.opts.Phase,
+		CheckedAt:  start.UTC(),
+		Duration:   took,
+		Warnings:   slices.Clone(s.notes),
+		Host:       host,
+		Analysis:   a,
+		SignOffs:   maps.Clone(s.signOffs),
+		Refreshing: refreshing,
 	}
 	if final {
 		s.notes = nil // shown once, in a complete snapshot

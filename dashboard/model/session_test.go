@@ -315,3 +315,151 @@ func dfMount(t *testing.T, path string) string {
 	lines := strings.Split(strings.TrimSpace(string(out)), "\n")
 	return strings.TrimSpace(lines[len(lines)-1])
 }
+
+// pendingPlan backs up app.db in step 4, and its rollback restores that
+// backup: before step 4 the restore is pending, not broken.
+const pendingPlan = "# Upgrade\n\n## Pre-deploy\n\n### 1. Announce the window\n\nTell the team.\n\n" +
+	"### 4. Back up the database\n\n```bash\nmkdir -p backup\ncp app.db backup/app.db.bak\n```\n\n" +
+	"### 5. Migrate\n\n```gonogo\nrequires:\n  - file: app.db\n```\n\n" +
+	"## Rollback\n\n### 23. Restore the database\n\n```bash\ncp backup/app.db.bak app.db\n```\n"
+
+// TestSessionPending follows the plan: pending while the backup step is
+// ahead, NO-GO once the operator says they are past it without the backup,
+// GO once the backup exists.
+func TestSessionPending(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"plan.md": pendingPlan, "app.db": "rows\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	check := func() *Snapshot { return sess.Check(ctx, CheckOptions{Force: true}) }
+
+	snap := check()
+	if snap.Verdict != GateGo || snap.Rollback != GatePending || snap.NextStep != "1" {
+		t.Fatalf("before step 4: verdict %s rollback %s next %q (reasons %q), want GO PENDING 1", snap.Verdict, snap.Rollback, snap.NextStep, snap.Reasons)
+	}
+	if got := stepByKey(snap, "23").Status; got != StepPending {
+		t.Errorf("step 23 = %s, want PENDING", got)
+	}
+	if len(snap.Pending) != 1 || snap.Pending[0].Step != "23" || snap.Pending[0].MadeBy != "4" || snap.Pending[0].What != "backup/app.db.bak" {
+		t.Errorf("pending = %+v, want step 23 waiting for backup/app.db.bak made by step 4", snap.Pending)
+	}
+	if got := snap.RollbackNote(); got != "after step 4" {
+		t.Errorf("rollback note = %q, want after step 4", got)
+	}
+	if want := "Do step 1 by hand next: Announce the window. Sign it off when it is done (x on the board)."; snap.Action != want {
+		t.Errorf("action = %q, want %q", snap.Action, want)
+	}
+
+	// The manual step signed off: step 4 is next, and it makes the backup.
+	if _, err := sess.SignOff(SignOff{Step: "1", By: "ann", At: time.Unix(0, 0).UTC()}, false); err != nil {
+		t.Fatal(err)
+	}
+	snap = check()
+	if snap.NextStep != "4" || snap.Rollback != GatePending || snap.Verdict != GateGo {
+		t.Fatalf("after the sign-off: next %q rollback %s verdict %s, want 4 PENDING GO", snap.NextStep, snap.Rollback, snap.Verdict)
+	}
+	if v := stepByKey(snap, "1"); v.Status != StepDone || v.SignedOff == nil || v.SignedOff.By != "ann" {
+		t.Errorf("signed-off step 1: %s %+v", v.Status, v.SignedOff)
+	}
+	if len(snap.SignOffs) != 1 || snap.SignOffs[0].Step != "1" {
+		t.Errorf("sign-offs = %+v", snap.SignOffs)
+	}
+	if want := "Run step 4 next: Back up the database. It makes what step 23 needs."; snap.Action != want {
+		t.Errorf("action = %q, want %q", snap.Action, want)
+	}
+
+	// Past step 4 without its backup: the rollback is broken now.
+	if err := sess.SetAt("5"); err != nil {
+		t.Fatal(err)
+	}
+	snap = check()
+	if snap.Verdict != GateNoGo || snap.Rollback != GateNoGo || len(snap.Pending) != 0 {
+		t.Fatalf("at step 5 without the backup: verdict %s rollback %s pending %+v, want NO-GO NO-GO none", snap.Verdict, snap.Rollback, snap.Pending)
+	}
+	if len(snap.Reasons) != 1 || !strings.Contains(snap.Reasons[0], "step 4 was passed but backup/app.db.bak does not exist") {
+		t.Errorf("reasons = %q, want step 4 was passed but its backup does not exist", snap.Reasons)
+	}
+	if want := "Don't start step 5: rollback step 23 cannot run. Fix: carry out step 4 again (cp app.db backup/app.db.bak)"; snap.Action != want {
+		t.Errorf("action = %q\nwant     %q", snap.Action, want)
+	}
+
+	// The backup made: step 4 is done, the rollback can run.
+	if err := sess.SetAt(""); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Join(dir, "backup"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := exec.Command("cp", filepath.Join(dir, "app.db"), filepath.Join(dir, "backup", "app.db.bak")).Run(); err != nil {
+		t.Fatal(err)
+	}
+	snap = check()
+	if snap.Verdict != GateGo || snap.Rollback != GateGo || snap.NextStep != "5" || len(snap.Pending) != 0 {
+		t.Errorf("after the backup: verdict %s rollback %s next %q pending %+v (reasons %q), want GO GO 5 none",
+			snap.Verdict, snap.Rollback, snap.NextStep, snap.Pending, snap.Reasons)
+	}
+
+	// Sign-offs a rollback step or a step with done-probes refuse.
+	for _, ref := range []string{"23", "4"} {
+		if _, err := sess.SignOff(SignOff{Step: ref, By: "ann"}, false); err == nil {
+			t.Errorf("step %s was signed off", ref)
+		}
+	}
+	if _, err := sess.SignOff(SignOff{Step: "1"}, true); err != nil {
+		t.Fatal(err)
+	}
+	if snap = check(); len(snap.SignOffs) != 0 || stepByKey(snap, "1").Status != StepManual {
+		t.Errorf("after withdrawing: sign-offs %+v, step 1 %s", snap.SignOffs, stepByKey(snap, "1").Status)
+	}
+}
+
+// TestSessionRefreshKeepsAnswers: a re-check never shows a known answer
+// as checking. While a slow probe re-runs, every partial snapshot carries
+// its last answer, marked refreshing, and the verdict of the check before;
+// a quick probe's new answer shows before the slow one is back.
+func TestSessionRefreshKeepsAnswers(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"plan.md": "# P\n\n## Steps\n\n### 1. Slow\n\n```gonogo\nrequires:\n  - command: sleep 1\n  - file: plan.md\n```\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := sess.Check(context.Background(), CheckOptions{Force: true})
+	if first.Verdict != GateGo {
+		t.Fatalf("first check: %s %q", first.Verdict, first.Reasons)
+	}
+	var (
+		mu       sync.Mutex
+		partials []*Snapshot
+	)
+	final := sess.Check(context.Background(), CheckOptions{Force: true, OnPartial: func(s *Snapshot) {
+		mu.Lock()
+		partials = append(partials, s)
+		mu.Unlock()
+	}})
+	mu.Lock()
+	defer mu.Unlock()
+	if len(partials) == 0 {
+		t.Fatal("no partial snapshot while a 1s probe ran")
+	}
+	quickFirst := false
+	for i, s := range partials {
+		slow, quick := s.Steps[0].Probes[0], s.Steps[0].Probes[1]
+		if s.Verdict != first.Verdict || slow.Status != probes.OK || quick.Status != probes.OK {
+			t.Errorf("partial %d: verdict %s, probes %s %s; want GO and the last answers, never checking", i, s.Verdict, slow.Status, quick.Status)
+		}
+		if i == 0 && (!slow.Refreshing || !quick.Refreshing) {
+			t.Errorf("first partial: refreshing %v %v, want both marked", slow.Refreshing, quick.Refreshing)
+		}
+		if slow.Refreshing && !quick.Refreshing {
+			quickFirst = true
+		}
+	}
+	if !quickFirst {
+		t.Error("the quick probe's new answer never showed while the slow one ran")
+	}
+	if p := final.Steps[0].Probes[0]; p.Refreshing || final.Rechecking() != 0 || final.Verdict != GateGo {
+		t.Errorf("final: refreshing=%v rechecking=%d verdict %s", p.Refreshing, final.Rechecking(), final.Verdict)
+	}
+}

@@ -1,6 +1,10 @@
 package model
 
-import "github.com/gonogo-dev/gonogo/probes"
+import (
+	"strings"
+
+	"github.com/gonogo-dev/gonogo/probes"
+)
 
 // The symbols printed beside every status word, shared by all views (the
 // text, Markdown and board renderings), so the board and `--once` never
@@ -20,9 +24,15 @@ func StepSymbol(s StepStatus) string {
 		return "?"
 	case StepManual:
 		return "·"
+	case StepPending:
+		return PendingSymbol
 	}
 	return "?"
 }
+
+// PendingSymbol marks what waits for a step still to come: a PENDING step,
+// rollback gate or requirement.
+const PendingSymbol = "◔"
 
 // GateSymbol is the symbol of a verdict or rollback gate ("" is a gate not
 // decided yet, while the first check runs).
@@ -34,6 +44,8 @@ func GateSymbol(g Gate) string {
 		return "✗"
 	case GateNone:
 		return "–"
+	case GatePending:
+		return PendingSymbol
 	case "":
 		return "◌"
 	}
@@ -73,6 +85,7 @@ const (
 	ToneBad                // NO-GO, fail
 	ToneUnsure             // UNKNOWN, warn, error
 	ToneQuiet              // checking, skip
+	TonePending            // PENDING: amber, like unsure, but it does not block
 )
 
 // StepTone is the tone of a step status.
@@ -86,6 +99,8 @@ func StepTone(s StepStatus) Tone {
 		return ToneBad
 	case StepUnknown:
 		return ToneUnsure
+	case StepPending:
+		return TonePending
 	}
 	return TonePlain
 }
@@ -100,6 +115,8 @@ func GateTone(g Gate) Tone {
 		return ToneBad
 	case GateUnknown:
 		return ToneUnsure
+	case GatePending:
+		return TonePending
 	case "":
 		return ToneQuiet
 	}
@@ -120,3 +137,17 @@ func ProbeTone(s probes.Status) Tone {
 	}
 	return TonePlain
 }
+
+// asciiSymbols are the plain-ASCII stand-ins of every symbol and box
+// character gonogo prints, for a terminal whose locale is not UTF-8
+// (LANG=C): the same words, other marks.
+var asciiSymbols = strings.NewReplacer(
+	"✓", "+", "✗", "x", "●", "*", "·", ".", "◌", "o", PendingSymbol, "~",
+	"▶", ">", "↺", "<", "–", "-", "—", "-", "…", "...", "→", "->", "←", "<-",
+	"▸", ">", "━", "=", "┏", "+", "┓", "+", "┗", "+", "┛", "+", "┃", "|",
+	"⟳", "~", "‘", "'", "’", "'", "“", "\"", "”", "\"", "×", "x",
+)
+
+// ASCII replaces the symbols gonogo prints with plain ASCII ones; text
+// from the plan itself passes unchanged otherwise.
+func ASCII(s string) string { return asciiSymbols.Replace(s) }
