@@ -83,7 +83,7 @@ type cached struct {
 // reference error naming the steps or phases that exist.
 func NewSession(opts Options) (*Session, error) {
 	s := &Session{
-		opts:   opts,
+		opts:     opts,
 		runner:   probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
 		cache:    map[*spec.Probe]cached{},
 		signOffs: map[string]SignOff{},

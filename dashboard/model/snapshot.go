@@ -132,10 +132,10 @@ type StepView struct {
 	Generated bool `json:"generated,omitempty"`
 	// SignedOff is the operator's sign-off, when the step counts as DONE
 	// because of it.
-	SignedOff *SignOff `json:"signed_off,omitempty"`
+	SignedOff *SignOff    `json:"signed_off,omitempty"`
 	Probes    []ProbeView `json:"probes"`
-	Notes      []string    `json:"notes,omitempty"`
-	Commands   []string    `json:"commands,omitempty"`
+	Notes     []string    `json:"notes,omitempty"`
+	Commands  []string    `json:"commands,omitempty"`
 }
 
 // ProbeView is one probe's result as views show it.

@@ -79,13 +79,13 @@ type Tone int
 
 // Tones.
 const (
-	TonePlain  Tone = iota // no colour: MANUAL, NONE, unknown values
-	ToneGood               // GO, ok
-	ToneDone               // DONE
-	ToneBad                // NO-GO, fail
-	ToneUnsure             // UNKNOWN, warn, error
-	ToneQuiet              // checking, skip
-	TonePending            // PENDING: amber, like unsure, but it does not block
+	TonePlain   Tone = iota // no colour: MANUAL, NONE, unknown values
+	ToneGood                // GO, ok
+	ToneDone                // DONE
+	ToneBad                 // NO-GO, fail
+	ToneUnsure              // UNKNOWN, warn, error
+	ToneQuiet               // checking, skip
+	TonePending             // PENDING: amber, like unsure, but it does not block
 )
 
 // StepTone is the tone of a step status.
