@@ -14,33 +14,53 @@ func init() {
 }
 
 // markdown writes the snapshot for pasting into a ticket or a pull request:
-// the verdict as a heading, the reasons, next step and rollback gate, the
-// findings, a table of steps and the probes that did not hold.
+// the verdict as a heading, what to do, the reasons, a summary table (next
+// step, rollback gate, pending requirements, sign-offs), the findings, the
+// probes that did not hold, and the table of steps folded in a <details>
+// block so that a long plan does not bury the answer.
 func markdown(w io.Writer, s *model.Snapshot) error {
 	var b strings.Builder
-	fmt.Fprintf(&b, "## gonogo: %s — %s\n\n", s.Verdict, headline(s))
-	for _, r := range s.Reasons {
-		fmt.Fprintf(&b, "- %s\n", mdText(r))
+	fmt.Fprintf(&b, "## gonogo: %s %s — %s\n\n", model.GateSymbol(s.Verdict), verdictWord(s.Verdict), headline(s))
+	if s.Action != "" {
+		fmt.Fprintf(&b, "**%s**\n\n", mdText(s.Action))
+	}
+	for _, r := range s.Blockers {
+		fmt.Fprintf(&b, "- %s %s\n", model.GateSymbol(r.Gate), mdText(r.Text))
+	}
+	if len(s.Blockers) == 0 {
+		for _, r := range s.Reasons {
+			fmt.Fprintf(&b, "- %s\n", mdText(r))
+		}
 	}
 	if len(s.Reasons) > 0 {
 		b.WriteString("\n")
 	}
 	next := "none"
 	if s.NextStep != "" {
-		next = "`" + s.NextStep + "`"
+		next = "`" + mdCode(s.NextStep) + "`"
 		for _, v := range s.Steps {
 			if v.Next {
-				next += " " + mdText(v.Title) + " (" + string(v.Status) + ")"
+				next += " " + mdCell(v.Title) + " (" + string(v.Status) + ")"
 			}
 		}
 	}
 	fmt.Fprintf(&b, "| | |\n|---|---|\n")
-	fmt.Fprintf(&b, "| **Verdict** | %s |\n", s.Verdict)
+	fmt.Fprintf(&b, "| **Verdict** | %s %s |\n", model.GateSymbol(s.Verdict), verdictWord(s.Verdict))
 	fmt.Fprintf(&b, "| **Next step** | %s |\n", next)
 	if s.At != "" {
-		fmt.Fprintf(&b, "| **Operator at** | `%s` |\n", s.At)
+		fmt.Fprintf(&b, "| **Operator at** | `%s` |\n", mdCode(s.At))
 	}
-	fmt.Fprintf(&b, "| **Rollback** | %s |\n", s.Rollback)
+	rb := model.GateSymbol(s.Rollback) + " " + verdictWord(s.Rollback)
+	if note := s.RollbackNote(); note != "" {
+		rb += " (" + note + ")"
+	}
+	fmt.Fprintf(&b, "| **Rollback** | %s |\n", mdCell(rb))
+	for _, p := range s.Pending {
+		fmt.Fprintf(&b, "| **Pending** | %s %s |\n", model.PendingSymbol, mdCell(pendingLine(p)))
+	}
+	for _, so := range s.SignOffs {
+		fmt.Fprintf(&b, "| **Signed off** | %s |\n", mdCell(signOffLine(so)))
+	}
 	fmt.Fprintf(&b, "| **Plan** | `%s` |\n", mdCode(s.Plan))
 	if s.Root != "" {
 		fmt.Fprintf(&b, "| **Root** | `%s` |\n", mdCode(s.Root))
@@ -52,7 +72,7 @@ func markdown(w io.Writer, s *model.Snapshot) error {
 	if len(s.Findings) > 0 {
 		b.WriteString("\n### Findings\n\n")
 		for _, f := range s.Findings {
-			where := "step `" + f.Step + "`"
+			where := "step `" + mdCode(f.Step) + "`"
 			if f.Step == "" {
 				where = "plan" // a rollback section gonogo could not read as steps
 			}
@@ -73,24 +93,6 @@ func markdown(w io.Writer, s *model.Snapshot) error {
 		}
 	}
 
-	b.WriteString("\n### Steps\n\n")
-	b.WriteString("| Status | ID | Title | Phase | Probes | |\n|---|---|---|---|---|---|\n")
-	for i := range s.Steps {
-		v := &s.Steps[i]
-		var tags []string
-		if v.Next {
-			tags = append(tags, "**next**")
-		}
-		if v.Rollback {
-			tags = append(tags, "rollback")
-		}
-		if v.Regressed {
-			tags = append(tags, "regressed")
-		}
-		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s | %s |\n",
-			model.StepSymbol(v.Status), v.Status, mdCode(v.Ref()), mdCell(v.Title), mdCell(v.Phase), v.Tally(), strings.Join(tags, ", "))
-	}
-
 	var failing []string
 	for i := range s.Steps {
 		v := &s.Steps[i]
@@ -106,6 +108,29 @@ func markdown(w io.Writer, s *model.Snapshot) error {
 			b.WriteString(l + "\n")
 		}
 	}
+
+	fmt.Fprintf(&b, "\n<details>\n<summary>Steps (%d)</summary>\n\n", len(s.Steps))
+	b.WriteString("| Status | ID | Title | Phase | Probes | |\n|---|---|---|---|---|---|\n")
+	for i := range s.Steps {
+		v := &s.Steps[i]
+		var tags []string
+		if v.Next {
+			tags = append(tags, "**next**")
+		}
+		if v.Rollback {
+			tags = append(tags, "rollback")
+		}
+		if v.Regressed {
+			tags = append(tags, "regressed")
+		}
+		if v.SignedOff != nil {
+			tags = append(tags, mdCell("signed off by "+v.SignedOff.By))
+		}
+		fmt.Fprintf(&b, "| %s %s | `%s` | %s | %s | %s | %s |\n",
+			model.StepSymbol(v.Status), v.Status, mdCode(v.Ref()), mdCell(v.Title), mdCell(v.Phase), v.Tally(), strings.Join(tags, ", "))
+	}
+	b.WriteString("\n</details>\n")
+
 	_, err := io.WriteString(w, b.String())
 	if err != nil {
 		return fmt.Errorf("write Markdown snapshot: %w", err)
@@ -114,11 +139,11 @@ func markdown(w io.Writer, s *model.Snapshot) error {
 }
 
 func mdProbes(out []string, step string, p model.ProbeView, indent string) []string {
-	if !p.NeedsAttention() {
+	if !p.NeedsAttention() && !p.Pending {
 		return out
 	}
-	out = append(out, fmt.Sprintf("%s- `%s` %s %s `%s` (%s): %s",
-		indent, mdCode(step), p.Status, p.Role, mdCode(p.Label()), p.Source, mdText(p.Message)))
+	out = append(out, fmt.Sprintf("%s- `%s` %s %s %s `%s` (%s): %s",
+		indent, mdCode(step), p.Symbol(), p.Word(), p.Role, mdCode(p.Label()), p.Source, mdText(p.Why())))
 	for _, c := range p.Children {
 		out = mdProbes(out, step, c, indent+"  ")
 	}

@@ -37,6 +37,10 @@ type Options struct {
 	// Width is the terminal width in columns; longer lines are folded or
 	// cut with "…". 0 means no limit (a pipe, a log file).
 	Width int
+	// ASCII draws with plain ASCII marks instead of symbols and box
+	// characters (text only), for a terminal whose locale is not UTF-8.
+	// The words are the same.
+	ASCII bool
 }
 
 // renderer is what one format can draw.
@@ -143,7 +147,9 @@ func headline(s *model.Snapshot) string {
 	case model.GateNoGo:
 		return "stop: something stands in the way"
 	case model.GateUnknown:
-		return "cannot tell: some probes could not answer"
+		return "could not check everything: some probes could not answer"
+	case "":
+		return "not decided yet: the first check is still running"
 	}
 	return ""
 }

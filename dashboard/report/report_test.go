@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -25,12 +26,27 @@ func fixture() *model.Snapshot {
 		Version: 1, Plan: "docs/plans/migrate.md", Root: "/srv/app",
 		CheckedAt: time.Date(2026, 2, 26, 21, 4, 5, 0, time.UTC), DurationMS: 18.25,
 		Verdict: model.GateNoGo, NextStep: "8a", Rollback: model.GateNoGo,
-		Reasons: []string{"rollback step 23 (Restore ChromaDB config) is NO-GO: git config_chromadb.py: config_chromadb.py is not in HEAD (untracked): commit it or back it up"},
+		Action: "Don't start step 8a: rollback step 23 cannot run. Fix: add a pre-deploy step: git add config_chromadb.py && git commit (+1 more)",
+		Reasons: []string{
+			"rollback step 23 (Restore ChromaDB config) cannot run: git config_chromadb.py: config_chromadb.py is not in HEAD (untracked): commit it or back it up",
+			"could not check rollback step 24 (Start the pipeline): systemd reddit-advisor.service: cannot check unit reddit-advisor.service: systemd runs here but its bus cannot be reached",
+		},
+		Blockers: []model.Blocker{
+			{Gate: model.GateNoGo, Step: "23", Rollback: true, Probe: "git config_chromadb.py", Message: "config_chromadb.py is not in HEAD (untracked): commit it or back it up",
+				Fix:  "add a pre-deploy step: git add config_chromadb.py && git commit",
+				Text: "rollback step 23 (Restore ChromaDB config) cannot run: git config_chromadb.py: config_chromadb.py is not in HEAD (untracked): commit it or back it up"},
+			{Gate: model.GateUnknown, Step: "24", Rollback: true, Probe: "systemd reddit-advisor.service", Message: "cannot check unit reddit-advisor.service: systemd runs here but its bus cannot be reached",
+				Text: "could not check rollback step 24 (Start the pipeline): systemd reddit-advisor.service: cannot check unit reddit-advisor.service: systemd runs here but its bus cannot be reached"},
+		},
+		Pending:  []model.Pending{{Step: "25", Probe: "source of pg_restore exists", What: "/var/backups/app.dump", MadeBy: "8a", Line: 44, Command: "pg_dump -Fc -f /var/backups/app.dump app"}},
+		SignOffs: []model.SignOff{{Step: "8", By: "ann", At: time.Date(2026, 2, 26, 20, 58, 0, 0, time.UTC)}},
 		Steps: []model.StepView{
 			{ID: "1", Title: "Check disk space", Phase: "Pre-deploy checklist", Line: 12, Status: model.StepDone,
 				Probes: []model.ProbeView{{Role: "done", Kind: "host", Target: "disk", Source: "explicit", Status: probes.OK, Message: "42.0 GiB free on /", DurationMS: 0.2}}},
 			{ID: "2", Title: "Stop the ingest worker", Phase: "Pre-deploy checklist", Line: 20, Status: model.StepGo, Regressed: true,
 				Probes: []model.ProbeView{{Role: "done", Kind: "process", Target: "ingest_reddit", Source: "explicit", Status: probes.Fail, Message: "ingest_reddit is running again (pid 4242): stop it"}}},
+			{ID: "8", Title: "Announce the window | read-only", Phase: "Pre-deploy checklist", Line: 36, Status: model.StepDone, Probes: []model.ProbeView{},
+				SignedOff: &model.SignOff{Step: "8", By: "ann", At: time.Date(2026, 2, 26, 20, 58, 0, 0, time.UTC)}},
 			{ID: "8a", Title: "Back up untracked files required for rollback", Phase: "Pre-deploy checklist", Line: 40, Status: model.StepGo, Next: true,
 				Probes: []model.ProbeView{
 					{Role: "requires", Kind: "file", Target: "config_chromadb.py", Source: "inferred", Status: probes.OK, Message: "config_chromadb.py exists (2.1 KiB)", DurationMS: 0.1},
@@ -49,6 +65,12 @@ func fixture() *model.Snapshot {
 						{Role: "requires", Kind: "port", Target: "127.0.0.1:8000", Source: "explicit", Status: probes.Error, Message: "connect timed out after 5s"},
 					}},
 				}},
+			{ID: "24", Title: "Start the pipeline", Phase: "Rollback", Rollback: true, Line: 150, Status: model.StepUnknown,
+				Probes: []model.ProbeView{{Role: "requires", Kind: "systemd", Target: "reddit-advisor.service", Source: "explicit", Status: probes.Error,
+					Message: "cannot check unit reddit-advisor.service: systemd runs here but its bus cannot be reached"}}},
+			{ID: "25", Title: "Restore the database", Phase: "Rollback", Rollback: true, Line: 160, Status: model.StepPending,
+				Probes: []model.ProbeView{{Role: "requires", Kind: "file", Target: "/var/backups/app.dump", Name: "source of pg_restore exists", Source: "inferred",
+					Status: probes.Fail, Message: "/var/backups/app.dump does not exist", MadeBy: "8a", Pending: true, Line: 162}}},
 		},
 		Findings: []model.Finding{{Severity: "error", Step: "23", Line: 143, Message: "restores config_chromadb.py from git, but it is untracked and no step commits it", Hint: "add a pre-deploy step: git add config_chromadb.py && git commit"}},
 		Warnings: []string{"plan.md:90: step \"1\" repeats line 12; refer to it as \"deployment/1\""},
@@ -92,8 +114,14 @@ func TestTextColour(t *testing.T) {
 				t.Errorf("color=%v: status word %q missing", color, word)
 			}
 		}
-		if !strings.HasPrefix(plain, "┏━━━━━━━━━┓\n┃  NO-GO  ┃") {
-			t.Errorf("color=%v: the verdict does not come first: %q", color, strings.SplitN(plain, "\n", 2)[0])
+		// What to do comes first, the verdict right under it; both again last.
+		s := fixture()
+		lines := strings.Split(strings.TrimSuffix(plain, "\n"), "\n")
+		if lines[0] != "▸ "+s.Action || !strings.HasPrefix(lines[1]+"\n"+lines[2], "┏━━━━━━━━━┓\n┃  NO-GO  ┃") {
+			t.Errorf("color=%v: the action and the verdict do not come first: %q", color, lines[:3])
+		}
+		if last := lines[len(lines)-1]; last != "✗ NO-GO  "+s.Action {
+			t.Errorf("color=%v: the last line is %q, want the verdict and the action", color, last)
 		}
 	}
 }
@@ -174,7 +202,7 @@ func TestFold(t *testing.T) {
 // The JSON field names are the README's contract ("The JSON snapshot").
 func TestTextCapsReasons(t *testing.T) {
 	s := fixture()
-	s.Reasons = nil
+	s.Reasons, s.Blockers = nil, nil
 	for i := range 12 {
 		s.Reasons = append(s.Reasons, fmt.Sprintf("reason %d", i))
 	}
@@ -202,7 +230,12 @@ func TestJSONContractFields(t *testing.T) {
 			t.Errorf("top-level field %q missing", k)
 		}
 	}
-	step := m["steps"].([]any)[5].(map[string]any)
+	var step map[string]any
+	for _, st := range m["steps"].([]any) {
+		if st.(map[string]any)["id"] == "23" {
+			step = st.(map[string]any)
+		}
+	}
 	for _, k := range []string{"id", "title", "phase", "rollback", "line", "status", "probes"} {
 		if _, ok := step[k]; !ok {
 			t.Errorf("step field %q missing", k)
@@ -235,15 +268,79 @@ func TestJSONLineIsOneLine(t *testing.T) {
 	}
 }
 
+// A | in a title, a phase, the next step or a pending command stays in its
+// cell: every table row has its table's number of cells.
 func TestMarkdownEscapesCells(t *testing.T) {
 	s := fixture()
 	s.Steps[0].Title = "a | b"
+	s.Steps[3].Title = "Back up | copy" // the next step, in the summary table
+	s.Steps[3].Phase = "Pre | deploy"
+	s.Pending[0].Command = "pg_dump app | gzip > /var/backups/app.dump"
 	var b bytes.Buffer
 	if err := Write(&b, s, Markdown, Options{}); err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(b.String(), `a \| b`) {
-		t.Errorf("pipe in a title not escaped:\n%s", b.String())
+	out := b.String()
+	if !strings.Contains(out, `a \| b`) || !strings.Contains(out, `Back up \| copy`) {
+		t.Errorf("pipe in a title not escaped:\n%s", out)
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if !strings.HasPrefix(l, "|") {
+			continue
+		}
+		cells := len(regexp.MustCompile(`(^|[^\\])\|`).FindAllString(l, -1)) - 1
+		if want := 2; strings.HasPrefix(l, "| **") || l == "| | |" || l == "|---|---|" {
+			if cells != want {
+				t.Errorf("summary row has %d cells, want %d: %q", cells, want, l)
+			}
+		} else if cells != 6 {
+			t.Errorf("step row has %d cells, want 6: %q", cells, l)
+		}
+	}
+	// The step table is folded, the answer is not.
+	if i, j := strings.Index(out, "<details>"), strings.Index(out, "| Status | ID |"); i < 0 || j < i || !strings.Contains(out, "</details>") {
+		t.Errorf("the step table is not folded in <details>:\n%s", out)
+	}
+	if !strings.HasPrefix(out, "## gonogo: ✗ NO-GO") || !strings.Contains(out, "**"+s.Action+"**") {
+		t.Errorf("the verdict and the action do not lead:\n%s", out)
+	}
+}
+
+// Under a locale that is not UTF-8 the text report is plain ASCII with the
+// same words: no box characters, no symbols.
+func TestTextASCII(t *testing.T) {
+	var utf, ascii bytes.Buffer
+	if err := Write(&utf, fixture(), Text, Options{Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Write(&ascii, fixture(), Text, Options{ASCII: true, Width: 80}); err != nil {
+		t.Fatal(err)
+	}
+	for i, r := range ascii.String() {
+		if r > 0x7e || (r < 0x20 && r != '\n') {
+			t.Fatalf("byte %d is %q, not printable ASCII:\n%s", i, r, ascii.String())
+		}
+	}
+	for _, l := range strings.Split(strings.TrimSuffix(ascii.String(), "\n"), "\n") {
+		if len(l) > 80 {
+			t.Errorf("line of %d columns at width 80: %q", len(l), l)
+		}
+	}
+	words := func(s string) map[string]bool {
+		m := map[string]bool{}
+		for _, w := range regexp.MustCompile(`[A-Za-z][A-Za-z-]+`).FindAllString(s, -1) {
+			m[w] = true
+		}
+		return m
+	}
+	a := words(ascii.String())
+	for w := range words(utf.String()) {
+		if !a[w] {
+			t.Errorf("the ASCII report lacks the word %q", w)
+		}
+	}
+	if !strings.Contains(ascii.String(), "+=========+\n|  NO-GO  |") {
+		t.Errorf("no ASCII verdict box:\n%s", ascii.String())
 	}
 }
 

@@ -28,7 +28,7 @@ func toneSGR(t model.Tone) string {
 		return "\x1b[36m"
 	case model.ToneBad:
 		return "\x1b[31m"
-	case model.ToneUnsure:
+	case model.ToneUnsure, model.TonePending:
 		return "\x1b[33m"
 	case model.ToneQuiet:
 		return "\x1b[2m"
@@ -37,15 +37,17 @@ func toneSGR(t model.Tone) string {
 }
 
 // toneBlock is the SGR sequence of a tone as a filled block (the verdict
-// banner): bold on the tone's colour.
+// banner): the word on the tone's colour, bright white on red and plain
+// black on green and yellow — never bold black, which many terminals draw
+// as dark grey.
 func toneBlock(t model.Tone) string {
 	switch t {
 	case model.ToneGood:
-		return "\x1b[1;30;42m"
+		return "\x1b[30;42m"
 	case model.ToneBad:
 		return "\x1b[1;97;41m"
-	case model.ToneUnsure:
-		return "\x1b[1;30;43m"
+	case model.ToneUnsure, model.TonePending:
+		return "\x1b[30;43m"
 	}
 	return ansiBold
 }
@@ -65,7 +67,12 @@ func (t *textWriter) line(s string) {
 	if t.err != nil {
 		return
 	}
-	if t.o.Width > 0 {
+	if t.o.ASCII {
+		s = model.ASCII(s)
+		if t.o.Width > 0 && textfmt.Width(stripANSI(s)) > t.o.Width {
+			s = model.ASCII(cut(s, t.o.Width-2)) // "…" becomes "..."
+		}
+	} else if t.o.Width > 0 {
 		s = cut(s, t.o.Width)
 	}
 	_, t.err = io.WriteString(t.w, s+"\n")
@@ -136,30 +143,49 @@ func init() {
 	register(Text, renderer{snapshot: text, lint: lint})
 }
 
-// text writes the snapshot as a table a person reads at a glance: the
-// verdict first with the reasons it is not GO, then the next step, the
-// rollback gate, findings about the plan, and every step with its status,
-// ID, title and probes ok/total, the message of each failing probe under it.
+// text writes the snapshot as a table a person reads at a glance: what to
+// do now, the verdict with the reasons it is not GO, the next step, the
+// rollback gate, pending requirements and sign-offs, findings about the
+// plan, and every step with its status, ID, title and probes ok/total, the
+// message of each failing probe under it — then the verdict and what to
+// do once more, where a long output ends in a terminal or a log.
 func text(w io.Writer, s *model.Snapshot, o Options) error {
 	t := &textWriter{w: w, o: o}
-
-	// The verdict, big: a box a person finds at a glance in a scrolling log.
-	verdict := string(s.Verdict)
-	bar := strings.Repeat("━", textfmt.Width(verdict)+4)
 	code := toneSGR(model.GateTone(s.Verdict))
+
+	if s.Action != "" {
+		t.wrap(t.paint(ansiBold, "▸ "), "  ", t.paint(ansiBold, s.Action))
+	}
+	// The verdict, big: a box a person finds at a glance in a scrolling log.
+	verdict := verdictWord(s.Verdict)
+	bar := strings.Repeat("━", textfmt.Width(verdict)+4)
 	t.line(t.paint(code, "┏"+bar+"┓"))
 	t.line(t.paint(code, "┃") + t.paint(toneBlock(model.GateTone(s.Verdict)), "  "+verdict+"  ") + t.paint(code, "┃") + "  " + t.paint(ansiBold, headline(s)))
 	t.line(t.paint(code, "┗"+bar+"┛"))
-	for i, r := range s.Reasons {
-		if i == maxReasons && len(s.Reasons) > maxReasons+1 {
-			t.line(fmt.Sprintf("  … and %d more (the steps below say which)", len(s.Reasons)-maxReasons))
+	// Each reason with its gate's symbol: ✗ cannot run, ? could not check.
+	type reason struct {
+		gate model.Gate
+		text string
+	}
+	var reasons []reason
+	for _, b := range s.Blockers {
+		reasons = append(reasons, reason{b.Gate, b.Text})
+	}
+	if len(s.Blockers) == 0 {
+		for _, r := range s.Reasons { // a snapshot without blockers (older JSON)
+			reasons = append(reasons, reason{s.Verdict, r})
+		}
+	}
+	for i, r := range reasons {
+		if i == maxReasons && len(reasons) > maxReasons+1 {
+			t.line(fmt.Sprintf("  … and %d more (the steps below say which)", len(reasons)-maxReasons))
 			break
 		}
-		t.wrap("  "+t.paint(code, "✗")+" ", "    ", r)
+		t.wrap("  "+t.paint(toneSGR(model.GateTone(r.gate)), model.GateSymbol(r.gate))+" ", "    ", r.text)
 	}
 	t.line("")
 
-	next := "none (every probed step is done)"
+	next := "none (every step is done)"
 	for i := range s.Steps {
 		if v := &s.Steps[i]; v.Next {
 			next = v.Ref() + "  " + v.Title + "  [" + string(v.Status) + "]"
@@ -172,7 +198,25 @@ func text(w io.Writer, s *model.Snapshot, o Options) error {
 		next += "  (you said --at " + s.At + ")"
 	}
 	t.line("next step   " + next)
-	t.line("rollback    " + t.paint(toneSGR(model.GateTone(s.Rollback)), string(s.Rollback)) + rollbackNote(s.Rollback))
+	rb := t.paint(toneSGR(model.GateTone(s.Rollback)), model.GateSymbol(s.Rollback)+" "+verdictWord(s.Rollback))
+	if note := s.RollbackNote(); note != "" {
+		rb += "  (" + note + ")"
+	}
+	t.line("rollback    " + rb)
+	for i, p := range s.Pending {
+		lead := "            "
+		if i == 0 {
+			lead = "pending     "
+		}
+		t.wrap(lead+t.paint(toneSGR(model.TonePending), model.PendingSymbol)+" ", "              ", pendingLine(p))
+	}
+	for i, so := range s.SignOffs {
+		lead := "            "
+		if i == 0 {
+			lead = "signed off  "
+		}
+		t.line(lead + signOffLine(so))
+	}
 	plan := s.Plan
 	if s.Root != "" {
 		plan += "  (root " + s.Root + ")"
@@ -214,7 +258,41 @@ func text(w io.Writer, s *model.Snapshot, o Options) error {
 
 	t.line("")
 	t.stepTable(s.Steps)
+
+	// The answer again, last: a long plan scrolls the top away.
+	t.line("")
+	t.wrap(t.paint(code, model.GateSymbol(s.Verdict)+" "+verdict)+"  ", "  ", t.paint(ansiBold, s.Action))
 	return t.err
+}
+
+// verdictWord is a gate's word, "CHECKING" before it is decided.
+func verdictWord(g model.Gate) string {
+	if g == "" {
+		return "CHECKING"
+	}
+	return string(g)
+}
+
+// pendingLine is one pending requirement: "rollback step 23 needs
+// backup/db.dump: step 4 makes it (line 12: `pg_dump …`)".
+func pendingLine(p model.Pending) string {
+	s := "step " + p.Step + " needs " + p.What + ": step " + p.MadeBy + " makes it"
+	if p.Line > 0 {
+		s += fmt.Sprintf(" (line %d: `%s`)", p.Line, p.Command)
+	}
+	return s
+}
+
+// signOffLine is one sign-off: "step 8 by ann at 2026-02-26 21:04 UTC".
+func signOffLine(so model.SignOff) string {
+	s := "step " + so.Step
+	if so.By != "" {
+		s += " by " + so.By
+	}
+	if !so.At.IsZero() {
+		s += " at " + so.At.UTC().Format("2006-01-02 15:04 UTC")
+	}
+	return s
 }
 
 func (t *textWriter) stepTable(steps []model.StepView) {
@@ -283,31 +361,17 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 	}
 }
 
-// probeLines prints a probe that did not hold, with the children of an
-// any/all that explain why.
+// probeLines prints a probe that did not hold (or is pending), with the
+// children of an any/all that explain why.
 func (t *textWriter) probeLines(indent string, p model.ProbeView) {
-	if !p.NeedsAttention() {
+	if !p.NeedsAttention() && !p.Pending {
 		return
 	}
-	word := t.paint(toneSGR(model.ProbeTone(p.Status)), model.ProbeSymbol(p.Status)+" "+string(p.Status))
-	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+p.Message)
+	word := t.paint(toneSGR(p.Tone()), p.Symbol()+" "+p.Word())
+	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+p.Why())
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
 	}
-}
-
-func rollbackNote(g model.Gate) string {
-	switch g {
-	case model.GateGo:
-		return "  (every rollback step can run)"
-	case model.GateNoGo:
-		return "  (a rollback step cannot run: fix it before you go on)"
-	case model.GateUnknown:
-		return "  (a rollback step could not be checked)"
-	case model.GateNone:
-		return "  (the plan has no rollback phase)"
-	}
-	return ""
 }
 
 // cut shortens s to at most n columns, ending in "…" when cut. ANSI
