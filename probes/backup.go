@@ -27,7 +27,7 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
 		if st == Fail && !t.lexists {
-			hint := "no step has created it yet"
+			hint := "no step has created it yet: run the step that makes it"
 			if p.Of != "" {
 				hint = "create it with cp -p " + p.Of + " " + p.Path
 			}
@@ -39,10 +39,10 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 	note := t.linkNote()
 	if fi.IsDir() {
 		if p.Of != "" || p.SHA256 != "" {
-			return Fail, fmt.Sprintf("backup %s%s is a directory: a digest can only be compared for a file", p.Path, note)
+			return Fail, fmt.Sprintf("backup %s%s is a directory: a digest can only be compared for a file; point the probe at the file inside it", p.Path, note)
 		}
 	} else if !fi.Mode().IsRegular() {
-		return Fail, fmt.Sprintf("backup %s%s is %s, expected a regular file", p.Path, note, kindOf(fi))
+		return Fail, fmt.Sprintf("backup %s%s is %s, expected a regular file: take the backup again as a plain copy (cp -p)", p.Path, note, kindOf(fi))
 	}
 	if st, msg := checkSizeAgeMode("backup "+p.Path, fi, p.MinSize, p.MaxAge, nil, note); st != OK {
 		return st, msg
@@ -56,7 +56,7 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 		if p.SHA256 != "" {
 			want := strings.ToLower(strings.TrimSpace(p.SHA256))
 			if sum != want {
-				return Fail, fmt.Sprintf("backup %s%s has sha256 %s, expected %s: the backup is not the file you meant, or it is damaged", p.Path, note, sum[:12], shortHex(want))
+				return Fail, fmt.Sprintf("backup %s%s has sha256 %s, expected %s: the backup is not the file you meant, or it is damaged: take it again", p.Path, note, sum[:12], shortHex(want))
 			}
 			detail = append(detail, "sha256 "+sum[:12]+" as expected")
 		}

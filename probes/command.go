@@ -125,7 +125,7 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		if why != "" {
 			why = ": " + textfmt.Clip(why, 120)
 		}
-		return Fail, fmt.Sprintf("%s %s, expected exit %d%s%s", show, how, p.Exit, note, why)
+		return Fail, fmt.Sprintf("%s %s, expected exit %d%s%s (run it by hand to see why)", show, how, p.Exit, note, why)
 	}
 	if p.Stdout != nil {
 		if !matchText(p.Stdout, out) {
@@ -135,7 +135,7 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 			} else {
 				got = "first line: " + textfmt.Clip(got, 80)
 			}
-			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s", show, how, pattern(p.Stdout), got, note)
+			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s: run it by hand to see what it prints", show, how, pattern(p.Stdout), got, note)
 		}
 		return OK, fmt.Sprintf("%s %s, output matches /%s/%s", show, how, pattern(p.Stdout), note)
 	}

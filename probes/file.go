@@ -27,8 +27,11 @@ const fileScanCap = 16 << 20
 func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParams) (Status, string) {
 	t, st, msg := statTarget(p.Path)
 	if st != OK {
-		if !p.Exists && st == Fail && !t.lexists {
-			return OK, fmt.Sprintf("%s does not exist, as required", p.Path)
+		if st == Fail && !t.lexists {
+			if !p.Exists {
+				return OK, fmt.Sprintf("%s does not exist, as required", p.Path)
+			}
+			return Fail, missing(sp, p.Path, p.Dir)
 		}
 		return st, msg
 	}
@@ -38,11 +41,11 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 	fi := t.fi
 	switch {
 	case p.Dir && !fi.IsDir():
-		return Fail, fmt.Sprintf("%s is %s%s, expected a directory", p.Path, kindOf(fi), t.linkNote())
+		return Fail, fmt.Sprintf("%s is %s%s, expected a directory: move it away and create the folder (mkdir -p %s)", p.Path, kindOf(fi), t.linkNote(), p.Path)
 	case !p.Dir && fi.IsDir() && (p.Contains != nil || p.MinSize > 0):
-		return Fail, fmt.Sprintf("%s is a directory%s, expected a file", p.Path, t.linkNote())
+		return Fail, fmt.Sprintf("%s is a directory%s, expected a file: check the path", p.Path, t.linkNote())
 	case !fi.IsDir() && !fi.Mode().IsRegular() && p.Contains != nil:
-		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched", p.Path, kindOf(fi), t.linkNote())
+		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched; point the probe at a regular file", p.Path, kindOf(fi), t.linkNote())
 	}
 	if st, msg := checkSizeAgeMode(p.Path, fi, p.MinSize, p.MaxAge, p.Mode, t.linkNote()); st != OK {
 		return st, msg
@@ -57,7 +60,7 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 			if truncated {
 				more = fmt.Sprintf(" (searched the first %s only)", textfmt.Bytes(fileScanCap))
 			}
-			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s", p.Path, pattern(p.Contains), more)
+			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s: the step that writes it has not run, or wrote something else (grep -E the pattern in it to see)", p.Path, pattern(p.Contains), more)
 		}
 		return OK, fmt.Sprintf("%s contains /%s/", p.Path, pattern(p.Contains))
 	}
@@ -100,7 +103,7 @@ func statTarget(path string) (target, Status, string) {
 		fi, err := os.Stat(path)
 		if err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
-				return t, Fail, fmt.Sprintf("%s is a broken symlink: it points to %s, which does not exist", path, t.link)
+				return t, Fail, fmt.Sprintf("%s is a broken symlink: it points to %s, which does not exist: restore the target, or point the link elsewhere (ln -sfn)", path, t.link)
 			}
 			st, msg := statErr(path, err)
 			return t, st, msg
@@ -108,6 +111,19 @@ func statTarget(path string) (target, Status, string) {
 		t.fi = fi
 	}
 	return t, OK, ""
+}
+
+// missing is the message of a path that must exist and does not: a
+// done-probe's path is made by its own step, a requirement's by the plan
+// or by hand.
+func missing(sp *spec.Probe, path string, dir bool) string {
+	if sp != nil && sp.Role == spec.Done {
+		return fmt.Sprintf("%s does not exist yet: carrying out this step makes it", path)
+	}
+	if dir {
+		return fmt.Sprintf("%s does not exist: create it (mkdir -p %s), or fix the path", path, path)
+	}
+	return fmt.Sprintf("%s does not exist: make it (the step that creates it has not run?), or fix the path", path)
 }
 
 // statErr turns a stat error into a result: missing is Fail, anything
@@ -134,7 +150,7 @@ func openErr(path string, err error) error {
 // checkSizeAgeMode checks the bounds shared by file and backup probes.
 func checkSizeAgeMode(path string, fi fs.FileInfo, minSize int64, maxAge time.Duration, mode *os.FileMode, note string) (Status, string) {
 	if minSize > 0 && fi.Size() < minSize {
-		return Fail, fmt.Sprintf("%s%s is %s, expected at least %s", path, note, textfmt.Bytes(fi.Size()), textfmt.Bytes(minSize))
+		return Fail, fmt.Sprintf("%s%s is %s, expected at least %s: the step that writes it may have stopped halfway; run it again", path, note, textfmt.Bytes(fi.Size()), textfmt.Bytes(minSize))
 	}
 	if maxAge > 0 {
 		if age := time.Since(fi.ModTime()); age > maxAge {

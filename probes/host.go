@@ -283,7 +283,7 @@ func (r *Runner) checkCPU(ctx context.Context, p *spec.HostParams) (Status, stri
 		return Fail, fmt.Sprintf("CPU is %q, expected a model matching /%s/: is this the right host?", model, p.Model)
 	}
 	if p.MinCores > 0 && cores < p.MinCores {
-		return Fail, fmt.Sprintf("host has %d CPU cores, expected at least %d", cores, p.MinCores)
+		return Fail, fmt.Sprintf("host has %d CPU cores, expected at least %d: is this the right host?", cores, p.MinCores)
 	}
 	msg := fmt.Sprintf("CPU %s, %d cores", model, cores)
 	if p.MaxPercent > 0 {

@@ -92,7 +92,7 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 			}
 			return Fail, fmt.Sprintf("%s answered %s, redirecting to %s (redirects are not followed), expected %s: probe the final URL", p.URL, resp.Status, loc, want)
 		}
-		return Fail, fmt.Sprintf("%s answered %s, expected %s", p.URL, resp.Status, want)
+		return Fail, fmt.Sprintf("%s answered %s, expected %s: see the service's log (curl -i %s shows the answer)", p.URL, resp.Status, want, p.URL)
 	}
 	if p.Body != nil {
 		lr := &io.LimitedReader{R: resp.Body, N: int64(r.opts.OutputCap)}
@@ -108,7 +108,7 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 			if err != nil {
 				more += fmt.Sprintf(" (reading the body failed: %v)", err)
 			}
-			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s", p.URL, resp.Status, pattern(p.Body), more)
+			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s: curl %s shows what it says", p.URL, resp.Status, pattern(p.Body), more, p.URL)
 		}
 		return OK, fmt.Sprintf("%s answered %s, body matches /%s/", p.URL, resp.Status, pattern(p.Body))
 	}
@@ -127,11 +127,11 @@ func httpErr(url string, err error) (Status, string) {
 	case errors.As(err, &uerr), errors.As(err, &herr), errors.As(err, &cerr), errors.As(err, &verr):
 		return Fail, fmt.Sprintf("%s: TLS certificate not accepted (%v): fix the certificate, or set insecure: true if this is expected", url, rootCause(err))
 	case errors.Is(err, syscall.ECONNREFUSED):
-		return Fail, fmt.Sprintf("%s refuses connections: is the service started?", url)
+		return Fail, fmt.Sprintf("%s refuses connections: start the service (ss -ltnp shows what listens)", url)
 	}
 	var dnsErr *net.DNSError
 	if errors.As(err, &dnsErr) {
-		return Error, fmt.Sprintf("cannot resolve the host of %s: %v", url, dnsErr)
+		return Error, fmt.Sprintf("cannot resolve the host of %s: %v: check the name (getent hosts)", url, dnsErr)
 	}
 	return Error, fmt.Sprintf("cannot GET %s: %v", url, rootCause(err))
 }

@@ -37,15 +37,15 @@ func checkPort(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.PortParam
 	if !closed {
 		var dnsErr *net.DNSError
 		if errors.As(err, &dnsErr) {
-			return Error, fmt.Sprintf("cannot resolve the host of %s: %v", p.Address, dnsErr)
+			return Error, fmt.Sprintf("cannot resolve the host of %s: %v: check the name (getent hosts)", p.Address, dnsErr)
 		}
 		if errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH) {
-			return Error, fmt.Sprintf("cannot reach %s: %v", p.Address, err)
+			return Error, fmt.Sprintf("cannot reach %s: %v: check the network and firewall from this host", p.Address, err)
 		}
 		return Error, fmt.Sprintf("cannot tell whether %s is open: %v", p.Address, err)
 	}
 	if p.Open {
-		return Fail, fmt.Sprintf("%s refuses connections: is the service started and listening on that address?", p.Address)
+		return Fail, fmt.Sprintf("%s refuses connections: start the service that listens there (ss -ltnp shows what listens)", p.Address)
 	}
 	return OK, fmt.Sprintf("%s is closed (connection refused), as required", p.Address)
 }

@@ -46,9 +46,9 @@ func checkProcess(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Proces
 	}
 	if n < want {
 		if n == 0 {
-			return Fail, fmt.Sprintf("no process matches /%s/: is it started?", p.Pattern)
+			return Fail, fmt.Sprintf("no process matches /%s/: start it (or fix the pattern: pgrep -af shows what runs)", p.Pattern)
 		}
-		return Fail, fmt.Sprintf("only %s running (%s), expected at least %d", countProcs(n, p.Pattern), pidList(pids), want)
+		return Fail, fmt.Sprintf("only %s running (%s), expected at least %d: start the missing ones", countProcs(n, p.Pattern), pidList(pids), want)
 	}
 	return OK, fmt.Sprintf("%s running (%s)", countProcs(n, p.Pattern), pidList(pids))
 }

@@ -59,7 +59,7 @@ func TestProcess(t *testing.T) {
 		{"min count short", processSpec(byArgs, true, 4), Fail, []string{"only 3 processes matching", "expected at least 4"}},
 		{"must be absent", processSpec(byArgs, false, 0), Fail, []string{"still running", "stop it before this step"}},
 		{"by name", processSpec("^"+name+"$", true, 1), OK, []string{"1 process matching"}},
-		{"none", processSpec(`no-such-daemon-\d{9}`, true, 0), Fail, []string{"no process matches", "is it started?"}},
+		{"none", processSpec(`no-such-daemon-\d{9}`, true, 0), Fail, []string{"no process matches", "start it"}},
 		{"absent as required", processSpec(`no-such-daemon-\d{9}`, false, 0), OK, []string{"no process matches"}},
 	}
 	r := NewRunner(Options{})

@@ -37,15 +37,33 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 	out, err := cmd.Output()
 	if err != nil {
 		if ctx.Err() != nil {
-			return Error, "systemctl did not answer in time"
+			return Error, fmt.Sprintf("systemctl did not answer in time: check the unit by hand (systemctl status %s)", p.Unit)
 		}
 		var ee *exec.ExitError
 		if errors.As(err, &ee) {
+			if why, ok := noBus(stderr.String()); ok {
+				return Error, fmt.Sprintf("cannot check unit %s: systemd runs on this host but its bus cannot be reached (%s): run gonogo where systemctl works (the host itself, not a container or a session without D-Bus), or check the service another way (process: or port:)", p.Unit, why)
+			}
 			return Error, fmt.Sprintf("systemctl show %s failed (%v): %s", p.Unit, err, textfmt.FirstLine(stderr.String()))
 		}
 		return Error, fmt.Sprintf("cannot run systemctl: %v", err)
 	}
 	return systemdVerdict(p, parseSystemctlShow(out))
+}
+
+// noBus reports whether systemctl's stderr says it could not reach
+// systemd's D-Bus (a container with /run/systemd mounted, a user session
+// without a bus), and the line that says so.
+func noBus(stderr string) (string, bool) {
+	for _, l := range strings.Split(stderr, "\n") {
+		l = strings.TrimSpace(l)
+		for _, s := range []string{"Failed to connect to bus", "Failed to get D-Bus connection", "not been booted with systemd", "Failed to connect to system scope bus"} {
+			if strings.Contains(l, s) {
+				return l, true
+			}
+		}
+	}
+	return "", false
 }
 
 // systemctlShowArgs is the argument list of `systemctl show` for unit. The

@@ -2,6 +2,7 @@ package probes
 
 import (
 	"os"
+	"strings"
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -71,5 +72,25 @@ func TestSystemdVerdict(t *testing.T) {
 			st, msg := systemdVerdict(&tt.p, tt.props)
 			wantStatus(t, Result{Spec: &spec.Probe{Kind: "systemd", Target: tt.p.Unit}, Status: st, Message: msg}, tt.want, tt.msg)
 		})
+	}
+}
+
+// systemd present without a reachable bus reads as such, not as a failed
+// systemctl call, whatever systemctl's wording.
+func TestNoBus(t *testing.T) {
+	for _, tc := range []struct {
+		stderr string
+		bus    bool
+	}{
+		{"Failed to connect to bus: No such file or directory\n", true},
+		{"System has not been booted with systemd as init system (PID 1). Can't operate.\nFailed to connect to bus: Host is down\n", true},
+		{"Failed to get D-Bus connection: Operation not permitted\n", true},
+		{"Unit foo.service could not be found.\n", false},
+		{"", false},
+	} {
+		why, ok := noBus(tc.stderr)
+		if ok != tc.bus || (ok && !strings.Contains(tc.stderr, why)) {
+			t.Errorf("noBus(%q) = %q, %v; want %v", tc.stderr, why, ok, tc.bus)
+		}
 	}
 }
