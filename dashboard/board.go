@@ -1,8 +1,6 @@
 package dashboard
 
 import (
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/gdamore/tcell/v2"
@@ -17,8 +15,9 @@ const (
 	// wideMin is the width from which the detail pane sits beside the board
 	// instead of below it.
 	wideMin = 120
-	// tallMin is the height from which the narrow layout has room for a
-	// findings panel; below it a step's findings show in its detail.
+	// tallMin is the height from which the narrow layout shows the detail
+	// pane below the steps; below it the detail takes the steps' place
+	// while it has the focus (Tab).
 	tallMin = 30
 	// headerRows is the height of the header.
 	headerRows = 4
@@ -36,6 +35,9 @@ type actions interface {
 	refresh()
 	// setAt says "I am at this step" ("" clears it).
 	setAt(key string)
+	// signOff signs the step off as done, or withdraws the sign-off
+	// (key x).
+	signOff(key string, withdraw bool)
 	// quit stops the board.
 	quit()
 	// redraw redraws the whole terminal (Ctrl-L).
@@ -43,6 +45,15 @@ type actions interface {
 	// wakeAfter asks for a redraw after d, to end a highlight.
 	wakeAfter(d time.Duration)
 }
+
+// pane is which pane has the keys.
+type pane int
+
+const (
+	paneList pane = iota
+	paneDetail
+	paneWhy
+)
 
 // board holds what the operator sees and the widgets that show it. All
 // methods run on the UI goroutine (or in tests, on the test's goroutine
@@ -66,32 +77,46 @@ type board struct {
 	// hookErr is the error of the last Options.OnSnapshot call (the
 	// --record file could not be written), "" when it went well.
 	hookErr string
+	// notes are lines the board keeps on screen above the steps
+	// (Options.Notes: the demo's instructions).
+	notes []string
 	// note is a transient message in the footer ("check already running"),
 	// until the next key or, with noteUntilCheck, the next result.
 	note           string
 	noteUntilCheck bool
+	// canSignOff is false when sign-offs have nowhere to be kept (no
+	// --record): x then says so.
+	canSignOff bool
+	// interval is the check interval, nextCheck when the next one is due
+	// (zero while a check runs), for the status bar.
+	interval  time.Duration
+	nextCheck time.Time
+	running   bool
 
 	problemsOnly bool
 	showEvents   bool
 	showHelp     bool
 	finding      bool
-	detailFocus  bool
+	focus        pane
 	wide         bool
 	tall         bool
 	width        int
 	height       int
 	selKey       string
+	// search is the find prompt's state (search.go).
+	search search
 
 	view     *rootView
 	flex     *tview.Flex
 	header   *tview.TextView
 	verdict  *verdictBox
+	actionTV *tview.TextView
 	bannerTV *tview.TextView
 	list     *stepList
 	detail   *tview.TextView
-	findings *tview.TextView
+	why      *tview.TextView
 	eventsTV *tview.TextView
-	footer   *tview.TextView
+	footer   *statusBar
 	find     *tview.InputField
 	help     *tview.TextView
 	setFocus func(tview.Primitive)
@@ -102,54 +127,63 @@ type board struct {
 func newBoard(plan string, color bool, act actions) *board {
 	setTheme()
 	b := &board{
-		pal:   palette{color: color},
-		now:   time.Now,
-		loc:   time.Local,
-		act:   act,
-		plan:  plan,
-		since: map[string]time.Time{},
-		flash: map[string]time.Time{},
+		pal:        palette{color: color},
+		now:        time.Now,
+		loc:        time.Local,
+		act:        act,
+		plan:       plan,
+		since:      map[string]time.Time{},
+		flash:      map[string]time.Time{},
+		canSignOff: true,
 	}
 	b.setFocus = func(tview.Primitive) {}
 	b.header = tview.NewTextView().SetDynamicColors(true).SetWrap(false)
 	b.verdict = &verdictBox{Box: tview.NewBox(), b: b}
+	b.actionTV = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
 	b.bannerTV = tview.NewTextView().SetDynamicColors(true).SetWrap(true)
 	b.list = newStepList(b)
 	b.detail = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
 	b.detail.SetBorder(true).SetTitleAlign(tview.AlignLeft)
-	b.detail.SetInputCapture(b.detailKeys)
-	b.findings = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
-	b.findings.SetBorder(true).SetTitleAlign(tview.AlignLeft)
+	b.detail.SetInputCapture(b.paneKeys)
+	b.why = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
+	b.why.SetBorder(true).SetTitleAlign(tview.AlignLeft)
+	b.why.SetInputCapture(b.paneKeys)
 	b.eventsTV = tview.NewTextView().SetDynamicColors(true).SetWrap(true).SetWordWrap(true)
 	b.eventsTV.SetBorder(true).SetTitle(" Event log (e) ").SetTitleAlign(tview.AlignLeft)
-	b.footer = tview.NewTextView().SetDynamicColors(true).SetWrap(false)
-	b.find = tview.NewInputField().SetLabel("find step (ID or words, Enter/Esc): ")
+	b.footer = &statusBar{Box: tview.NewBox(), b: b}
+	b.find = tview.NewInputField().SetLabel(findLabel)
 	b.find.SetFieldBackgroundColor(tcell.ColorDefault).SetFieldTextColor(tcell.ColorDefault).
 		SetLabelColor(tcell.ColorDefault).SetFieldStyle(tcell.StyleDefault.Underline(true))
+	b.find.SetChangedFunc(b.findChanged)
 	b.find.SetDoneFunc(b.findDone)
 	b.help = tview.NewTextView().SetDynamicColors(true).SetText(helpText)
-	b.help.SetBorder(true).SetTitle(" Keys — any key closes ")
+	b.help.SetBorder(true).SetTitle(" Help — any key closes ")
 	b.view = &rootView{Box: tview.NewBox(), b: b}
 	b.render()
 	return b
 }
 
-// helpText is the help overlay.
-const helpText = `
-  ↑ ↓  j k      move between steps
-  PgUp PgDn     a page up or down
-  g G           first or last step
-  Enter  Tab    switch between the board and the detail pane
-  r             re-check every probe now
-  p             show only problem steps (again: all steps)
-  /             find a step by ID or title
-  a             "I am at this step": the verdict follows it (again: clear)
-  e             show or hide the event log
-  Ctrl-L        redraw the screen
-  q  Ctrl-C     quit
-
-  ▶ next step   ↺ regressed   dimmed: steps after the next one
-  A highlighted row changed status a moment ago; the event log says why.`
+// helpText is the help overlay: the keys, then a legend of the statuses
+// and the columns.
+const helpText = ` [::b]Keys[::-]
+  ↑ ↓ j k  PgUp PgDn  g G   move between steps
+  Tab  Enter                 next pane: steps → detail → why (Esc: steps)
+  /                          find as you type; n N: next, previous match
+  x                          sign the step off as done (again: withdraw)
+  a                          "I am at this step" (again: clear)
+  r  p  e                    re-check now · problems only · event log
+  Ctrl-L  q                  redraw · quit
+ [::b]Statuses[::-]
+  ✓ DONE     its done-probes hold, or signed off (x)
+  ● GO       may run: its requirements hold
+  ✗ NO-GO    a requirement fails: the why pane says the fix
+  ? UNKNOWN  could not check a requirement (timeout, permission, tool)
+  ◔ PENDING  an earlier step not reached yet makes what it needs
+  · MANUAL   nothing to probe: do it by hand, then x
+  ◌ CHECKING no answer yet   ⟳ re-checking, the last answer stays
+ [::b]Columns[::-]
+  ▶ next step  ↺ regressed · status · ID · title · probes ok/total ·
+  time since the status changed. Highlighted: changed a moment ago (e).`
 
 // apply shows a complete snapshot: it records status changes in the event
 // log, highlights them and keeps the selection.
@@ -195,17 +229,29 @@ func (b *board) apply(s *model.Snapshot) {
 	b.render()
 }
 
-// applyPartial shows a snapshot of a check still running: probes that have
-// not answered show as checking. Nothing is logged or highlighted.
+// applyPartial shows a snapshot of a check still running: answers that
+// arrived are new, the others are the last ones (refreshing) or, never
+// answered, checking. Nothing is logged or highlighted.
 func (b *board) applyPartial(s *model.Snapshot) {
 	if s == nil {
 		return
+	}
+	if s.Host == nil && b.full != nil {
+		c := *s
+		c.Host = b.full.Host // the host strip is read at the end of a check
+		s = &c
 	}
 	b.snap = s
 	if b.full == nil && b.selKey == "" && s.NextStep != "" {
 		b.selKey = s.NextStep
 	}
 	b.render()
+}
+
+// setChecking tells the status bar a check started (next is zero) or when
+// the next one is due.
+func (b *board) setChecking(running bool, next time.Time) {
+	b.running, b.nextCheck = running, next
 }
 
 // setPlanError shows (err != nil) or clears the plan error banner.
@@ -264,11 +310,30 @@ func (b *board) selectionChanged() {
 	b.renderDetail()
 }
 
-// toggleFocus moves between the board and the detail pane.
-func (b *board) toggleFocus() {
-	b.detailFocus = !b.detailFocus
+// cycleFocus moves the keys to the next pane: steps → detail → why
+// (when there is a why pane) → steps.
+func (b *board) cycleFocus() {
+	switch b.focus {
+	case paneList:
+		b.focus = paneDetail
+	case paneDetail:
+		if b.whyLines() > 0 {
+			b.focus = paneWhy
+		} else {
+			b.focus = paneList
+		}
+	default:
+		b.focus = paneList
+	}
 	b.focusCurrent()
-	b.renderBorders()
+	b.render()
+}
+
+// focusList gives the keys back to the steps.
+func (b *board) focusList() {
+	b.focus = paneList
+	b.focusCurrent()
+	b.render()
 }
 
 // focusCurrent gives focus to the widget that should have it.
@@ -276,8 +341,10 @@ func (b *board) focusCurrent() {
 	switch {
 	case b.finding:
 		b.setFocus(b.find)
-	case b.detailFocus:
+	case b.focus == paneDetail:
 		b.setFocus(b.detail)
+	case b.focus == paneWhy:
+		b.setFocus(b.why)
 	default:
 		b.setFocus(b.list)
 	}
@@ -300,7 +367,7 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 		}
 		return nil
 	}
-	if b.note != "" {
+	if b.note != "" && !b.noteUntilCheck {
 		b.note = ""
 		b.renderFooter()
 	}
@@ -311,12 +378,12 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 	case tcell.KeyCtrlL:
 		b.act.redraw()
 		return nil
-	case tcell.KeyTab, tcell.KeyBacktab:
-		b.toggleFocus()
+	case tcell.KeyTab:
+		b.cycleFocus()
 		return nil
-	case tcell.KeyEscape:
-		if b.detailFocus {
-			b.toggleFocus()
+	case tcell.KeyBacktab, tcell.KeyEscape:
+		if b.focus != paneList {
+			b.focusList()
 		}
 		return nil
 	case tcell.KeyRune:
@@ -339,10 +406,11 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 	case '?':
 		b.showHelp = true
 	case '/':
-		b.finding = true
-		b.find.SetText("")
-		b.render()
-		b.focusCurrent()
+		b.startFind()
+	case 'n':
+		b.findNext(1)
+	case 'N':
+		b.findNext(-1)
 	case 'a':
 		s := b.list.selected()
 		if s == nil {
@@ -360,61 +428,57 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 			b.setNote("you are at step " + key + ": re-checking…")
 		}
 		b.noteUntilCheck = true
+	case 'x':
+		b.signOff()
 	default:
 		return ev
 	}
 	return nil
 }
 
-// detailKeys lets Enter leave the detail pane as Tab does.
-func (b *board) detailKeys(ev *tcell.EventKey) *tcell.EventKey {
+// signOff is key x on the selected step: sign it off as done, or withdraw
+// the sign-off. The board only asks; the sign-off shows when the next
+// snapshot has it.
+func (b *board) signOff() {
+	s := b.list.selected()
+	switch {
+	case s == nil:
+		b.setNote("no step selected")
+		return
+	case !b.canSignOff:
+		b.setNote("sign-off needs --record FILE, where it is kept: gonogo --record FILE " + b.planName())
+		return
+	case !s.CanSignOff():
+		why := "it has done-probes: gonogo sees it done when they hold"
+		if s.Rollback {
+			why = "it is a rollback step: its requirements decide whether it can run"
+		}
+		b.setNote("step " + s.Ref() + " cannot be signed off: " + why)
+		return
+	}
+	withdraw := s.SignedOff != nil
+	b.act.signOff(s.Ref(), withdraw)
+	if withdraw {
+		b.setNote("withdrawing the sign-off of step " + s.Ref() + "…")
+	} else {
+		b.setNote("signing step " + s.Ref() + " off…")
+	}
+	b.noteUntilCheck = true
+}
+
+// planName is the plan's path as the operator typed it, for messages.
+func (b *board) planName() string {
+	if b.snap != nil && b.snap.Plan != "" {
+		return b.snap.Plan
+	}
+	return b.plan
+}
+
+// paneKeys lets Enter in the detail or why pane go back to the steps.
+func (b *board) paneKeys(ev *tcell.EventKey) *tcell.EventKey {
 	if ev.Key() == tcell.KeyEnter {
-		b.toggleFocus()
+		b.focusList()
 		return nil
 	}
 	return ev
-}
-
-// findDone ends the find prompt: Enter selects the first step after the
-// selection whose ID or key is the text, else whose title contains it.
-func (b *board) findDone(key tcell.Key) {
-	q := strings.TrimSpace(b.find.GetText())
-	b.finding = false
-	defer func() { b.render(); b.focusCurrent() }()
-	if key != tcell.KeyEnter || q == "" {
-		return
-	}
-	rows := b.list.rows
-	n := len(rows)
-	lq := strings.ToLower(q)
-	match := func(exact bool) int {
-		for k := 1; k <= n; k++ {
-			i := (b.list.sel + k + n) % n
-			s := rows[i].Step
-			if s == nil {
-				continue
-			}
-			if exact && (s.ID == q || s.Ref() == q) {
-				return i
-			}
-			if !exact && strings.Contains(strings.ToLower(s.Title), lq) {
-				return i
-			}
-		}
-		return -1
-	}
-	i := match(true)
-	if i < 0 {
-		i = match(false)
-	}
-	if i < 0 {
-		what := "no step matches " + fmt.Sprintf("%q", q)
-		if b.problemsOnly {
-			what += " among problem steps (p shows all)"
-		}
-		b.note = what
-		return
-	}
-	b.list.sel = i
-	b.selKey = rows[i].Step.Ref()
 }

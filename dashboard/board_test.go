@@ -33,8 +33,33 @@ func attrs(s *screen, x, y int) tcell.AttrMask {
 	return a
 }
 
-// TestBoardSizes draws the seed case at the smallest supported size and a
-// large one, and checks what an operator must see at a glance.
+// idColumn is the text in the ID column of a step row: the list's inner
+// rows start after its border, then the marker and the badge.
+func idColumn(line string) string {
+	r := []rune(line)
+	if len(r) < 1+markW+badgeW+idMax || (r[0] != '║' && r[0] != '│') {
+		return ""
+	}
+	return strings.TrimSpace(string(r[1+markW+badgeW : 1+markW+badgeW+idMax]))
+}
+
+// badgeOf finds the row of step id in the list and returns where its badge
+// starts and what it says.
+func badgeOf(t *testing.T, s *screen, id string) (x, y int, badge string) {
+	t.Helper()
+	for y, l := range s.lines() {
+		if idColumn(l) == id {
+			r := []rune(l)
+			return 1 + markW, y, strings.TrimSpace(string(r[1+markW : 1+markW+badgeW]))
+		}
+	}
+	t.Fatalf("step %s is not on the board:\n%s", id, s.text())
+	return 0, 0, ""
+}
+
+// TestBoardSizes draws the seed case at the smallest supported size, a
+// common one and a large one, and checks what an operator must see at a
+// glance: the verdict, what to do, three reasons, every step in columns.
 func TestBoardSizes(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -42,7 +67,7 @@ func TestBoardSizes(t *testing.T) {
 		wide bool
 	}{
 		{"80x24", 80, 24, false},
-		{"100x30", 100, 30, false},
+		{"120x40", 120, 40, true},
 		{"200x60", 200, 60, true},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -51,82 +76,89 @@ func TestBoardSizes(t *testing.T) {
 			s := draw(t, b, tc.w, tc.h)
 			text := s.text()
 
-			// The verdict block: its word, on the verdict colour.
-			x, y := s.findIn(t, "✗ NO-GO", 16, headerRows)
+			// The verdict block: its word, bright white on red.
+			x, y := s.findIn(t, "✗ NO-GO", b.verdictWidth(), headerRows)
 			if got := bg(s, x, y); got != colNoGo {
 				t.Errorf("verdict block background = %v, want %v", got, colNoGo)
 			}
-			for _, want := range []string{"plan docs/plans/migrate.md", "root /srv/app",
-				"next ▶ 8a ✗ NO-GO Backup untracked files", "rollback ✗ NO-GO", "step 23 cannot run",
-				"checked 21:04:05", "Xeon Gold 6130 @ 2.10GHz ×16", "Pre-deploy checklist", "Rollback",
-				"q quit"} {
+			if got := fg(s, x, y); got != tcell.ColorWhite {
+				t.Errorf("verdict word colour = %v, want white on red", got)
+			}
+			for _, want := range []string{"next ▶ 8a ✗ NO-GO Backup untracked files", "rollback ✗ NO-GO step 23 cannot run",
+				"plan docs/plans/migrate.md", "checked 21:04:05", "root /srv/app", "Pre-deploy checklist", "Rollback",
+				"▸ Don't start step 8a: it needs git config_chromadb.py", "? help", "q quit"} {
 				if !strings.Contains(text, want) {
 					t.Errorf("screen lacks %q:\n%s", want, text)
 				}
 			}
-			// Every step ID is on the board.
-			for _, id := range []string{"1", "8a", "9", "10", "23"} {
-				found := false
-				for _, line := range s.lines() {
-					if strings.Contains(line, "║") && strings.Contains(line, " "+id+" ") {
-						found = true
-					}
+			// Nothing in the header is cut mid-word: a part fits whole or
+			// is left out.
+			for _, l := range s.lines()[:headerRows] {
+				if strings.HasSuffix(l, "…") || strings.Contains(l, " ·") && strings.HasSuffix(l, " ·") {
+					t.Errorf("header line cut: %q", l)
 				}
-				if !found {
-					t.Errorf("step %s is not on the board:\n%s", id, text)
+			}
+			// At least three reasons, each on its own line.
+			for _, want := range []string{"✗ step 8a (Backup untracked", "✗ rollback step 23 (Restore ChromaDB config) cannot run",
+				"◔ step 24 needs /var/backups/app.dump: step 9 makes it"} {
+				if !strings.Contains(text, want) {
+					t.Errorf("the why pane lacks %q:\n%s", want, text)
+				}
+			}
+			// Every step in the ID column.
+			ids := map[string]bool{}
+			for _, l := range s.lines() {
+				ids[idColumn(l)] = true
+			}
+			for _, id := range []string{"1", "8a", "9", "pre-dep…-4", "10", "23", "24"} {
+				if !ids[id] {
+					t.Errorf("step %s is not in the ID column:\n%s", id, text)
 				}
 			}
 			// Badges: symbol and word, in the status colour.
 			for _, c := range []struct {
 				badge string
 				color tcell.Color
-			}{{"✓ DONE", tcell.ColorTeal}, {"● GO", tcell.ColorGreen}, {"· MANUAL", tcell.ColorDefault}} {
+			}{{"✓ DONE", tcell.ColorTeal}, {"● GO", tcell.ColorGreen}, {"· MANUAL", tcell.ColorDefault}, {"◔ PENDING", tcell.ColorOlive}} {
 				x, y := s.find(t, c.badge)
 				if got := fg(s, x, y); got != c.color {
 					t.Errorf("%s badge colour = %v, want %v", c.badge, got, c.color)
 				}
 			}
 			// The next step is marked and selected; 23 is NO-GO in red.
-			row := s.row(t, "▶ ✗ NO-GO")
-			if !strings.Contains(row, "8a") {
+			if row := s.row(t, "▶ ✗ NO-GO"); idColumn(row) != "8a" {
 				t.Errorf("next-step row = %q, want step 8a", row)
 			}
-			x, y = s.find(t, "✗ NO-GO 23")
-			if got := fg(s, x, y); got != colNoGo {
+			x, y = s.find(t, "Restore ChromaDB config")
+			if got := fg(s, x-2-idMax-badgeW+1+2, y); got != colNoGo {
 				t.Errorf("step 23 badge colour = %v, want %v", got, colNoGo)
 			}
-			// Steps after the next one are secondary (dim); the done step
-			// before it is not.
-			x, y = s.find(t, "Stop the pipeline")
-			if attrs(s, x, y)&tcell.AttrDim == 0 {
-				t.Errorf("step 9 after the next step is not dimmed")
-			}
-			x, y = s.find(t, "Record the baseline")
-			if attrs(s, x, y)&tcell.AttrDim != 0 {
-				t.Errorf("step 1 before the next step is dimmed")
+			// Steps after the next one are secondary (dim) unless they
+			// need attention; the done step before it is not dim.
+			for title, dim := range map[string]bool{"Stop the pipeline": true, "Page the DBA": true,
+				"Record the baseline": false, "Restore ChromaDB config": false, "Restore the database": false} {
+				x, y := s.find(t, title)
+				if got := attrs(s, x, y)&tcell.AttrDim != 0; got != dim {
+					t.Errorf("%q dimmed = %v, want %v", title, got, dim)
+				}
 			}
 			// Backgrounds are the terminal's own outside the status blocks.
 			x, y = s.find(t, "Record the baseline")
 			if got := bg(s, x, y); got != tcell.ColorDefault {
 				t.Errorf("board background = %v, want the terminal's default", got)
 			}
-			// The detail pane shows the selected (next) step's probes.
-			for _, want := range []string{"requires", "✗ fail", "git config_chromadb.py", "explicit",
-				"config_chromadb.py is untracked: commit it or back it up"} {
-				if !strings.Contains(text, want) {
-					t.Errorf("detail lacks %q:\n%s", want, text)
-				}
-			}
-			if tc.h >= tallMin && !strings.Contains(text, "$ cp config_chromadb.py") {
-				t.Errorf("detail lacks the step's commands at %s:\n%s", tc.name, text)
-			}
-			if tc.h >= tallMin || tc.wide {
-				if !strings.Contains(text, "Why not GO") || !strings.Contains(text, "finding error step 23 (line 141)") {
-					t.Errorf("no findings panel at %s:\n%s", tc.name, text)
+			if tc.wide || tc.h >= tallMin {
+				// The detail pane shows the selected (next) step's probes,
+				// failing first.
+				for _, want := range []string{"✗ fail     requires git config_chromadb.py",
+					"config_chromadb.py is untracked: commit it or back it up", "$ cp config_chromadb.py"} {
+					if !strings.Contains(text, want) {
+						t.Errorf("detail lacks %q:\n%s", want, text)
+					}
 				}
 			}
 			if tc.wide {
-				for _, want := range []string{"cpu 12%", "load 0.42", "mem 3.0G avail", "/srv 40G free"} {
+				for _, want := range []string{"Xeon Gold 6130 @ 2.10GHz ×16", "mem 3.0G avail"} {
 					if !strings.Contains(text, want) {
 						t.Errorf("host strip lacks %q", want)
 					}
@@ -135,9 +167,44 @@ func TestBoardSizes(t *testing.T) {
 				if row := s.row(t, "Stop the pipeline"); !strings.Contains(row, "║") || !strings.Contains(row, "│") {
 					t.Errorf("at %s the detail pane should sit beside the board: %q", tc.name, row)
 				}
+				// The step list takes the rows its steps need; the why
+				// pane the rest, all four entries.
+				_, last := s.find(t, "Restore the database")
+				_, why := s.find(t, "Why not GO")
+				if why != last+2 {
+					t.Errorf("the why pane starts %d rows below the last step, want right below the list", why-last)
+				}
+				if !strings.Contains(text, "finding error step 23 (line 141)") {
+					t.Errorf("the why pane lacks the finding:\n%s", text)
+				}
 			}
 			gonogotest.Golden(t, filepath.Join("testdata", "board-"+tc.name+".golden"), []byte(text+"\n"))
 		})
+	}
+}
+
+// TestDetailFoldsPassingPrograms: in the detail pane a failing or pending
+// probe comes first and passing program checks fold into one line.
+func TestDetailFoldsPassingPrograms(t *testing.T) {
+	b, _, _ := testBoard(t, false)
+	b.apply(fixture())
+	b.selKey = "24"
+	s := draw(t, b, 200, 60)
+	text := s.text()
+	want := "+5 programs installed: pg_restore, psql, sudo, systemctl, gzip"
+	if !strings.Contains(text, want) {
+		t.Fatalf("detail lacks %q:\n%s", want, text)
+	}
+	_, yPending := s.find(t, "◔ pending")
+	_, yFold := s.find(t, want)
+	if yPending > yFold {
+		t.Errorf("the pending probe comes after the folded programs")
+	}
+	if strings.Contains(text, "program psql") {
+		t.Errorf("a passing program check is not folded:\n%s", text)
+	}
+	if !strings.Contains(text, "(made by step 9, not reached yet)") {
+		t.Errorf("the pending probe does not say which step makes it:\n%s", text)
 	}
 }
 
@@ -149,12 +216,11 @@ func TestResize(t *testing.T) {
 	if b.wide {
 		t.Fatal("80 columns laid out wide")
 	}
-	_, ySmall := small.find(t, "requires")
 	big := draw(t, b, 200, 60)
 	if !b.wide {
 		t.Fatal("200 columns laid out narrow")
 	}
-	if _, y := big.find(t, "requires"); y >= ySmall+10 || y > 12 {
+	if _, y := big.find(t, "✗ fail     requires"); y > 12 {
 		t.Errorf("wide detail pane starts at row %d, want beside the board near the top", y)
 	}
 	back := draw(t, b, 80, 24)
@@ -173,7 +239,10 @@ func TestStatusChange(t *testing.T) {
 	press(b, tcell.KeyRune, 'e')
 	s := draw(t, b, 100, 30)
 
-	x, y := s.find(t, "● GO 8a")
+	x, y, badge := badgeOf(t, s, "8a")
+	if badge != "● GO" {
+		t.Errorf("8a reads %q, want ● GO", badge)
+	}
 	if got := bg(s, x+6, y); got != tcell.ColorGreen {
 		t.Errorf("changed row background = %v, want the highlight %v:\n%s", got, tcell.ColorGreen, s.text())
 	}
@@ -192,7 +261,7 @@ func TestStatusChange(t *testing.T) {
 	// After the highlight, the row is plain again; the log stays.
 	*clock = t0.Add(6*time.Second + flashFor + time.Second)
 	s = draw(t, b, 100, 30)
-	x, y = s.find(t, "● GO 8a")
+	x, y, _ = badgeOf(t, s, "8a")
 	if got := bg(s, x+6, y); got == tcell.ColorGreen {
 		t.Errorf("row still highlighted %v after the highlight time", flashFor)
 	}
@@ -289,13 +358,17 @@ func TestNoColor(t *testing.T) {
 					i%size[0], i/size[0], string(c.Runes), f, bgc)
 			}
 		}
-		for _, want := range []string{"✗ NO-GO", "● GO", "✓ DONE", "· MANUAL", "PLAN ERROR", "NO-GO → GO"} {
+		wants := []string{"✗ NO-GO", "● GO", "✓ DONE", "PLAN ERROR", "NO-GO → GO", "◔ step 24"}
+		if size[0] > 100 {
+			wants = append(wants, "· MANUAL", "◔ PENDING")
+		}
+		for _, want := range wants {
 			if !strings.Contains(s.text(), want) {
 				t.Errorf("%dx%d: monochrome board lacks %q:\n%s", size[0], size[1], want, s.text())
 			}
 		}
 		// The verdict stays unmistakable: reverse video.
-		x, y := s.findIn(t, "✗ NO-GO", 16, headerRows)
+		x, y := s.findIn(t, "✗ NO-GO", b.verdictWidth(), headerRows)
 		if attrs(s, x, y)&tcell.AttrReverse == 0 {
 			t.Errorf("monochrome verdict is not in reverse video")
 		}
@@ -319,12 +392,13 @@ func TestKeys(t *testing.T) {
 	}{
 		{tcell.KeyRune, 0, "8a"}, // the next step starts selected
 		{tcell.KeyRune, 'j', "9"},
+		{tcell.KeyDown, 0, "pre-deploy-checklist-4"},
 		{tcell.KeyDown, 0, "10"}, // skips the phase heading
-		{tcell.KeyRune, 'k', "9"},
-		{tcell.KeyRune, 'G', "23"},
+		{tcell.KeyRune, 'k', "pre-deploy-checklist-4"},
+		{tcell.KeyRune, 'G', "24"},
 		{tcell.KeyRune, 'g', "1"},
 		{tcell.KeyUp, 0, "1"},
-		{tcell.KeyPgDn, 0, "23"},
+		{tcell.KeyPgDn, 0, "24"},
 		{tcell.KeyPgUp, 0, "1"},
 	}
 	draw(t, b, 80, 24)
@@ -336,18 +410,59 @@ func TestKeys(t *testing.T) {
 			t.Fatalf("key %d (%v %q): selected %q, want %q", i, st.key, st.r, got, st.want)
 		}
 	}
-	// Find by ID, then by words in a title.
+	// Find as you type: the selection follows every keystroke.
 	press(b, tcell.KeyRune, '/')
-	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "find step") {
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "find (ID or words") {
 		t.Fatalf("no find prompt:\n%s", s.text())
 	}
-	typeText(b, "23")
+	typeText(b, "2")
+	if sel() != "23" { // no ID is "2"; 23 is the first after step 1 to begin with it
+		t.Fatalf("typing 2 selected %q, want 23", sel())
+	}
+	typeText(b, "4")
+	if sel() != "24" {
+		t.Fatalf("typing 24 selected %q", sel())
+	}
+	press(b, tcell.KeyBackspace2, 0)
+	typeText(b, "3")
+	if sel() != "23" {
+		t.Fatalf("typing 23 selected %q", sel())
+	}
 	press(b, tcell.KeyEnter, 0)
 	if sel() != "23" {
-		t.Fatalf("find 23 selected %q", sel())
+		t.Fatalf("Enter after 23 selected %q", sel())
 	}
 	if s := draw(t, b, 200, 60); !strings.Contains(s.text(), "git checkout HEAD -- config_chromadb.py") {
 		t.Errorf("detail does not follow the selection:\n%s", s.text())
+	}
+	// Esc goes back to where the search started.
+	press(b, tcell.KeyRune, '/')
+	typeText(b, "baseline")
+	if sel() != "1" {
+		t.Fatalf("typing baseline selected %q, want 1", sel())
+	}
+	press(b, tcell.KeyEscape, 0)
+	if sel() != "23" {
+		t.Fatalf("Esc left the selection at %q, want 23 where the search started", sel())
+	}
+	// Words of a title, any case; n and N walk through the matches.
+	press(b, tcell.KeyRune, '/')
+	typeText(b, "RESTORE")
+	press(b, tcell.KeyEnter, 0)
+	if sel() != "23" {
+		t.Errorf("find RESTORE selected %q, want 23 (where the search started matches)", sel())
+	}
+	press(b, tcell.KeyRune, 'n')
+	if sel() != "24" {
+		t.Errorf("n selected %q, want 24", sel())
+	}
+	press(b, tcell.KeyRune, 'n')
+	if sel() != "23" {
+		t.Errorf("n wraps to %q, want 23", sel())
+	}
+	press(b, tcell.KeyRune, 'N')
+	if sel() != "24" {
+		t.Errorf("N selected %q, want 24", sel())
 	}
 	press(b, tcell.KeyRune, '/')
 	typeText(b, "PIPELINE")
@@ -357,28 +472,45 @@ func TestKeys(t *testing.T) {
 	}
 	press(b, tcell.KeyRune, '/')
 	typeText(b, "nothing like this")
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), `no step matches "nothing like this"`) {
+		t.Errorf("a search that matches nothing does not say so as you type:\n%s", s.text())
+	}
 	press(b, tcell.KeyEnter, 0)
 	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), `no step matches "nothing like this"`) || sel() != "9" {
 		t.Errorf("a failed find should say so and keep the selection (%q):\n%s", sel(), s.text())
 	}
-	// Tab and Enter move between board and detail; j then scrolls the detail.
+	// Tab moves steps → detail → why → steps; Enter goes to the detail
+	// and back; j in the detail scrolls it, not the steps.
 	press(b, tcell.KeyTab, 0)
 	if !b.detail.HasFocus() {
 		t.Fatal("Tab did not focus the detail pane")
+	}
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "9 — detail") {
+		t.Errorf("at 80x24 the detail pane does not show while it has the keys:\n%s", s.text())
 	}
 	press(b, tcell.KeyRune, 'j')
 	if sel() != "9" {
 		t.Errorf("j in the detail pane moved the board selection to %q", sel())
 	}
-	press(b, tcell.KeyEnter, 0)
+	press(b, tcell.KeyTab, 0)
+	if !b.why.HasFocus() {
+		t.Fatal("Tab from the detail did not focus the why pane")
+	}
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "commit it or back it up") || !strings.Contains(s.text(), "fix: add a backup step before step 9, or commit the file") {
+		t.Errorf("the focused why pane does not show whole reasons:\n%s", s.text())
+	}
+	press(b, tcell.KeyTab, 0)
 	if !b.list.HasFocus() {
-		t.Fatal("Enter in the detail pane did not go back to the board")
+		t.Fatal("Tab from the why pane did not go back to the steps")
 	}
 	press(b, tcell.KeyEnter, 0)
 	if !b.detail.HasFocus() {
 		t.Fatal("Enter on the board did not focus the detail pane")
 	}
-	press(b, tcell.KeyTab, 0)
+	press(b, tcell.KeyEnter, 0)
+	if !b.list.HasFocus() {
+		t.Fatal("Enter in the detail pane did not go back to the board")
+	}
 	// Actions go to the refresh machinery; r's note lasts until the result.
 	press(b, tcell.KeyRune, 'r')
 	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-checking every probe") {
@@ -405,14 +537,14 @@ func TestKeys(t *testing.T) {
 	}
 	// ? shows help; any key closes it without acting.
 	press(b, tcell.KeyRune, '?')
-	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-check every probe now") {
-		t.Errorf("no help:\n%s", s.text())
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-check now") || !strings.Contains(s.text(), "◔ PENDING  an earlier step") {
+		t.Errorf("no help with a legend:\n%s", s.text())
 	}
 	press(b, tcell.KeyRune, 'q')
 	if rec.quits != 2 {
 		t.Errorf("the key closing help also quit")
 	}
-	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-check every probe now") {
+	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-check now") {
 		t.Errorf("help still shown")
 	}
 }
@@ -427,14 +559,14 @@ func TestSelectionSurvivesReload(t *testing.T) {
 	s := fixture()
 	s.Steps = append([]model.StepView{{ID: "0", Title: "New first step", Phase: "Pre-deploy checklist", Status: model.StepManual}}, s.Steps...)
 	b.apply(s)
-	if got := b.list.selected().ID; got != "23" {
-		t.Errorf("after a reload the selection is %q, want 23", got)
+	if got := b.list.selected().ID; got != "24" {
+		t.Errorf("after a reload the selection is %q, want 24", got)
 	}
 	s = fixture()
-	s.Steps = s.Steps[:4]
+	s.Steps = s.Steps[:6]
 	b.apply(s)
-	if got := b.list.selected(); got == nil || got.ID != "10" {
-		t.Errorf("after step 23 vanished the selection is %v, want the step before it", got)
+	if got := b.list.selected(); got == nil || got.ID != "23" {
+		t.Errorf("after step 24 vanished the selection is %v, want the step before it", got)
 	}
 }
 
@@ -443,14 +575,14 @@ func TestPartial(t *testing.T) {
 	b, _, _ := testBoard(t, true)
 	b.apply(fixture())
 	s := fixture()
+	s.Steps[1].Status = model.StepUnknown // as Evaluate makes it while a probe never answered
 	s.Steps[1].Probes[0].Status = probes.Pending
 	s.Steps[1].Probes[0].Message = ""
 	n := len(b.events)
 	b.applyPartial(s)
-	scr := draw(t, b, 80, 24)
-	row := scr.row(t, "Backup untracked")
-	if !strings.Contains(row, "◌ CHECKING") {
-		t.Errorf("row of a step being checked = %q, want ◌ CHECKING", row)
+	scr := draw(t, b, 120, 40)
+	if _, _, badge := badgeOf(t, scr, "8a"); badge != "◌ CHECKING" {
+		t.Errorf("step being checked reads %q, want ◌ CHECKING", badge)
 	}
 	if !strings.Contains(scr.text(), "◌ checking") {
 		t.Errorf("detail does not show the probe as checking:\n%s", scr.text())
@@ -517,7 +649,8 @@ func TestDiffSnapshots(t *testing.T) {
 			"21:04:10  verdict  NO-GO → GO",
 			"21:04:10  rollback  NO-GO → GO",
 			"21:04:10  8a  NO-GO → GO  git config_chromadb.py fail → ok: config_chromadb.py is committed",
-			"21:04:10  23  NO-GO → GO  any fail → ok: none of 2 holds"}},
+			"21:04:10  23  NO-GO → GO  any fail → ok: none of 2 holds",
+			"21:04:10  24  PENDING → GO  source of pg_restore exists fail → ok: /var/backups/app.dump does not exist: make it (the step that creates it has not run?), or fix the path"}},
 		{"worse, no probe changed", allGo(), func() *model.Snapshot {
 			s := allGo()
 			s.Steps[2].Status = model.StepUnknown
@@ -525,9 +658,9 @@ func TestDiffSnapshots(t *testing.T) {
 		}(), []string{"21:04:10  9  GO → UNKNOWN"}},
 		{"a new step changes the plan, not a status", fixture(), func() *model.Snapshot {
 			s := fixture()
-			s.Steps = append(s.Steps, model.StepView{ID: "24", Status: model.StepNoGo})
+			s.Steps = append(s.Steps, model.StepView{ID: "25", Status: model.StepNoGo})
 			return s
-		}(), []string{"21:04:10  plan  5 steps → 6 steps  the plan's steps changed"}},
+		}(), []string{"21:04:10  plan  7 steps → 8 steps  the plan's steps changed"}},
 		{"first snapshot", nil, fixture(), nil},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -620,7 +753,7 @@ func TestOddSnapshots(t *testing.T) {
 	odd.Steps[2].Status = "WEIRD"
 	odd.Steps[2].Probes[0].Status = "odd"
 	odd.Steps[3].ID = ""
-	odd.Steps[4].Probes[0].Children[0].Children = []model.ProbeView{{Kind: "any", Children: []model.ProbeView{{}}}}
+	odd.Steps[5].Probes[0].Children[0].Children = []model.ProbeView{{Kind: "any", Children: []model.ProbeView{{}}}}
 	odd.Findings = append(odd.Findings, model.Finding{Severity: "", Step: "", Message: "[yellow]x"})
 	odd.Host = &model.HostFacts{}
 	for name, s := range map[string]*model.Snapshot{
@@ -644,5 +777,95 @@ func TestOddSnapshots(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestSignOffKey: x on a MANUAL step asks for a sign-off, x on a signed-off
+// step withdraws it; a step with done-probes or a rollback step refuses,
+// and without --record the board says where a sign-off would be kept.
+func TestSignOffKey(t *testing.T) {
+	b, rec, _ := testBoard(t, false)
+	b.apply(fixture())
+	draw(t, b, 120, 40)
+	selectStep := func(id string) {
+		t.Helper()
+		press(b, tcell.KeyRune, '/')
+		typeText(b, id)
+		press(b, tcell.KeyEnter, 0)
+		if s := b.list.selected(); s == nil || s.Ref() != id {
+			t.Fatalf("could not select step %s", id)
+		}
+	}
+	selectStep("10")
+	press(b, tcell.KeyRune, 'x')
+	if s := draw(t, b, 120, 40); !strings.Contains(s.text(), "signing step 10 off…") {
+		t.Errorf("x says nothing:\n%s", s.text())
+	}
+	signed := fixture()
+	signed.Steps[4].Status = model.StepDone
+	signed.Steps[4].SignedOff = &model.SignOff{Step: "10", By: "ann", At: t0}
+	b.apply(signed)
+	s := draw(t, b, 200, 60)
+	if _, _, badge := badgeOf(t, s, "10"); badge != "✓ DONE" || !strings.Contains(s.text(), "Run the migration (signed off by ann)") {
+		t.Errorf("a signed-off step reads %q:\n%s", badge, s.text())
+	}
+	if !strings.Contains(s.text(), "signed off by ann at 21:04 (x withdraws)") {
+		t.Errorf("the detail does not say who signed off:\n%s", s.text())
+	}
+	press(b, tcell.KeyRune, 'x')
+	selectStep("8a") // has done-probes
+	press(b, tcell.KeyRune, 'x')
+	if s := draw(t, b, 120, 40); !strings.Contains(s.text(), "step 8a cannot be signed off: it has done-probes") {
+		t.Errorf("x on a step with done-probes:\n%s", s.text())
+	}
+	selectStep("23")
+	press(b, tcell.KeyRune, 'x')
+	if s := draw(t, b, 120, 40); !strings.Contains(s.text(), "step 23 cannot be signed off: it is a rollback step") {
+		t.Errorf("x on a rollback step:\n%s", s.text())
+	}
+	if strings.Join(rec.signOffs, " ") != "10 -10" {
+		t.Errorf("sign-offs asked = %q, want 10 then its withdrawal", rec.signOffs)
+	}
+
+	b.canSignOff = false
+	selectStep("10")
+	press(b, tcell.KeyRune, 'x')
+	if s := draw(t, b, 200, 60); !strings.Contains(s.text(), "sign-off needs --record FILE, where it is kept: gonogo --record FILE docs/plans/migrate.md") {
+		t.Errorf("x without --record:\n%s", s.text())
+	}
+	if len(rec.signOffs) != 2 {
+		t.Errorf("a sign-off was asked without --record: %q", rec.signOffs)
+	}
+}
+
+// TestStatusBarTiming: the status bar says how often the board checks and
+// when next, or that a check runs and how many probes it waits for.
+func TestStatusBarTiming(t *testing.T) {
+	b, _, clock := testBoard(t, false)
+	b.interval = 5 * time.Second
+	b.apply(fixture())
+	b.setChecking(false, clock.Add(3*time.Second))
+	if s := draw(t, b, 80, 24); !strings.HasSuffix(s.lines()[23], "next check in 3s · every 5s") {
+		t.Errorf("status bar = %q", s.lines()[23])
+	}
+	partial := fixture()
+	partial.Steps[1].Probes[0].Refreshing = true
+	partial.Steps[5].Probes[0].Refreshing = true
+	b.setChecking(true, time.Time{})
+	b.applyPartial(partial)
+	s := draw(t, b, 80, 24)
+	if !strings.HasSuffix(s.lines()[23], "checking 2 probes… · every 5s") {
+		t.Errorf("status bar while checking = %q", s.lines()[23])
+	}
+	// The last answers stay while they are re-checked: no CHECKING, the
+	// verdict as before, the row marked.
+	if _, y, badge := badgeOf(t, s, "8a"); badge != "✗ NO-GO" || !strings.HasSuffix(s.lines()[y], refreshMark+"║") {
+		t.Errorf("a step being re-checked reads %q: %q", badge, s.lines()[y])
+	}
+	if _, _ = s.findIn(t, "✗ NO-GO", b.verdictWidth(), headerRows); strings.Contains(s.text(), "CHECKING") {
+		t.Errorf("a re-check shows CHECKING:\n%s", s.text())
+	}
+	if s := draw(t, b, 200, 60); !strings.Contains(s.text(), "✗ fail ⟳   requires git config_chromadb.py") {
+		t.Errorf("the detail does not mark the probe being re-checked:\n%s", s.text())
 	}
 }

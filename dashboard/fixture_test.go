@@ -9,6 +9,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -21,8 +22,17 @@ func fixture() *model.Snapshot {
 	return &model.Snapshot{
 		Version: 1, Plan: "docs/plans/migrate.md", Root: "/srv/app", CheckedAt: t0, DurationMS: 18,
 		Verdict: model.GateNoGo, NextStep: "8a", Rollback: model.GateNoGo,
-		Reasons: []string{"next step 8a is NO-GO: config_chromadb.py is untracked: commit it or back it up",
-			"rollback step 23 is NO-GO"},
+		Action: "Don't start step 8a: it needs git config_chromadb.py: config_chromadb.py is untracked: commit it or back it up (+1 more)",
+		Reasons: []string{"step 8a (Backup untracked files required for rollback) cannot run: git config_chromadb.py: config_chromadb.py is untracked: commit it or back it up",
+			"rollback step 23 (Restore ChromaDB config) cannot run: any: none of 2 holds"},
+		Blockers: []model.Blocker{
+			{Gate: model.GateNoGo, Step: "8a", Probe: "git config_chromadb.py", Message: "config_chromadb.py is untracked: commit it or back it up",
+				Text: "step 8a (Backup untracked files required for rollback) cannot run: git config_chromadb.py: config_chromadb.py is untracked: commit it or back it up"},
+			{Gate: model.GateNoGo, Step: "23", Rollback: true, Probe: "any", Message: "none of 2 holds", Fix: "add a backup step before step 9, or commit the file",
+				Text: "rollback step 23 (Restore ChromaDB config) cannot run: any: none of 2 holds"},
+		},
+		Pending: []model.Pending{{Step: "24", Probe: "source of pg_restore exists", What: "/var/backups/app.dump", MadeBy: "9",
+			Line: 52, Command: "pg_dump -Fc -f /var/backups/app.dump app"}},
 		Host: &model.HostFacts{CPUModel: "Intel(R) Xeon(R) Gold 6130 CPU @ 2.10GHz", Cores: 16, CPUPercent: 12.4,
 			Load1: 0.42, MemAvailable: 3 << 30, Disks: []model.Disk{{Path: "/srv", Free: 40 << 30}}},
 		Steps: []model.StepView{
@@ -39,9 +49,11 @@ func fixture() *model.Snapshot {
 				},
 				Commands: []string{"cp config_chromadb.py /tmp/config_chromadb.py.bak",
 					"git add config_chromadb.py", "git commit -m \"chore: track config_chromadb.py\""}},
-			{ID: "9", Title: "Stop the pipeline", Phase: "Pre-deploy checklist", Line: 50, Status: model.StepGo,
+			{ID: "9", Title: "Stop the pipeline and dump the database", Phase: "Pre-deploy checklist", Line: 50, Status: model.StepGo,
 				Probes: []model.ProbeView{{Role: "requires", Kind: "systemd", Target: "rag-pipeline.service",
 					Source: "inferred", Status: probes.OK, Message: "rag-pipeline.service is active", DurationMS: 3}}},
+			{ID: "pre-deploy-checklist-4", Title: "Page the DBA", Phase: "Pre-deploy checklist", Line: 56, Status: model.StepManual, Generated: true,
+				Probes: []model.ProbeView{}},
 			{ID: "10", Title: "Run the migration", Phase: "Deployment", Line: 60, Status: model.StepManual,
 				Notes: []string{"no probe: the command holds a placeholder <DSN>"}},
 			{ID: "23", Title: "Restore ChromaDB config", Phase: "Rollback", Rollback: true, Line: 141, Status: model.StepNoGo,
@@ -53,11 +65,25 @@ func fixture() *model.Snapshot {
 							Status: probes.Fail, Message: "/backup/config_chromadb.py does not exist: no step creates it", DurationMS: 0.1},
 					}}},
 				Commands: []string{"git checkout HEAD -- config_chromadb.py", "cp /backup/config_chromadb.py ."}},
+			{ID: "24", Title: "Restore the database", Phase: "Rollback", Rollback: true, Line: 150, Status: model.StepPending,
+				Probes: []model.ProbeView{
+					{Role: "requires", Kind: "file", Target: "/var/backups/app.dump", Name: "source of pg_restore exists", Source: "inferred",
+						Status: probes.Fail, Message: "/var/backups/app.dump does not exist: make it (the step that creates it has not run?), or fix the path",
+						MadeBy: "9", Pending: true, Line: 152},
+					program("pg_restore"), program("psql"), program("sudo"), program("systemctl"), program("gzip"),
+				},
+				Commands: []string{"pg_restore -d app /var/backups/app.dump"}},
 		},
 		Findings: []model.Finding{{Severity: "error", Step: "23", Line: 141,
 			Message: "restores config_chromadb.py, which no step backs up or commits",
 			Hint:    "add a backup step before step 9, or commit the file"}},
 	}
+}
+
+// program is a passing inferred "is installed" check.
+func program(name string) model.ProbeView {
+	return model.ProbeView{Role: "requires", Kind: "file", Target: "/usr/bin/" + name, Name: "program " + name, Program: name,
+		Source: "inferred", Status: probes.OK, Message: "/usr/bin/" + name + " exists", DurationMS: 0.1}
 }
 
 // fixed8a is the fixture after the operator committed config_chromadb.py:
@@ -69,16 +95,20 @@ func fixed8a() *model.Snapshot {
 	s.Steps[1].Status = model.StepGo
 	s.Steps[1].Probes[0].Status = probes.OK
 	s.Steps[1].Probes[0].Message = "config_chromadb.py is committed"
-	s.Reasons = s.Reasons[1:]
+	s.Reasons, s.Blockers = s.Reasons[1:], s.Blockers[1:]
+	s.Action = "Don't start step 8a: rollback step 23 cannot run. Fix: add a backup step before step 9, or commit the file"
 	return s
 }
 
 // allGo is a plan whose next step and rollback are GO.
 func allGo() *model.Snapshot {
 	s := fixed8a()
-	s.Verdict, s.Rollback, s.Reasons, s.Findings = model.GateGo, model.GateGo, nil, nil
-	s.Steps[4].Status = model.StepGo
-	s.Steps[4].Probes[0].Status = probes.OK
+	s.Verdict, s.Rollback, s.Reasons, s.Blockers, s.Findings, s.Pending = model.GateGo, model.GateGo, nil, nil, nil, nil
+	s.Action = "Run step 8a next: Backup untracked files required for rollback."
+	s.Steps[5].Status = model.StepGo
+	s.Steps[5].Probes[0].Status = probes.OK
+	s.Steps[6].Status = model.StepGo
+	s.Steps[6].Probes[0].Status, s.Steps[6].Probes[0].Pending = probes.OK, false
 	return s
 }
 
@@ -86,13 +116,20 @@ func allGo() *model.Snapshot {
 type recorder struct {
 	refreshes int
 	at        []string
+	signOffs  []string // key, with a "-" in front for a withdrawal
 	quits     int
 	redraws   int
 	wakes     []time.Duration
 }
 
-func (r *recorder) refresh()                  { r.refreshes++ }
-func (r *recorder) setAt(k string)            { r.at = append(r.at, k) }
+func (r *recorder) refresh()       { r.refreshes++ }
+func (r *recorder) setAt(k string) { r.at = append(r.at, k) }
+func (r *recorder) signOff(k string, withdraw bool) {
+	if withdraw {
+		k = "-" + k
+	}
+	r.signOffs = append(r.signOffs, k)
+}
 func (r *recorder) quit()                     { r.quits++ }
 func (r *recorder) redraw()                   { r.redraws++ }
 func (r *recorder) wakeAfter(d time.Duration) { r.wakes = append(r.wakes, d) }
@@ -222,4 +259,10 @@ func (s *screen) row(t *testing.T, needle string) string {
 	t.Helper()
 	_, y := s.find(t, needle)
 	return s.lines()[y]
+}
+
+// row is how a step's badge and ID read in the list's fixed columns:
+// row("● GO", "8a") is "● GO       8a".
+func row(badge, id string) string {
+	return textfmt.Pad(badge, badgeW) + id
 }

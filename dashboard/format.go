@@ -8,10 +8,11 @@ import (
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
-// rowLook is the badge a step row shows: CHECKING while its probes have
-// not answered, its status otherwise.
+// rowLook is the badge a step row shows: CHECKING while a probe of it has
+// never answered (unless it is already certain to be NO-GO), its status
+// otherwise.
 func rowLook(s *model.StepView) look {
-	if s.Checking() {
+	if s.Checking() && s.Status != model.StepNoGo {
 		return checking
 	}
 	return stepLook(s.Status)
@@ -24,10 +25,10 @@ func shortCPU(m string) string {
 	return strings.Join(strings.Fields(r.Replace(m)), " ")
 }
 
-// hostStrip is the header's line of host facts, plain text.
-func hostStrip(h *model.HostFacts) string {
+// hostParts are the header's host facts, plain text, most telling first.
+func hostParts(h *model.HostFacts) []string {
 	if h == nil {
-		return ""
+		return nil
 	}
 	var parts []string
 	if h.CPUModel != "" || h.Cores > 0 {
@@ -38,11 +39,11 @@ func hostStrip(h *model.HostFacts) string {
 		parts = append(parts, s)
 	}
 	parts = append(parts,
+		"mem "+textfmt.BytesShort(h.MemAvailable)+" avail",
 		fmt.Sprintf("cpu %.0f%%", h.CPUPercent),
-		fmt.Sprintf("load %.2f", h.Load1),
-		"mem "+textfmt.BytesShort(h.MemAvailable)+" avail")
+		fmt.Sprintf("load %.2f", h.Load1))
 	for _, d := range h.Disks {
 		parts = append(parts, d.Path+" "+textfmt.BytesShort(d.Free)+" free")
 	}
-	return strings.Join(parts, " · ")
+	return parts
 }

@@ -74,12 +74,12 @@ func TestRunOnSnapshot(t *testing.T) {
 	src := &scripted{snap: fixture(), gate: gate}
 	h := &hooked{err: errors.New("--record /x/window.jsonl: write failed: no space left on device")}
 	l := start(t, src, Options{Interval: 20 * time.Millisecond, OnSnapshot: h.onSnapshot}, 100, 30)
-	l.waitFor(t, "◌ CHECKING 8a") // a partial snapshot is on the board
+	l.waitFor(t, row("◌ CHECKING", "8a")) // a partial snapshot is on the board
 	if n, _, _ := h.state(); n != 0 {
 		t.Fatalf("OnSnapshot called %d times while the first check still ran", n)
 	}
 	close(gate)
-	l.waitFor(t, "⚠ --record /x/window.jsonl: write failed: no space left on device", "✗ NO-GO 8a")
+	l.waitFor(t, "⚠ --record /x/window.jsonl: write failed: no space left on device", row("✗ NO-GO", "8a"))
 	n := h.waitCalls(t, 3) // the same error on later checks
 	l.key('e')
 	l.waitFor(t, "record  --record /x/window.jsonl: write failed")

@@ -33,8 +33,8 @@ func toneColor(t model.Tone) tcell.Color {
 		return tcell.ColorTeal // palette 6
 	case model.ToneBad:
 		return tcell.ColorMaroon // palette 1, the terminal's "red"
-	case model.ToneUnsure:
-		return tcell.ColorOlive // palette 3, the terminal's "yellow"
+	case model.ToneUnsure, model.TonePending:
+		return tcell.ColorOlive // palette 3, the terminal's "yellow" (amber)
 	case model.ToneQuiet:
 		return tcell.ColorGray // palette 8
 	}
@@ -48,8 +48,12 @@ var (
 	colQuiet   = toneColor(model.ToneQuiet)
 )
 
-// checking is the look of a step or probe whose check is still running.
+// checking is the look of a step or probe that has not answered yet.
 var checking = look{model.ProbeSymbol(probes.Pending), "CHECKING", colQuiet}
+
+// refreshMark marks a step or probe whose last answer is shown while a
+// check runs it again.
+const refreshMark = "⟳"
 
 // stepLook is the look of a step status.
 func stepLook(s model.StepStatus) look {
@@ -65,9 +69,9 @@ func gateLook(g model.Gate) look {
 	return l
 }
 
-// probeLook is the look of a probe status.
-func probeLook(s probes.Status) look {
-	return look{model.ProbeSymbol(s), string(s), toneColor(model.ProbeTone(s))}
+// probeLook is the look of a probe: its status, or pending.
+func probeLook(p *model.ProbeView) look {
+	return look{p.Symbol(), p.Word(), toneColor(p.Tone())}
 }
 
 // palette decides once whether colour is on; every style and colour tag
@@ -85,13 +89,18 @@ func (p palette) fg(c tcell.Color) tcell.Style {
 	return tcell.StyleDefault.Foreground(c)
 }
 
-// block is the style of a filled status block (the verdict): the status
-// colour as background, or reverse video without colour.
+// block is the style of a filled status block (the verdict, a highlighted
+// row): the status colour as background, or reverse video without colour.
+// On red the word is bold bright white; on green and yellow plain black —
+// never bold black, which terminals that brighten bold draw dark grey.
 func (p palette) block(c tcell.Color) tcell.Style {
 	if !p.color || c == tcell.ColorDefault {
 		return tcell.StyleDefault.Reverse(true).Bold(true)
 	}
-	return tcell.StyleDefault.Background(c).Foreground(tcell.ColorBlack).Bold(true)
+	if c == tcell.ColorMaroon {
+		return tcell.StyleDefault.Background(c).Foreground(tcell.ColorWhite).Bold(true)
+	}
+	return tcell.StyleDefault.Background(c).Foreground(tcell.ColorBlack)
 }
 
 // tag wraps already escaped text in a tview colour tag, or returns it as is
@@ -116,6 +125,8 @@ func colorName(c tcell.Color) string {
 		return "olive"
 	case tcell.ColorGray:
 		return "gray"
+	case tcell.ColorWhite:
+		return "white"
 	}
 	return "-"
 }

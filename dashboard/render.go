@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/gdamore/tcell/v2"
@@ -9,6 +10,7 @@ import (
 	"github.com/rivo/uniseg"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -16,165 +18,119 @@ import (
 // render brings every widget in line with the board's state.
 func (b *board) render() {
 	b.renderHeader()
+	b.renderAction()
 	b.renderBanner()
 	b.renderList()
 	b.renderDetail()
-	b.renderFindings()
+	b.renderWhy()
 	b.renderEvents()
 	b.renderFooter()
 	b.renderBorders()
 	b.layout()
 }
 
-// layout (re)builds the flex tree for the screen's size and what is shown:
-// wide or narrow, banner, event log, findings, the find prompt. It is cheap
-// and runs on every draw.
-func (b *board) layout() {
-	flex := tview.NewFlex().SetDirection(tview.FlexRow)
-	vw := 17
-	if b.wide {
-		vw = 25
-	}
-	top := tview.NewFlex().
-		AddItem(b.verdict, vw, 0, false).
-		AddItem(b.header, 0, 1, false)
-	flex.AddItem(top, headerRows, 0, false)
-	if b.banner != "" || b.hookErr != "" {
-		flex.AddItem(b.bannerTV, b.bannerHeight(), 0, false)
-	}
-	nf := b.findingCount()
-	var body *tview.Flex
-	if b.wide {
-		left := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(b.list, 0, 1, true)
-		if nf > 0 {
-			left.AddItem(b.findings, min(2*nf+2, max(6, (b.height-headerRows-1)/3)), 0, false)
-		}
-		right := tview.NewFlex().SetDirection(tview.FlexRow).AddItem(b.detail, 0, 3, false)
-		if b.showEvents {
-			right.AddItem(b.eventsTV, 0, 2, false)
-		}
-		body = tview.NewFlex().AddItem(left, 0, 1, true).AddItem(right, 0, 1, false)
-	} else {
-		// The board gets what its rows need, up to three fifths; the
-		// detail pane the rest.
-		avail := b.height - headerRows - 1
-		if b.banner != "" || b.hookErr != "" {
-			avail -= b.bannerHeight()
-		}
-		if nf > 0 && b.tall {
-			avail -= min(nf+2, 6)
-		}
-		listH := min(len(b.list.rows)+2, max(avail*3/5, 5))
-		if len(b.list.rows) == 0 {
-			listH = 3
-		}
-		body = tview.NewFlex().SetDirection(tview.FlexRow).AddItem(b.list, listH, 0, true)
-		if b.showEvents {
-			body.AddItem(b.eventsTV, 0, 2, false)
-		} else {
-			body.AddItem(b.detail, 0, 2, false)
-		}
-		if nf > 0 && b.tall {
-			body.AddItem(b.findings, min(nf+2, 6), 0, false)
-		}
-	}
-	flex.AddItem(body, 0, 1, true)
-	if b.finding {
-		flex.AddItem(b.find, 1, 0, false)
-	} else {
-		flex.AddItem(b.footer, 1, 0, false)
-	}
-	b.flex = flex
-}
-
-// findingCount is the number of lines of the findings panel: the verdict's
-// reasons and the plan's findings.
-func (b *board) findingCount() int {
-	if b.snap == nil {
-		return 0
-	}
-	return len(b.snap.Reasons) + len(b.snap.Findings)
-}
-
 func (b *board) renderHeader() {
 	p := b.pal
 	s := b.snap
-	var lines []string
 	if s == nil {
-		lines = []string{
-			"[::b]plan[::-] " + tview.Escape(b.plan),
-			"checking every probe for the first time…",
-		}
-		b.header.SetText(strings.Join(lines, "\n"))
+		b.header.SetText("[::b]plan[::-] " + tview.Escape(b.plan) + "\nchecking every probe for the first time…")
 		return
 	}
-	first := "[::b]plan[::-] " + tview.Escape(s.Plan) + "  [::b]root[::-] " + tview.Escape(s.Root)
-	if s.At != "" {
-		first += "  [::b]at[::-] " + tview.Escape(s.At)
-	}
-	lines = append(lines, first)
+	var lines []string
 	next := "[::b]next[::-] "
-	if st := stepByKey(s, s.NextStep); st != nil {
+	if st := s.Step(s.NextStep); st != nil {
 		lk := rowLook(st)
-		next += "▶ " + tview.Escape(st.ID) + " " + p.tag(lk.Color, "[::b]"+lk.Badge()+"[::-]") + " " + tview.Escape(st.Title)
+		next += "▶ " + tview.Escape(st.Ref()) + " " + p.tag(lk.Color, "[::b]"+lk.Badge()+"[::-]") + " " + tview.Escape(st.Title)
+	} else if s.NextStep != "" {
+		next += "▶ " + tview.Escape(s.NextStep)
 	} else {
-		next += "none — every step is done or manual"
+		next += "none — every step is done"
 	}
 	lines = append(lines, next)
 	rb := gateLook(s.Rollback)
 	roll := "[::b]rollback[::-] " + p.tag(rb.Color, "[::b]"+rb.Badge()+"[::-]")
-	if s.Rollback == model.GateNone {
-		roll += " (the plan has no rollback phase)"
-	} else if s.Rollback != model.GateGo {
-		var bad []string
-		for i := range s.Steps {
-			st := &s.Steps[i]
-			if st.Rollback && (st.Status == model.StepNoGo || st.Status == model.StepUnknown) {
-				bad = append(bad, st.ID)
-			}
-		}
-		if len(bad) > 0 {
-			roll += "  step " + tview.Escape(strings.Join(bad, ", ")) + " cannot run as written"
-		}
+	if note := s.RollbackNote(); note != "" {
+		roll += " " + tview.Escape(note)
 	}
 	lines = append(lines, roll)
-	strip := "checked " + s.CheckedAt.In(b.loc).Format("15:04:05")
-	if host := hostStrip(s.Host); host != "" {
-		strip += " · " + host
+	where := "[::b]plan[::-] " + tview.Escape(s.Plan)
+	if s.At != "" {
+		where += "  [::b]at[::-] " + tview.Escape(s.At) + " (a)"
 	}
-	lines = append(lines, p.tag(colQuiet, tview.Escape(strip)))
+	lines = append(lines, where)
+	lines = append(lines, p.tag(colQuiet, tview.Escape(b.strip())))
 	b.header.SetText(strings.Join(lines, "\n"))
 }
 
-// stepByKey finds a step of a snapshot by key or ID.
-func stepByKey(s *model.Snapshot, key string) *model.StepView {
-	if s == nil || key == "" {
-		return nil
+// strip is the header's last line: the time of the check, the root and
+// the host facts, as many as fit the header's width, whole.
+func (b *board) strip() string {
+	s := b.snap
+	parts := []string{"checked " + s.CheckedAt.In(b.loc).Format("15:04:05")}
+	if s.Root != "" {
+		parts = append(parts, "root "+s.Root)
 	}
-	for i := range s.Steps {
-		if s.Steps[i].Ref() == key {
-			return &s.Steps[i]
+	parts = append(parts, hostParts(s.Host)...)
+	room := b.width - b.verdictWidth()
+	if b.width == 0 {
+		room = 1 << 20
+	}
+	out := parts[0]
+	for _, p := range parts[1:] {
+		if uniseg.StringWidth(out+" · "+p) <= room { // whole, or not at all
+			out += " · " + p
 		}
 	}
-	for i := range s.Steps {
-		if s.Steps[i].ID == key {
-			return &s.Steps[i]
-		}
-	}
-	return nil
+	return out
 }
 
-// bannerLines are the banner's messages, plain: the plan error, then the
-// error of the last Options.OnSnapshot call (a --record write).
-func (b *board) bannerLines() []string {
+// verdictWidth is the width of the verdict block.
+func (b *board) verdictWidth() int {
+	if b.wide {
+		return 25
+	}
+	return 15
+}
+
+// renderAction writes the action line under the header: what to do now.
+func (b *board) renderAction() {
+	s := b.snap
+	if s == nil {
+		b.actionTV.SetText("")
+		return
+	}
+	lk := gateLook(s.Verdict)
+	b.actionTV.SetText(b.pal.tag(lk.Color, "[::b]▸[::-]") + " [::b]" + tview.Escape(s.Action) + "[::-]")
+}
+
+// actionHeight is the rows the action line needs at the current width, up
+// to two.
+func (b *board) actionHeight() int {
+	if b.snap == nil || b.snap.Action == "" {
+		return 0
+	}
+	return min(2, len(wrap("▸ "+b.snap.Action, max(b.width, 1), "")))
+}
+
+// bannerLines are the banner's messages, plain, each with whether it is an
+// error: the plan error, the error of the last Options.OnSnapshot call (a
+// --record write), then the notes the board keeps on screen.
+func (b *board) bannerLines() ([]string, []bool) {
 	var out []string
+	var bad []bool
 	if b.banner != "" {
 		out = append(out, "⚠ PLAN ERROR (the last good plan stays on the board; fix the file and save): "+textfmt.OneLine(b.banner))
+		bad = append(bad, true)
 	}
 	if b.hookErr != "" {
 		out = append(out, "⚠ "+b.hookErr)
+		bad = append(bad, true)
 	}
-	return out
+	for _, n := range b.notes {
+		out = append(out, n)
+		bad = append(bad, false)
+	}
+	return out, bad
 }
 
 // bannerHeight is the rows the banner needs at the current width, up to 3
@@ -182,16 +138,21 @@ func (b *board) bannerLines() []string {
 func (b *board) bannerHeight() int {
 	w := max(b.width, 1)
 	h := 0
-	for _, l := range b.bannerLines() {
-		h += min(3, (len([]rune(l))+w-1)/w)
+	lines, _ := b.bannerLines()
+	for _, l := range lines {
+		h += min(3, len(wrap(l, w, "")))
 	}
 	return h
 }
 
 func (b *board) renderBanner() {
-	lines := b.bannerLines()
+	lines, bad := b.bannerLines()
 	for i, l := range lines {
-		lines[i] = b.pal.tag(colNoGo, "[::b]"+tview.Escape(l)+"[::-]")
+		if bad[i] {
+			lines[i] = b.pal.tag(colNoGo, "[::b]"+tview.Escape(l)+"[::-]")
+		} else {
+			lines[i] = tview.Escape(l)
+		}
 	}
 	b.bannerTV.SetText(strings.Join(lines, "\n"))
 }
@@ -236,10 +197,10 @@ func (b *board) renderDetail() {
 		b.detail.SetText("")
 		return
 	}
-	b.detail.SetTitle(" " + s.ID + " — detail (Tab) ")
+	b.detail.SetTitle(" " + s.Ref() + " — detail (Tab) ")
 	var w strings.Builder
 	lk := rowLook(s)
-	fmt.Fprintf(&w, "[::b]%s[::-]  %s\n", tview.Escape(s.ID+"  "+s.Title), p.tag(lk.Color, "[::b]"+lk.Badge()+"[::-]"))
+	fmt.Fprintf(&w, "%s  [::b]%s[::-]\n", p.tag(lk.Color, "[::b]"+lk.Badge()+"[::-]"), tview.Escape(s.Ref()+"  "+s.Title))
 	var facts []string
 	if s.Phase != "" {
 		facts = append(facts, "phase "+s.Phase)
@@ -259,13 +220,16 @@ func (b *board) renderDetail() {
 	if b.snap != nil && b.snap.At == s.Ref() {
 		facts = append(facts, "you said you are here (a)")
 	}
+	if so := s.SignedOff; so != nil {
+		facts = append(facts, "signed off by "+so.By+" at "+so.At.In(b.loc).Format("15:04")+" (x withdraws)")
+	} else if s.Status == model.StepManual && s.CanSignOff() {
+		facts = append(facts, "x signs it off when it is done")
+	}
 	w.WriteString("[::d]" + tview.Escape(strings.Join(facts, " · ")) + "[::-]\n")
 	if len(s.Probes) == 0 {
 		w.WriteString("no probes: gonogo cannot check this step; do it by hand\n")
 	} else {
-		for i := range s.Probes {
-			b.writeProbe(&w, &s.Probes[i], "")
-		}
+		b.writeProbes(&w, s.Probes)
 	}
 	if b.snap != nil {
 		for _, f := range b.snap.Findings {
@@ -277,7 +241,12 @@ func (b *board) renderDetail() {
 	if len(s.Commands) > 0 {
 		w.WriteString("[::u]Commands[::-] (gonogo never runs them)\n")
 		for _, c := range s.Commands {
-			w.WriteString("  $ " + tview.Escape(c) + "\n")
+			for i, l := range wrap(textfmt.OneLine(c), b.detailWidth(), "    ") {
+				if i == 0 {
+					l = "  $ " + strings.TrimPrefix(l, "    ")
+				}
+				w.WriteString(tview.Escape(l) + "\n")
+			}
 		}
 	}
 	if len(s.Notes) > 0 {
@@ -291,6 +260,51 @@ func (b *board) renderDetail() {
 	}
 }
 
+// writeProbes writes a step's probes: requirements that need attention or
+// have not answered first, then pending ones, then done-probes that do not
+// hold yet, then the rest, with passing program checks folded
+// into one line ("+5 programs installed: git, cp, …") so that a failing
+// probe is never pushed out of sight.
+func (b *board) writeProbes(w *strings.Builder, ps []model.ProbeView) {
+	rank := func(p *model.ProbeView) int {
+		req := p.Role != spec.Done
+		switch {
+		case req && p.NeedsAttention():
+			return 0
+		case req && p.Status == probes.Pending:
+			return 1
+		case p.Pending:
+			return 2
+		case p.NeedsAttention():
+			return 3 // what the step has to make
+		case p.Trivial():
+			return 5
+		}
+		return 4
+	}
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(x, y int) int { return rank(&ps[x]) - rank(&ps[y]) })
+	var folded []string
+	for _, i := range order {
+		if ps[i].Trivial() {
+			folded = append(folded, ps[i].Program)
+			continue
+		}
+		b.writeProbe(w, &ps[i], "")
+	}
+	switch len(folded) {
+	case 0:
+	case 1:
+		b.writeProbe(w, &ps[order[len(order)-1]], "")
+	default:
+		fmt.Fprintf(w, "%s  [::d]+%d programs installed: %s[::-]\n",
+			b.pal.tag(toneColor(model.ToneGood), "[::b]"+model.ProbeSymbol(probes.OK)+"[::-]"), len(folded), tview.Escape(strings.Join(folded, ", ")))
+	}
+}
+
 // detailWidth is the detail pane's inner width for the current screen
 // (one cell less than the layout gives, to be safe), or 0 before the first
 // draw: then tview wraps as usual.
@@ -299,7 +313,7 @@ func (b *board) detailWidth() int {
 		return 0
 	}
 	if b.wide {
-		return b.width/2 - 3
+		return b.width*2/5 - 3
 	}
 	return b.width - 3
 }
@@ -345,23 +359,44 @@ func wrap(text string, width int, indent string) []string {
 // writeProbe writes one probe: role, status, label, source and duration on
 // one line, its message below, its children indented.
 func (b *board) writeProbe(w *strings.Builder, pv *model.ProbeView, indent string) {
-	lk := probeLook(pv.Status)
+	lk := probeLook(pv)
+	if pv.Status == probes.Pending {
+		lk = look{checking.Sym, "checking", checking.Color}
+	}
 	role := pv.Role
 	if role == "" {
 		role = "-"
 	}
-	fmt.Fprintf(w, "%s%-8s %s  %s  [::d]%s", indent, tview.Escape(string(role)),
-		b.pal.tag(lk.Color, fmt.Sprintf("[::b]%-10s[::-]", lk.Badge())),
-		tview.Escape(pv.Label()), tview.Escape(string(pv.Source)))
+	badge := lk.Badge()
+	if pv.Refreshing {
+		badge += " " + refreshMark
+	}
+	// One line: badge, role and label, then source and duration if they
+	// fit; the message below with a hanging indent.
+	head := indent + textfmt.Pad(badge, 10) + " " + textfmt.Pad(string(role), 8) + " "
+	label := pv.Label()
+	extra := string(pv.Source)
 	if pv.Status != probes.Pending {
-		w.WriteString(" " + textfmt.Millis(pv.DurationMS))
+		extra += " " + textfmt.Millis(pv.DurationMS)
 	}
 	if pv.Severity != "" && pv.Status != probes.Warn {
-		w.WriteString(" severity " + tview.Escape(string(pv.Severity)))
+		extra += " severity " + string(pv.Severity)
 	}
-	w.WriteString("[::-]\n")
-	if pv.Message != "" {
-		for _, l := range wrap(textfmt.OneLine(pv.Message), b.detailWidth(), indent+"         ") {
+	if dw := b.detailWidth(); dw > 0 {
+		room := dw - uniseg.StringWidth(head)
+		label = cutText(label, max(room, 8))
+		if uniseg.StringWidth(label)+2+uniseg.StringWidth(extra) > room {
+			extra = ""
+		}
+	}
+	fmt.Fprintf(w, "%s%s %s%s", indent, b.pal.tag(lk.Color, "[::b]"+tview.Escape(textfmt.Pad(badge, 10))+"[::-]"),
+		tview.Escape(textfmt.Pad(string(role), 8)+" "), tview.Escape(label))
+	if extra != "" {
+		w.WriteString("  [::d]" + tview.Escape(extra) + "[::-]")
+	}
+	w.WriteString("\n")
+	if msg := pv.Why(); msg != "" {
+		for _, l := range wrap(textfmt.OneLine(msg), b.detailWidth(), indent+"         ") {
 			w.WriteString(tview.Escape(l) + "\n")
 		}
 	}
@@ -370,26 +405,116 @@ func (b *board) writeProbe(w *strings.Builder, pv *model.ProbeView, indent strin
 	}
 }
 
-func (b *board) renderFindings() {
+// whyLines is the number of entries of the why pane: the verdict's
+// reasons, the pending requirements, the plan's findings and warnings.
+func (b *board) whyLines() int {
+	s := b.snap
+	if s == nil {
+		return 0
+	}
+	return len(s.Blockers) + len(s.Pending) + len(s.Findings) + len(s.Warnings)
+}
+
+// renderWhy writes the why pane: each reason the verdict is not GO with
+// its fix, what is pending, then the findings and warnings about the plan.
+// Unfocused at a small size each entry is one line cut with "…", so that
+// three reasons fit; focused (Tab) it wraps and scrolls.
+func (b *board) renderWhy() {
 	p := b.pal
 	s := b.snap
 	if s == nil {
-		b.findings.SetText("")
+		b.why.SetText("")
 		return
 	}
-	title := " Findings "
-	if len(s.Reasons) > 0 {
-		title = " Why not GO · findings "
+	var title []string
+	if len(s.Blockers) > 0 {
+		title = append(title, fmt.Sprintf("Why not GO (%d)", len(s.Blockers)))
 	}
-	b.findings.SetTitle(title)
+	if len(s.Pending) > 0 {
+		title = append(title, fmt.Sprintf("pending (%d)", len(s.Pending)))
+	}
+	if len(s.Findings)+len(s.Warnings) > 0 {
+		title = append(title, "findings")
+	}
+	b.why.SetTitle(" " + strings.Join(title, " · ") + " (Tab) ")
+	oneLine := b.whyCut()
+	width := b.whyWidth()
+	entry := func(mark, text string) string {
+		if mw := tview.TaggedStringWidth(mark); oneLine && width > mw+4 {
+			return mark + tview.Escape(cutText(text, width-mw))
+		}
+		return mark + tview.Escape(text)
+	}
 	var lines []string
-	for _, r := range s.Reasons {
-		lines = append(lines, p.tag(gateLook(s.Verdict).Color, "▸ ")+tview.Escape(textfmt.OneLine(r)))
+	for _, r := range s.Blockers {
+		lk := gateLook(r.Gate)
+		text := r.Text
+		if r.Fix != "" {
+			text += " — fix: " + r.Fix
+		}
+		lines = append(lines, entry(p.tag(lk.Color, "[::b]"+lk.Sym+"[::-]")+" ", textfmt.OneLine(text)))
+	}
+	for _, pd := range s.Pending {
+		text := "step " + pd.Step + " needs " + pd.What + ": step " + pd.MadeBy + " makes it"
+		if pd.Line > 0 {
+			text += fmt.Sprintf(" (line %d: %s)", pd.Line, pd.Command)
+		}
+		lines = append(lines, entry(p.tag(toneColor(model.TonePending), "[::b]"+model.PendingSymbol+"[::-]")+" ", textfmt.OneLine(text)))
 	}
 	for _, f := range s.Findings {
-		lines = append(lines, b.findingLine(f))
+		c := colUnknown
+		if f.Severity == "error" {
+			c = colNoGo
+		}
+		text := "step " + f.Step
+		if f.Line > 0 {
+			text += fmt.Sprintf(" (line %d)", f.Line)
+		}
+		text += ": " + textfmt.OneLine(f.Message)
+		if f.Hint != "" {
+			text += " — fix: " + textfmt.OneLine(f.Hint)
+		}
+		lines = append(lines, entry(p.tag(c, "[::b]finding "+tview.Escape(string(f.Severity))+"[::-]")+" ", text))
 	}
-	b.findings.SetText(strings.Join(lines, "\n"))
+	for _, w := range s.Warnings {
+		lines = append(lines, entry(p.tag(colUnknown, "[::b]![::-]")+" ", textfmt.OneLine(w)))
+	}
+	b.why.SetWrap(!oneLine)
+	if text := strings.Join(lines, "\n"); text != b.why.GetText(false) {
+		b.why.SetText(text)
+	}
+}
+
+// whyCut is true when the why pane shows one line per entry: unfocused on
+// a short screen, where wrapped entries would push reasons out of sight.
+func (b *board) whyCut() bool {
+	return b.focus != paneWhy && !b.tall
+}
+
+// whyWidth is the why pane's inner width.
+func (b *board) whyWidth() int {
+	if b.wide {
+		return b.width*3/5 - 2
+	}
+	return b.width - 2
+}
+
+// cutText shortens s to n cells, ending in "…" when cut.
+func cutText(s string, n int) string {
+	if uniseg.StringWidth(s) <= n {
+		return s
+	}
+	var out strings.Builder
+	w := 0
+	g := uniseg.NewGraphemes(s)
+	for g.Next() {
+		if w+g.Width() > n-1 {
+			break
+		}
+		out.WriteString(g.Str())
+		w += g.Width()
+	}
+	return out.String() + "…"
 }
 
 // findingLine is one finding: severity, step and line, message, hint.
@@ -404,7 +529,7 @@ func (b *board) findingLine(f model.Finding) string {
 	}
 	line := b.pal.tag(c, "[::b]finding "+tview.Escape(string(f.Severity))+"[::-]") + " " + tview.Escape(loc+": "+textfmt.OneLine(f.Message))
 	if f.Hint != "" {
-		line += " — " + tview.Escape(textfmt.OneLine(f.Hint))
+		line += " — fix: " + tview.Escape(textfmt.OneLine(f.Hint))
 	}
 	return line
 }
@@ -427,20 +552,16 @@ func (b *board) renderEvents() {
 	b.eventsTV.ScrollToEnd()
 }
 
-func (b *board) renderFooter() {
-	keys := "[::b]↑↓[::-] move [::b]Tab[::-] detail [::b]r[::-] re-check [::b]p[::-] problems [::b]/[::-] find [::b]a[::-] I'm here [::b]e[::-] log [::b]?[::-] help [::b]q[::-] quit"
-	if b.note != "" {
-		keys = b.pal.tag(colUnknown, tview.Escape(b.note)) + "  [::d]? help  q quit[::-]"
-	}
-	b.footer.SetText(keys)
-}
+// renderFooter has nothing to prepare: the status bar draws itself from
+// the board's state (it shows a countdown).
+func (b *board) renderFooter() {}
 
 // renderBorders marks the focused pane's border.
 func (b *board) renderBorders() {
 	for _, w := range []struct {
 		box     *tview.Box
 		focused bool
-	}{{b.list.Box, !b.detailFocus}, {b.detail.Box, b.detailFocus}} {
+	}{{b.list.Box, b.focus == paneList}, {b.detail.Box, b.focus == paneDetail}, {b.why.Box, b.focus == paneWhy}} {
 		if w.focused {
 			w.box.SetBorderAttributes(tcell.AttrBold)
 		} else {
@@ -476,81 +597,6 @@ func (v *verdictBox) Draw(screen tcell.Screen) {
 	label := "verdict"
 	putText(screen, x+(w-1-len(label))/2, y, w-1, label, st.Bold(false))
 	word := lk.Sym + " " + lk.Word
-	ww := len([]rune(word))
+	ww := uniseg.StringWidth(word)
 	putText(screen, x+max(0, (w-1-ww)/2), y+min(h-1, 1+(h-2)/2), w-1, word, st)
-}
-
-// rootView is the application's root: it picks the layout for the screen's
-// width, draws it, and the help overlay over it.
-type rootView struct {
-	*tview.Box
-	b *board
-}
-
-// Draw lays the board out for the current size and draws it.
-func (r *rootView) Draw(screen tcell.Screen) {
-	x, y, w, h := r.GetRect()
-	if w != r.b.width || h != r.b.height {
-		r.b.wide, r.b.tall, r.b.width, r.b.height = w >= wideMin, h >= tallMin, w, h
-		r.b.renderDetail() // its hanging indents follow the width
-	}
-	r.b.layout()
-	r.b.flex.SetRect(x, y, w, h)
-	r.b.flex.Draw(screen)
-	if r.b.showHelp {
-		hw, hh := min(w-2, 78), min(h-2, 18)
-		r.b.help.SetRect(x+(w-hw)/2, y+(h-hh)/2, hw, hh)
-		r.b.help.Draw(screen)
-	}
-}
-
-// Focus hands focus to the board's focused pane.
-func (r *rootView) Focus(delegate func(p tview.Primitive)) {
-	switch {
-	case r.b.finding:
-		delegate(r.b.find)
-	case r.b.detailFocus:
-		delegate(r.b.detail)
-	default:
-		delegate(r.b.list)
-	}
-}
-
-// MouseHandler passes mouse events (only with --mouse) to the panes.
-func (r *rootView) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, func(tview.Primitive)) (bool, tview.Primitive) {
-	return r.WrapMouseHandler(func(a tview.MouseAction, ev *tcell.EventMouse, setFocus func(tview.Primitive)) (bool, tview.Primitive) {
-		return r.b.flex.MouseHandler()(a, ev, setFocus)
-	})
-}
-
-// focusables are the widgets that can hold focus, in the order keys are
-// offered to them.
-func (r *rootView) focusables() []tview.Primitive {
-	return []tview.Primitive{r.b.find, r.b.detail, r.b.list}
-}
-
-// HasFocus is true when one of the board's widgets has focus: the
-// application only hands keys to a root that has.
-func (r *rootView) HasFocus() bool {
-	for _, p := range r.focusables() {
-		if p.HasFocus() {
-			return true
-		}
-	}
-	return false
-}
-
-// InputHandler passes keys the board's capture did not take to the
-// focused widget.
-func (r *rootView) InputHandler() func(*tcell.EventKey, func(tview.Primitive)) {
-	return r.WrapInputHandler(func(ev *tcell.EventKey, setFocus func(tview.Primitive)) {
-		for _, p := range r.focusables() {
-			if p.HasFocus() {
-				if h := p.InputHandler(); h != nil {
-					h(ev, setFocus)
-				}
-				return
-			}
-		}
-	})
 }

@@ -44,6 +44,14 @@ type Source interface {
 	SetAt(ref string) error
 }
 
+// signer is implemented by a Source that keeps sign-offs (*model.Session
+// does): the board's x hands it the operator's sign-off once
+// Options.SignOff has kept it. Unlike the Source's other methods it may be
+// called while a Check runs.
+type signer interface {
+	SignOff(so model.SignOff, withdraw bool) (model.SignOff, error)
+}
+
 // *model.Session is the Source the gonogo command hands to Run.
 var _ Source = (*model.Session)(nil)
 
@@ -82,6 +90,16 @@ type Options struct {
 	// event log (once per distinct message) until a later call returns
 	// nil; the board goes on either way.
 	OnSnapshot func(*model.Snapshot) error
+	// SignOff, when set, keeps a sign-off (key x) before the board applies
+	// it: gonogo appends it to the --record file. It is called off the UI
+	// goroutine. Nil means sign-offs have nowhere to be kept, and x says
+	// so. Withdraw is true for x on a signed-off step.
+	SignOff func(so model.SignOff, withdraw bool) error
+	// User is who signs off: "done by USER at TIME".
+	User string
+	// Notes are lines the board keeps on screen above the steps and puts
+	// in the event log at start: the demo's instructions.
+	Notes []string
 }
 
 // afterDraw, when set (by tests), sees every frame on the UI goroutine
@@ -135,6 +153,12 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 	}
 	b := newBoard(plan, color, r)
 	b.setFocus = func(p tview.Primitive) { app.SetFocus(p) }
+	b.interval = opts.Interval
+	b.notes = opts.Notes
+	b.canSignOff = opts.SignOff != nil
+	for _, n := range opts.Notes {
+		b.log(event{At: b.now().In(b.loc), Step: "note", Why: n})
+	}
 	r.b = b
 	app.SetRoot(b.view, true).SetInputCapture(b.onKey).EnableMouse(opts.Mouse)
 	if afterDraw != nil {
@@ -208,6 +232,11 @@ type runner struct {
 	// busy is set while a check runs; a check that would overlap it is
 	// skipped (compare-and-swap), not queued.
 	busy atomic.Bool
+	// again is set when something the running check did not see happened
+	// (a sign-off, "I am at", a plan edit): one more check follows it.
+	again atomic.Bool
+	// next is when the ticker fires next (UnixNano), for the status bar.
+	next atomic.Int64
 	// seq numbers checks; the board ignores results older than the ones
 	// it has shown.
 	seq     atomic.Uint64
@@ -297,11 +326,16 @@ func (r *runner) period(current time.Duration) time.Duration {
 }
 
 // loop checks once at start, then on every tick until the board stops.
+// Between checks it redraws the status bar once a second, for its
+// countdown to the next check.
 func (r *runner) loop() {
-	r.tryCheck(true)
 	period := r.period(r.opts.Interval)
+	r.next.Store(time.Now().Add(period).UnixNano())
+	r.tryCheck(true)
 	t := time.NewTicker(period)
 	defer t.Stop()
+	sec := time.NewTicker(time.Second)
+	defer sec.Stop()
 	for {
 		select {
 		case <-r.ctx.Done():
@@ -309,13 +343,24 @@ func (r *runner) loop() {
 		case <-r.stopped:
 			return
 		case <-t.C:
-			r.tryCheck(false)
 			if p := r.period(period); p != period {
 				period = p
 				t.Reset(p)
 			}
+			r.next.Store(time.Now().Add(period).UnixNano())
+			r.tryCheck(false)
+		case <-sec.C:
+			if !r.busy.Load() && period > 2*time.Second {
+				r.post(r.showTiming)
+			}
 		}
 	}
+}
+
+// showTiming hands the status bar whether a check runs and when the next
+// one is due (UI goroutine).
+func (r *runner) showTiming() {
+	r.b.setChecking(r.busy.Load(), time.Unix(0, r.next.Load()))
 }
 
 // tryCheck starts a check in the background unless one is running; it
@@ -325,8 +370,26 @@ func (r *runner) tryCheck(force bool) bool {
 		r.skipped.Add(1)
 		return false
 	}
-	go r.guard(func() { r.check(force) })
+	go r.guard(func() {
+		r.check(force)
+		if r.again.Swap(false) && r.ctx.Err() == nil {
+			r.tryCheck(false)
+		}
+	})
 	return true
+}
+
+// checkSoon checks now, or right after the check that is running: for
+// something that check cannot have seen.
+func (r *runner) checkSoon() {
+	if !r.tryCheck(false) {
+		r.again.Store(true)
+		if !r.busy.Load() { // it ended in between
+			if r.again.Swap(false) {
+				r.tryCheck(false)
+			}
+		}
+	}
 }
 
 // check runs one check (busy is already set) and applies its result.
@@ -347,6 +410,7 @@ func (r *runner) check(force bool) {
 			queued.Store(false)
 			if s := latest.Load(); s != nil && !finished.Load() && seq > r.shownFull && seq >= r.shownPartial {
 				r.shownPartial = seq
+				r.b.setChecking(true, time.Time{})
 				r.b.applyPartial(s)
 			}
 		})
@@ -377,6 +441,7 @@ func (r *runner) check(force bool) {
 		return
 	}
 	r.post(func() {
+		r.showTiming()
 		if seq <= r.shownFull {
 			return
 		}
@@ -422,8 +487,8 @@ func (r *runner) reload() {
 	err := r.src.Reload()
 	r.srcMu.Unlock()
 	r.post(func() { r.b.setPlanError(err) })
-	if err == nil {
-		r.tryCheck(true)
+	if err == nil && !r.tryCheck(true) {
+		r.again.Store(true)
 	}
 }
 
@@ -448,7 +513,43 @@ func (r *runner) setAt(key string) {
 			r.b.log(event{At: r.b.now().In(r.b.loc), Step: orDash(key), Why: atWhy(key)})
 			r.b.render()
 		})
-		r.tryCheck(false)
+		r.checkSoon()
+	})
+}
+
+// signOff is key x. It runs off the UI goroutine: Options.SignOff writes
+// the --record file, and the Source may be busy. The sign-off is kept
+// before it is applied: a sign-off the record did not get would be gone
+// after a restart.
+func (r *runner) signOff(key string, withdraw bool) {
+	go r.guard(func() {
+		sg, ok := r.src.(signer)
+		if !ok || r.opts.SignOff == nil {
+			r.post(func() { r.b.setNote("sign-off is not available here") })
+			return
+		}
+		so := model.SignOff{Step: key, By: r.opts.User, At: time.Now().UTC().Truncate(time.Second)}
+		if err := r.opts.SignOff(so, withdraw); err != nil {
+			r.post(func() { r.b.setNote("sign-off not recorded: " + err.Error()) })
+			return
+		}
+		// Not under srcMu: a signer takes a sign-off while a check runs
+		// (a slow probe must not hold the key up), and checkSoon checks
+		// again after it.
+		so, err := sg.SignOff(so, withdraw)
+		if err != nil {
+			r.post(func() { r.b.setNote(err.Error()) })
+			return
+		}
+		why := "signed off by " + orDash(so.By)
+		if withdraw {
+			why = "sign-off withdrawn by " + orDash(so.By)
+		}
+		r.post(func() {
+			r.b.log(event{At: so.At.In(r.b.loc), Step: so.Step, Why: why})
+			r.b.render()
+		})
+		r.checkSoon()
 	})
 }
 

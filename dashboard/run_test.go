@@ -48,6 +48,7 @@ func (s *scripted) Check(ctx context.Context, o CheckOptions) *model.Snapshot {
 	}
 	if gate != nil && o.OnPartial != nil {
 		p := fixture()
+		p.Steps[1].Status = model.StepUnknown
 		p.Steps[1].Probes[0].Status = probes.Pending
 		o.OnPartial(p)
 		select {
@@ -201,7 +202,7 @@ func TestRunLive(t *testing.T) {
 	l := start(t, src, Options{Interval: 20 * time.Millisecond}, 100, 30)
 	l.waitFor(t, "✗ NO-GO", "8a", "23", "Backup untracked files")
 	src.set(func(s *scripted) { s.snap = fixed8a() })
-	l.waitFor(t, "● GO 8a")
+	l.waitFor(t, row("● GO", "8a"))
 	if checks, forced, _ := src.count(); checks < 2 || forced != 1 {
 		t.Errorf("checks = %d (forced %d), want the forced first one and then ticks", checks, forced)
 	}
@@ -227,7 +228,7 @@ func TestRunSlowCheck(t *testing.T) {
 	gate := make(chan struct{})
 	src := &scripted{snap: fixture(), gate: gate}
 	l := start(t, src, Options{Interval: 20 * time.Millisecond}, 100, 30)
-	l.waitFor(t, "◌ CHECKING 8a", "◌ checking")
+	l.waitFor(t, row("◌ CHECKING", "8a"), "◌ checking")
 	l.key('j')
 	l.waitFor(t, "9 — detail")
 	l.key('r')
@@ -237,8 +238,8 @@ func TestRunSlowCheck(t *testing.T) {
 		t.Errorf("%d checks started while one hung, want 1 (overlaps are skipped)", checks)
 	}
 	close(gate)
-	l.waitFor(t, "✗ NO-GO 8a")
-	if strings.Contains(l.text(), "◌ CHECKING 8a") {
+	l.waitFor(t, row("✗ NO-GO", "8a"))
+	if strings.Contains(l.text(), row("◌ CHECKING", "8a")) {
 		t.Errorf("still checking after the check ended:\n%s", l.text())
 	}
 }
@@ -254,7 +255,7 @@ func TestRunPlanEdit(t *testing.T) {
 	src := &scripted{snap: fixture(), files: []string{plan}}
 	src.reloadErr = errors.New(plan + ":7: gonogo block: want a list of probes")
 	l := start(t, src, Options{Interval: time.Hour}, 100, 30)
-	l.waitFor(t, "✗ NO-GO 8a")
+	l.waitFor(t, row("✗ NO-GO", "8a"))
 	save := func(text string) {
 		tmp := filepath.Join(dir, ".plan.md.swp")
 		if err := os.WriteFile(tmp, []byte(text), 0o644); err != nil {
@@ -271,10 +272,10 @@ func TestRunPlanEdit(t *testing.T) {
 			break
 		}
 	}
-	l.waitFor(t, "PLAN ERROR", "plan.md:7: gonogo block", "✗ NO-GO 8a")
+	l.waitFor(t, "PLAN ERROR", "plan.md:7: gonogo block", row("✗ NO-GO", "8a"))
 	src.set(func(s *scripted) { s.reloadErr = nil; s.snap = fixed8a() })
 	save("# plan, fixed\n")
-	l.waitFor(t, "● GO 8a")
+	l.waitFor(t, row("● GO", "8a"))
 	if strings.Contains(l.text(), "PLAN ERROR") {
 		t.Errorf("banner stays after the plan was fixed:\n%s", l.text())
 	}
@@ -302,7 +303,7 @@ func TestRunSignal(t *testing.T) {
 	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP} {
 		t.Run(sig.String(), func(t *testing.T) {
 			l := start(t, &scripted{snap: fixture()}, Options{}, 80, 24)
-			l.waitFor(t, "✗ NO-GO 8a")
+			l.waitFor(t, row("✗ NO-GO", "8a"))
 			if err := syscall.Kill(os.Getpid(), sig); err != nil {
 				t.Fatal(err)
 			}
@@ -341,7 +342,7 @@ func TestRunContext(t *testing.T) {
 func TestRunNoColor(t *testing.T) {
 	for _, noColor := range []bool{false, true} {
 		l := start(t, &scripted{snap: fixture()}, Options{NoColor: noColor}, 100, 30)
-		l.waitFor(t, "✗ NO-GO 8a", "● GO 9")
+		l.waitFor(t, row("✗ NO-GO", "8a"), row("● GO", "9"))
 		l.key('q')
 		if err := l.wait(t); err != nil {
 			t.Fatal(err)
@@ -389,7 +390,7 @@ func (p planned) MinInterval() time.Duration { return p.min }
 func TestRunStepInterval(t *testing.T) {
 	src := &scripted{snap: fixture()}
 	l := start(t, planned{src, 300 * time.Millisecond}, Options{Interval: time.Hour}, 80, 24)
-	l.waitFor(t, "✗ NO-GO 8a")
+	l.waitFor(t, row("✗ NO-GO", "8a"))
 	deadline := time.Now().Add(15 * time.Second)
 	for {
 		checks, _, _ := src.count()

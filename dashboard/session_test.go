@@ -44,11 +44,11 @@ func TestRunSession(t *testing.T) {
 		t.Fatal(err)
 	}
 	l := start(t, sess, Options{Interval: 100 * time.Millisecond}, 100, 30)
-	l.waitFor(t, "✗ NO-GO 8a", "· MANUAL 9", "config_chromadb.py is untracked")
+	l.waitFor(t, row("✗ NO-GO", "8a"), row("· MANUAL", "9"), "config_chromadb.py is untracked")
 
 	gonogotest.Git(t, sandbox, "add", "config_chromadb.py")
 	gonogotest.Git(t, sandbox, "commit", "-q", "-m", "track config_chromadb.py")
-	l.waitFor(t, "● GO 8a", "✓ GO")
+	l.waitFor(t, row("● GO", "8a"), "✓ GO")
 
 	broken := strings.Replace(sandboxPlan, "state: committed", "state: comitted", 1)
 	for i := 0; ; i++ { // the watch may start after the first screen
@@ -57,9 +57,9 @@ func TestRunSession(t *testing.T) {
 			break
 		}
 	}
-	l.waitFor(t, "PLAN ERROR", "plan.md:", "● GO 8a")
+	l.waitFor(t, "PLAN ERROR", "plan.md:", row("● GO", "8a"))
 	write("plan.md", sandboxPlan)
-	l.waitFor(t, "● GO 8a")
+	l.waitFor(t, row("● GO", "8a"))
 	for end := time.Now().Add(15 * time.Second); strings.Contains(l.text(), "PLAN ERROR"); time.Sleep(20 * time.Millisecond) {
 		if time.Now().After(end) {
 			t.Fatalf("banner stays after the plan was fixed:\n%s", l.text())

@@ -1,6 +1,8 @@
 package dashboard
 
 import (
+	"strings"
+
 	"github.com/gdamore/tcell/v2"
 	"github.com/rivo/tview"
 	"github.com/rivo/uniseg"
@@ -92,6 +94,17 @@ func (l *stepList) moveTo(i, dir int) {
 	l.sel = -1
 }
 
+// Columns of a step row: the next/regressed marker, the status badge, the
+// ID (as wide as the longest, up to idMax), the title (the rest, cut with
+// "…"), probes ok/total and the time since the status changed.
+const (
+	markW  = 2
+	badgeW = 11 // "◌ CHECKING" and a space
+	idMax  = 10
+	countW = 6
+	sinceW = 5
+)
+
 // Draw draws the rows that fit, keeping the selection in view.
 func (l *stepList) Draw(screen tcell.Screen) {
 	l.Box.DrawForSubclass(screen, l)
@@ -122,7 +135,7 @@ func (l *stepList) Draw(screen tcell.Screen) {
 	idw := 2
 	for _, r := range l.rows {
 		if r.Step != nil {
-			idw = max(idw, min(12, uniseg.StringWidth(r.Step.ID)))
+			idw = max(idw, min(idMax, uniseg.StringWidth(r.Step.Ref())))
 		}
 	}
 	afterNext := false
@@ -137,7 +150,10 @@ func (l *stepList) Draw(screen tcell.Screen) {
 			l.drawPhase(screen, r, x, y+i-l.offset, w)
 			continue
 		}
-		l.drawStep(screen, r.Step, i == l.sel, afterNext && !r.Step.Rollback, x, y+i-l.offset, w, idw)
+		// Steps after the next one are dimmed, unless they are rollback
+		// steps (they stand now) or need attention.
+		secondary := afterNext && !r.Step.Rollback && !r.Step.Problem()
+		l.drawStep(screen, r.Step, i == l.sel, secondary, x, y+i-l.offset, w, idw)
 		if r.Step.Next {
 			afterNext = true
 		}
@@ -150,11 +166,10 @@ func (l *stepList) drawPhase(screen tcell.Screen, r listRow, x, y, w int) {
 		name = "(before any phase)"
 	}
 	st := tcell.StyleDefault.Bold(true).Underline(true)
-	putText(screen, x, y, w, name, st)
+	putText(screen, x, y, w, cutText(name, w), st)
 }
 
-// drawStep draws one step row. Columns: next marker (2), badge (11), ID,
-// title (the rest), probes ok/total (6), since (5).
+// drawStep draws one step row in fixed columns.
 func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, secondary bool, x, y, w, idw int) {
 	p := l.b.pal
 	base := tcell.StyleDefault
@@ -163,8 +178,7 @@ func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, se
 	}
 	lk := rowLook(s)
 	badge := p.fg(lk.Color).Bold(!secondary).Dim(secondary)
-	flash := l.b.flashing(s.Ref())
-	if flash {
+	if l.b.flashing(s.Ref()) {
 		base = p.block(lk.Color)
 		badge = base
 	}
@@ -180,39 +194,64 @@ func (l *stepList) drawStep(screen tcell.Screen, s *model.StepView, selected, se
 	for i := 0; i < w; i++ {
 		screen.SetContent(x+i, y, ' ', nil, base)
 	}
-	marker := "  "
+	marker := ""
 	switch {
 	case s.Next:
-		marker = "▶ "
+		marker = "▶"
 	case s.Regressed:
-		marker = "↺ "
+		marker = "↺"
 	}
-	col := x
-	col += putText(screen, col, y, 2, marker, base.Bold(true))
-	col += putText(screen, col, y, 11, lk.Badge(), badge)
-	col++
-	col += putText(screen, col, y, idw, s.ID, base.Bold(!secondary)) + 1
-	col = max(col, x+2+11+1+idw+1)
-	counts := ""
-	if t := s.Tally(); t.Total() > 0 {
-		counts = t.String()
-	}
-	since := ""
-	if t, found := l.b.since[s.Ref()]; found {
-		since = textfmt.AgeShort(l.b.now().Sub(t))
-	}
-	right := 12
+	putText(screen, x, y, markW, marker, base.Bold(true))
+	col := x + markW
+	putText(screen, col, y, badgeW-1, lk.Badge(), badge)
+	col += badgeW
+	putText(screen, col, y, idw, shortID(s.Ref(), idw), base.Bold(!secondary))
+	col += idw + 1
+
+	right := countW + sinceW
 	if w < 50 {
 		right = 0
 	}
-	titleW := x + w - col - right - 1
-	if titleW > 0 {
-		putText(screen, col, y, titleW, s.Title, base)
+	if titleW := x + w - col - right - 1; titleW > 0 {
+		title := s.Title
+		if s.SignedOff != nil {
+			title += " (signed off by " + s.SignedOff.By + ")"
+		}
+		putText(screen, col, y, titleW, cutText(title, titleW), base)
 	}
 	if right > 0 {
-		putRight(screen, x+w-right, y, 6, counts, base)
-		putRight(screen, x+w-5, y, 5, since, base.Dim(true))
+		counts := ""
+		if t := s.Tally(); t.Total() > 0 {
+			counts = t.String()
+		}
+		since := ""
+		if t, found := l.b.since[s.Ref()]; found {
+			since = textfmt.AgeShort(l.b.now().Sub(t))
+		}
+		if s.Refreshing() {
+			since = refreshMark
+		}
+		putRight(screen, x+w-right, y, countW-1, counts, base)
+		putRight(screen, x+w-sinceW, y, sinceW, since, base.Dim(true))
 	}
+}
+
+// shortID fits a step reference in w cells. A long generated ID
+// ("pre-deploy-checklist-12") keeps its head and its number, which tell
+// it apart: "pre-deplo…-12".
+func shortID(id string, w int) string {
+	if uniseg.StringWidth(id) <= w {
+		return id
+	}
+	tail := ""
+	if i := strings.LastIndexAny(id, "-/"); i > 0 && len(id)-i <= 5 {
+		tail = id[i:]
+	}
+	head := w - 1 - uniseg.StringWidth(tail)
+	if head < 1 {
+		return cutText(id, w)
+	}
+	return cutText(id, head+1) + tail
 }
 
 // putText prints s in at most w cells from (x, y) with style st and
@@ -263,7 +302,7 @@ func (l *stepList) InputHandler() func(*tcell.EventKey, func(tview.Primitive)) {
 		case tcell.KeyEnd:
 			l.moveTo(len(l.rows)-1, -1)
 		case tcell.KeyEnter:
-			l.b.toggleFocus()
+			l.b.cycleFocus()
 			return
 		case tcell.KeyRune:
 			switch ev.Rune() {
@@ -299,7 +338,7 @@ func (l *stepList) MouseHandler() func(tview.MouseAction, *tcell.EventMouse, fun
 			if i := l.offset + y - iy; i >= 0 && i < len(l.rows) && l.rows[i].Step != nil {
 				l.sel = i
 			}
-			l.b.detailFocus = false
+			l.b.focus = paneList
 			l.b.focusCurrent()
 			l.b.renderBorders()
 		case tview.MouseScrollUp:
