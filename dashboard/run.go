@@ -172,6 +172,18 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 			sz.SetSize(w, h)
 		}
 	}
+	// Under a locale that is not UTF-8 (LANG=C) the terminal gets the same
+	// words with ASCII marks; tcell uses a fallback only for a rune its
+	// character set lacks. Registered on the screen tview draws on, once.
+	var fallbacks sync.Once
+	app.SetBeforeDrawFunc(func(screen tcell.Screen) bool {
+		fallbacks.Do(func() {
+			for r, s := range model.ASCIIFallbacks() {
+				screen.RegisterRuneFallback(r, s)
+			}
+		})
+		return false
+	})
 
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, syscall.SIGTERM, syscall.SIGHUP, syscall.SIGINT)

@@ -37,12 +37,13 @@ func newDemoCmd(ios *IOStreams, getenv func(string) string) *cobra.Command {
 		Use:   "demo [--once]",
 		Short: "Run gonogo on a throwaway sandbox: the ChromaDB → pgvector migration whose rollback cannot work",
 		Long: `demo builds a throwaway git repository under the temp folder — a committed
-README and app, an UNTRACKED config_chromadb.py and no backup of it — with the
-example migration plan, then opens the board on it (or, with --once, prints the
-snapshot). Rollback step 23 restores config_chromadb.py from git and from a
-backup, neither of which exists, so the rollback gate is NO-GO. The demo
-prints the commands that would fix it, so you can try them in another pane
-and watch the board turn GO.
+app, an UNTRACKED config_chromadb.py and no backup of it — with a sandbox
+version of the example migration plan, then opens the board on it (or, with
+--once, prints the snapshot). Rollback step 23 restores config_chromadb.py
+from git or from a backup, neither of which exists, so the verdict is NO-GO.
+The demo prints the commands that fix it and the plan's next steps; run them
+in another pane and watch the board turn GO and the next step move. It needs
+git and nothing else: no sudo, systemd or database.
 
 The sandbox is removed when the demo ends (also on Ctrl-C) unless --keep.
 demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
@@ -73,7 +74,7 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 			plan := filepath.Join(dir, demoPlanPath)
 			printDemoIntro(ios, dir, plan, keep)
 
-			sess, err := model.NewSession(model.Options{Plan: plan, Env: demoEnv(getenv, dir)})
+			sess, err := model.NewSession(model.Options{Plan: plan, Env: getenv})
 			if err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("demo: the embedded plan does not load (a bug, please report it): %w", err)}
 			}
@@ -81,17 +82,22 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 				_, err := answerOnce(ctx, ios, sess, format, rec)
 				return err
 			}
+			if rec == "" {
+				// x signs steps off: the demo keeps them in the sandbox.
+				rec = filepath.Join(dir, demoRecordPath)
+			}
 			if ios.InTTY {
 				fmt.Fprint(ios.ErrOut, "Press Enter to open the board (q quits it and removes the sandbox)… ")
 				waitEnter(ctx, ios.In)
 			}
-			return showBoard(ctx, ios, sess, dashboard.Options{Interval: defaultDemoInterval}, rec)
+			opts := dashboard.Options{Interval: defaultDemoInterval, User: user(getenv), Notes: demoNotes(dir)}
+			return showBoard(ctx, ios, sess, opts, rec)
 		},
 	}
 	cmd.Flags().BoolVar(&once, "once", false, "print the sandbox's snapshot once instead of opening the board")
 	cmd.Flags().Var(&format, "format", "`FORMAT` of --once: "+formatList(report.Formats()))
 	cmd.Flags().BoolVar(&keep, "keep", false, "keep the sandbox after the demo, to play with it")
-	cmd.Flags().StringVar(&rec, "record", "", "append JSON snapshots to `FILE`, one a line, as gonogo --record does: --once its answer, the board its first check and every change")
+	cmd.Flags().StringVar(&rec, "record", "", "append JSON snapshots to `FILE`, one a line, as gonogo --record does: --once its answer, the board its first check, every change and every sign-off (default: a file in the sandbox)")
 	return cmd
 }
 
@@ -112,52 +118,90 @@ func waitEnter(ctx context.Context, in io.Reader) {
 // in another pane shows at once.
 const defaultDemoInterval = 2 * time.Second
 
-// demoEnv answers $DEMO_ROOT with the sandbox, everything else from the
-// real environment.
-func demoEnv(getenv func(string) string, dir string) func(string) string {
-	return func(k string) string {
-		if k == "DEMO_ROOT" {
-			return dir
-		}
-		return getenv(k)
-	}
-}
+// demoRecordPath is where the demo board keeps its record (and so the
+// sign-offs of x) without --record, relative to the sandbox.
+const demoRecordPath = ".gonogo/record.jsonl"
 
-// printDemoIntro says where the sandbox is and what would turn step 23 GO.
+// printDemoIntro says where the sandbox is, why the verdict is NO-GO, the
+// commands that fix it, and how to carry out the plan's first steps: the
+// whole story, in the order it happens on the board. Commands stand on
+// lines of their own after "  $ ", to be copied (and read by the demo's
+// end-to-end test, which follows them).
 func printDemoIntro(ios *IOStreams, dir, plan string, keep bool) {
 	w := ios.ErrOut
 	fmt.Fprintf(w, "gonogo demo: a throwaway sandbox is at %s\n", dir)
-	fmt.Fprintf(w, "  plan:   %s\n", plan)
-	fmt.Fprintf(w, "  state:  config_chromadb.py is untracked (never committed), and no backup of it exists\n")
-	fmt.Fprintf(w, "  so rollback step 23 (git checkout HEAD -- config_chromadb.py, or cp from the backup) cannot work: NO-GO.\n")
-	fmt.Fprintf(w, "  (the plan's /backup folder is moved into the sandbox: %s)\n", filepath.Join(dir, "backup"))
-	fmt.Fprintf(w, "To turn step 23 GO, run in another shell (the commit alone is enough; the backup gives rollback a second way):\n")
+	fmt.Fprintf(w, "  plan: %s\n", plan)
+	fmt.Fprintf(w, "The verdict is NO-GO: rollback step 23 restores config_chromadb.py with git checkout,\n")
+	fmt.Fprintf(w, "but the file was never committed, and no step backs it up.\n")
+	fmt.Fprintf(w, "1. Fix it in another shell, and the verdict turns GO:\n")
 	for _, c := range demoFixCommands(dir) {
-		fmt.Fprintf(w, "  %s\n", c)
+		fmt.Fprintf(w, "  $ %s\n", c)
+	}
+	fmt.Fprintf(w, "2. Then carry out the plan and watch the next step move: step 1 is done by hand,\n")
+	fmt.Fprintf(w, "   so select it on the board and press x to sign it off; step 3 makes the export\n")
+	fmt.Fprintf(w, "   that rollback step 24 restores (PENDING until then):\n")
+	for _, c := range demoStepCommands() {
+		fmt.Fprintf(w, "  $ %s\n", c)
 	}
 	if keep {
-		fmt.Fprintf(w, "The sandbox stays after the demo (--keep): rm -rf %s\n\n", dir)
+		fmt.Fprintf(w, "The sandbox stays after the demo (--keep): rm -rf %s\n\n", shellQuote(dir))
 	} else {
 		fmt.Fprintf(w, "The sandbox is removed when the demo ends.\n\n")
 	}
 }
 
-// demoFixCommands are the exact commands that make rollback step 23 of the
-// example plan GO in the sandbox at dir. Either of its two ways of restoring
-// the file (git, or the backup) is enough; the commands give it both, as the
-// seed's review recommends.
-func demoFixCommands(dir string) []string {
+// demoNotes are the intro's instructions in short, kept on the board above
+// the steps: by then the board covers the terminal the intro was printed
+// to.
+func demoNotes(dir string) []string {
 	return []string{
-		"cd " + shellQuote(dir),
-		"git add config_chromadb.py",
-		`git commit -m "chore: track config_chromadb.py for rollback safety"`,
-		"mkdir -p backup && cp -p config_chromadb.py backup/config_chromadb.py",
+		"demo — 1. in another shell: " + strings.Join(demoFixCommands(dir), " && "),
+		"2. x signs step 1 off; step 3: " + strings.Join(demoStepCommands(), " && "),
 	}
 }
 
+// demoFixCommands are the exact commands that make rollback step 23 of the
+// demo plan GO in the sandbox at dir: committing config_chromadb.py gives
+// `git checkout HEAD -- config_chromadb.py` something to restore.
+func demoFixCommands(dir string) []string {
+	return []string{
+		"cd " + shellQuote(dir),
+		`git add config_chromadb.py && git commit -q -m "track config_chromadb.py for rollback"`,
+	}
+}
+
+// demoStepCommands carry out step 3 of the demo plan — the export that
+// its rollback step 24 restores — in the sandbox, after demoFixCommands'
+// cd.
+func demoStepCommands() []string {
+	return []string{"mkdir -p backup && tar -czf backup/chroma_db.tar.gz chroma_db"}
+}
+
+// pipelineScript stands in for the pipeline's two services in the sandbox:
+// it only writes or removes run/pipeline.pid, saying which store config.py
+// points at.
+const pipelineScript = `#!/bin/sh
+# The demo's stand-in for the pipeline's services: it writes or removes
+# run/pipeline.pid, nothing else.
+cd "$(dirname "$0")/.." || exit 1
+case "$1" in
+start)
+	store=chroma
+	grep -q pgvector config.py && store=pgvector
+	mkdir -p run && echo "pid $$ store=$store" > run/pipeline.pid ;;
+stop)
+	rm -f run/pipeline.pid ;;
+*)
+	echo "usage: bin/pipeline start|stop" >&2; exit 2 ;;
+esac
+`
+
 // buildSandbox makes the demo's git repository under os.TempDir with the
-// git CLI: a committed README, app and plan, and an untracked
-// config_chromadb.py. It is the demo's own repository, never the user's.
+// git CLI: a committed app, pipeline script and plan, the pipeline
+// running (run/pipeline.pid), ChromaDB's data folder, and an untracked
+// config_chromadb.py. It is the demo's own repository, never the user's,
+// and has its own git identity, so that the printed git commit works on a
+// machine without one.
 func buildSandbox(ctx context.Context) (dir string, err error) {
 	dir, err = os.MkdirTemp("", "gonogo-demo-")
 	if err != nil {
@@ -170,7 +214,7 @@ func buildSandbox(ctx context.Context) (dir string, err error) {
 	}()
 	files := map[string]string{
 		"README.md":  "# reddit-credit-advisor\n\nRAG pipeline answering credit questions from Reddit threads.\n",
-		".gitignore": ".env\nchroma_db/\nlogs/\n",
+		".gitignore": ".env\nchroma_db/\nrun/\nbackup/\nlogs/\n.gonogo/\n",
 		"pipeline.py": `"""RAG pipeline: retrieve similar threads, then answer."""
 from config import store
 
@@ -180,11 +224,12 @@ def answer(question: str) -> str:
     return "\n".join(h.text for h in hits)
 `,
 		"config.py":                "from config_chromadb import client as store  # noqa: F401\n",
-		"config_pgvector.py":       "DSN = \"postgresql://advisor@127.0.0.1:5432/credit_advisor\"\n",
-		"migrate_to_pgvector.py":   "\"\"\"Load a ChromaDB JSONL export into pgvector.\"\"\"\n",
+		"config_pgvector.py":       "from pgvector_store import client as store  # noqa: F401  (config_pgvector)\n",
+		"migrate_to_pgvector.py":   "\"\"\"Load a ChromaDB export into pgvector.\"\"\"\n",
 		".env":                     "VECTOR_STORE=chroma\n",
 		"chroma_db/chroma.sqlite3": "SQLite format 3\x00 (demo data)\n",
-		demoPlanPath:               demoPlan(dir),
+		"run/pipeline.pid":         "pid 4242 store=chroma\n",
+		demoPlanPath:               string(examples.DemoPlan),
 	}
 	for name, body := range files {
 		path := filepath.Join(dir, name)
@@ -195,9 +240,20 @@ def answer(question: str) -> str:
 			return dir, err
 		}
 	}
+	for _, d := range []string{"bin", filepath.Dir(demoRecordPath)} {
+		if err := os.MkdirAll(filepath.Join(dir, d), 0o755); err != nil {
+			return dir, err
+		}
+	}
+	if err := os.WriteFile(filepath.Join(dir, "bin", "pipeline"), []byte(pipelineScript), 0o755); err != nil {
+		return dir, err
+	}
 	for _, args := range [][]string{
 		{"init", "-q"},
-		{"add", ".gitignore", "README.md", "pipeline.py", "config.py", "config_pgvector.py", "migrate_to_pgvector.py", demoPlanPath},
+		{"config", "user.name", "gonogo demo"},
+		{"config", "user.email", "demo@gonogo.invalid"},
+		{"config", "commit.gpgsign", "false"},
+		{"add", ".gitignore", "README.md", "pipeline.py", "config.py", "config_pgvector.py", "migrate_to_pgvector.py", "bin/pipeline", demoPlanPath},
 		{"commit", "-q", "-m", "RAG pipeline on ChromaDB; migration plan"},
 	} {
 		if err := git(ctx, dir, args...); err != nil {
@@ -208,7 +264,7 @@ def answer(question: str) -> str:
 	untracked := `"""ChromaDB failover logic: the rollback path needs this file."""
 import chromadb
 
-CHROMA_PATH = "data/chroma"
+CHROMA_PATH = "chroma_db"
 
 
 def client():
@@ -218,13 +274,6 @@ def client():
 		return dir, err
 	}
 	return dir, nil
-}
-
-// demoPlan is the example plan with its /backup folder moved into the
-// sandbox at dir, so that the demo's fix needs no root and leaves nothing
-// behind.
-func demoPlan(dir string) string {
-	return strings.ReplaceAll(string(examples.MigrationPlan), " /backup/", " "+filepath.Join(dir, "backup")+"/")
 }
 
 // git runs the git CLI in dir with a fixed identity, so the sandbox builds

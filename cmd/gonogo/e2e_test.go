@@ -96,8 +96,8 @@ func step(t *testing.T, s *model.Snapshot, id string) model.StepView {
 	return model.StepView{}
 }
 
-// seedPlan is the seed's case: step 8a backs config_chromadb.py up and
-// commits it; rollback step 23 restores it from git or from the backup.
+// seedPlan is the seed's case: step 8a backs config_chromadb.py up but no
+// step commits it; rollback step 23 restores it from git.
 const seedPlan = `# Migrate the vector store: ChromaDB to pgvector
 
 ## Pre-deploy checklist
@@ -114,8 +114,6 @@ requires:
 
 ` + "```bash" + `
 cp config_chromadb.py backups/config_chromadb.py.bak
-git add config_chromadb.py
-git commit -m "chore: track config_chromadb.py for rollback safety"
 ` + "```" + `
 
 ` + "```gonogo" + `
@@ -146,6 +144,12 @@ requires:
     state: committed
 ` + "```" + `
 `
+
+// pendingPlan is the seed's plan as the example writes it: step 8a also
+// commits config_chromadb.py, so before step 8a the rollback is pending,
+// not broken.
+var pendingPlan = strings.Replace(seedPlan, "cp config_chromadb.py backups/config_chromadb.py.bak\n",
+	"cp config_chromadb.py backups/config_chromadb.py.bak\ngit add config_chromadb.py\ngit commit -m \"chore: track config_chromadb.py for rollback safety\"\n", 1)
 
 // seedSandbox builds the seed's repository with the git CLI: app.py and
 // the plan committed, config_chromadb.py untracked, no backup.
@@ -210,9 +214,18 @@ func TestSeedCase(t *testing.T) {
 	}
 
 	// The text table says the same, verdict first, without colour in a pipe.
+	// What to do first and last, the verdict right under the first line.
 	r = gonogo(t, dir, nil, "--once", "docs/plan.md")
-	if r.code != exitNoGo || !strings.Contains(strings.SplitN(r.stdout, "\n", 3)[1], "┃  NO-GO  ┃") || strings.Contains(r.stdout, "\x1b[") {
+	lines := strings.Split(strings.TrimSuffix(r.stdout, "\n"), "\n")
+	action := "Don't start step 1: rollback step 23 cannot run. Fix: commit it now (git add config_chromadb.py && git commit), or back it up in a pre-deploy step"
+	if r.code != exitNoGo || lines[0] != "▸ "+action || !strings.Contains(lines[2], "┃  NO-GO  ┃") || strings.Contains(r.stdout, "\x1b[") {
 		t.Errorf("text: exit %d, output:\n%s", r.code, r.stdout)
+	}
+	if last := lines[len(lines)-1]; last != "✗ NO-GO  "+action {
+		t.Errorf("text: the last line is %q, want the verdict and the action", last)
+	}
+	if s.Action != action {
+		t.Errorf("JSON action = %q, want %q", s.Action, action)
 	}
 	if !regexp.MustCompile(`(?m)^  ✗ NO-GO\s+23\s+Restore ChromaDB config`).MatchString(r.stdout) {
 		t.Errorf("text: no NO-GO row for step 23:\n%s", r.stdout)
@@ -255,13 +268,20 @@ func TestBackupChecksum(t *testing.T) {
 			if tc.backup != "" {
 				gonogotest.WriteFile(t, bak, tc.backup)
 			}
+			// Step 8a makes the backup: before it the restore is
+			// pending; past it (--at 9) a backup that is missing or
+			// differs blocks.
 			s, _ := snapshot(t, dir, "docs/plan.md")
+			if tc.want == probes.Fail && step(t, s, "24").Status != model.StepPending {
+				t.Errorf("before step 8a: step 24 = %s, want PENDING", step(t, s, "24").Status)
+			}
+			s, _ = snapshot(t, dir, "--at", "9", "docs/plan.md")
 			p := step(t, s, "24").Probes[0]
 			if p.Kind != "backup" || p.Status != tc.want {
 				t.Errorf("backup probe: %s %s (%s), want %s", p.Kind, p.Status, p.Message, tc.want)
 			}
 			if tc.want == probes.Fail && step(t, s, "24").Status != model.StepNoGo {
-				t.Errorf("step 24 = %s, want NO-GO", step(t, s, "24").Status)
+				t.Errorf("past step 8a: step 24 = %s, want NO-GO", step(t, s, "24").Status)
 			}
 		})
 	}
@@ -432,7 +452,7 @@ func TestNarrowing(t *testing.T) {
 func TestFormatsAndColour(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
 	r := gonogo(t, dir, nil, "--once", "--format", "markdown", "docs/plan.md")
-	if !strings.HasPrefix(r.stdout, "## gonogo: NO-GO") || !strings.Contains(r.stdout, "| ✗ NO-GO | `23` |") {
+	if !strings.HasPrefix(r.stdout, "## gonogo: ✗ NO-GO") || !strings.Contains(r.stdout, "| ✗ NO-GO | `23` |") {
 		t.Errorf("markdown:\n%s", r.stdout)
 	}
 	r = gonogo(t, dir, []string{"CLICOLOR_FORCE=1"}, "--once", "docs/plan.md")
@@ -453,6 +473,7 @@ func TestLint(t *testing.T) {
 	// The seed's flaw: rollback restores from git a file no step commits.
 	flawed := "# P\n\n## Deploy\n\n### 9. Switch\n\n```bash\ncp config_pgvector.py config.py\n```\n\n## Rollback\n\n### 23. Restore\n\n```bash\ngit checkout HEAD -- config_chromadb.py\n```\n"
 	gonogotest.WriteFile(t, filepath.Join(dir, "flawed.md"), flawed)
+	gonogotest.WriteFile(t, filepath.Join(dir, "pending.md"), pendingPlan)
 	tests := []struct {
 		plan   string
 		code   int
@@ -460,7 +481,8 @@ func TestLint(t *testing.T) {
 	}{
 		{"clean.md", 0, "0 errors"},
 		{"broken.md", exitUsage, ""},
-		{"docs/plan.md", 0, "inferred probes"}, // step 8a commits the file
+		{"pending.md", 0, "inferred probes"}, // step 8a commits the file
+		{"docs/plan.md", exitNoGo, "no step commits it"},
 		{"flawed.md", exitNoGo, "ERROR"},
 	}
 	for _, tc := range tests {
@@ -500,7 +522,7 @@ func TestDemoOnce(t *testing.T) {
 	if m == nil {
 		t.Fatalf("demo does not say where the sandbox is:\n%s", r.stderr)
 	}
-	for _, want := range []string{"git add config_chromadb.py", "git commit -m", "step 23"} {
+	for _, want := range []string{"$ git add config_chromadb.py && git commit", "rollback step 23", "$ mkdir -p backup && tar -czf backup/chroma_db.tar.gz chroma_db"} {
 		if !strings.Contains(r.stderr, want) {
 			t.Errorf("demo's intro lacks %q:\n%s", want, r.stderr)
 		}
@@ -532,9 +554,11 @@ func TestDemoFixCommands(t *testing.T) {
 	if got := step(t, s, "23").Status; got != model.StepNoGo {
 		t.Fatalf("demo sandbox: step 23 = %s, want NO-GO", got)
 	}
+	// The sandbox has its own git identity: the printed commit works on a
+	// machine without one.
 	script := strings.Join(demoFixCommands(sandbox), " && ")
 	cmd := exec.Command("sh", "-c", script)
-	cmd.Env = append(os.Environ(), "GIT_AUTHOR_NAME=t", "GIT_AUTHOR_EMAIL=t@example.invalid", "GIT_COMMITTER_NAME=t", "GIT_COMMITTER_EMAIL=t@example.invalid")
+	cmd.Env = append(os.Environ(), "GIT_CONFIG_GLOBAL=/dev/null", "GIT_CONFIG_NOSYSTEM=1")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("%s: %v\n%s", script, err, out)
 	}

@@ -107,8 +107,9 @@ func TestProseFallback(t *testing.T) {
 
 // The example plan itself, gonogo block and all. Its step 8a commits
 // config_chromadb.py, so lint finds the git way workable on paper and
-// reports only the backup way, as a warning; the live check still says
-// NO-GO for step 23 until the file is really committed.
+// reports only the backup way, as a warning; the live check says step 23
+// is PENDING until step 8a is passed, NO-GO past it while the file is not
+// committed, GO once it is.
 func TestExamplePlanStep23(t *testing.T) {
 	if _, err := os.Stat("/backup/config_chromadb.py"); err == nil {
 		t.Skip("/backup/config_chromadb.py exists on this host: the backup way would work")
@@ -120,8 +121,13 @@ func TestExamplePlanStep23(t *testing.T) {
 		t.Errorf("lint: want only the backup way of step 23, as a warning:\n%s", l.stdout)
 	}
 	s, _ := snapshot(t, dir, "--step", "23", "docs/plan.md")
-	if got := step(t, s, "23").Status; got != model.StepNoGo {
-		t.Errorf("untracked: step 23 = %s, want NO-GO", got)
+	if got := step(t, s, "23").Status; got != model.StepPending || s.Verdict != model.GateGo {
+		t.Errorf("untracked, before 8a: step 23 = %s, verdict %s; want PENDING, GO", got, s.Verdict)
+	}
+	s, _ = snapshot(t, dir, "--step", "23", "--at", "9", "docs/plan.md")
+	if got := step(t, s, "23").Status; got != model.StepNoGo || len(s.Reasons) == 0 ||
+		!strings.Contains(s.Reasons[0], "step 8a was passed but the commit of config_chromadb.py does not exist") {
+		t.Errorf("untracked, past 8a: step 23 = %s, reasons %q; want NO-GO because 8a was passed", got, s.Reasons)
 	}
 	gonogotest.Git(t, dir, "add", "config_chromadb.py")
 	gonogotest.Git(t, dir, "commit", "-q", "-m", "chore: track config_chromadb.py")

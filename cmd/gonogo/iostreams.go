@@ -3,6 +3,7 @@ package main
 import (
 	"io"
 	"os"
+	"strings"
 
 	"golang.org/x/term"
 )
@@ -24,6 +25,9 @@ type IOStreams struct {
 	Color bool
 	// Width is Out's width in columns, 0 when unknown or not a terminal.
 	Width int
+	// ASCII is true when the locale's character set is not UTF-8
+	// (LANG=C): text output then uses ASCII marks, with the same words.
+	ASCII bool
 }
 
 // SystemIO looks at the process's real streams and environment.
@@ -38,7 +42,20 @@ func SystemIO(getenv func(string) string) *IOStreams {
 	}
 	io.InTTY = term.IsTerminal(int(os.Stdin.Fd()))
 	io.Color = colorWanted(io.IsTTY, getenv)
+	io.ASCII = asciiWanted(getenv)
 	return io
+}
+
+// asciiWanted reports whether the locale's character set is not UTF-8:
+// the first of LC_ALL, LC_CTYPE and LANG that is set decides, as in C. None
+// set leaves Go's UTF-8.
+func asciiWanted(getenv func(string) string) bool {
+	for _, k := range []string{"LC_ALL", "LC_CTYPE", "LANG"} {
+		if v := strings.ToLower(getenv(k)); v != "" {
+			return !strings.Contains(v, "utf-8") && !strings.Contains(v, "utf8")
+		}
+	}
+	return false
 }
 
 // colorWanted applies the conventions: NO_COLOR (any value) turns colour

@@ -45,7 +45,7 @@ Exit codes: 0 no error finding, 1 an error finding, 2 the plan cannot be read.`,
 				return planError(err)
 			}
 			snap := sess.Check(cmd.Context(), model.CheckOptions{Force: true})
-			if err := report.WriteLint(ios.Out, snap, format, report.Options{Color: ios.Color, Width: ios.Width}); err != nil {
+			if err := report.WriteLint(ios.Out, snap, format, report.Options{Color: ios.Color, Width: ios.Width, ASCII: ios.ASCII}); err != nil {
 				return usageErr(fmt.Errorf("lint: %w", err))
 			}
 			if snap.Errors() > 0 {

@@ -12,10 +12,12 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"sync/atomic"
 	"syscall"
 )
 
-// Exit codes of gonogo (README, "--once in scripts, CI and cron").
+// Exit codes of gonogo (README, "--once in scripts, CI and cron"). A run
+// stopped by a signal exits 128+N: 130 on SIGINT, 143 on SIGTERM.
 const (
 	exitGo      = 0 // the verdict is GO (or a command succeeded)
 	exitNoGo    = 1 // the verdict is NO-GO; lint found an error
@@ -43,10 +45,42 @@ func (e *exitError) Unwrap() error { return e.err }
 func usageErr(err error) error { return &exitError{code: exitUsage, err: err} }
 
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stopped := stopOnSignal(context.Background())
 	code := run(ctx, os.Args[1:], SystemIO(os.Getenv), os.Getenv)
-	stop()
+	if sig := stopped(); sig != 0 {
+		// Stopped by a signal: say so the way a shell expects, 128+N
+		// (130 for Ctrl-C, 143 for SIGTERM), whatever the run returned.
+		code = 128 + int(sig)
+	}
 	os.Exit(code)
+}
+
+// stopOnSignal returns a context that ends on SIGINT, SIGTERM or SIGHUP,
+// and a function that stops listening and tells which of them arrived
+// first (0 for none). The board listens for them too and restores the
+// terminal before it returns.
+func stopOnSignal(parent context.Context) (context.Context, func() syscall.Signal) {
+	ctx, cancel := context.WithCancel(parent)
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
+	var got atomic.Int32
+	done := make(chan struct{})
+	go func() {
+		select {
+		case s := <-sigs:
+			if sig, ok := s.(syscall.Signal); ok {
+				got.Store(int32(sig))
+			}
+			cancel()
+		case <-done:
+		}
+	}()
+	return ctx, func() syscall.Signal {
+		signal.Stop(sigs)
+		close(done)
+		cancel()
+		return syscall.Signal(got.Load())
+	}
 }
 
 // run executes one gonogo command line and returns the process exit code.

@@ -39,5 +39,5 @@ func answerOnce(ctx context.Context, ios *IOStreams, sess *model.Session, format
 // render writes the snapshot to ios.Out in format f, coloured and sized
 // as main decided for the real terminal.
 func render(ios *IOStreams, snap *model.Snapshot, f report.Format) error {
-	return report.Write(ios.Out, snap, f, report.Options{Color: ios.Color, Width: ios.Width})
+	return report.Write(ios.Out, snap, f, report.Options{Color: ios.Color, Width: ios.Width, ASCII: ios.ASCII})
 }

@@ -1,12 +1,16 @@
 package main
 
 import (
+	"bufio"
+	"bytes"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
@@ -49,9 +53,20 @@ func recordFix(path string, err error) string {
 }
 
 // record appends the snapshot as one JSON line (report.JSONLine, the
-// object of --once --format json) to path, creating it 0644. It opens the
-// file for every line, so a log rotation between lines is harmless.
-func record(path string, snap *model.Snapshot) (err error) {
+// object of --once --format json) to path.
+func record(path string, snap *model.Snapshot) error {
+	var line bytes.Buffer
+	if err := report.JSONLine(&line, snap); err != nil {
+		return fmt.Errorf("--record %s: %w", path, err)
+	}
+	return appendLine(path, line.Bytes())
+}
+
+// appendLine is the one way into the --record file: it appends line (one
+// JSON object and its newline) to path, creating it 0644, in a single
+// write. It opens the file for every line, so a log rotation between lines
+// is harmless.
+func appendLine(path string, line []byte) (err error) {
 	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
 	if err != nil {
 		return fmt.Errorf("--record %s: write failed: %v (%s)", path, pathErr(err), recordFix(path, err))
@@ -61,10 +76,87 @@ func record(path string, snap *model.Snapshot) (err error) {
 			err = fmt.Errorf("--record %s: write failed: %v (the disk may be full)", path, pathErr(cerr))
 		}
 	}()
-	if err := report.JSONLine(io.Writer(fh), snap); err != nil {
+	if _, err := fh.Write(line); err != nil {
 		return fmt.Errorf("--record %s: write failed: %v (the disk may be full: free some space, or pick another path)", path, pathErr(err))
 	}
 	return nil
+}
+
+// signOffLine is the --record line of a sign-off (the board's x) or of its
+// withdrawal: an event line beside the snapshot lines, told apart by its
+// "event" field (snapshot lines have none), so that
+// jq 'select(.event == "signoff")' finds them and
+// jq 'select(.event == null)' the snapshots.
+type signOffLine struct {
+	Event     string    `json:"event"` // "signoff"
+	Plan      string    `json:"plan"`  // the plan's absolute path
+	Step      string    `json:"step"`  // the step's key
+	By        string    `json:"by"`
+	At        time.Time `json:"at"`
+	Withdrawn bool      `json:"withdrawn,omitempty"`
+}
+
+// recordSignOff appends a sign-off of a step of plan (absolute path), or
+// its withdrawal, to the record file at path.
+func recordSignOff(path, plan string, so model.SignOff, withdrawn bool) error {
+	line, err := json.Marshal(signOffLine{Event: "signoff", Plan: plan, Step: so.Step, By: so.By, At: so.At.UTC(), Withdrawn: withdrawn})
+	if err != nil {
+		return fmt.Errorf("--record %s: %w", path, err)
+	}
+	return appendLine(path, append(line, '\n'))
+}
+
+// readSignOffs reads back the sign-offs of plan (absolute path) from the
+// record file at path: the last line about each step wins, a withdrawal
+// undoes. A missing file holds none; a line that is not a sign-off (a
+// snapshot, a line cut short by a crash) is passed over.
+func readSignOffs(path, plan string) ([]model.SignOff, error) {
+	fh, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("--record %s: cannot read the sign-offs back: %v", path, pathErr(err))
+	}
+	defer fh.Close()
+	if fi, err := fh.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return nil, nil // a device or a pipe (/dev/full, /dev/stdout) keeps no sign-offs
+	}
+	var (
+		order []string
+		byKey = map[string]model.SignOff{}
+		r     = bufio.NewReaderSize(fh, 64<<10)
+		mark  = []byte(`"event":"signoff"`)
+	)
+	for {
+		line, err := r.ReadBytes('\n')
+		if bytes.Contains(line, mark) {
+			var e signOffLine
+			if json.Unmarshal(line, &e) == nil && e.Event == "signoff" && e.Plan == plan && e.Step != "" {
+				if _, seen := byKey[e.Step]; !seen {
+					order = append(order, e.Step)
+				}
+				if e.Withdrawn {
+					byKey[e.Step] = model.SignOff{}
+				} else {
+					byKey[e.Step] = model.SignOff{Step: e.Step, By: e.By, At: e.At}
+				}
+			}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("--record %s: cannot read the sign-offs back: %v", path, err)
+		}
+	}
+	var out []model.SignOff
+	for _, k := range order {
+		if so := byKey[k]; so.Step != "" {
+			out = append(out, so)
+		}
+	}
+	return out, nil
 }
 
 // boardRecord keeps the live board's --record file: one line for the

@@ -3,14 +3,18 @@ package main
 import (
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // flags are the root command's options.
@@ -91,6 +95,14 @@ gonogo only looks: it never writes to the plan, the repository (not even
 				}
 			}
 			opts := f.sessionOptions(args[0], getenv)
+			if f.record != "" {
+				// Sign-offs made on the board count for --once too.
+				sos, err := readSignOffs(f.record, absPath(args[0]))
+				if err != nil {
+					return usageErr(err)
+				}
+				opts.SignOffs = sos
+			}
 			if f.once {
 				return runOnce(cmd.Context(), ios, opts, f)
 			}
@@ -100,7 +112,7 @@ gonogo only looks: it never writes to the plan, the repository (not even
 			if f.format != report.Text {
 				return usageErr(errors.New("--format goes with --once: the live board draws itself (for a JSON record of the board's window, use --record FILE)"))
 			}
-			return runBoard(cmd.Context(), ios, opts, f)
+			return runBoard(cmd.Context(), ios, opts, f, user(getenv))
 		},
 	}
 	fl := cmd.Flags()
@@ -125,7 +137,7 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
-		return fmt.Errorf("%w (see '%s --help')", err, c.CommandPath())
+		return fmt.Errorf("%w%s (see '%s --help')", err, flagHint(c, err), c.CommandPath())
 	})
 	return cmd
 }
@@ -142,10 +154,45 @@ func formatList(fs []report.Format) string {
 	return strings.Join(names[:len(names)-1], ", ") + " or " + names[len(names)-1]
 }
 
-// planArg demands exactly one plan path.
+// flagHint is " (did you mean "--interval"?)" for an unknown flag close to
+// one the command has, else "".
+func flagHint(c *cobra.Command, err error) string {
+	msg := err.Error()
+	name, ok := strings.CutPrefix(msg, "unknown flag: --")
+	if !ok {
+		return ""
+	}
+	name, _, _ = strings.Cut(name, "=")
+	var names []string
+	c.Flags().VisitAll(func(f *pflag.Flag) {
+		if !f.Hidden {
+			names = append(names, f.Name)
+		}
+	})
+	c.InheritedFlags().VisitAll(func(f *pflag.Flag) { names = append(names, f.Name) })
+	if best := textfmt.Closest(name, names); best != "" {
+		return ` (did you mean "--` + best + `"?)`
+	}
+	return ""
+}
+
+// planArg demands exactly one plan path. A word that is no file but close
+// to one of gonogo's commands ("gonogo dmeo") is a typo of the command.
 func planArg(cmd *cobra.Command, args []string) error {
 	switch len(args) {
 	case 1:
+		if _, err := os.Stat(args[0]); err != nil && cmd.HasSubCommands() && !strings.ContainsAny(args[0], "/.") {
+			var names []string
+			for _, c := range cmd.Commands() {
+				if c.IsAvailableCommand() {
+					names = append(names, c.Name())
+				}
+			}
+			if best := textfmt.Closest(args[0], names); best != "" {
+				return fmt.Errorf("unknown command %q for %s (did you mean %q?): give the path of a plan, or a command: %s",
+					args[0], cmd.CommandPath(), best, strings.Join(names, ", "))
+			}
+		}
 		return nil
 	case 0:
 		return errors.New("which plan? give the path of a Markdown plan: " + cmd.Name() + " PLAN.md (or try: gonogo demo)")
@@ -171,6 +218,25 @@ func (f *flags) sessionOptions(plan string, getenv func(string) string) model.Op
 		At: f.at, Steps: f.steps, Phase: f.phase,
 		Timeout: f.timeout, Env: getenv,
 	}
+}
+
+// absPath is path made absolute, as the --record file names plans in its
+// sign-off lines; path itself if that fails.
+func absPath(path string) string {
+	if abs, err := filepath.Abs(path); err == nil {
+		return abs
+	}
+	return path
+}
+
+// user is who signs steps off on the board: $USER, else $LOGNAME.
+func user(getenv func(string) string) string {
+	for _, k := range []string{"USER", "LOGNAME"} {
+		if u := getenv(k); u != "" {
+			return u
+		}
+	}
+	return "operator"
 }
 
 // planError makes a session error a usage error, one problem per line: a

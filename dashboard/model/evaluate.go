@@ -475,8 +475,12 @@ func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
 			b.Message = string(pv.Status)
 		}
 		if rq.passed {
-			b.Message = fmt.Sprintf("step %s was passed but %s does not exist (line %d: `%s`)",
-				rq.made.Step, redact.String(rq.made.What), rq.made.Line, redact.String(rq.made.Command))
+			state := "does not exist"
+			if !rq.made.Commit && !strings.Contains(pv.Message, "does not exist") && pv.Message != "" {
+				state = "is not as it should be (" + pv.Message + ")"
+			}
+			b.Message = fmt.Sprintf("step %s was passed but %s %s (line %d: `%s`)",
+				rq.made.Step, redact.String(rq.made.What), state, rq.made.Line, redact.String(rq.made.Command))
 			if b.Fix == "" {
 				b.Fix = fmt.Sprintf("carry out step %s again (%s)", rq.made.Step, redact.String(rq.made.Command))
 			}

@@ -141,13 +141,32 @@ func ProbeTone(s probes.Status) Tone {
 // asciiSymbols are the plain-ASCII stand-ins of every symbol and box
 // character gonogo prints, for a terminal whose locale is not UTF-8
 // (LANG=C): the same words, other marks.
-var asciiSymbols = strings.NewReplacer(
-	"✓", "+", "✗", "x", "●", "*", "·", ".", "◌", "o", PendingSymbol, "~",
-	"▶", ">", "↺", "<", "–", "-", "—", "-", "…", "...", "→", "->", "←", "<-",
-	"▸", ">", "━", "=", "┏", "+", "┓", "+", "┗", "+", "┛", "+", "┃", "|",
-	"⟳", "~", "‘", "'", "’", "'", "“", "\"", "”", "\"", "×", "x",
-)
+var asciiSymbols = map[rune]string{
+	'✓': "+", '✗': "x", '●': "*", '·': ".", '◌': "o", '◔': "~", '⟳': "~",
+	'▶': ">", '↺': "<", '–': "-", '—': "-", '…': "...", '→': "->", '←': "<-",
+	'▸': ">", '━': "=", '┏': "+", '┓': "+", '┗': "+", '┛': "+", '┃': "|",
+	'‘': "'", '’': "'", '“': `"`, '”': `"`, '×': "x", '⚠': "!",
+}
+
+var asciiReplacer = func() *strings.Replacer {
+	var pairs []string
+	for r, s := range asciiSymbols {
+		pairs = append(pairs, string(r), s)
+	}
+	return strings.NewReplacer(pairs...)
+}()
 
 // ASCII replaces the symbols gonogo prints with plain ASCII ones; text
 // from the plan itself passes unchanged otherwise.
-func ASCII(s string) string { return asciiSymbols.Replace(s) }
+func ASCII(s string) string { return asciiReplacer.Replace(s) }
+
+// ASCIIFallbacks lists the symbols gonogo prints with their ASCII
+// stand-ins, for a terminal screen to use where its character set lacks
+// them.
+func ASCIIFallbacks() map[rune]string {
+	out := make(map[rune]string, len(asciiSymbols))
+	for r, s := range asciiSymbols {
+		out[r] = s
+	}
+	return out
+}

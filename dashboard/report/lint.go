@@ -15,7 +15,7 @@ import (
 // itself, the plan's warnings, every probe gonogo inferred from the plan's
 // commands (with the command it came from) and the notes on commands it
 // could not read, then the error and warning counts.
-func lint(w io.Writer, s *model.Snapshot, _ Options) error {
+func lint(w io.Writer, s *model.Snapshot, o Options) error {
 	var b strings.Builder
 	var explicit, sidecar, inferred, steps int
 	for i := range s.Steps {
@@ -104,7 +104,11 @@ func lint(w io.Writer, s *model.Snapshot, _ Options) error {
 		}
 	}
 	fmt.Fprintf(&b, "\n%s, %s\n", textfmt.Plural(s.Errors(), "error"), textfmt.Plural(warns, "warning"))
-	_, err := io.WriteString(w, b.String())
+	out := b.String()
+	if o.ASCII {
+		out = model.ASCII(out)
+	}
+	_, err := io.WriteString(w, out)
 	return err
 }
 

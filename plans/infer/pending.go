@@ -24,6 +24,8 @@ type Maker struct {
 	// Rollback is true when the maker is itself a rollback step (a
 	// rollback step that dumps the failed state for a later one).
 	Rollback bool
+	// Commit is true when what is made is a commit of a path, not a file.
+	Commit bool
 }
 
 // MadeBy says which step makes what requirement probe sp needs, by the
@@ -69,6 +71,7 @@ func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
 		Command:  last.ev.cmd,
 		What:     what,
 		Rollback: last.st.step.Rollback,
+		Commit:   path == "",
 	}, true
 }
 
