@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -177,6 +179,23 @@ func demoStepCommands() []string {
 	return []string{"mkdir -p backup && tar -czf backup/chroma_db.tar.gz chroma_db"}
 }
 
+// sandboxDir makes a new folder gonogo-demo-XXXXXXXX (8 hex digits) under
+// the temp folder: a name of one length, so that the demo's output folds
+// the same way every time (the README shows it).
+func sandboxDir() (string, error) {
+	for range 100 {
+		dir := filepath.Join(os.TempDir(), fmt.Sprintf("gonogo-demo-%08x", rand.Uint32()))
+		err := os.Mkdir(dir, 0o700)
+		if err == nil {
+			return dir, nil
+		}
+		if !errors.Is(err, fs.ErrExist) {
+			return "", err
+		}
+	}
+	return "", errors.New("no free name for the sandbox under " + os.TempDir())
+}
+
 // pipelineScript stands in for the pipeline's two services in the sandbox:
 // it only writes or removes run/pipeline.pid, saying which store config.py
 // points at.
@@ -203,7 +222,7 @@ esac
 // and has its own git identity, so that the printed git commit works on a
 // machine without one.
 func buildSandbox(ctx context.Context) (dir string, err error) {
-	dir, err = os.MkdirTemp("", "gonogo-demo-")
+	dir, err = sandboxDir()
 	if err != nil {
 		return "", err
 	}

@@ -485,10 +485,16 @@ func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
 				b.Fix = fmt.Sprintf("carry out step %s again (%s)", rq.made.Step, redact.String(rq.made.Command))
 			}
 		}
+		// An any/all's message names its parts and their answers; its
+		// label would say the same again.
+		detail := b.Probe + ": " + b.Message
+		if (pv.Kind == spec.KindAny || pv.Kind == spec.KindAll) && pv.Message != "" && !rq.passed {
+			detail = b.Message
+		}
 		if e.requires == GateUnknown {
-			b.Text = fmt.Sprintf("could not check %s: %s: %s", what, b.Probe, b.Message)
+			b.Text = fmt.Sprintf("could not check %s: %s", what, detail)
 		} else {
-			b.Text = fmt.Sprintf("%s cannot run: %s: %s", what, b.Probe, b.Message)
+			b.Text = fmt.Sprintf("%s cannot run: %s", what, detail)
 		}
 		g.blockers = append(g.blockers, b)
 	}

@@ -311,8 +311,14 @@ func (t *textWriter) stepTable(steps []model.StepView) {
 	phaseW = min(phaseW, 24)
 	const statusW = len("✗ UNKNOWN")
 	if t.o.Width > 0 {
-		// Fit the terminal: drop the phase column first, then shorten titles.
-		fixed := 2 + statusW + 2 + idW + 2 + 2 + len("PROBES")
+		// Fit the terminal, the tags ("← next", "rollback") included:
+		// shorten titles to 30, then drop the phase column, then shorten
+		// titles further.
+		const tagsW = 2 + len("regressed")
+		fixed := 2 + statusW + 2 + idW + 2 + 2 + len("PROBES") + tagsW
+		if fixed+titleW+2+phaseW > t.o.Width {
+			titleW = max(min(titleW, 30), t.o.Width-fixed-2-phaseW)
+		}
 		if fixed+titleW+2+phaseW > t.o.Width {
 			phaseW = 0
 		}
@@ -368,7 +374,14 @@ func (t *textWriter) probeLines(indent string, p model.ProbeView) {
 		return
 	}
 	word := t.paint(toneSGR(p.Tone()), p.Symbol()+" "+p.Word())
-	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+p.Why())
+	why := p.Why()
+	if len(p.Children) > 0 {
+		// "any: none of 2 holds: a: …; b: …" — the parts follow below.
+		if parts := strings.SplitN(why, ": ", 3); len(parts) == 3 {
+			why = parts[0] + ": " + parts[1]
+		}
+	}
+	t.wrap(indent+word+"  ", indent+"  ", string(p.Role)+" "+p.Label()+": "+why)
 	for _, c := range p.Children {
 		t.probeLines(indent+"  ", c)
 	}
