@@ -104,12 +104,12 @@ func (b *board) renderAction() {
 }
 
 // actionHeight is the rows the action line needs at the current width, up
-// to two.
+// to three: it carries the fix, at its end.
 func (b *board) actionHeight() int {
 	if b.snap == nil || b.snap.Action == "" {
 		return 0
 	}
-	return min(2, len(wrap("▸ "+b.snap.Action, max(b.width, 1), "")))
+	return min(3, len(wrap("▸ "+b.snap.Action, max(b.width, 1), "")))
 }
 
 // bannerLines are the banner's messages, plain, each with whether it is an
