@@ -182,6 +182,7 @@ func Run(ctx context.Context, src Source, opts Options) (err error) {
 				screen.RegisterRuneFallback(r, s)
 			}
 		})
+		r.screen = screen
 		return false
 	})
 
@@ -260,6 +261,9 @@ type runner struct {
 	// UI-side sequence bookkeeping, touched only on the UI goroutine.
 	shownFull    uint64
 	shownPartial uint64
+	// screen is the screen of the last draw (UI goroutine only): the
+	// status bar's countdown redraws just its row on it.
+	screen tcell.Screen
 
 	// hookMu serialises calls to Options.OnSnapshot and guards the
 	// fields below it.
@@ -363,10 +367,29 @@ func (r *runner) loop() {
 			r.tryCheck(false)
 		case <-sec.C:
 			if !r.busy.Load() && period > 2*time.Second {
-				r.post(r.showTiming)
+				r.tickFooter()
 			}
 		}
 	}
+}
+
+// tickFooter redraws the status bar's row alone, for its countdown: a
+// whole-screen draw every second would cost an idle board more than its
+// checks do. A full draw follows every snapshot anyway.
+func (r *runner) tickFooter() {
+	select {
+	case <-r.stopped:
+		return
+	default:
+	}
+	go r.app.QueueUpdate(func() {
+		r.showTiming()
+		if r.screen == nil || r.b.showHelp || r.b.finding || r.b.note != "" {
+			return
+		}
+		r.b.footer.Draw(r.screen)
+		r.screen.Show()
+	})
 }
 
 // showTiming hands the status bar whether a check runs and when the next
