@@ -467,6 +467,9 @@ func (b *board) renderWhy() {
 			c = colNoGo
 		}
 		text := "step " + f.Step
+		if f.Step == "" {
+			text = "plan" // a rollback section gonogo could not read as steps
+		}
 		if f.Line > 0 {
 			text += fmt.Sprintf(" (line %d)", f.Line)
 		}
@@ -524,6 +527,9 @@ func (b *board) findingLine(f model.Finding) string {
 		c = colNoGo
 	}
 	loc := "step " + f.Step
+	if f.Step == "" {
+		loc = "plan"
+	}
 	if f.Line > 0 {
 		loc += fmt.Sprintf(" (line %d)", f.Line)
 	}

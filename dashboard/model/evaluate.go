@@ -212,6 +212,8 @@ func worse(a, b Gate) Gate {
 type evaluator struct {
 	opts  EvalOptions
 	index map[string]int // step key → index in the plan
+	// makers are the analysis' makers of requirements, asked for once.
+	makers map[*spec.Probe]infer.Maker
 }
 
 // stepEval is one step's evaluated state plus what the verdict needs.
@@ -331,7 +333,10 @@ func (ev *evaluator) maker(sp *spec.Probe, r probes.Result) (int, infer.Maker) {
 		return -1, infer.Maker{}
 	}
 	if sp.Kind != spec.KindAny && sp.Kind != spec.KindAll {
-		m, ok := a.MadeBy(sp)
+		if ev.makers == nil {
+			ev.makers = a.Makers() // once per evaluation, when a requirement fails
+		}
+		m, ok := ev.makers[sp]
 		if !ok {
 			return -1, infer.Maker{}
 		}

@@ -28,18 +28,18 @@ type Maker struct {
 	Commit bool
 }
 
-// MadeBy says which step makes what requirement probe sp needs, by the
-// same walk the findings pass does: the last event before sp's step (for a
-// rollback step: of any step outside the rollback phases and of earlier
-// rollback steps) that makes the thing; nothing if the last such event
+// MadeBy says which step makes what requirement probe sp needs, from the
+// same index of events the findings pass asks: the last event before sp's
+// step (for a rollback step: of any step outside the rollback phases and of
+// earlier rollback steps) about the thing, if it makes it; nothing if it
 // removes it, or no step touches it. It knows the requirements inference
 // attached (also those inside any/all) and explicit or sidecar requirements
 // on a path: file and backup probes that want the path to exist, and git
 // probes that want it committed or tracked in HEAD. A revision other than
 // HEAD is never made by a later commit.
 //
-// It reads only what Analyze stored and is safe to call from several
-// goroutines once Apply has run.
+// Like Findings, it builds the event index on first use: calls must not
+// overlap with each other or with Findings.
 func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
 	if a == nil || sp == nil || sp.Role == spec.Done {
 		return Maker{}, false
@@ -48,29 +48,57 @@ func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
 	if i < 0 {
 		return Maker{}, false
 	}
+	return a.madeBy(i, sp)
+}
+
+// Makers is MadeBy for every requirement of the plan at once (also inside
+// any/all), by probe: what the model asks on each evaluation, in one walk
+// over the steps rather than one search per probe.
+func (a *Analysis) Makers() map[*spec.Probe]Maker {
+	out := map[*spec.Probe]Maker{}
+	if a == nil {
+		return out
+	}
+	var walk func(i int, ps []*spec.Probe)
+	walk = func(i int, ps []*spec.Probe) {
+		for _, sp := range ps {
+			if sp == nil || sp.Role == spec.Done {
+				continue
+			}
+			if m, ok := a.madeBy(i, sp); ok {
+				out[sp] = m
+			}
+			walk(i, sp.Children)
+		}
+	}
+	for i, st := range a.steps {
+		walk(i, st.step.Probes)
+		walk(i, st.all())
+	}
+	return out
+}
+
+// madeBy is MadeBy for a probe of step i.
+func (a *Analysis) madeBy(i int, sp *spec.Probe) (Maker, bool) {
 	key, path, dir, ok := a.needKey(i, sp)
 	if !ok {
 		return Maker{}, false
 	}
-	var last *located
-	for _, l := range a.before(i) {
-		if matches(l.ev, key, path, dir) {
-			last = &l
-		}
-	}
-	if last == nil || last.ev.kind == evDestroy {
+	last, ok := a.lastMatch(i, key, path, dir)
+	if !ok || last.ev.kind == evDestroy {
 		return Maker{}, false
 	}
 	what := a.showKey(key)
 	if path == "" { // a path in git
 		what = "the commit of " + what
 	}
+	st := a.steps[last.j].step
 	return Maker{
-		Step:     last.st.step.Key,
+		Step:     st.Key,
 		Line:     last.ev.line,
 		Command:  last.ev.cmd,
 		What:     what,
-		Rollback: last.st.step.Rollback,
+		Rollback: st.Rollback,
 		Commit:   path == "",
 	}, true
 }

@@ -90,6 +90,22 @@ func TestMadeBy(t *testing.T) {
 	for _, st := range p.Steps {
 		walk(st.Key, st.Probes)
 	}
+	// Makers answers the same for every requirement at once.
+	all := a.Makers()
+	var check func(ps []*spec.Probe)
+	check = func(ps []*spec.Probe) {
+		for _, sp := range ps {
+			one, ok1 := a.MadeBy(sp)
+			bulk, ok2 := all[sp]
+			if ok1 != ok2 || one != bulk {
+				t.Errorf("%s: MadeBy = %+v %v, Makers = %+v %v", sp.Label(), one, ok1, bulk, ok2)
+			}
+			check(sp.Children)
+		}
+	}
+	for _, st := range p.Steps {
+		check(st.Probes)
+	}
 	line := func(sub string) string { return strconv.Itoa(lineOf(t, path, sub)) }
 	want := map[string]string{
 		"2 early":                          "-", // the maker comes later
