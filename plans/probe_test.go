@@ -173,9 +173,9 @@ func TestProbeErrors(t *testing.T) {
 		want       []string // "line:substring"; plan line = 3 + YAML line
 	}{
 		{"unknown kind suggests", "requires:\n  - gti: a.py",
-			[]string{`5:gti: unknown probe kind: expected one of backup, command, file, git, host, http, port, process, systemd, any, all`, `5:(did you mean "git"?)`}},
+			[]string{`5:gti: unknown probe kind: expected one of backup, command, file, git, host, http, port, postgres, process, systemd, any, all`, `5:(did you mean "git"?)`}},
 		{"unknown kind lists kinds", "requires:\n  - database: main",
-			[]string{"5:database: unknown probe kind: expected one of backup, command, file, git, host, http, port, process, systemd, any, all"}},
+			[]string{"5:database: unknown probe kind: expected one of backup, command, file, git, host, http, port, postgres, process, systemd, any, all"}},
 		{"no kind at all", "requires:\n  - name: just a name",
 			[]string{"5:probe: probe has no kind"}},
 		{"two kinds", "requires:\n  - git: a\n    file: a",
@@ -311,7 +311,7 @@ func TestParseSize(t *testing.T) {
 }
 
 func TestKindRegistry(t *testing.T) {
-	want := "backup command file git host http port process systemd any all"
+	want := "backup command file git host http port postgres process systemd any all"
 	if got := strings.Join(KindNames(), " "); got != want {
 		t.Errorf("KindNames = %s, want %s", got, want)
 	}

@@ -49,17 +49,18 @@ type Kind string
 // The probe kinds the README's "Probe blocks" table defines, and the two
 // combinators.
 const (
-	KindGit     Kind = "git"
-	KindFile    Kind = "file"
-	KindBackup  Kind = "backup"
-	KindHost    Kind = "host"
-	KindProcess Kind = "process"
-	KindSystemd Kind = "systemd"
-	KindPort    Kind = "port"
-	KindHTTP    Kind = "http"
-	KindCommand Kind = "command"
-	KindAny     Kind = "any"
-	KindAll     Kind = "all"
+	KindGit      Kind = "git"
+	KindFile     Kind = "file"
+	KindBackup   Kind = "backup"
+	KindHost     Kind = "host"
+	KindProcess  Kind = "process"
+	KindSystemd  Kind = "systemd"
+	KindPort     Kind = "port"
+	KindHTTP     Kind = "http"
+	KindCommand  Kind = "command"
+	KindPostgres Kind = "postgres"
+	KindAny      Kind = "any"
+	KindAll      Kind = "all"
 )
 
 // Probe is one declared or inferred check. Exactly one of Params and
