@@ -63,14 +63,14 @@ func TestJUnitReadsBack(t *testing.T) {
 		t.Errorf("properties %v", s.Properties)
 	}
 	want := map[string]junit.Status{
-		"verdict: may the next step run?":                       junit.StatusFailed,
-		"rollback gate: can every rollback step still run?":     junit.StatusFailed,
-		"step 1: Check disk space":                              junit.StatusPassed,
-		"step 2: Stop the ingest worker":                        junit.StatusFailed, // regressed
+		"verdict: may the next step run?":                        junit.StatusFailed,
+		"rollback gate: can every rollback step still run?":      junit.StatusFailed,
+		"step 1: Check disk space":                               junit.StatusPassed,
+		"step 2: Stop the ingest worker":                         junit.StatusFailed, // regressed
 		"step 8a: Back up untracked files required for rollback": junit.StatusPassed,
-		"step 12: Stop the pipeline":                            junit.StatusSkipped, // MANUAL
-		"step 13: Switch the pipeline to pgvector":              junit.StatusPassed,
-		"step 23: Restore ChromaDB config":                      junit.StatusFailed,
+		"step 12: Stop the pipeline":                             junit.StatusSkipped, // MANUAL
+		"step 13: Switch the pipeline to pgvector":               junit.StatusPassed,
+		"step 23: Restore ChromaDB config":                       junit.StatusFailed,
 	}
 	if len(s.Tests) != len(want) {
 		t.Errorf("%d testcases, want %d", len(s.Tests), len(want))
