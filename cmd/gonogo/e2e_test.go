@@ -366,7 +366,7 @@ func TestBadUsageAndBadPlans(t *testing.T) {
 		{"broken plan names file and line", []string{"--once", "broken.md"}, `broken\.md:1[01]\b.*state`},
 		{"missing plan", []string{"--once", "nope.md"}, `nope\.md`},
 		{"no plan", []string{"--once"}, `which plan\?`},
-		{"unknown format", []string{"--once", "--format", "yaml", "docs/plan.md"}, `"--format" flag: unknown format "yaml": want one of json, markdown, text`},
+		{"unknown format", []string{"--once", "--format", "yaml", "docs/plan.md"}, `"--format" flag: unknown format "yaml": want one of github, json, junit, markdown, prometheus, text`},
 		{"format typo", []string{"--once", "--format", "jsn", "docs/plan.md"}, `\(did you mean "json"\?\)`},
 		{"unknown flag", []string{"--onse", "docs/plan.md"}, `unknown flag: --onse`},
 		{"unknown --at step lists steps", []string{"--once", "--at", "99", "docs/plan.md"}, `--at: no step "99" .*steps: 1, 8a, 9, 23`},

@@ -32,6 +32,9 @@ type flags struct {
 	phase    string
 	interval time.Duration
 	mouse    bool
+	wait     time.Duration
+	failFast bool
+	textfile string
 }
 
 const rootExamples = `  # Watch a plan in a tmux pane while you work through it
@@ -51,6 +54,15 @@ const rootExamples = `  # Watch a plan in a tmux pane while you work through it
 
   # A plan you may not edit: keep its probes in a sidecar file
   gonogo --once --probes migrate.probes.yaml docs/plans/migrate.md
+
+  # A CI job: wait up to 10 minutes for GO, stop early if waiting cannot help
+  gonogo --once --wait 10m --fail-fast --format junit docs/plans/migrate.md > gonogo.xml
+
+  # Cron on a host with node_exporter: the verdict as gauges in its textfile folder
+  gonogo --once --textfile /var/lib/prometheus/node-exporter docs/plans/migrate.md
+
+  # The same answers over HTTP for Prometheus, Consul or a load balancer
+  gonogo serve docs/plans/migrate.md
 
   # See it work on a throwaway sandbox
   gonogo demo`
@@ -128,12 +140,15 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	fl.StringVar(&f.at, "at", "", "the step `ID` you are at: it becomes the next step")
 	fl.StringArrayVar(&f.steps, "step", nil, "narrow the verdict to this step `ID` (repeatable)")
 	fl.StringVar(&f.phase, "phase", "", "show only the steps of the phase `NAME` (the verdict still covers the whole plan)")
-	fl.DurationVar(&f.interval, "interval", 5*time.Second, "board: how often probes are re-checked, unless a step sets its own interval")
+	fl.DurationVar(&f.interval, "interval", 5*time.Second, "board and --wait: how often probes are re-checked, unless a step sets its own interval")
+	fl.DurationVar(&f.wait, "wait", 0, "with --once: re-check every --interval until the answer is GO, for at most `DURATION` (then exit with the last verdict)")
+	fl.BoolVar(&f.failFast, "fail-fast", false, "with --wait: stop waiting as soon as it cannot help (an error finding in the plan, a regressed step)")
+	fl.StringVar(&f.textfile, "textfile", "", "with --once: also write the answer as Prometheus gauges to `DIR`/gonogo_PLAN.prom, atomically (node_exporter's textfile collector)")
 	fl.BoolVar(&f.mouse, "mouse", false, "board: enable the mouse")
 	cmd.Flags().SortFlags = false
 
 	cmd.CompletionOptions.HiddenDefaultCmd = true
-	cmd.AddCommand(newLintCmd(ios, getenv), newVersionCmd(ios), newDemoCmd(ios, getenv))
+	cmd.AddCommand(newLintCmd(ios, getenv), newVersionCmd(ios), newDemoCmd(ios, getenv), newServeCmd(ios, getenv))
 	cmd.SetOut(ios.Out)
 	cmd.SetErr(ios.ErrOut)
 	cmd.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
@@ -207,6 +222,22 @@ func (f *flags) validate() error {
 	}
 	if f.interval <= 0 {
 		return fmt.Errorf("--interval %s: want a positive duration such as 5s", f.interval)
+	}
+	if f.wait < 0 {
+		return fmt.Errorf("--wait %s: want a positive duration such as 10m", f.wait)
+	}
+	if !f.once {
+		for _, o := range []struct {
+			set  bool
+			name string
+		}{{f.wait > 0, "--wait"}, {f.failFast, "--fail-fast"}, {f.textfile != "", "--textfile"}} {
+			if o.set {
+				return errors.New(o.name + " goes with --once (the board and gonogo serve check all the time)")
+			}
+		}
+	}
+	if f.failFast && f.wait == 0 {
+		return errors.New("--fail-fast goes with --wait: without waiting there is nothing to stop early")
 	}
 	return nil
 }

@@ -433,6 +433,12 @@ func (e *stepEval) settle(st *plans.Step, next int) []Pending {
 	default:
 		e.requires = GateGo
 	}
+	switch e.view.Gate = e.requires; e.requires {
+	case GatePending:
+		e.view.Gate = GateGo
+	case gateChecking:
+		e.view.Gate = ""
+	}
 
 	switch {
 	case e.signOff != nil:

@@ -127,6 +127,13 @@ type StepView struct {
 	Next      bool       `json:"next,omitempty"`      // this is the next step
 	Regressed bool       `json:"regressed,omitempty"` // done-probes no longer hold, before the next step
 	Checked   bool       `json:"checked,omitempty"`   // the document ticks it
+	// Gate is the step's own answer as the verdict counts it when the
+	// step is gated alone (--step, serve's /healthz?step=): NO-GO if a
+	// requirement failed, UNKNOWN if one could not answer, GO otherwise
+	// (pending requirements do not block; a DONE step is gated by its
+	// requirements too), "" while they have not answered yet. Not part of
+	// the JSON contract.
+	Gate Gate `json:"-"`
 	// Generated is true when the plan gave the step no ID and gonogo made
 	// one up from its section ("pre-deploy-checklist-3").
 	Generated bool `json:"generated,omitempty"`
