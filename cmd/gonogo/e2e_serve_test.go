@@ -39,9 +39,16 @@ type child struct {
 // it is still running.
 func startGonogo(t *testing.T, dir string, args ...string) *child {
 	t.Helper()
-	c := &child{t: t, cmd: exec.Command(binary, args...), done: make(chan struct{})}
+	return startProcess(t, dir, binary, append(os.Environ(), "NO_COLOR=1"), args...)
+}
+
+// startProcess starts prog in dir with env, collecting its output; the
+// test's end kills it if it is still running.
+func startProcess(t *testing.T, dir, prog string, env []string, args ...string) *child {
+	t.Helper()
+	c := &child{t: t, cmd: exec.Command(prog, args...), done: make(chan struct{})}
 	c.cmd.Dir = dir
-	c.cmd.Env = append(os.Environ(), "NO_COLOR=1")
+	c.cmd.Env = env
 	c.cmd.Stdout = &lockedWriter{mu: &c.mu, w: &c.out}
 	c.cmd.Stderr = &lockedWriter{mu: &c.mu, w: &c.errb}
 	if err := c.cmd.Start(); err != nil {
