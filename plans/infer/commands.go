@@ -116,6 +116,7 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 		if h, ok := handlers[prog]; ok {
 			f.add(h(w, cmdCtx{prog: prog, args: args[1:], line: line, text: text}))
 		}
+		f.add(w.postgres(cmdCtx{prog: prog, args: args[1:], line: line, text: text}))
 		return f
 	}
 	return f

@@ -333,6 +333,8 @@ func specKey(ps *spec.Probe) string {
 		return k + p.URL
 	case *spec.CommandParams:
 		return k + p.Command
+	case *spec.PostgresParams:
+		return k + p.DSN + "\x00" + p.Key()
 	}
 	return k + ps.Target
 }

@@ -78,7 +78,7 @@ func TestProseAlternatives(t *testing.T) {
 				"requires systemd rag-pipeline exists", "done systemd rag-pipeline active"}},
 		{name: "done probes stay as they are",
 			scripts: []sc{{"", "pg_dump -f /srv/backups/app.sql app"}, {"Alternatively:", "cp config_chromadb.py /srv/backups/config.py.bak"}},
-			want: []string{"requires file config_chromadb.py path=config_chromadb.py (warn)",
+			want: []string{"requires any(requires postgres dbname=app | requires file config_chromadb.py path=config_chromadb.py)",
 				"done file /srv/backups/app.sql path=/srv/backups/app.sql",
 				"done backup /srv/backups/config.py.bak path=/srv/backups/config.py.bak of=config_chromadb.py"}},
 	}
