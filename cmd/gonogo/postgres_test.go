@@ -1,12 +1,13 @@
 package main
 
 import (
+	"encoding/json"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/probes"
 )
@@ -14,24 +15,7 @@ import (
 // pgDSN is the DSN of the real PostgreSQL that .ci/run starts, with a
 // password. Outside CI the test skips when none is given; in CI a missing
 // server is a failure, not a skip.
-func pgDSN(t *testing.T) *url.URL {
-	t.Helper()
-	dsn := os.Getenv("GONOGO_TEST_PG")
-	if dsn == "" {
-		if os.Getenv("CI") == "true" {
-			t.Fatal("GONOGO_TEST_PG is not set: .ci/run must start PostgreSQL for this test")
-		}
-		t.Skip("set GONOGO_TEST_PG=postgres://user:password@127.0.0.1:5432/db (bash .ci/run does) to test against a real PostgreSQL")
-	}
-	u, err := url.Parse(dsn)
-	if err != nil || u.User == nil {
-		t.Fatalf("GONOGO_TEST_PG must be a postgres:// URL with a password: %v", err)
-	}
-	if _, ok := u.User.Password(); !ok {
-		t.Fatal("GONOGO_TEST_PG needs a password, so the test can check it is never printed")
-	}
-	return u
-}
+func pgDSN(t *testing.T) *url.URL { return gonogotest.PostgresURL(t) }
 
 // TestPostgresProbes points the probes an operator writes for the database
 // being migrated at a real PostgreSQL: the port, the server process, a
@@ -97,5 +81,60 @@ func TestPostgresProbes(t *testing.T) {
 	}
 	if !strings.Contains(r.stdout, u.User.Username()+":***@") {
 		t.Errorf("the DSN should still be readable with its password masked:\n%s", r.stdout)
+	}
+}
+
+// TestPostgresKind drives the native postgres probe through the binary
+// against a fresh database: every check GO, then a wrong password is
+// UNKNOWN (exit 3) with the password in no output format.
+func TestPostgresKind(t *testing.T) {
+	u := gonogotest.PostgresDB(t,
+		"CREATE EXTENSION pg_trgm",
+		"CREATE TABLE reddit_posts (id int, body text); INSERT INTO reddit_posts SELECT g, 'post' FROM generate_series(1, 1200) g",
+		"CREATE INDEX reddit_posts_body ON reddit_posts (body)")
+	pass, _ := u.User.Password()
+	bad := *u
+	bad.User = url.UserPassword(u.User.Username(), "wrong-Pa55word")
+	dir := t.TempDir()
+	block := func(dsn string) string {
+		return "```gonogo\nrequires:\n" +
+			"  - postgres: " + dsn + "\n" +
+			"  - postgres: " + dsn + "\n    extension: pg_trgm\n    min_version: '1.0'\n" +
+			"  - postgres: " + dsn + "\n    table: reddit_posts\n    min_rows: 1000\n" +
+			"  - postgres: " + dsn + "\n    index: reddit_posts_body\n" +
+			"  - postgres: " + dsn + "\n    query: SELECT count(*) FROM reddit_posts\n    expect: '>= 1000'\n```\n"
+	}
+	gonogotest.WriteFile(t, filepath.Join(dir, "plan.md"), "# Load\n\n## Steps\n\n### 11. Load the embeddings\n\n"+block("$DATABASE_URL")+"\n### 12. Build the index\n\n"+block(bad.String()))
+
+	env := []string{"DATABASE_URL=" + u.String()}
+	r := gonogo(t, dir, env, "--once", "--format", "json", "--step", "11", "plan.md")
+	var s model.Snapshot
+	if err := json.Unmarshal([]byte(r.stdout), &s); err != nil || r.code != exitGo {
+		t.Fatalf("step 11: exit %d, %v\n%s%s", r.code, err, r.stdout, r.stderr)
+	}
+	for _, p := range step(t, &s, "11").Probes {
+		if p.Status != probes.OK || p.Target != "$DATABASE_URL" {
+			t.Errorf("step 11 probe %s: %s (%s)", p.Label(), p.Status, p.Message)
+		}
+	}
+	r = gonogo(t, dir, env, "--once", "--step", "12", "plan.md")
+	if r.code != exitUnknown || !strings.Contains(r.stdout, "password authentication failed") {
+		t.Errorf("step 12 with a wrong password: exit %d, want 3 (UNKNOWN) saying why\n%s", r.code, r.stdout)
+	}
+	outputs := []string{r.stdout, r.stderr}
+	for _, format := range []string{"text", "json", "markdown", "junit", "github", "prometheus"} {
+		o := gonogo(t, dir, env, "--once", "--format", format, "plan.md")
+		outputs = append(outputs, o.stdout, o.stderr)
+	}
+	for _, format := range []string{"text", "json", "junit", "github"} {
+		o := gonogo(t, dir, env, "lint", "--format", format, "plan.md")
+		outputs = append(outputs, o.stdout, o.stderr)
+	}
+	for i, out := range outputs {
+		for _, secret := range []string{pass, "wrong-Pa55word"} {
+			if strings.Contains(out, secret) {
+				t.Errorf("output %d shows the password %q:\n%s", i, secret, out)
+			}
+		}
 	}
 }
