@@ -10,6 +10,7 @@
 package serve
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -71,6 +72,7 @@ type Server struct {
 	opts Options
 
 	snap      atomic.Pointer[model.Snapshot]
+	snapJSON  atomic.Pointer[[]byte] // snap as /v1/snapshot sends it, encoded once per check
 	collector *metrics.Collector
 	registry  *prometheus.Registry
 	checks    atomic.Uint64 // completed checks, for /healthz's body and tests
@@ -220,6 +222,12 @@ func (s *Server) check(ctx context.Context, force bool) {
 	if snap == nil || ctx.Err() != nil {
 		return
 	}
+	var js bytes.Buffer
+	if err := report.JSONObject(&js, snap); err != nil {
+		s.logf("%v", err)
+	}
+	b := js.Bytes()
+	s.snapJSON.Store(&b)
 	old := s.snap.Swap(snap)
 	s.collector.Set(snap)
 	n := s.checks.Add(1)
@@ -331,16 +339,15 @@ func stepReason(st *model.StepView) string {
 // snapshot writes the JSON snapshot of --once --format json.
 func (s *Server) snapshot(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Cache-Control", "no-store")
-	snap := s.snap.Load()
-	if snap == nil {
-		w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Type", "application/json")
+	js := s.snapJSON.Load()
+	if js == nil {
 		w.Header().Set("Retry-After", "1")
 		w.WriteHeader(http.StatusServiceUnavailable)
 		io.WriteString(w, `{"error": "the first check is still running"}`+"\n")
 		return
 	}
-	w.Header().Set("Content-Type", "application/json")
-	report.JSONObject(w, snap)
+	w.Write(*js)
 }
 
 func orNone(s string) string {
