@@ -334,7 +334,7 @@ func specKey(ps *spec.Probe) string {
 	case *spec.CommandParams:
 		return k + p.Command
 	case *spec.PostgresParams:
-		return k + p.DSN + "\x00" + p.Key()
+		return k + p.Key()
 	}
 	return k + ps.Target
 }

@@ -10,7 +10,7 @@ import (
 // pgLine is a postgres probe as "role dsn | check", for compact tables.
 func pgLine(ps *spec.Probe) string {
 	p := ps.Params.(*spec.PostgresParams)
-	s := string(ps.Role) + " " + p.DSN + " | " + p.Key()
+	s := string(ps.Role) + " " + p.DSN + " | " + strings.TrimPrefix(p.Key(), p.Database()+" ")
 	if p.Available {
 		s += " available"
 	}
@@ -94,5 +94,9 @@ func TestInferPostgresKeys(t *testing.T) {
 	kb := specKey(&spec.Probe{Kind: spec.KindPostgres, Params: b})
 	if ka == kb {
 		t.Errorf("an extension check and a ready check of one database share the key %q", ka)
+	}
+	written := &spec.PostgresParams{DSN: "postgres://advisor@127.0.0.1:5432/app?sslmode=disable", Check: spec.PostgresExtension, Extension: "vector"}
+	if kw := specKey(&spec.Probe{Kind: spec.KindPostgres, Params: written}); kw != ka {
+		t.Errorf("the same check of database app through another DSN: key %q, want %q", kw, ka)
 	}
 }

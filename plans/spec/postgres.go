@@ -53,20 +53,43 @@ type PostgresParams struct {
 
 func (*PostgresParams) Kind() Kind { return KindPostgres }
 
-// Key names what the probe checks, for telling two probes of one database
-// apart: "extension vector", "table reddit_posts", "ready".
+// Key names what the probe checks, by database and check: "credit_advisor
+// extension vector". Two probes with one key check the same thing, even
+// through different DSNs (an inferred `user=postgres dbname=app` and an
+// explicit postgres://advisor@…/app), so the one an author wrote covers
+// the one inference reads off a command.
 func (p *PostgresParams) Key() string {
+	k := p.Database() + " " + p.Check
 	switch p.Check {
 	case PostgresExtension:
-		return p.Check + " " + p.Extension
+		return k + " " + p.Extension
 	case PostgresTable:
-		return p.Check + " " + p.Table
+		return k + " " + p.Table
 	case PostgresIndex:
-		return p.Check + " " + p.Index
+		return k + " " + p.Index
 	case PostgresQuery:
-		return p.Check + " " + p.Query
+		return k + " " + p.Query
 	}
-	return p.Check
+	return k
+}
+
+// Database is the database the DSN names, "" when it leaves it to libpq's
+// defaults.
+func (p *PostgresParams) Database() string {
+	if i := strings.Index(p.DSN, "://"); i >= 0 {
+		rest := p.DSN[i+3:]
+		if j := strings.IndexByte(rest, '/'); j >= 0 {
+			db, _, _ := strings.Cut(rest[j+1:], "?")
+			return db
+		}
+		return ""
+	}
+	for _, w := range strings.Fields(p.DSN) {
+		if v, ok := strings.CutPrefix(w, "dbname="); ok {
+			return strings.Trim(v, "'")
+		}
+	}
+	return ""
 }
 
 // Expect is what one value must be: a comparison ("== 0", ">= 1000",
