@@ -174,6 +174,8 @@ func dumpParams(p spec.Params, rel func(string) string) string {
 	case *spec.SystemdParams:
 		add("unit", p.Unit)
 		add("active", p.Active)
+	case *spec.PostgresParams:
+		kv = append(kv, dumpPostgres(p))
 	case *spec.PortParams:
 		add("address", p.Address)
 		add("open", p.Open)

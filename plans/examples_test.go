@@ -66,7 +66,7 @@ func TestExampleMigrationPlan(t *testing.T) {
 	if withProbes*3 < len(p.Steps)*2 {
 		t.Errorf("probe blocks on most steps: %d of %d", withProbes, len(p.Steps))
 	}
-	for _, k := range []spec.Kind{spec.KindGit, spec.KindBackup, spec.KindHost, spec.KindPort, spec.KindCommand, spec.KindSystemd, spec.KindProcess, spec.KindFile, spec.KindHTTP} {
+	for _, k := range []spec.Kind{spec.KindGit, spec.KindBackup, spec.KindHost, spec.KindPort, spec.KindCommand, spec.KindSystemd, spec.KindProcess, spec.KindFile, spec.KindHTTP, spec.KindPostgres} {
 		if !kinds[k] {
 			t.Errorf("the example uses no %s probe", k)
 		}
