@@ -119,7 +119,7 @@ scrape_configs:
 	p.cmd.Process.Signal(syscall.SIGTERM)
 	p.exit()
 	g.cmd.Process.Signal(syscall.SIGTERM)
-	if code := g.exit(); code != 0 {
+	if code := g.exit(); code != 128+int(syscall.SIGTERM) {
 		t.Errorf("gonogo serve exit %d", code)
 	}
 }

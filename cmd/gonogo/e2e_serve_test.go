@@ -166,7 +166,7 @@ func TestServeSeedCase(t *testing.T) {
 	dir := seedSandbox(t, seedPlan)
 	c, url := serveSandbox(t, dir, "--interval", "100ms", "docs/plan.md")
 	body := pollHTTP(t, url+"/healthz", 503)
-	if !strings.HasPrefix(body, "NO-GO: rollback step 23 (Restore ChromaDB config) is NO-GO") {
+	if !strings.HasPrefix(body, "NO-GO: rollback step 23 (Restore ChromaDB config) cannot run") {
 		t.Errorf("/healthz body %q", body)
 	}
 	if code, body := httpGet(t, url+"/healthz?step=23"); code != 503 || !strings.Contains(body, "config_chromadb.py") {
@@ -188,8 +188,9 @@ func TestServeSeedCase(t *testing.T) {
 	if err := c.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
-	if code := c.exit(); code != 0 {
-		t.Errorf("after SIGTERM: exit %d, want 0\n%s", code, c.stderr())
+	// Drained, then the exit every gonogo command gives on SIGTERM.
+	if code := c.exit(); code != 128+int(syscall.SIGTERM) {
+		t.Errorf("after SIGTERM: exit %d, want 143\n%s", code, c.stderr())
 	}
 	for _, want := range []string{"first check: NO-GO", "verdict NO-GO → GO", "stopping: draining requests"} {
 		if !strings.Contains(c.stderr(), want) {
@@ -229,8 +230,8 @@ func TestServeUsage(t *testing.T) {
 		t.Errorf("second serve on the same port: exit %d %q", r.code, r.stderr)
 	}
 	c.cmd.Process.Signal(syscall.SIGINT)
-	if code := c.exit(); code != 0 {
-		t.Errorf("after SIGINT: exit %d", code)
+	if code := c.exit(); code != 128+int(syscall.SIGINT) {
+		t.Errorf("after SIGINT: exit %d, want 130", code)
 	}
 }
 
@@ -240,7 +241,7 @@ func TestWaitForAFile(t *testing.T) {
 	dir := t.TempDir()
 	gonogotest.WriteFile(t, filepath.Join(dir, "plan.md"), "# Wait\n\n## Steps\n\n### 1. Load the export\n\n```gonogo\nrequires:\n  - file: export.jsonl\n```\n")
 	c := startGonogo(t, dir, "--once", "--wait", "2m", "--interval", "50ms", "--format", "json", "plan.md")
-	c.waitStderr(regexp.MustCompile(`gonogo: waiting \(0s of 2m0s\): NO-GO: step 1 \(Load the export\) is NO-GO: file export.jsonl`))
+	c.waitStderr(regexp.MustCompile(`gonogo: waiting \(0s of 2m0s\): NO-GO: step 1 \(Load the export\) cannot run: file export.jsonl`))
 	gonogotest.WriteFile(t, filepath.Join(dir, "export.jsonl"), "{}\n")
 	if code := c.exit(); code != exitGo {
 		t.Fatalf("exit %d, want 0 once the file appeared\n%s", code, c.stderr())
@@ -261,7 +262,7 @@ func TestWaitDeadlineAndFailFast(t *testing.T) {
 	dir := t.TempDir()
 	gonogotest.WriteFile(t, filepath.Join(dir, "plan.md"), "# Wait\n\n## Steps\n\n### 1. Load the export\n\n```gonogo\nrequires:\n  - file: export.jsonl\n    name: the export is there\n```\n")
 	r := gonogo(t, dir, nil, "--once", "--wait", "300ms", "--interval", "100ms", "plan.md")
-	if r.code != exitNoGo || !strings.Contains(r.stderr, "waited 300ms and it is still NO-GO; what never held:\ngonogo:   step 1 (Load the export) is NO-GO: the export is there:") {
+	if r.code != exitNoGo || !strings.Contains(r.stderr, "waited 300ms and it is still NO-GO; what never held:\ngonogo:   step 1 (Load the export) cannot run: the export is there:") {
 		t.Errorf("deadline: exit %d\nstderr: %s", r.code, r.stderr)
 	}
 	if !strings.Contains(r.stdout, "NO-GO") || strings.Contains(r.stdout, "gonogo: waiting") {

@@ -36,7 +36,7 @@ and answers from the last check, never running a probe per request:
 It listens on 127.0.0.1:9644 unless --listen says otherwise, and refuses an
 address other hosts can reach without --allow-remote. Edits to the plan are
 picked up at the next check. SIGTERM or Ctrl-C drains requests in flight and
-exits 0.`,
+exits 143 or 130 (128 + the signal, as every gonogo command).`,
 		Example: `  gonogo serve docs/plans/migrate.md
   curl -fsS http://127.0.0.1:9644/healthz?step=23
   gonogo serve --listen 0.0.0.0:9644 --allow-remote --interval 15s docs/plans/migrate.md`,

@@ -31,8 +31,8 @@ import (
 // "no data".
 var (
 	verdicts = []model.Gate{model.GateGo, model.GateNoGo, model.GateUnknown}
-	gates    = []model.Gate{model.GateGo, model.GateNoGo, model.GateUnknown, model.GateNone}
-	statuses = []model.StepStatus{model.StepDone, model.StepGo, model.StepNoGo, model.StepUnknown, model.StepManual}
+	gates    = []model.Gate{model.GateGo, model.GateNoGo, model.GateUnknown, model.GatePending, model.GateNone}
+	statuses = []model.StepStatus{model.StepDone, model.StepGo, model.StepNoGo, model.StepUnknown, model.StepPending, model.StepManual}
 )
 
 var (
@@ -40,7 +40,7 @@ var (
 		"1 for the plan's current verdict (may the next step run, and can every rollback step still run?), 0 for the others; all 0 until the first check ends.",
 		[]string{"plan", "verdict"}, nil)
 	descRollback = prometheus.NewDesc("gonogo_rollback_gate",
-		"1 for the current rollback gate (NONE: the plan has no rollback phase), 0 for the others.",
+		"1 for the current rollback gate (PENDING: it waits only for a step still to come; NONE: the plan has no rollback phase), 0 for the others.",
 		[]string{"plan", "gate"}, nil)
 	descStep = prometheus.NewDesc("gonogo_step_status",
 		"1 for each step's current status, 0 for its other statuses.",

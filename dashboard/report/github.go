@@ -20,41 +20,50 @@ func init() {
 	register(GitHub, renderer{snapshot: githubSnapshot, lint: githubLint})
 }
 
-// githubSnapshot annotates what stands in the way — each probe that keeps
-// the next step or a rollback step from GO, at the probe's line (the
-// command it was read from, for an inferred one), a regressed step — and
-// the findings, then ends with the verdict as a notice.
+// githubSnapshot annotates what stands in the way — each of the model's
+// blockers, at its probe's line (the command it was read from, for an
+// inferred one) or its step's, and each regressed step — then the
+// findings, and ends with the verdict and the action as a notice.
 func githubSnapshot(w io.Writer, s *model.Snapshot, _ Options) error {
 	var b strings.Builder
-	for i := range s.Steps {
-		v := &s.Steps[i]
-		if !v.Regressed && !((v.Next || v.Rollback) && (v.Status == model.StepNoGo || v.Status == model.StepUnknown)) {
-			continue
-		}
-		level, what := "error", "step "+v.Ref()+" is "+string(v.Status)
-		switch {
-		case v.Regressed:
-			what = "step " + v.Ref() + " regressed"
-		case v.Status == model.StepUnknown:
+	for _, bl := range s.Blockers {
+		level := "error"
+		if bl.Gate != model.GateNoGo {
 			level = "warning"
 		}
-		if v.Rollback {
-			what = "rollback " + what
+		line := 0
+		if v := s.Step(bl.Step); v != nil {
+			line = v.Line
+			for j := range v.Probes {
+				if p := &v.Probes[j]; p.Label() == bl.Probe && p.Line > 0 {
+					line = p.Line
+					break
+				}
+			}
+		}
+		msg := bl.Text
+		if bl.Fix != "" {
+			msg += "\nfix: " + bl.Fix
+		}
+		annotate(&b, level, s.Plan, line, "gonogo: "+string(bl.Gate), msg)
+	}
+	for i := range s.Steps {
+		v := &s.Steps[i]
+		if !v.Regressed {
+			continue
 		}
 		for j := range v.Probes {
-			p := &v.Probes[j]
-			if !v.Listed(p) {
-				continue
+			if p := &v.Probes[j]; v.Listed(p) {
+				line := p.Line
+				if line == 0 {
+					line = v.Line
+				}
+				annotate(&b, "error", s.Plan, line, "gonogo: step "+v.Ref()+" regressed", p.Label()+": "+p.Message)
 			}
-			line := p.Line
-			if line == 0 {
-				line = v.Line
-			}
-			annotate(&b, level, s.Plan, line, "gonogo: "+what, p.Label()+": "+string(p.Status)+": "+p.Message)
 		}
 	}
 	findingAnnotations(&b, s)
-	summary := fmt.Sprintf("%s: %s; next step %s; rollback %s", s.Verdict, headline(s), orNone(s.NextStep), s.Rollback)
+	summary := fmt.Sprintf("%s; next step %s; rollback %s", s.Action, orNone(s.NextStep), s.Rollback)
 	annotate(&b, "notice", s.Plan, 0, "gonogo "+string(s.Verdict), summary)
 	_, err := io.WriteString(w, b.String())
 	return err

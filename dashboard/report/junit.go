@@ -68,9 +68,10 @@ type (
 
 // junitSnapshot writes the answer of --once: a testcase for the verdict,
 // one for the rollback gate, and one per step. A step fails (NO-GO) or
-// errs (UNKNOWN) only where the verdict counts it — the next step and the
-// rollback steps — and when it regressed; a later step that cannot run
-// yet is normal in a plan under way and shows as skipped with its reason.
+// errs (UNKNOWN) when the model counts it as a blocker of the verdict, and
+// fails when it regressed; a later step that cannot run yet is normal in a
+// plan under way and is skipped with its reason, as are MANUAL steps and
+// steps pending on an earlier one.
 func junitSnapshot(w io.Writer, s *model.Snapshot, _ Options) error {
 	suite := junitSuite{
 		Name: "gonogo " + s.Plan,
@@ -84,23 +85,26 @@ func junitSnapshot(w io.Writer, s *model.Snapshot, _ Options) error {
 	verdict := junitCase{Name: "verdict: may the next step run?", Classname: "gonogo", File: s.Plan, Time: seconds(s.DurationMS)}
 	switch s.Verdict {
 	case model.GateNoGo:
-		verdict.Failure = &junitProblem{Type: string(s.Verdict), Message: headline(s), Text: strings.Join(s.Reasons, "\n")}
-	case model.GateUnknown:
-		verdict.Error = &junitProblem{Type: string(s.Verdict), Message: headline(s), Text: strings.Join(s.Reasons, "\n")}
+		verdict.Failure = &junitProblem{Type: string(s.Verdict), Message: s.Action, Text: strings.Join(s.Reasons, "\n")}
+	case model.GateUnknown, "":
+		verdict.Error = &junitProblem{Type: string(s.Verdict), Message: s.Action, Text: strings.Join(s.Reasons, "\n")}
 	}
 	suite.Cases = append(suite.Cases, verdict)
 	rollback := junitCase{Name: "rollback gate: can every rollback step still run?", Classname: "gonogo", File: s.Plan, Time: "0"}
-	blocking := "rollback steps that cannot run: " + strings.Join(s.RollbackBlocking(), ", ")
 	switch s.Rollback {
 	case model.GateNoGo:
-		rollback.Failure = &junitProblem{Type: string(s.Rollback), Message: blocking}
+		rollback.Failure = &junitProblem{Type: string(s.Rollback), Message: s.RollbackNote()}
 	case model.GateUnknown:
-		rollback.Error = &junitProblem{Type: string(s.Rollback), Message: blocking}
-	case model.GateNone:
-		rollback.Skipped = &junitProblem{Message: "the plan has no rollback phase"}
+		rollback.Error = &junitProblem{Type: string(s.Rollback), Message: s.RollbackNote()}
+	case model.GateNone, model.GatePending:
+		rollback.Skipped = &junitProblem{Message: string(s.Rollback) + ": " + s.RollbackNote()}
 	}
 	suite.Cases = append(suite.Cases, rollback)
 
+	blockers := map[string][]model.Blocker{}
+	for _, b := range s.Blockers {
+		blockers[b.Step] = append(blockers[b.Step], b)
+	}
 	for i := range s.Steps {
 		v := &s.Steps[i]
 		c := junitCase{Name: stepName(v), Classname: v.Phase, File: s.Plan, Line: v.Line, Time: seconds(stepMS(v))}
@@ -110,20 +114,38 @@ func junitSnapshot(w io.Writer, s *model.Snapshot, _ Options) error {
 		var out strings.Builder
 		for j := range v.Probes {
 			p := &v.Probes[j]
-			fmt.Fprintf(&out, "%s %-5s %-8s %s: %s\n", model.ProbeSymbol(p.Status), p.Status, p.Role, p.Label(), p.Message)
+			fmt.Fprintf(&out, "%s %-5s %-8s %s: %s\n", p.Symbol(), p.Word(), p.Role, p.Label(), p.Message)
 		}
 		c.SystemOut = out.String()
-		why := stepWhy(v)
-		counted := v.Next || v.Rollback
+		bs := blockers[v.Ref()]
 		switch {
+		case len(bs) > 0:
+			var text strings.Builder
+			for _, b := range bs {
+				text.WriteString(b.Text + "\n")
+				if b.Fix != "" {
+					text.WriteString("  fix: " + b.Fix + "\n")
+				}
+			}
+			p := &junitProblem{Type: string(bs[0].Gate), Message: bs[0].Text, Text: text.String()}
+			if bs[0].Gate == model.GateNoGo {
+				c.Failure = p
+			} else {
+				c.Error = p
+			}
 		case v.Regressed:
-			c.Failure = &junitProblem{Type: "regressed", Message: "step " + v.Ref() + " regressed: its done-probes no longer hold", Text: why}
-		case v.Status == model.StepNoGo && counted:
-			c.Failure = &junitProblem{Type: string(v.Status), Message: "step " + v.Ref() + " is NO-GO", Text: why}
-		case v.Status == model.StepUnknown && counted:
-			c.Error = &junitProblem{Type: string(v.Status), Message: "step " + v.Ref() + " is UNKNOWN: a probe could not answer", Text: why}
+			c.Failure = &junitProblem{Type: "regressed", Message: "step " + v.Ref() + " regressed: its done-probes no longer hold", Text: stepWhy(v)}
 		case v.Status == model.StepNoGo || v.Status == model.StepUnknown:
-			c.Skipped = &junitProblem{Message: string(v.Status) + ", not counted yet: it comes after the next step. " + firstLineOf(why)}
+			c.Skipped = &junitProblem{Message: string(v.Status) + ", not counted yet: it comes after the next step. " + firstLineOf(stepWhy(v))}
+		case v.Status == model.StepPending:
+			msg := "PENDING: it needs what an earlier step still to come makes"
+			for _, p := range s.Pending {
+				if p.Step == v.Ref() {
+					msg = "PENDING: it needs " + p.What + ", which step " + p.MadeBy + " makes"
+					break
+				}
+			}
+			c.Skipped = &junitProblem{Message: msg}
 		case v.Status == model.StepManual:
 			c.Skipped = &junitProblem{Message: "MANUAL: nothing to probe, the operator judges this step"}
 		}

@@ -308,7 +308,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(statusOf(snap.Verdict))
-	reason := "next step " + orNone(snap.NextStep) + ", rollback " + string(snap.Rollback)
+	reason := snap.Action
 	if len(snap.Reasons) > 0 {
 		reason = snap.Reasons[0]
 		if n := len(snap.Reasons) - 1; n > 0 {

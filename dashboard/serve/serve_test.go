@@ -91,9 +91,9 @@ func TestHealthzPerVerdict(t *testing.T) {
 		code  int
 		body  string
 	}{
-		{"GO", "requires:\n  - file: present.txt", 200, "GO: next step 1, rollback NONE"},
-		{"NO-GO", "requires:\n  - file: missing.txt", 503, "NO-GO: step 1 (Only step) is NO-GO: file missing.txt:"},
-		{"UNKNOWN", "requires:\n  - command: sleep 10\n    timeout: 100ms", 429, "UNKNOWN: step 1 (Only step) is UNKNOWN: command sleep 10: timed out"},
+		{"GO", "requires:\n  - file: present.txt", 200, "GO: Run step 1 next: Only step."},
+		{"NO-GO", "requires:\n  - file: missing.txt", 503, "NO-GO: step 1 (Only step) cannot run: file missing.txt:"},
+		{"UNKNOWN", "requires:\n  - command: sleep 10\n    timeout: 100ms", 429, "UNKNOWN: could not check step 1 (Only step): command sleep 10: timed out"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
