@@ -169,6 +169,15 @@ func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i i
 	select {
 	case <-finished:
 	case <-ctx.Done():
+		// Checkers that honour their context end within moments (a
+		// command probe kills its process group): wait that long, so a
+		// process that exits right after a cancelled run (gonogo --once
+		// on SIGTERM) leaves no child behind. One that does not is
+		// abandoned as before.
+		select {
+		case <-finished:
+		case <-time.After(cleanupGrace):
+		}
 	}
 	mu.Lock()
 	defer mu.Unlock()
@@ -266,9 +275,17 @@ func (r *Runner) check(ctx context.Context, sp *spec.Probe) (Status, string) {
 		}
 		return o.status, o.msg
 	case <-pctx.Done():
+		select { // see cleanupGrace
+		case <-ch:
+		case <-time.After(cleanupGrace):
+		}
 		return Error, timeoutMessage(ctx, timeout)
 	}
 }
+
+// cleanupGrace is how long a cancelled or timed-out check waits for its
+// checker to finish cleaning up before it answers without it.
+const cleanupGrace = 250 * time.Millisecond
 
 // timeoutMessage explains why a probe was cut off: its own timeout or the
 // whole run's.
