@@ -99,9 +99,6 @@ func New(src Source, opts Options) *Server {
 // Checks is the number of checks completed so far.
 func (s *Server) Checks() uint64 { return s.checks.Load() }
 
-// Snapshot is the last complete snapshot, nil before the first check ends.
-func (s *Server) Snapshot() *model.Snapshot { return s.snap.Load() }
-
 func (s *Server) logf(format string, args ...any) {
 	if s.opts.Log == nil {
 		return
