@@ -26,12 +26,9 @@ const sandboxPlan = "# Sandbox migration\n\n## Pre-deploy checklist\n\n" +
 // CI (CI=true) installs tmux; there a missing tmux fails the test.
 func TestTmuxEndToEnd(t *testing.T) {
 	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but tmux is not installed (.ci/run installs it): %v", err)
-		}
-		t.Skip("tmux is not installed; CI installs it and runs this test")
+		gonogotest.Need(t, "tmux is not installed (apt-get install tmux; .ci/run installs it)")
 	}
-	if testing.Short() && os.Getenv("CI") != "true" {
+	if testing.Short() && !gonogotest.InCI() {
 		t.Skip("-short: the tmux end-to-end test builds the binary")
 	}
 	if _, err := exec.LookPath("git"); err != nil {

@@ -100,10 +100,7 @@ type tmux struct {
 func newTmux(t *testing.T) *tmux {
 	t.Helper()
 	if _, err := exec.LookPath("tmux"); err != nil {
-		if os.Getenv("CI") == "true" {
-			t.Fatalf("CI=true but tmux is not installed (.ci/run installs it): %v", err)
-		}
-		t.Skip("tmux is not installed (apt-get install tmux)")
+		gonogotest.Need(t, "tmux is not installed (apt-get install tmux; .ci/run installs it)")
 	}
 	tm := &tmux{t: t, socket: filepath.Join(t.TempDir(), "tmux.sock")}
 	t.Cleanup(func() { exec.Command("tmux", "-S", tm.socket, "kill-server").Run() })
