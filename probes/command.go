@@ -25,8 +25,9 @@ const stderrCap = 4 << 10
 // group, reads at most OutputCap bytes of stdout (then closes the pipe, so
 // a flooding writer gets SIGPIPE), and checks the exit code and the
 // stdout regex. At the deadline the whole group — children included — is
-// killed, and it is killed again after the command exits so nothing it
-// started in the background outlives the check. Under --no-exec nothing
+// killed, and after the command exits everything it started is ended (its
+// group, and what left it: see helper.end), so nothing it started in the
+// background outlives the check. Under --no-exec nothing
 // runs and the result is Skip.
 func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.CommandParams) (Status, string) {
 	show := "`" + textfmt.Clip(p.Command, 60) + "`"
@@ -35,14 +36,12 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", p.Command)
 	cmd.Dir = p.Dir
-	// A session of its own: the command has no controlling terminal, so a
-	// program that would prompt on /dev/tty (psql or ssh asking for a
-	// password) fails at once instead of writing over the live board and
-	// waiting for the timeout. The session is also its process group, which
-	// killGroup ends as a whole. Stdin is /dev/null (exec's default).
-	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
-	cmd.Env = append(os.Environ(), "GIT_TERMINAL_PROMPT=0")
-	cmd.Cancel = func() error { return killGroup(cmd) }
+	// A helper (helper.go): no controlling terminal, so a program that
+	// would prompt on /dev/tty (psql or ssh asking for a password) fails at
+	// once instead of writing over the live board and waiting for the
+	// timeout; its session killed whole at the deadline, and whatever it
+	// started — also in another session — ended with the check.
+	h := newHelper(cmd, append(os.Environ(), "GIT_TERMINAL_PROMPT=0"))
 	// Our own pipes, read by our own goroutines: Wait then waits only
 	// for the shell, not for whoever else holds the pipes.
 	outR, outW, err := os.Pipe()
@@ -80,7 +79,7 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		errc <- read{buf.Bytes(), err}
 	}()
 	waitErr := cmd.Wait()
-	_ = killGroup(cmd) // background leftovers die with the check
+	h.end() // background leftovers die with the check
 	// A process that left the group may still hold a pipe: give it a
 	// moment, then close our ends.
 	grace := time.AfterFunc(time.Second, func() { outR.Close(); errR.Close() })
@@ -140,18 +139,6 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		return OK, fmt.Sprintf("%s %s, output matches /%s/%s", show, how, pattern(p.Stdout), note)
 	}
 	return OK, fmt.Sprintf("%s %s%s", show, how, note)
-}
-
-// killGroup kills the command's whole process group.
-func killGroup(cmd *exec.Cmd) error {
-	if cmd.Process == nil {
-		return nil
-	}
-	err := syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL)
-	if errors.Is(err, syscall.ESRCH) {
-		return nil
-	}
-	return err
 }
 
 // exitOf reads how the command ended: its exit code and a phrase ("exited

@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"strings"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
@@ -17,13 +18,24 @@ import (
 func init() { register(spec.KindSystemd, checkSystemd) }
 
 // systemdRunDir exists only while systemd is the init system (this is the
-// test sd_booted() does).
-const systemdRunDir = "/run/systemd/system"
+// test sd_booted() does). A variable for the tests.
+var systemdRunDir = "/run/systemd/system"
 
 // checkSystemd answers a systemd probe with `systemctl show UNIT`. Where
 // systemd is not running (containers, other init systems) the answer is
 // Error — we cannot tell — never Fail.
+//
+// Why systemctl and not systemd's D-Bus API: it needs no new dependency
+// and no bus connection kept open, it reads the same properties, and what
+// made it risky is closed here — the unit must be a systemd unit name
+// (spec.CheckUnitName: never an option such as -Hhost), it comes after
+// "--", --no-ask-password keeps polkit from prompting, and systemctl runs
+// as a helper (helper.go): no terminal, its own session, ended whole with
+// the probe.
 func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.SystemdParams) (Status, string) {
+	if err := spec.CheckUnitName(p.Unit); err != nil {
+		return Error, "not checked: " + err.Error()
+	}
 	if _, err := os.Stat(systemdRunDir); err != nil {
 		return Error, fmt.Sprintf("cannot check unit %s: systemd is not running on this host (no %s); check the service another way (process: or port:)", p.Unit, systemdRunDir)
 	}
@@ -32,9 +44,16 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 		return Error, fmt.Sprintf("cannot check unit %s: systemctl is not installed or not on PATH", p.Unit)
 	}
 	cmd := exec.CommandContext(ctx, bin, systemctlShowArgs(p.Unit)...)
+	h := newHelper(cmd, append(os.Environ(), "SYSTEMD_PAGER=", "SYSTEMD_COLORS=0"))
+	// A grandchild that keeps systemctl's output open cannot hold Output
+	// past the deadline.
+	cmd.WaitDelay = time.Second
 	var stderr bytes.Buffer
 	cmd.Stderr = &limitedBuffer{buf: &stderr, max: 4096}
-	out, err := cmd.Output()
+	var stdout bytes.Buffer
+	cmd.Stdout = &limitedBuffer{buf: &stdout, max: 64 << 10}
+	err = cmd.Run()
+	h.end()
 	if err != nil {
 		if ctx.Err() != nil {
 			return Error, fmt.Sprintf("systemctl did not answer in time: check the unit by hand (systemctl status %s)", p.Unit)
@@ -48,7 +67,7 @@ func checkSystemd(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.System
 		}
 		return Error, fmt.Sprintf("cannot run systemctl: %v", err)
 	}
-	return systemdVerdict(p, parseSystemctlShow(out))
+	return systemdVerdict(p, parseSystemctlShow(stdout.Bytes()))
 }
 
 // noBus reports whether systemctl's stderr says it could not reach
@@ -70,7 +89,7 @@ func noBus(stderr string) (string, bool) {
 // unit comes after "--": a unit name may start with "-" ("-.mount", the root
 // file system), which systemctl would otherwise read as options.
 func systemctlShowArgs(unit string) []string {
-	return []string{"show", "--no-pager", "--property=LoadState,ActiveState,SubState,UnitFileState", "--", unit}
+	return []string{"show", "--no-pager", "--no-ask-password", "--property=LoadState,ActiveState,SubState,UnitFileState", "--", unit}
 }
 
 // parseSystemctlShow reads the KEY=VALUE lines of `systemctl show`.

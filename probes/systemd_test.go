@@ -1,9 +1,15 @@
 package probes
 
 import (
+	"bytes"
+	"context"
 	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
@@ -93,4 +99,98 @@ func TestNoBus(t *testing.T) {
 			t.Errorf("noBus(%q) = %q, %v; want %v", tc.stderr, why, ok, tc.bus)
 		}
 	}
+}
+
+// fakeSystemctl puts a systemctl script with body first on PATH and makes
+// the probe believe systemd runs, for the path that runs systemctl on
+// hosts without systemd. It returns the script's folder.
+func fakeSystemctl(t *testing.T, body string) string {
+	t.Helper()
+	dir := t.TempDir()
+	writeScript(t, filepath.Join(dir, "systemctl"), body)
+	t.Setenv("PATH", dir+string(os.PathListSeparator)+os.Getenv("PATH"))
+	old := systemdRunDir
+	systemdRunDir = dir
+	t.Cleanup(func() { systemdRunDir = old })
+	return dir
+}
+
+// checkSystemdDirect calls the systemd checker itself, so the test sees
+// the state right after it returned (the runner stops waiting for a
+// checker at its deadline).
+func checkSystemdDirect(t *testing.T, unit string, timeout time.Duration) (Status, string) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	sp := &spec.Probe{Kind: spec.KindSystemd, Target: unit, Params: &spec.SystemdParams{Unit: unit, Active: true}}
+	return checkSystemd(ctx, NewRunner(Options{}), sp, sp.Params.(*spec.SystemdParams))
+}
+
+// TestSystemdOptionNeverReachesSystemctl: a unit name systemctl would
+// read as an option (-H makes it ssh to a host) is refused before any
+// program runs — whatever built the spec.
+func TestSystemdOptionNeverReachesSystemctl(t *testing.T) {
+	dir := fakeSystemctl(t, `printf '%s\n' "$@" >> "$(dirname "$0")/ran"; echo LoadState=loaded; echo ActiveState=active`+"\n")
+	for _, unit := range []string{"-Huser@evil.example", "--host=evil.example", "-M", "app --host=x", "app\n-H"} {
+		st, msg := checkSystemdDirect(t, unit, 5*time.Second)
+		if st != Error || !strings.Contains(msg, "not a systemd unit name") {
+			t.Errorf("unit %q: %s %q, want error: not a systemd unit name", unit, st, msg)
+		}
+	}
+	if b, err := os.ReadFile(filepath.Join(dir, "ran")); err == nil {
+		t.Errorf("systemctl ran with:\n%s", b)
+	}
+}
+
+// TestSystemctlRun: systemctl is asked with the unit after "--" and
+// --no-ask-password, and its answer read.
+func TestSystemctlRun(t *testing.T) {
+	dir := fakeSystemctl(t, `printf '%s\n' "$@" > "$(dirname "$0")/args"; printf 'LoadState=loaded\nActiveState=active\nSubState=running\n'`+"\n")
+	st, msg := checkSystemdDirect(t, "postgresql@14-main", 5*time.Second)
+	if st != OK || msg != "unit postgresql@14-main is active (running)" {
+		t.Errorf("got %s %q", st, msg)
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "args"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	args := strings.Split(strings.TrimSpace(string(b)), "\n")
+	if len(args) < 2 || args[len(args)-2] != "--" || args[len(args)-1] != "postgresql@14-main" || !slices.Contains(args, "--no-ask-password") {
+		t.Errorf("systemctl got %q", args)
+	}
+}
+
+// TestSystemctlHelperEnded: systemctl runs without a terminal, in a
+// session of its own; when it hangs past the probe's timeout it is ended
+// with everything it started, also a child in another session (an ssh it
+// would have started, say).
+func TestSystemctlHelperEnded(t *testing.T) {
+	needTools(t, "setsid", "sleep")
+	dir := fakeSystemctl(t, `d=$(dirname "$0")
+cat /proc/self/stat > "$d/stat.tmp" && mv "$d/stat.tmp" "$d/stat"
+echo $$ > "$d/self"
+sleep 301 </dev/null >/dev/null 2>&1 & echo $! > "$d/bg"
+setsid -f sh -c "echo \$\$ > '$d/daemon'; exec sleep 302" </dev/null >/dev/null 2>&1
+exec sleep 303
+`)
+	st, msg := checkSystemdDirect(t, "app", 500*time.Millisecond)
+	if st != Error || !strings.Contains(msg, "did not answer in time") {
+		t.Errorf("got %s %q, want error: did not answer in time", st, msg)
+	}
+	self := readPid(t, filepath.Join(dir, "self"))
+	b, err := os.ReadFile(filepath.Join(dir, "stat"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// cat's stat: its session is the script's, and it has no terminal.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if f[3] != strconv.Itoa(self) {
+		t.Errorf("systemctl ran in session %s, want one of its own (%d)", f[3], self)
+	}
+	if f[4] != "0" {
+		t.Errorf("systemctl had a controlling terminal (tty_nr %s)", f[4])
+	}
+	wantEnded(t, "systemctl", self)
+	wantEnded(t, "systemctl's background child", readPid(t, filepath.Join(dir, "bg")))
+	wantEnded(t, "systemctl's daemon in another session", readPid(t, filepath.Join(dir, "daemon")))
 }

@@ -213,6 +213,16 @@ func TestInferCommands(t *testing.T) {
 		{name: "systemctl --user is another manager", in: "systemctl --user restart app"},
 		{name: "service start", in: "sudo service postgresql start",
 			want: []string{"requires systemd postgresql exists", "done systemd postgresql active"}},
+		// A unit name that systemctl would read as an option never
+		// becomes a probe: "-Hhost" would make systemctl ssh to host.
+		{name: "systemctl -- -Hhost makes no probe", in: "systemctl restart -- -Huser@evil.example",
+			notes: []string{`systemctl restart: "-Huser@evil.example" is not a systemd unit name gonogo will check`}},
+		{name: "service -Hhost makes no probe", in: "service -Hhost restart",
+			notes: []string{`service restart: "-Hhost" is not a systemd unit name gonogo will check`}},
+		{name: "systemctl with a unit name systemd refuses", in: "systemctl start 'app;reboot'",
+			notes: []string{`"app;reboot" is not a systemd unit name`}},
+		{name: "the root mount is a unit", in: "systemctl restart -- -.mount",
+			want: []string{"requires systemd -.mount exists", "done systemd -.mount active"}},
 		{name: "git checkout of a branch checks nothing", in: "git checkout main"},
 		{name: "git checkout REV -- files", in: "git checkout v1.4.0 -- src/ config.py",
 			want: []string{

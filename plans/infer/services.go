@@ -59,6 +59,11 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 			w.st.note(fmt.Sprintf("line %d: %s names units by the pattern %s; gonogo does not check patterns", c.line, how, u.s))
 			continue
 		}
+		if err := spec.CheckUnitName(u.s); err != nil {
+			// "-Hhost" would reach systemctl as an option (ssh to host).
+			w.st.note(fmt.Sprintf("line %d: %s: %v; nothing inferred from it", c.line, how, err))
+			continue
+		}
 		ps, dup := w.leaf(&spec.Probe{
 			Role: spec.Requires, Kind: spec.KindSystemd, Target: u.s, Name: "unit " + u.s + " exists, for " + how,
 			Params: &spec.SystemdParams{Unit: u.s, Active: true, ExistsOnly: true},
