@@ -5,15 +5,18 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
 	"sort"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // LoadOptions say how to read a plan.
@@ -30,9 +33,15 @@ type LoadOptions struct {
 	Env func(string) string
 }
 
-// MaxPlanSize bounds the plan and sidecar files gonogo reads: a runbook is
-// text, and a huge file is almost surely the wrong one.
-const MaxPlanSize = 8 << 20
+// MaxPlanSize and MaxSidecarSize bound the plan and sidecar files gonogo
+// reads. A runbook is text — the largest real ones are a few hundred KiB —
+// so a bigger file is almost surely the wrong one (a log, a dump, a
+// binary), and reading and analysing it would cost time and memory for
+// nothing. A sidecar holds only probe blocks and is capped lower.
+const (
+	MaxPlanSize    = 16 << 20
+	MaxSidecarSize = 4 << 20
+)
 
 // Load reads the plan file (and the sidecar of opts.Probes, if any),
 // resolves the root, and parses both. A plan with problems yields an
@@ -40,7 +49,7 @@ const MaxPlanSize = 8 << 20
 // that cannot be read yields an error naming it. Warnings, such as repeated
 // step IDs, are in Plan.Warnings.
 func Load(path string, opts LoadOptions) (*Plan, error) {
-	src, err := readFile(path, "plan")
+	src, err := ReadFile(path, "plan", MaxPlanSize)
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +61,7 @@ func Load(path string, opts LoadOptions) (*Plan, error) {
 	if opts.Probes == "" {
 		return plan, perr
 	}
-	side, err := readFile(opts.Probes, "probes file")
+	side, err := ReadFile(opts.Probes, "probes file", MaxSidecarSize)
 	if err != nil {
 		return nil, err
 	}
@@ -80,10 +89,19 @@ func Load(path string, opts LoadOptions) (*Plan, error) {
 	return plan, nil
 }
 
-// readFile reads a plan or sidecar, with an error that names it and what
-// to do.
-func readFile(path, what string) ([]byte, error) {
-	f, err := os.Open(path)
+// ReadFile reads a plan or sidecar file — what names it in messages
+// ("plan", "probes file") — of at most max bytes, with an error that names
+// the file and says what to do.
+//
+// The file is opened without blocking (O_NONBLOCK, O_NOCTTY) and refused
+// unless fstat says it is a regular file: a FIFO, a socket or a device in
+// place of the plan would otherwise block the open or the read forever —
+// past SIGINT, and on the board past q — or never end (/dev/zero). The
+// check is on the open file, so a plan swapped for one between a check
+// and the read cannot slip through. Everything that reads the plan file
+// reads it here.
+func ReadFile(path, what string, max int64) ([]byte, error) {
+	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOCTTY, 0)
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
 	}
@@ -95,14 +113,45 @@ func readFile(path, what string) ([]byte, error) {
 	if st.IsDir() {
 		return nil, fmt.Errorf("cannot read %s %s: it is a folder; give the Markdown file", what, path)
 	}
-	src, err := io.ReadAll(io.LimitReader(f, MaxPlanSize+1))
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("cannot read %s %s: it is %s, not a regular file; give the file itself (gonogo reads only regular files)", what, path, fileKind(st.Mode()))
+	}
+	if st.Size() > max {
+		return nil, tooLarge(path, what, st.Size(), max)
+	}
+	src, err := io.ReadAll(io.LimitReader(f, max+1))
 	if err != nil {
 		return nil, fmt.Errorf("cannot read %s %s: %w", what, path, err)
 	}
-	if len(src) > MaxPlanSize {
-		return nil, fmt.Errorf("%s %s is larger than %d MiB: is it the right file?", what, path, MaxPlanSize>>20)
+	if int64(len(src)) > max { // it grew while we read it
+		return nil, tooLarge(path, what, int64(len(src)), max)
 	}
 	return src, nil
+}
+
+// tooLarge is the error for a file over its size cap.
+func tooLarge(path, what string, size, max int64) error {
+	return fmt.Errorf("%s %s is %s (%d bytes), more than the %d MiB gonogo reads for a %s: is it the right file? (a runbook is text; split a plan this large, or point gonogo at the plan itself)",
+		what, path, textfmt.Bytes(size), size, max>>20, what)
+}
+
+// fileKind names what a non-regular file is, for a message.
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m&fs.ModeNamedPipe != 0:
+		return "a named pipe (FIFO)"
+	case m&fs.ModeSocket != 0:
+		return "a socket"
+	case m&fs.ModeCharDevice != 0:
+		return "a character device"
+	case m&fs.ModeDevice != 0:
+		return "a block device"
+	case m&fs.ModeSymlink != 0:
+		return "a symbolic link"
+	case m&fs.ModeIrregular != 0:
+		return "not a regular file"
+	}
+	return "a special file"
 }
 
 // resolveRoot is the absolute root: explicit, else the top of the git work

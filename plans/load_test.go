@@ -2,11 +2,14 @@ package plans
 
 import (
 	"errors"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -137,6 +140,94 @@ func TestLoadErrors(t *testing.T) {
 		if _, err := Load(good, LoadOptions{}); err == nil || !errors.Is(err, os.ErrPermission) {
 			t.Errorf("unreadable plan: %v", err)
 		}
+	}
+}
+
+// loadBounded runs Load, failing the test if it has not returned after
+// 10 s (it blocked) instead of hanging the test binary.
+func loadBounded(t *testing.T, plan string, opts LoadOptions) error {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { _, err := Load(plan, opts); done <- err }()
+	select {
+	case err := <-done:
+		return err
+	case <-time.After(10 * time.Second):
+		t.Fatalf("Load(%s) blocked", plan)
+		return nil
+	}
+}
+
+// TestLoadNonRegular: a FIFO, a socket or a device as the plan or the
+// sidecar is refused at once, naming the file and what it is — never a
+// read that waits for a writer or never ends.
+func TestLoadNonRegular(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "p.md")
+	gonogotest.WriteFile(t, good, loadPlan)
+	fifo := filepath.Join(dir, "plan.fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sock := filepath.Join(dir, "plan.sock")
+	l, err := net.Listen("unix", sock)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	link := filepath.Join(dir, "link.md")
+	if err := os.Symlink(fifo, link); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, plan string
+		opts       LoadOptions
+		want       string
+	}{
+		{"plan is a FIFO", fifo, LoadOptions{}, "cannot read plan " + fifo + ": it is a named pipe (FIFO), not a regular file"},
+		{"plan links to a FIFO", link, LoadOptions{}, "cannot read plan " + link + ": it is a named pipe (FIFO)"},
+		{"plan is a socket", sock, LoadOptions{}, "cannot read plan " + sock + ": open"},
+		{"plan is /dev/zero", "/dev/zero", LoadOptions{}, "cannot read plan /dev/zero: it is a character device, not a regular file"},
+		{"sidecar is a FIFO", good, LoadOptions{Probes: fifo}, "cannot read probes file " + fifo + ": it is a named pipe (FIFO)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := loadBounded(t, tt.plan, tt.opts)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("got %v, want …%s…", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestLoadSizeCap: a plan over 16 MiB, or a sidecar over 4 MiB, is an
+// error that names the file, its size and the cap, and says what to do.
+func TestLoadSizeCap(t *testing.T) {
+	dir := t.TempDir()
+	good := filepath.Join(dir, "p.md")
+	gonogotest.WriteFile(t, good, loadPlan)
+	big := func(name string, size int64) string {
+		p := filepath.Join(dir, name)
+		gonogotest.WriteFile(t, p, "# big\n")
+		if err := os.Truncate(p, size); err != nil { // sparse: no disk used
+			t.Fatal(err)
+		}
+		return p
+	}
+	plan := big("big.md", MaxPlanSize+1)
+	err := loadBounded(t, plan, LoadOptions{})
+	if want := "plan " + plan + " is 16.0 MiB (16777217 bytes), more than the 16 MiB gonogo reads for a plan: is it the right file?"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want …%s…", err, want)
+	}
+	side := big("big.yaml", MaxSidecarSize+1)
+	err = loadBounded(t, good, LoadOptions{Probes: side})
+	if want := "probes file " + side + " is 4.0 MiB (4194305 bytes), more than the 4 MiB gonogo reads for a probes file"; err == nil || !strings.Contains(err.Error(), want) {
+		t.Errorf("got %v, want …%s…", err, want)
+	}
+	// At the cap exactly, the size is no error.
+	at := big("at.md", MaxPlanSize)
+	if src, err := ReadFile(at, "plan", MaxPlanSize); err != nil || len(src) != MaxPlanSize {
+		t.Errorf("a plan of exactly the cap: %d bytes, %v", len(src), err)
 	}
 }
 

@@ -2,7 +2,6 @@ package infer
 
 import (
 	"fmt"
-	"os"
 	"regexp"
 	"strings"
 
@@ -19,9 +18,6 @@ import (
 // lines, so a command's offset in Text is not its offset in the plan. Both
 // are read back from the plan file itself, when it can be read.
 
-// maxPlanBytes bounds the plan file read for context.
-const maxPlanBytes = plans.MaxPlanSize
-
 // fileLines returns the plan file's lines, read once; nil when the plan
 // has no readable file (a plan parsed from memory).
 func (a *Analysis) fileLines() []string {
@@ -32,11 +28,9 @@ func (a *Analysis) fileLines() []string {
 	if a.plan == nil || a.plan.File == "" {
 		return nil
 	}
-	fi, err := os.Stat(a.plan.File)
-	if err != nil || !fi.Mode().IsRegular() || fi.Size() > maxPlanBytes {
-		return nil
-	}
-	b, err := os.ReadFile(a.plan.File)
+	// The plan reader's own read: a file swapped for a FIFO since the
+	// plan was loaded must not block here either.
+	b, err := plans.ReadFile(a.plan.File, "plan", plans.MaxPlanSize)
 	if err != nil {
 		return nil
 	}
