@@ -31,7 +31,8 @@ const (
 // never runs probes or reads files itself: it only asks, and later
 // receives a snapshot.
 type actions interface {
-	// refresh asks for a check now, with Force (key r).
+	// refresh asks for the plan files to be read again and every probe
+	// checked now (key r).
 	refresh()
 	// setAt says "I am at this step" ("" clears it).
 	setAt(key string)
@@ -171,7 +172,7 @@ const helpText = ` [::b]Keys[::-]
   /                          find as you type; n N: next, previous match
   x                          sign the step off as done (again: withdraw)
   a                          "I am at this step" (again: clear)
-  r  p  e                    re-check now · problems only · event log
+  r  p  e                    re-read plan, re-check · problems only · log
   Ctrl-L  q                  redraw · quit
  [::b]Statuses[::-]
   ✓ DONE     its done-probes hold, or signed off (x)
@@ -394,7 +395,7 @@ func (b *board) onKey(ev *tcell.EventKey) *tcell.EventKey {
 	case 'q':
 		b.act.quit()
 	case 'r':
-		b.setNote("re-checking every probe…")
+		b.setNote("re-reading the plan, re-checking every probe…")
 		b.noteUntilCheck = true
 		b.act.refresh()
 	case 'p':

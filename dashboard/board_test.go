@@ -513,11 +513,11 @@ func TestKeys(t *testing.T) {
 	}
 	// Actions go to the refresh machinery; r's note lasts until the result.
 	press(b, tcell.KeyRune, 'r')
-	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-checking every probe") {
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-reading the plan, re-checking every probe") {
 		t.Errorf("r says nothing:\n%s", s.text())
 	}
 	b.apply(fixture())
-	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-checking every probe") {
+	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-reading the plan, re-checking every probe") {
 		t.Errorf("r's note stays after the result came:\n%s", s.text())
 	}
 	press(b, tcell.KeyRune, 'a')
@@ -537,14 +537,14 @@ func TestKeys(t *testing.T) {
 	}
 	// ? shows help; any key closes it without acting.
 	press(b, tcell.KeyRune, '?')
-	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-check now") || !strings.Contains(s.text(), "◔ PENDING  an earlier step") {
+	if s := draw(t, b, 80, 24); !strings.Contains(s.text(), "re-read plan, re-check") || !strings.Contains(s.text(), "◔ PENDING  an earlier step") {
 		t.Errorf("no help with a legend:\n%s", s.text())
 	}
 	press(b, tcell.KeyRune, 'q')
 	if rec.quits != 2 {
 		t.Errorf("the key closing help also quit")
 	}
-	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-check now") {
+	if s := draw(t, b, 80, 24); strings.Contains(s.text(), "re-read plan, re-check") {
 		t.Errorf("help still shown")
 	}
 }

@@ -29,14 +29,16 @@ import (
 
 // Source is what the board needs from a plan session (*model.Session): a
 // check that yields a snapshot, a reload of the plan files, the files to
-// watch, and "I am at this step". The board calls it from one goroutine at
-// a time, never from the UI goroutine.
+// watch, and "I am at this step". The board never calls it from the UI
+// goroutine. Check and SetAt are called one at a time; Reload may be
+// called while a Check runs, and must not wait for it.
 type Source interface {
 	// Check evaluates the plan; partial snapshots go to o.OnPartial while
 	// probes are still running.
 	Check(ctx context.Context, o CheckOptions) *model.Snapshot
 	// Reload re-reads the plan and sidecar; on error the last good plan
-	// stays in use.
+	// stays in use. It reads files, so it may be slow: the board holds no
+	// lock a check needs while it runs, and does not wait for it to quit.
 	Reload() error
 	// Files are the plan and sidecar, absolute: the board watches them.
 	Files() []string
@@ -240,7 +242,8 @@ type runner struct {
 	opts Options
 	ctx  context.Context
 
-	// srcMu serialises calls into the Source.
+	// srcMu serialises Check, SetAt and MinInterval calls into the
+	// Source; Reload runs outside it.
 	srcMu sync.Mutex
 	// busy is set while a check runs; a check that would overlap it is
 	// skipped (compare-and-swap), not queued.
@@ -250,6 +253,10 @@ type runner struct {
 	again atomic.Bool
 	// next is when the ticker fires next (UnixNano), for the status bar.
 	next atomic.Int64
+	// reloading is set while a reload runs; one asked for meanwhile sets
+	// reloadAgain and runs after it, so no plan edit is missed.
+	reloading   atomic.Bool
+	reloadAgain atomic.Bool
 	// seq numbers checks; the board ignores results older than the ones
 	// it has shown.
 	seq     atomic.Uint64
@@ -516,22 +523,46 @@ func (r *runner) endHooks() {
 	r.hookMu.Unlock()
 }
 
-// reload re-reads the plan after an edit and checks it again.
+// reload re-reads the plan files and then checks again: after an edit
+// (the watch) and on key r. It returns at once; the reading runs on a
+// goroutine of its own that holds no lock a check or a key needs and that
+// Run does not wait for, so a plan file that is slow to read (a network
+// mount) freezes neither the checks nor q. One reload runs at a time; one
+// asked for meanwhile runs right after it.
 func (r *runner) reload() {
-	r.srcMu.Lock()
-	err := r.src.Reload()
-	r.srcMu.Unlock()
-	r.post(func() { r.b.setPlanError(err) })
-	if err == nil && !r.tryCheck(true) {
-		r.again.Store(true)
+	r.reloadAgain.Store(true)
+	if !r.reloading.CompareAndSwap(false, true) {
+		return
 	}
+	go r.guard(func() {
+		for {
+			for r.reloadAgain.Swap(false) {
+				if r.ctx.Err() != nil {
+					break
+				}
+				err := r.src.Reload()
+				r.post(func() { r.b.setPlanError(err) })
+				if err == nil && !r.tryCheck(true) {
+					r.checkSoon() // after the check that runs on the old plan
+				}
+			}
+			r.reloading.Store(false)
+			// A request that came after the last Swap and before the
+			// Store found reloading set: take it now.
+			if !r.reloadAgain.Load() || !r.reloading.CompareAndSwap(false, true) {
+				return
+			}
+		}
+	})
 }
 
-// refresh is key r: a forced check now, unless one is running.
+// refresh is key r: read the plan files again and check every probe now —
+// or, while a check runs, as soon as it ends.
 func (r *runner) refresh() {
-	if !r.tryCheck(true) {
-		r.b.setNote("a check is already running; its result shows when it ends")
+	if r.busy.Load() {
+		r.b.setNote("a check is already running; the plan is re-read now and every probe re-checked when it ends")
 	}
+	r.reload()
 }
 
 // setAt is key a. It runs off the UI goroutine: the Source may be busy.

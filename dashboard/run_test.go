@@ -3,6 +3,7 @@ package dashboard
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -31,8 +32,11 @@ type scripted struct {
 	files     []string
 	// gate, when set, makes Check send a partial snapshot and then wait
 	// for it to close: a slow probe.
-	gate      chan struct{}
-	panicking bool
+	gate chan struct{}
+	// reloadGate, when set, makes Reload wait for it to close: a plan file
+	// that blocks its reader.
+	reloadGate chan struct{}
+	panicking  bool
 }
 
 func (s *scripted) Check(ctx context.Context, o CheckOptions) *model.Snapshot {
@@ -62,9 +66,13 @@ func (s *scripted) Check(ctx context.Context, o CheckOptions) *model.Snapshot {
 
 func (s *scripted) Reload() error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	s.reloads++
-	return s.reloadErr
+	gate, err := s.reloadGate, s.reloadErr
+	s.mu.Unlock()
+	if gate != nil {
+		<-gate
+	}
+	return err
 }
 
 func (s *scripted) Files() []string { return s.files }
@@ -401,5 +409,62 @@ func TestRunStepInterval(t *testing.T) {
 			t.Fatalf("%d checks with a 300ms step interval and a 1h board interval, want them every 300ms", checks)
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// TestRunReloadNeverFreezes: a plan reload that blocks (a plan file on a
+// hung network mount, say) holds up neither the checks nor q.
+func TestRunReloadNeverFreezes(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.md")
+	if err := os.WriteFile(plan, []byte("# plan\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	gate := make(chan struct{})
+	defer close(gate)
+	src := &scripted{snap: fixture(), files: []string{plan}, reloadGate: gate}
+	l := start(t, src, Options{Interval: 300 * time.Millisecond}, 100, 30)
+	l.waitFor(t, row("✗ NO-GO", "8a"))
+	// The watch may start after the first screen: edit until a reload
+	// has begun (and blocked).
+	for i := 0; ; i++ {
+		if err := os.WriteFile(plan, []byte(fmt.Sprintf("# plan %d\n", i)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(300 * time.Millisecond)
+		if _, _, reloads := src.count(); reloads > 0 {
+			break
+		}
+		if i == 50 {
+			t.Fatal("the plan edit never reloaded")
+		}
+	}
+	before, _, _ := src.count()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if checks, _, _ := src.count(); checks >= before+2 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("no check ran while a reload was blocked")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	l.key('q')
+	if err := l.wait(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunKeyRReloads: r reads the plan files again, then checks.
+func TestRunKeyRReloads(t *testing.T) {
+	src := &scripted{snap: fixture()}
+	l := start(t, src, Options{Interval: time.Hour}, 100, 30)
+	l.waitFor(t, row("✗ NO-GO", "8a"))
+	src.set(func(s *scripted) { s.snap = fixed8a() })
+	l.key('r')
+	l.waitFor(t, row("● GO", "8a"))
+	if _, forced, reloads := src.count(); reloads != 1 || forced < 2 {
+		t.Errorf("after r: %d reloads, %d forced checks; want 1 reload and a forced check after it", reloads, forced)
 	}
 }

@@ -1,10 +1,12 @@
 package dashboard
 
 import (
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -65,6 +67,40 @@ func TestRunSession(t *testing.T) {
 			t.Fatalf("banner stays after the plan was fixed:\n%s", l.text())
 		}
 	}
+	l.key('q')
+	if err := l.wait(t); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRunSessionPlanBecomesFIFO: on a real session, the plan replaced by
+// a FIFO shows as a plan error over the last good board; checks go on and
+// q quits — nothing waits for a writer that never comes.
+func TestRunSessionPlanBecomesFIFO(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.md")
+	gonogotest.WriteFile(t, plan, "# P\n\n## Steps\n\n### 1. Check\n\n```gonogo\nrequires:\n  - file: "+plan+"\n    min_size: 1\n```\n")
+	sess, err := model.NewSession(model.Options{Plan: plan})
+	if err != nil {
+		t.Fatal(err)
+	}
+	l := start(t, sess, Options{Interval: 300 * time.Millisecond}, 100, 30)
+	l.waitFor(t, row("● GO", "1"))
+	for i := 0; ; i++ { // the watch may start after the first screen
+		fifo := filepath.Join(dir, fmt.Sprintf(".plan%d.fifo", i))
+		if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Rename(fifo, plan); err != nil {
+			t.Fatal(err)
+		}
+		if l.seen(2*time.Second, "PLAN ERROR") || i == 10 {
+			break
+		}
+	}
+	l.waitFor(t, "PLAN ERROR", "named pipe (FIFO)")
+	// The file probe on the plan (now empty) still answers: checks go on.
+	l.waitFor(t, row("✗ NO-GO", "1"))
 	l.key('q')
 	if err := l.wait(t); err != nil {
 		t.Fatal(err)

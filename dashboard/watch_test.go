@@ -2,6 +2,7 @@ package dashboard
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,5 +77,61 @@ func TestWatchMissingFolder(t *testing.T) {
 	err := watchFiles(context.Background(), []string{"/nonexistent/gonogo/plan.md"}, time.Millisecond, func() {})
 	if err == nil || !strings.Contains(err.Error(), "/nonexistent/gonogo") {
 		t.Fatalf("err = %v, want one naming the folder", err)
+	}
+}
+
+// TestWatchFolderRecreated: the plan's folder removed and made again (a
+// deploy, a checkout) reloads the plan, and later edits in the new folder
+// reload it too — the watch follows the folder.
+func TestWatchFolderRecreated(t *testing.T) {
+	base := t.TempDir()
+	dir := filepath.Join(base, "docs", "plans")
+	plan := filepath.Join(dir, "plan.md")
+	mk := func() {
+		t.Helper()
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(plan, []byte("x\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mk()
+	var calls atomic.Int32
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- watchFiles(ctx, []string{plan}, 50*time.Millisecond, func() { calls.Add(1) }) }()
+	defer func() {
+		cancel()
+		if err := <-done; err != nil {
+			t.Error(err)
+		}
+	}()
+	time.Sleep(100 * time.Millisecond) // let the watch start
+	// waitMore waits for a reload after n, polling; the bound only stops
+	// a broken test.
+	waitMore := func(n int32, what string) int32 {
+		t.Helper()
+		for end := time.Now().Add(10 * time.Second); time.Now().Before(end); time.Sleep(10 * time.Millisecond) {
+			if c := calls.Load(); c > n {
+				time.Sleep(200 * time.Millisecond) // let the debounce settle
+				return calls.Load()
+			}
+		}
+		t.Fatalf("%s: no reload", what)
+		return 0
+	}
+	n := calls.Load()
+	for round := range 2 {
+		if err := os.RemoveAll(filepath.Join(base, "docs")); err != nil {
+			t.Fatal(err)
+		}
+		n = waitMore(n, fmt.Sprintf("round %d: folder removed", round))
+		mk()
+		n = waitMore(n, fmt.Sprintf("round %d: folder made again", round))
+		if err := os.WriteFile(plan, []byte("edited\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		n = waitMore(n, fmt.Sprintf("round %d: edit in the new folder", round))
 	}
 }
