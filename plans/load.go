@@ -114,7 +114,7 @@ func ReadFile(path, what string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read %s %s: it is a folder; give the Markdown file", what, path)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read %s %s: it is %s, not a regular file; give the file itself (gonogo reads only regular files)", what, path, fileKind(st.Mode()))
+		return nil, fmt.Errorf("cannot read %s %s: it is %s, not a regular file; give the file itself (gonogo reads only regular files)", what, path, FileKind(st.Mode()))
 	}
 	if st.Size() > max {
 		return nil, tooLarge(path, what, st.Size(), max)
@@ -135,8 +135,9 @@ func tooLarge(path, what string, size, max int64) error {
 		what, path, textfmt.Bytes(size), size, max>>20, what)
 }
 
-// fileKind names what a non-regular file is, for a message.
-func fileKind(m fs.FileMode) string {
+// FileKind names what a non-regular file is, for a message: "a named
+// pipe (FIFO)", "a character device", …
+func FileKind(m fs.FileMode) string {
 	switch {
 	case m&fs.ModeNamedPipe != 0:
 		return "a named pipe (FIFO)"

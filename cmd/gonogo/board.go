@@ -7,11 +7,15 @@ import (
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 )
 
-// runBoard opens the live board on the plan until the operator quits.
+// runBoard opens the live board on the plan until the operator quits. The
+// --record file is checked once the plan has loaded.
 func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags, user string) error {
 	sess, err := model.NewSession(opts)
 	if err != nil {
 		return planError(err)
+	}
+	if err := checkRecord(f.record); err != nil {
+		return err
 	}
 	return showBoard(ctx, ios, sess, dashboard.Options{Interval: f.interval, Mouse: f.mouse, User: user}, f.record)
 }

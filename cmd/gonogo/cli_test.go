@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -98,12 +99,18 @@ func TestRunInProcess(t *testing.T) {
 // opened would draw on this process's terminal, not on the buffers).
 func TestBoardFlags(t *testing.T) {
 	missing := filepath.Join(t.TempDir(), "no-such-dir", "r.jsonl")
+	plan := filepath.Join(t.TempDir(), "plan.md")
+	if err := os.WriteFile(plan, []byte("# P\n\n1. Do it\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	for _, tc := range []struct {
 		args  []string
 		wants []string
 	}{
 		{[]string{"--format", "json", "x.md"}, []string{"--format goes with --once", "--record FILE"}},
-		{[]string{"--record", missing, "x.md"}, []string{"--record " + missing + ": cannot open the audit file", "mkdir -p " + filepath.Dir(missing)}},
+		{[]string{"--record", missing, plan}, []string{"--record " + missing + ": cannot open the audit file", "mkdir -p " + filepath.Dir(missing)}},
+		// The record is opened once the plan has loaded.
+		{[]string{"--record", missing, "x.md"}, []string{"cannot read plan x.md"}},
 		{[]string{"demo", "--record", missing}, []string{"--record " + missing + ": cannot open the audit file"}},
 	} {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {

@@ -57,11 +57,6 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if rec != "" {
-				if err := openRecord(rec); err != nil {
-					return usageErr(err)
-				}
-			}
 			if !once && !ios.IsTTY {
 				return usageErr(errors.New("stdout is not a terminal: use --once (gonogo demo --once) to print the demo's snapshot, or run it in a terminal for the live board"))
 			}
@@ -79,6 +74,9 @@ demo exits 0 when it ran, whatever the verdict: the verdict is in the output.`,
 			sess, err := model.NewSession(model.Options{Plan: plan, Env: getenv})
 			if err != nil {
 				return &exitError{code: exitUsage, err: fmt.Errorf("demo: the embedded plan does not load (a bug, please report it): %w", err)}
+			}
+			if err := checkRecord(rec); err != nil {
+				return err
 			}
 			if once {
 				_, err := answerOnce(ctx, ios, sess, format, rec)

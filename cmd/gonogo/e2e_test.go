@@ -415,8 +415,8 @@ func TestRecord(t *testing.T) {
 			t.Errorf("line %d: %v, verdict %q", i, err, s.Verdict)
 		}
 	}
-	if fi, err := os.Stat(rec); err != nil || fi.Mode().Perm() != 0o644 {
-		t.Errorf("record file mode %v (%v), want 0644", fi.Mode().Perm(), err)
+	if fi, err := os.Stat(rec); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("record file mode %v (%v), want 0600", fi.Mode().Perm(), err)
 	}
 
 	// A record that cannot be written is reported and the exit code is 2.

@@ -1,10 +1,19 @@
 package main
 
 import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"syscall"
 	"testing"
+	"time"
+
+	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // TestNonRegularInputs: a FIFO or a device given as the plan or the
@@ -35,4 +44,145 @@ func TestNonRegularInputs(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRecordRefusesLinksAndSpecialFiles: --record never follows a
+// symbolic link (one planted in a shared folder would make gonogo append
+// to another user's file) and refuses what is not a regular file — at
+// once, with exit 2, before any probe runs.
+func TestRecordRefusesLinksAndSpecialFiles(t *testing.T) {
+	dir := seedSandbox(t, seedPlan)
+	victim := filepath.Join(t.TempDir(), "someone-elses.log")
+	gonogotest.WriteFile(t, victim, "theirs\n")
+	link := filepath.Join(t.TempDir(), "window.jsonl")
+	if err := os.Symlink(victim, link); err != nil {
+		t.Fatal(err)
+	}
+	fifo := filepath.Join(t.TempDir(), "window.fifo")
+	if err := syscall.Mkfifo(fifo, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name, path, want string
+	}{
+		{"symbolic link", link, "it is a symbolic link, and gonogo does not follow one for --record"},
+		{"FIFO", fifo, "it is a named pipe (FIFO), not a regular file"},
+		{"device", "/dev/null", "it is a character device, not a regular file"},
+	}
+	for _, tc := range tests {
+		want := "gonogo: --record " + tc.path + ": cannot open the audit file: " + tc.want
+		t.Run(tc.name, func(t *testing.T) {
+			r := gonogo(t, dir, nil, "--once", "--record", tc.path, "docs/plan.md")
+			if r.code != exitUsage || !strings.Contains(r.stderr, want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", r.code, r.stderr, want)
+			}
+		})
+		t.Run(tc.name+" board", func(t *testing.T) {
+			code, stderr := runOnTerminal(t, "--record", tc.path, filepath.Join(dir, "docs/plan.md"))
+			if code != exitUsage || !strings.Contains(stderr, want) {
+				t.Errorf("exit %d, stderr %q; want exit 2 and %q", code, stderr, want)
+			}
+		})
+	}
+	if b, err := os.ReadFile(victim); err != nil || string(b) != "theirs\n" {
+		t.Errorf("the link's target was written to: %q %v", b, err)
+	}
+}
+
+// TestRecordCreatedAfterPlanLoads: a plan that does not load leaves no
+// record file behind; one that loads creates it 0600.
+func TestRecordCreatedAfterPlanLoads(t *testing.T) {
+	dir := seedSandbox(t, seedPlan)
+	gonogotest.WriteFile(t, filepath.Join(dir, "broken.md"), "# P\n\n### 1. Check\n\n```gonogo\nrequires:\n  - gti: a\n```\n")
+	rec := filepath.Join(t.TempDir(), "window.jsonl")
+	if r := gonogo(t, dir, nil, "--once", "--record", rec, "broken.md"); r.code != exitUsage || !strings.Contains(r.stderr, "broken.md:7") {
+		t.Errorf("--once: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if code, stderr := runOnTerminal(t, "--record", rec, filepath.Join(dir, "broken.md")); code != exitUsage || !strings.Contains(stderr, "broken.md:7") {
+		t.Errorf("board: exit %d, stderr %q", code, stderr)
+	}
+	if _, err := os.Lstat(rec); !os.IsNotExist(err) {
+		t.Fatalf("the record file exists although the plan did not load (%v)", err)
+	}
+	if r := gonogo(t, dir, nil, "--once", "--record", rec, "docs/plan.md"); r.code != exitNoGo {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	if fi, err := os.Stat(rec); err != nil || fi.Mode().Perm() != 0o600 {
+		t.Errorf("record file mode %v (%v), want 0600", fi.Mode().Perm(), err)
+	}
+}
+
+// TestRecordWholeOrNothingAtSizeLimit: a write cut short by the file-size
+// limit (RLIMIT_FSIZE, set with ulimit -f for the gonogo process, as a
+// full disk would) leaves the record as it was — no partial line — and
+// says so with exit 2.
+func TestRecordWholeOrNothingAtSizeLimit(t *testing.T) {
+	dir := seedSandbox(t, seedPlan)
+	rec := filepath.Join(t.TempDir(), "window.jsonl")
+	before := `{"version":1,"verdict":"GO"}` + "\n"
+	gonogotest.WriteFile(t, rec, before)
+	// 4 blocks: 2 KiB in dash's 512-byte blocks, 4 KiB in bash's; the
+	// snapshot line of the seed plan is longer than either.
+	script := "ulimit -f 4 && exec " + shellQuote(binary) + " --once --format json --record " + shellQuote(rec) + " docs/plan.md"
+	r := gonogoSh(t, dir, script)
+	if r.code != exitUsage || !strings.Contains(r.stderr, "write failed: file too large") || !strings.Contains(r.stderr, "nothing of this record was kept") {
+		t.Errorf("exit %d, stderr %q; want exit 2 and the write failure", r.code, r.stderr)
+	}
+	if b, err := os.ReadFile(rec); err != nil || string(b) != before {
+		t.Errorf("the record after a failed write holds %d bytes, want it unchanged (%d): %q…", len(b), len(before), clip(string(b), 120))
+	}
+	// Without the limit the next record is whole, on a line of its own.
+	if r := gonogo(t, dir, nil, "--once", "--record", rec, "docs/plan.md"); r.code != exitNoGo {
+		t.Fatalf("exit %d, stderr %s", r.code, r.stderr)
+	}
+	if lines := recordLines(t, rec); len(lines) != 2 || lines[1].Verdict != model.GateNoGo {
+		t.Errorf("the record holds %d lines, want 2", len(lines))
+	}
+}
+
+// runOnTerminal runs gonogo in process as if stdout were a terminal,
+// for errors that must come before the board opens (a board that opened
+// would draw on this process's terminal).
+func runOnTerminal(t *testing.T, args ...string) (int, string) {
+	t.Helper()
+	ios, out, errb := testIO()
+	ios.IsTTY, ios.InTTY = true, true
+	code := run(context.Background(), args, ios, func(string) string { return "" })
+	if out.Len() != 0 {
+		t.Errorf("stdout %q, want nothing", out)
+	}
+	return code, errb.String()
+}
+
+// gonogoSh runs a shell script that runs gonogo (to set a limit on it
+// first), with the watchdog of gonogo().
+func gonogoSh(t *testing.T, dir, script string) result {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", script)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "NO_COLOR=", "CLICOLOR_FORCE=")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("%s did not end within 60s", script)
+	}
+	code := 0
+	var ee *exec.ExitError
+	if errors.As(err, &ee) {
+		code = ee.ExitCode()
+	} else if err != nil {
+		t.Fatal(err)
+	}
+	return result{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// clip shortens s for a message.
+func clip(s string, n int) string {
+	if len(s) > n {
+		return s[:n]
+	}
+	return s
 }

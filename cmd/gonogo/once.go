@@ -19,6 +19,9 @@ func runOnce(ctx context.Context, ios *IOStreams, opts model.Options, f *flags) 
 	if err != nil {
 		return planError(err)
 	}
+	if err := checkRecord(f.record); err != nil {
+		return err
+	}
 	check := func(ctx context.Context) *model.Snapshot { return sess.Check(ctx, model.CheckOptions{Force: true}) }
 	var snap *model.Snapshot
 	if f.wait > 0 {

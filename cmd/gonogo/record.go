@@ -10,24 +10,74 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
+	"github.com/gonogo-dev/gonogo/plans"
 )
 
-// openRecord opens (creating it 0644) the --record file and closes it
-// again: the check made before any probe runs or the board opens, so a
-// wrong path fails at once with exit 2 rather than mid-window.
+// openRecord opens (creating it 0600) the --record file and closes it
+// again: the check made once the plan has loaded, before any probe runs or
+// the board opens, so a wrong path fails at once with exit 2 rather than
+// mid-window — and a plan that does not load leaves no file behind.
 func openRecord(path string) error {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	fh, err := openRecordFile(path)
 	if err != nil {
-		return fmt.Errorf("--record %s: cannot open the audit file: %v (%s)", path, pathErr(err), recordFix(path, err))
+		return fmt.Errorf("--record %s: cannot open the audit file: %v", path, err)
 	}
 	if err := fh.Close(); err != nil {
 		return fmt.Errorf("--record %s: %w", path, err)
 	}
 	return nil
+}
+
+// recordLockWait bounds the wait for another gonogo writing the same
+// record file; past it the record is written without the lock.
+const recordLockWait = 2 * time.Second
+
+// openRecordFile opens the record file for appending the way an audit
+// trail must be:
+//
+//   - O_NOFOLLOW: a symbolic link in its place is refused, so a link
+//     planted in a shared folder (/tmp, a sticky log folder) cannot make
+//     gonogo — perhaps run as root — append to the file it points at;
+//   - O_NONBLOCK and a regular-file check on the open file: a FIFO or a
+//     device is refused at once rather than blocking the open (a FIFO
+//     with no reader) or swallowing the record (/dev/null);
+//   - created 0600: the record describes the host and its plan, for its
+//     owner only (an existing file keeps its mode);
+//   - read and write, so appendLine can look at the last byte; a file
+//     we may only write to is opened write-only.
+//
+// The error says what is wrong and how to fix it, without the path (the
+// caller names it).
+func openRecordFile(path string) (*os.File, error) {
+	flags := os.O_APPEND | os.O_CREATE | syscall.O_NOFOLLOW | syscall.O_NONBLOCK | syscall.O_NOCTTY
+	fh, err := os.OpenFile(path, os.O_RDWR|flags, 0o600)
+	if errors.Is(err, fs.ErrPermission) {
+		fh, err = os.OpenFile(path, os.O_WRONLY|flags, 0o600)
+	}
+	if err != nil {
+		if errors.Is(err, syscall.ELOOP) {
+			return nil, fmt.Errorf("it is a symbolic link, and gonogo does not follow one for --record (a link in a shared folder could point at anyone's file): give the real path")
+		}
+		if errors.Is(err, syscall.ENXIO) {
+			return nil, fmt.Errorf("it is a named pipe (FIFO) with no reader; give a regular file")
+		}
+		return nil, fmt.Errorf("%v (%s)", pathErr(err), recordFix(path, err))
+	}
+	st, err := fh.Stat()
+	if err != nil {
+		fh.Close()
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		fh.Close()
+		return nil, fmt.Errorf("it is %s, not a regular file; give the path of a regular file (it is created if missing)", plans.FileKind(st.Mode()))
+	}
+	return fh, nil
 }
 
 // pathErr is err without the path a *fs.PathError repeats.
@@ -53,7 +103,7 @@ func recordFix(path string, err error) string {
 }
 
 // record appends the snapshot as one JSON line (report.JSONLine, the
-// object of --once --format json) to path.
+// object of --once --format json) to the record file at path.
 func record(path string, snap *model.Snapshot) error {
 	var line bytes.Buffer
 	if err := report.JSONLine(&line, snap); err != nil {
@@ -62,24 +112,74 @@ func record(path string, snap *model.Snapshot) error {
 	return appendLine(path, line.Bytes())
 }
 
-// appendLine is the one way into the --record file: it appends line (one
-// JSON object and its newline) to path, creating it 0644, in a single
-// write. It opens the file for every line, so a log rotation between lines
-// is harmless.
+// appendLine is the one way into the --record file: it appends one record
+// — line, a JSON object and its newline: a snapshot, a sign-off — to the
+// record file at path, whole or not at all.
+//
+// The file is opened for every record (a log rotation between two is
+// harmless) and locked against other gonogo processes writing to it. The
+// record goes out in one write; if that write fails part way — a full
+// disk, a file-size limit — the file is cut back to its size before, so
+// no partial line is left for the next record to be glued onto. A file
+// whose last line was torn by an earlier crash gets a newline first: the
+// torn line stays as it was, and every later record is a line of its own.
 func appendLine(path string, line []byte) (err error) {
-	fh, err := os.OpenFile(path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o644)
+	fh, err := openRecordFile(path)
 	if err != nil {
-		return fmt.Errorf("--record %s: write failed: %v (%s)", path, pathErr(err), recordFix(path, err))
+		return fmt.Errorf("--record %s: write failed: %v", path, err)
 	}
 	defer func() {
 		if cerr := fh.Close(); cerr != nil && err == nil {
 			err = fmt.Errorf("--record %s: write failed: %v (the disk may be full)", path, pathErr(cerr))
 		}
 	}()
-	if _, err := fh.Write(line); err != nil {
-		return fmt.Errorf("--record %s: write failed: %v (the disk may be full: free some space, or pick another path)", path, pathErr(err))
+	defer lockRecord(fh)()
+	st, err := fh.Stat()
+	if err != nil {
+		return fmt.Errorf("--record %s: write failed: %v", path, pathErr(err))
+	}
+	size := st.Size()
+	out := line
+	if size > 0 && !endsLine(fh, size) {
+		out = append([]byte{'\n'}, line...)
+	}
+	if _, werr := fh.Write(out); werr != nil {
+		// The file was opened O_APPEND and is locked: whatever this
+		// write left is past size.
+		if terr := fh.Truncate(size); terr != nil {
+			return fmt.Errorf("--record %s: write failed: %v, and the partial record could not be taken back: %v", path, pathErr(werr), pathErr(terr))
+		}
+		return fmt.Errorf("--record %s: write failed: %v (the disk may be full: free some space, or pick another path); nothing of this record was kept", path, pathErr(werr))
 	}
 	return nil
+}
+
+// endsLine reports whether the file of size bytes ends with a newline. A
+// file that cannot be read (opened write-only) is taken to end one.
+func endsLine(fh *os.File, size int64) bool {
+	var b [1]byte
+	if _, err := fh.ReadAt(b[:], size-1); err != nil {
+		return true
+	}
+	return b[0] == '\n'
+}
+
+// lockRecord takes an exclusive advisory lock on the record file, waiting
+// at most recordLockWait for another gonogo that holds it, and returns the
+// unlock. Only the lock makes cutting back a failed write safe while
+// another process may append.
+func lockRecord(fh *os.File) func() {
+	fd := int(fh.Fd())
+	for deadline := time.Now().Add(recordLockWait); ; {
+		err := syscall.Flock(fd, syscall.LOCK_EX|syscall.LOCK_NB)
+		if err == nil {
+			return func() { _ = syscall.Flock(fd, syscall.LOCK_UN) }
+		}
+		if (err != syscall.EWOULDBLOCK && err != syscall.EINTR) || time.Now().After(deadline) {
+			return func() {}
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // signOffLine is the --record line of a sign-off (the board's x) or of its
@@ -111,8 +211,10 @@ func recordSignOff(path, plan string, so model.SignOff, withdrawn bool) error {
 // undoes. A missing file holds none; a line that is not a sign-off (a
 // snapshot, a line cut short by a crash) is passed over.
 func readSignOffs(path, plan string) ([]model.SignOff, error) {
-	fh, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
+	// Without blocking (a FIFO) or following a link, as the record is
+	// written: openRecord refuses both with the reason.
+	fh, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK|syscall.O_NOFOLLOW|syscall.O_NOCTTY, 0)
+	if errors.Is(err, fs.ErrNotExist) || errors.Is(err, syscall.ELOOP) {
 		return nil, nil
 	}
 	if err != nil {

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
+	"syscall"
 	"testing"
 	"time"
 
@@ -217,5 +218,84 @@ func TestSameState(t *testing.T) {
 				t.Errorf("sameState = %v, want %v", got, tc.same)
 			}
 		})
+	}
+}
+
+// TestAppendRecordTornTail: a record file whose last line was torn by an
+// earlier crash gets the next record on a line of its own; the torn line
+// is left as it was, and a whole file gets no blank line.
+func TestAppendRecordTornTail(t *testing.T) {
+	dir := t.TempDir()
+	line := []byte(`{"version":1,"verdict":"NO-GO"}` + "\n")
+	tests := []struct{ name, before, after string }{
+		{"empty", "", string(line)},
+		{"whole", `{"version":1}` + "\n", `{"version":1}` + "\n" + string(line)},
+		{"torn", `{"version":1,"verd`, `{"version":1,"verd` + "\n" + string(line)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name+".jsonl")
+			if err := os.WriteFile(path, []byte(tt.before), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			if err := appendLine(path, line); err != nil {
+				t.Fatal(err)
+			}
+			if b, _ := os.ReadFile(path); string(b) != tt.after {
+				t.Errorf("after: %q, want %q", b, tt.after)
+			}
+		})
+	}
+}
+
+// TestAppendRecordFullDisk fills a real file system — a 64 KiB tmpfs,
+// which needs the right to mount (root in a container with CAP_SYS_ADMIN)
+// — so that a record fits only in part: the file is left as it was, and
+// once there is room again the next record is whole.
+func TestAppendRecordFullDisk(t *testing.T) {
+	mnt := t.TempDir()
+	if err := syscall.Mount("tmpfs", mnt, "tmpfs", 0, "size=64k"); err != nil {
+		t.Skipf("cannot mount a small tmpfs here (%v): TestRecordWholeOrNothingAtSizeLimit covers a short write with a file-size limit", err)
+	}
+	t.Cleanup(func() { _ = syscall.Unmount(mnt, syscall.MNT_DETACH) })
+	rec := filepath.Join(mnt, "window.jsonl")
+	first := []byte(`{"version":1,"verdict":"GO"}` + "\n")
+	if err := appendLine(rec, first); err != nil {
+		t.Fatal(err)
+	}
+	// Fill the rest of the file system, then free 2 KiB: less than a
+	// record of 8 KiB.
+	filler := filepath.Join(mnt, "filler")
+	fh, err := os.Create(filler)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chunk := make([]byte, 1024)
+	for {
+		if _, err := fh.Write(chunk); err != nil {
+			break
+		}
+	}
+	fh.Close()
+	st, _ := os.Stat(filler)
+	if err := os.Truncate(filler, st.Size()-2048); err != nil {
+		t.Fatal(err)
+	}
+	big := []byte(`{"version":1,"verdict":"NO-GO","reasons":["` + strings.Repeat("x", 8<<10) + `"]}` + "\n")
+	err = appendLine(rec, big)
+	if err == nil || !strings.Contains(err.Error(), "no space left on device") || !strings.Contains(err.Error(), "nothing of this record was kept") {
+		t.Fatalf("append on a full disk: %v", err)
+	}
+	if b, _ := os.ReadFile(rec); string(b) != string(first) {
+		t.Fatalf("after the failed write the record holds %d bytes, want it unchanged (%d)", len(b), len(first))
+	}
+	if err := os.Remove(filler); err != nil {
+		t.Fatal(err)
+	}
+	if err := appendLine(rec, big); err != nil {
+		t.Fatal(err)
+	}
+	if b, _ := os.ReadFile(rec); string(b) != string(first)+string(big) {
+		t.Errorf("after room was made the record holds %d bytes, want both records (%d)", len(b), len(first)+len(big))
 	}
 }

@@ -99,13 +99,6 @@ gonogo only looks: it never writes to the plan, the repository (not even
 			if err := f.validate(); err != nil {
 				return usageErr(err)
 			}
-			// Before any probe runs and before the board opens: a wrong
-			// path fails now, not in the middle of the window.
-			if f.record != "" {
-				if err := openRecord(f.record); err != nil {
-					return usageErr(err)
-				}
-			}
 			opts := f.sessionOptions(args[0], getenv)
 			if f.record != "" {
 				// Sign-offs made on the board count for --once too.
@@ -136,7 +129,7 @@ gonogo only looks: it never writes to the plan, the repository (not even
 	fl.BoolVar(&f.noExec, "no-exec", false, "never run command probes (they show as skip)")
 	fl.BoolVar(&f.noInfer, "no-infer", false, "only use explicit and sidecar probes, infer none from the plan's commands")
 	fl.DurationVar(&f.timeout, "timeout", 0, "bound on the whole check, e.g. 30s: probes that have not answered by then are errors")
-	fl.StringVar(&f.record, "record", "", "append JSON snapshots to `FILE`, one a line (created 0644 if missing): --once its answer, the board its first check and every change")
+	fl.StringVar(&f.record, "record", "", "append JSON snapshots to `FILE`, one a line (created 0600 if missing; never through a symbolic link): --once its answer, the board its first check and every change")
 	fl.StringVar(&f.at, "at", "", "the step `ID` you are at: it becomes the next step")
 	fl.StringArrayVar(&f.steps, "step", nil, "narrow the verdict to this step `ID` (repeatable)")
 	fl.StringVar(&f.phase, "phase", "", "show only the steps of the phase `NAME` (the verdict still covers the whole plan)")
@@ -278,6 +271,20 @@ func planError(err error) error {
 		return usageErr(fmt.Errorf("%d problems in the plan, fix them and run again:\n  %s", len(list), strings.ReplaceAll(list.Error(), "\n", "\n  ")))
 	}
 	return usageErr(err)
+}
+
+// checkRecord opens the --record file, if any, once the plan has loaded
+// and before any probe runs or the board opens: a wrong path fails now,
+// not in the middle of the window, and a plan that does not load leaves
+// no record file behind.
+func checkRecord(path string) error {
+	if path == "" {
+		return nil
+	}
+	if err := openRecord(path); err != nil {
+		return usageErr(err)
+	}
+	return nil
 }
 
 // verdictExit maps a verdict to the exit code of --once.

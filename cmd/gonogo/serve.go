@@ -53,14 +53,12 @@ exits 143 or 130 (128 + the signal, as every gonogo command).`,
 			if err := serve.CheckListen(listen, allowRemote); err != nil {
 				return usageErr(err)
 			}
-			if f.record != "" {
-				if err := openRecord(f.record); err != nil {
-					return usageErr(err)
-				}
-			}
 			sess, err := model.NewSession(f.sessionOptions(args[0], getenv))
 			if err != nil {
 				return planError(err)
+			}
+			if err := checkRecord(f.record); err != nil {
+				return err
 			}
 			ln, err := net.Listen("tcp", listen)
 			if err != nil {
