@@ -7,6 +7,7 @@ import (
 	"github.com/rivo/tview"
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
+	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
@@ -265,7 +266,7 @@ func (b *board) setPlanError(err error) {
 		}
 		b.banner = ""
 	} else {
-		b.banner = err.Error()
+		b.banner = redact.String(err.Error()) // it quotes the plan
 		b.log(event{At: b.now().In(b.loc), Step: "plan", Why: "plan error: " + textfmt.OneLine(b.banner)})
 	}
 	b.render()
@@ -279,8 +280,8 @@ func (b *board) setHookError(err error) {
 	case err == nil && b.hookErr != "":
 		b.log(event{At: b.now().In(b.loc), Step: "record", Why: "written again, the error is over"})
 		b.hookErr = ""
-	case err != nil && textfmt.OneLine(err.Error()) != b.hookErr:
-		b.hookErr = textfmt.OneLine(err.Error())
+	case err != nil && redact.String(textfmt.OneLine(err.Error())) != b.hookErr:
+		b.hookErr = redact.String(textfmt.OneLine(err.Error()))
 		b.log(event{At: b.now().In(b.loc), Step: "record", Why: b.hookErr})
 	default:
 		return
@@ -298,7 +299,7 @@ func (b *board) log(evs ...event) {
 
 // setNote shows a transient message in the footer until the next key.
 func (b *board) setNote(s string) {
-	b.note, b.noteUntilCheck = s, false
+	b.note, b.noteUntilCheck = redact.String(s), false
 	b.render()
 }
 

@@ -339,6 +339,30 @@ func TestPlanErrorBanner(t *testing.T) {
 	}
 }
 
+// TestPlanErrorRedacted: a plan error quotes the plan, and the plan may
+// hold a secret: the banner and the event log show it masked, like every
+// other text.
+func TestPlanErrorRedacted(t *testing.T) {
+	b, _, _ := testBoard(t, true)
+	b.apply(fixture())
+	b.setPlanError(errors.New(`plan.md:7: http: expected a URL, got "ftp://h/ pass=hunter2hunter2 ghp_0123456789abcdefghijABCDEFGHIJ012345"`))
+	press(b, tcell.KeyRune, 'e')
+	text := draw(t, b, 200, 60).text()
+	if !strings.Contains(text, "PLAN ERROR") || !strings.Contains(text, "pass=***") {
+		t.Errorf("no banner with the masked error:\n%s", text)
+	}
+	for _, secret := range []string{"hunter2hunter2", "0123456789abcdefghij"} {
+		if strings.Contains(text, secret) {
+			t.Errorf("%q is on the board:\n%s", secret, text)
+		}
+		for _, e := range b.events {
+			if strings.Contains(e.Why, secret) {
+				t.Errorf("%q is in the event log: %q", secret, e.Why)
+			}
+		}
+	}
+}
+
 // TestNoColor: without colour not one cell has a colour, and every status
 // is still told by its word.
 func TestNoColor(t *testing.T) {

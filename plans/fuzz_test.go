@@ -8,7 +8,17 @@ import (
 	"testing"
 	"unicode/utf8"
 
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+)
+
+// The bounds of one fuzz input: its size (the corpus runbooks fit), and
+// what it may cost — a plan is read in time and memory about linear in
+// its length.
+const (
+	maxFuzzInput = 64 << 10
+	fuzzBase     = 64 << 20
+	fuzzPerByte  = 4 << 10
 )
 
 // FuzzParse feeds arbitrary bytes to the parser. Whatever the input, Parse
@@ -32,7 +42,16 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("```bash\n# 1. a\nls\n# 1. a\n```\n"))
 	f.Add([]byte("### 23. R\n\n```bash\ngit checkout HEAD -- c\n```\n\nIf you made a backup: `cp /b/c .` or `sudo -u x psql -f a`\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
-		p, err := Parse("f.md", src, "/root", LoadOptions{Env: testEnv})
+		if len(src) > maxFuzzInput {
+			t.Skip("input over the fuzz bound")
+		}
+		var (
+			p   *Plan
+			err error
+		)
+		gonogotest.Bounded(t, len(src), fuzzBase, fuzzPerByte, func() {
+			p, err = Parse("f.md", src, "/root", LoadOptions{Env: testEnv})
+		})
 		lines := strings.Count(string(src), "\n") + 1
 		if err != nil {
 			var el ErrorList
@@ -101,11 +120,17 @@ func FuzzSidecar(f *testing.F) {
 	f.Add([]byte("steps: {1: {done: [{any: [{port: ':80'}]}]}, rollback/1: {infer: false}}"))
 	f.Add([]byte("steps:\n  x: &a {requires: *a}\n"))
 	f.Fuzz(func(t *testing.T, src []byte) {
+		if len(src) > maxFuzzInput {
+			t.Skip("input over the fuzz bound")
+		}
 		p, err := Parse("plan.md", []byte(sidecarPlan), testRoot, LoadOptions{Env: testEnv})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if err := ApplySidecar(p, "probes.yaml", src, LoadOptions{Env: testEnv}); err != nil {
+		gonogotest.Bounded(t, len(src), fuzzBase, fuzzPerByte, func() {
+			err = ApplySidecar(p, "probes.yaml", src, LoadOptions{Env: testEnv})
+		})
+		if err != nil {
 			var el ErrorList
 			if !errors.As(err, &el) || len(el) == 0 {
 				t.Fatalf("error is not a non-empty ErrorList: %T %v", err, err)

@@ -10,6 +10,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -55,13 +56,25 @@ func (w *webClients) client(insecure bool) *http.Client {
 // compare the status (a 3xx is reported with its Location, not
 // followed) and search the first OutputCap bytes of the body.
 func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParams) (Status, string) {
+	st, msg := getHTTP(ctx, r, sp, p)
+	return st, hideExpansions(sp.Target, p.URL, msg)
+}
+
+// getHTTP is checkHTTP before the variables' values are hidden again.
+func getHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParams) (Status, string) {
 	accept, err := parseStatusSpec(p.Status)
 	if err != nil {
 		return Error, err.Error()
 	}
+	// Messages name the URL as the plan wrote it: a $TOKEN in it is
+	// expanded for the request only (README, "Paths").
+	show := sp.Target
+	if show == "" {
+		show = p.URL
+	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, p.URL, nil)
 	if err != nil {
-		return Error, fmt.Sprintf("bad URL %s: %v", p.URL, err)
+		return Error, fmt.Sprintf("bad URL %s: %v", show, rootCause(err))
 	}
 	req.Header.Set("User-Agent", "gonogo")
 	for k, v := range p.Headers {
@@ -76,7 +89,7 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 		if ctx.Err() != nil {
 			return Error, ctx.Err().Error()
 		}
-		return httpErr(p.URL, err)
+		return httpErr(show, err)
 	}
 	defer resp.Body.Close()
 	code := resp.StatusCode
@@ -90,9 +103,9 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 			if loc == "" {
 				loc = "(no Location header)"
 			}
-			return Fail, fmt.Sprintf("%s answered %s, redirecting to %s (redirects are not followed), expected %s: probe the final URL", p.URL, resp.Status, loc, want)
+			return Fail, fmt.Sprintf("%s answered %s, redirecting to %s (redirects are not followed), expected %s: probe the final URL", show, resp.Status, loc, want)
 		}
-		return Fail, fmt.Sprintf("%s answered %s, expected %s: see the service's log (curl -i %s shows the answer)", p.URL, resp.Status, want, p.URL)
+		return Fail, fmt.Sprintf("%s answered %s, expected %s: see the service's log (curl -i %s shows the answer)", show, resp.Status, want, show)
 	}
 	if p.Body != nil {
 		lr := &io.LimitedReader{R: resp.Body, N: int64(r.opts.OutputCap)}
@@ -108,11 +121,61 @@ func checkHTTP(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.HTTPParam
 			if err != nil {
 				more += fmt.Sprintf(" (reading the body failed: %v)", err)
 			}
-			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s: curl %s shows what it says", p.URL, resp.Status, pattern(p.Body), more, p.URL)
+			return Fail, fmt.Sprintf("%s answered %s but the body has no match for /%s/%s: curl %s shows what it says", show, resp.Status, pattern(p.Body), more, show)
 		}
-		return OK, fmt.Sprintf("%s answered %s, body matches /%s/", p.URL, resp.Status, pattern(p.Body))
+		return OK, fmt.Sprintf("%s answered %s, body matches /%s/", show, resp.Status, pattern(p.Body))
 	}
-	return OK, fmt.Sprintf("%s answered %s", p.URL, resp.Status)
+	return OK, fmt.Sprintf("%s answered %s", show, resp.Status)
+}
+
+// urlVar is a variable reference in a URL as written: $NAME or ${NAME}.
+var urlVar = regexp.MustCompile(`\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})`)
+
+// hideExpansions puts back, in msg, the variable references of the URL as
+// written wherever their values appear — also where the server echoes one
+// (a Location header, an error page): the value of each variable is read
+// off expanded by matching the literal text around it. Values shorter
+// than 4 bytes are left: they would match ordinary text.
+func hideExpansions(written, expanded, msg string) string {
+	if written == expanded || !strings.Contains(written, "$") {
+		return msg
+	}
+	refs := urlVar.FindAllStringIndex(written, -1)
+	// Adjacent references ("${A}${B}") are one run: their values cannot be
+	// told apart, so the run is hidden as a whole.
+	var runs [][2]int
+	for _, ref := range refs {
+		if n := len(runs); n > 0 && runs[n-1][1] == ref[0] {
+			runs[n-1][1] = ref[1]
+		} else {
+			runs = append(runs, [2]int{ref[0], ref[1]})
+		}
+	}
+	pos, last := 0, 0
+	for i, run := range runs {
+		lit := written[last:run[0]]
+		if !strings.HasPrefix(expanded[pos:], lit) {
+			return msg // the expansion is not what we think: leave it
+		}
+		pos += len(lit)
+		next := written[run[1]:]
+		if i+1 < len(runs) {
+			next = written[run[1]:runs[i+1][0]]
+		}
+		end := len(expanded)
+		if next != "" {
+			j := strings.Index(expanded[pos:], next)
+			if j < 0 {
+				return msg
+			}
+			end = pos + j
+		}
+		if val := expanded[pos:end]; len(val) >= 4 {
+			msg = strings.ReplaceAll(msg, val, written[run[0]:run[1]])
+		}
+		pos, last = end, run[1]
+	}
+	return msg
 }
 
 // httpErr turns a transport error into a result: a refused connection or

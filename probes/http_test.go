@@ -117,3 +117,56 @@ func TestHTTP(t *testing.T) {
 		t.Errorf("the flood handler could write %d bytes: the body was read past the cap", s)
 	}
 }
+
+// TestHTTPURLShownAsWritten: a variable in the URL is expanded for the
+// request only; every message names the URL as the plan wrote it, so the
+// token in the variable never reaches the output.
+func TestHTTPURLShownAsWritten(t *testing.T) {
+	const token = "tok-9f8e7d6c5b4a"
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch {
+		case r.URL.Path == "/"+token+"/ok":
+			fmt.Fprint(w, "ok")
+		case r.URL.Path == "/"+token+"/moved":
+			http.Redirect(w, r, "/"+token+"/ok", http.StatusFound)
+		default:
+			http.Error(w, "nope", http.StatusServiceUnavailable)
+		}
+	}))
+	defer srv.Close()
+	for _, tc := range []struct {
+		path   string
+		status Status
+	}{{"ok", OK}, {"down", Fail}, {"moved", Fail}} {
+		written := srv.URL + "/${API_TOKEN}/" + tc.path
+		sp := httpSpec(written, "")
+		sp.Params.(*spec.HTTPParams).URL = srv.URL + "/" + token + "/" + tc.path
+		res := runSpec(t, sp)
+		wantStatus(t, res, tc.status, written)
+		if strings.Contains(res.Message, token) {
+			t.Errorf("%s: the message shows the expanded token: %q", tc.path, res.Message)
+		}
+	}
+	refused := "http://127.0.0.1:1/${API_TOKEN}"
+	sp := httpSpec(refused, "")
+	sp.Params.(*spec.HTTPParams).URL = "http://127.0.0.1:1/" + token
+	if res := runSpec(t, sp); strings.Contains(res.Message, token) || !strings.Contains(res.Message, refused) {
+		t.Errorf("refused: %q", res.Message)
+	}
+}
+
+func TestHideExpansions(t *testing.T) {
+	tests := []struct{ written, expanded, msg, want string }{
+		{"https://$HOST/x?k=${KEY}", "https://api.example.com/x?k=s3cr3tvalue", "GET https://api.example.com/x?k=s3cr3tvalue failed, key s3cr3tvalue",
+			"GET https://$HOST/x?k=${KEY} failed, key ${KEY}"},
+		{"http://h/${A}${B}/z", "http://h/aaaabbbb/z", "at /aaaabbbb/z", "at /${A}${B}/z"}, // two in a row: read as one
+		{"http://h/${A}", "http://h/ab", "ab here", "ab here"},                             // too short to hide
+		{"http://h/x", "http://h/x", "http://h/x", "http://h/x"},
+		{"http://h/${A}/y", "http://other/zzzz/y", "zzzz", "zzzz"}, // not an expansion of written: left
+	}
+	for _, tt := range tests {
+		if got := hideExpansions(tt.written, tt.expanded, tt.msg); got != tt.want {
+			t.Errorf("hideExpansions(%q, %q, %q) = %q, want %q", tt.written, tt.expanded, tt.msg, got, tt.want)
+		}
+	}
+}

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -185,4 +187,66 @@ func clip(s string, n int) string {
 		return s[:n]
 	}
 	return s
+}
+
+// TestPlantedSecretsNeverLeave: secrets the hostile review planted — in a
+// step title, a phase, commands, a URL's userinfo, an http probe's
+// $VARIABLE, a plan error — come out of no format, the record, lint or
+// stderr; the $VARIABLE is shown as written.
+func TestPlantedSecretsNeverLeave(t *testing.T) {
+	const (
+		awsKey  = "wJalrXUtnFEMIK7MDENGbPxRfiCYzz"
+		awsKey2 = "Zq8YhJ2kLmNoPqRsTuVwXyZ01234"
+		privKey = "pkValue9x8y7z6w5"
+		pass    = "hunter2hunter2"
+		ghToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345"
+		urlTok  = "0123456789abcdef0123456789abcdef01234567"
+		envTok  = "tok-9f8e7d6c5b4a"
+	)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "down", http.StatusServiceUnavailable) // a failure, so the message shows
+	}))
+	defer srv.Close()
+	plan := "# P\n\n## Deploy with " + ghToken + "\n\n### 1. Push using " + ghToken + "\n\n" +
+		"```bash\nexport AWS_SECRET_ACCESS_KEY=" + awsKey + "\naws configure set aws_secret_access_key = " + awsKey2 + "\n" +
+		"PRIVATE_KEY=" + privKey + " ./sign\npass=" + pass + " ./login\ngit clone https://" + urlTok + "@github.com/org/app.git\n```\n\n" +
+		"```gonogo\nrequires:\n  - http: " + srv.URL + "/${GONOGO_TEST_TOKEN}/health\n  - file: ./" + ghToken + ".txt\n```\n"
+	dir := seedSandbox(t, plan)
+	env := []string{"GONOGO_TEST_TOKEN=" + envTok}
+	rec := filepath.Join(t.TempDir(), "audit.jsonl")
+	var all strings.Builder
+	for _, format := range []string{"text", "json", "markdown"} {
+		r := gonogo(t, dir, env, "--once", "--format", format, "--record", rec, "docs/plan.md")
+		if r.code != exitNoGo {
+			t.Errorf("%s: exit %d, want 1; stderr %s", format, r.code, r.stderr)
+		}
+		all.WriteString(r.stdout + r.stderr)
+		if format == "text" && !strings.Contains(r.stdout, "/${GONOGO_TEST_TOKEN}/health") {
+			t.Errorf("the http probe's URL is not shown as written:\n%s", r.stdout)
+		}
+	}
+	for _, format := range []string{"text", "json"} {
+		r := gonogo(t, dir, env, "lint", "--format", format, "docs/plan.md")
+		all.WriteString(r.stdout + r.stderr)
+	}
+	b, err := os.ReadFile(rec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	all.Write(b)
+	// A plan error quotes the plan: stderr is redacted too.
+	gonogotest.WriteFile(t, filepath.Join(dir, "broken.md"), "# P\n\n### 1. X\n\n```gonogo\nrequires:\n  - http: \"ftp://"+urlTok+"@h/ pass="+pass+"\"\n```\n")
+	r := gonogo(t, dir, env, "--once", "broken.md")
+	if r.code != exitUsage || !strings.Contains(r.stderr, "broken.md:7") {
+		t.Errorf("broken plan: exit %d, stderr %q", r.code, r.stderr)
+	}
+	all.WriteString(r.stderr)
+	for _, secret := range []string{awsKey, awsKey2, privKey, pass, ghToken, urlTok, envTok} {
+		if strings.Contains(all.String(), secret) {
+			t.Errorf("%q appears in gonogo's output", secret)
+		}
+	}
+	if t.Failed() {
+		t.Logf("output:\n%s", all.String())
+	}
 }

@@ -14,6 +14,8 @@ import (
 	"os/signal"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/gonogo-dev/gonogo/plans/redact"
 )
 
 // Exit codes of gonogo (README, "--once in scripts, CI and cron"). A run
@@ -94,12 +96,18 @@ func run(ctx context.Context, args []string, ios *IOStreams, getenv func(string)
 	var ee *exitError
 	if errors.As(err, &ee) {
 		if ee.err != nil {
-			fmt.Fprintln(ios.ErrOut, "gonogo: "+ee.err.Error())
+			fmt.Fprintln(ios.ErrOut, "gonogo: "+errText(ee.err))
 		}
 		return ee.code
 	}
 	// cobra's own errors: unknown flag, bad flag value, missing argument.
-	fmt.Fprintln(ios.ErrOut, "gonogo: "+err.Error())
+	fmt.Fprintln(ios.ErrOut, "gonogo: "+errText(err))
 	fmt.Fprintln(ios.ErrOut, "Run 'gonogo --help' for usage.")
 	return exitUsage
+}
+
+// errText is an error as gonogo prints it on stderr: a plan error quotes
+// the plan, which may hold a secret, so it is redacted like any output.
+func errText(err error) string {
+	return redact.String(err.Error())
 }

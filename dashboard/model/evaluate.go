@@ -52,7 +52,8 @@ type EvalOptions struct {
 // statuses, the next step, the rollback gate, the verdict, regressed steps,
 // the reasons the verdict is not GO and what to do now. A missing result
 // counts as an error ("no result"), so a short results slice never panics
-// and never reads as GO.
+// and never reads as GO. Every text in the snapshot has its secrets hidden
+// (redactAll), whatever view draws it.
 func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts EvalOptions) *Snapshot {
 	if p == nil {
 		p = &plans.Plan{}
@@ -69,15 +70,13 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 		Host:       opts.Host,
 	}
 	for _, f := range findings {
-		f.Message = redact.String(f.Message)
-		f.Hint = redact.String(f.Hint)
 		snap.Findings = append(snap.Findings, f)
 	}
 	for _, w := range p.Warnings {
-		snap.Warnings = append(snap.Warnings, redact.String(w.Error()))
+		snap.Warnings = append(snap.Warnings, w.Error())
 	}
 	for _, w := range opts.Warnings {
-		snap.Warnings = append(snap.Warnings, redact.String(w))
+		snap.Warnings = append(snap.Warnings, w)
 	}
 	if n := countProbes(p); n == 0 && len(p.Steps) > 0 {
 		snap.Warnings = append(snap.Warnings, "nothing is probed: every step is MANUAL, so GO means only that nothing was checked; add ```gonogo blocks to the steps (or a --probes file)")
@@ -165,6 +164,7 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 		snap.Steps = append(snap.Steps, evals[i].view)
 	}
 	snap.Action = action(snap)
+	snap.redactAll()
 	return snap
 }
 
@@ -283,10 +283,10 @@ func (ev *evaluator) step(st *plans.Step, rs []probes.Result) stepEval {
 		e.view.Key = st.Key
 	}
 	for _, n := range st.Notes {
-		e.view.Notes = append(e.view.Notes, redact.String(n))
+		e.view.Notes = append(e.view.Notes, n)
 	}
 	for _, c := range st.Commands {
-		e.view.Commands = append(e.view.Commands, redact.String(c.Text))
+		e.view.Commands = append(e.view.Commands, c.Text)
 	}
 	for j, sp := range st.Probes {
 		r := probes.Result{Spec: sp, Status: probes.Error, Message: "no result for this probe"}
@@ -555,11 +555,11 @@ func (ev *evaluator) probeView(sp *spec.Probe, r probes.Result) ProbeView {
 	pv := ProbeView{
 		Role:       sp.Role,
 		Kind:       sp.Kind,
-		Target:     redact.String(sp.Target),
-		Name:       redact.String(sp.Name),
+		Target:     sp.Target,
+		Name:       sp.Name,
 		Source:     sp.Source,
 		Status:     r.Status,
-		Message:    redact.String(r.Message),
+		Message:    r.Message,
 		DurationMS: ms(r.Duration),
 		Severity:   sp.Severity,
 		Line:       sp.Line,

@@ -4,7 +4,16 @@ import (
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+)
+
+// The bounds of one fuzz input: its size, and what it may cost — a
+// script is analysed in time and memory about linear in its length.
+const (
+	maxFuzzInput = 64 << 10
+	fuzzBase     = 64 << 20
+	fuzzPerByte  = 4 << 10
 )
 
 // FuzzAnalyze feeds arbitrary script text to inference: it must never
@@ -29,6 +38,9 @@ func FuzzAnalyze(f *testing.F) {
 		f.Add(s, true)
 	}
 	f.Fuzz(func(t *testing.T, text string, rollback bool) {
+		if len(text) > maxFuzzInput {
+			t.Skip("input over the fuzz bound")
+		}
 		p := &plans.Plan{File: "fuzz.md", Root: "/nonexistent/root", Steps: []*plans.Step{
 			{ID: "1", Key: "1", Scripts: []plans.Script{{Lang: "bash", Text: "cp a a.bak\nrm a", Line: 2}}},
 			{ID: "2", Key: "2", Rollback: rollback, Scripts: []plans.Script{{Lang: "bash", Text: text, Line: 10}}},
@@ -40,7 +52,18 @@ func FuzzAnalyze(f *testing.F) {
 				{Lang: "inline", Text: "cp /backup/a .", Line: 40, Lead: "Otherwise"},
 			}},
 		}}
-		a := Analyze(p, Options{Env: testEnv})
+		// Analysis and findings within the time and memory one input may
+		// cost; the checks below run on the test's goroutine.
+		var (
+			a        *Analysis
+			findings [2][]Finding
+		)
+		gonogotest.Bounded(t, len(text), fuzzBase, fuzzPerByte, func() {
+			a = Analyze(p, Options{Env: testEnv})
+			for i, failing := range []bool{false, true} {
+				findings[i] = a.Findings(func(*spec.Probe) bool { return failing })
+			}
+		})
 		var check func(ps *spec.Probe)
 		check = func(ps *spec.Probe) {
 			if ps == nil || ps.Kind == "" || ps.Source != spec.Inferred || ps.Line < 2 {
@@ -62,8 +85,8 @@ func FuzzAnalyze(f *testing.F) {
 		for _, ps := range a.Probes() {
 			check(ps)
 		}
-		for _, failing := range []bool{false, true} {
-			for _, fd := range a.Findings(func(*spec.Probe) bool { return failing }) {
+		for _, fs := range findings {
+			for _, fd := range fs {
 				if fd.Message == "" || fd.Step == "" || (fd.Severity != SevError && fd.Severity != SevWarning) {
 					t.Fatalf("incomplete finding %+v", fd)
 				}

@@ -1,8 +1,18 @@
-// Package redact hides secrets — passwords in DSNs and URLs, tokens, auth
-// headers, password=… pairs — in every string gonogo shows or records. It is
-// a leaf that every stage uses: the plan reader for what it quotes from a
-// plan, the probes for their messages, the model for everything a snapshot
-// carries, so no view can print a secret.
+// Package redact hides secrets in every string gonogo shows or records:
+// passwords in DSNs and URLs, tokens in URL userinfo, auth headers and
+// bearer tokens, key=value pairs whose key names a secret
+// (AWS_SECRET_ACCESS_KEY=…, pass=…, "token": "…"), private-key blocks,
+// and tokens recognised by their well-known prefixes (ghp_, glpat-,
+// xoxb-, sk-, AKIA…, AIza…). It is a leaf that every stage uses — the
+// plan reader for what it quotes from a plan, the probes for their
+// messages, the model for everything a snapshot carries, the command for
+// what it prints on stderr — so no view can print a secret.
+//
+// The rules are in the spirit of secret scanners such as gitleaks, written
+// for gonogo's texts: each keeps what a person needs to see which secret
+// was there (the key, the scheme and host, the token's prefix) and puts
+// "***" where the secret was. A rule runs only on a string that holds one
+// of its keywords, so most messages cost a few substring checks.
 package redact
 
 import (
@@ -11,41 +21,126 @@ import (
 	"sync"
 )
 
-// redaction is one rule of Redact: a pattern and its replacement.
-type redaction struct {
-	re   *regexp.Regexp
-	repl string
-	// hints: the rule can only match a string whose lower-case form
-	// contains one of these, so most messages skip the regexp.
-	hints []string
+// Mask replaces a secret.
+const Mask = "***"
+
+// rule is one redaction: a pattern, what replaces a match, and the
+// keywords (lower case) one of which a string must hold for the rule to
+// apply at all.
+type rule struct {
+	name     string
+	keywords []string
+	re       *regexp.Regexp
+	// repl is the replacement template ($1 …); replace, when set, is
+	// used instead and sees the whole string and the submatch indexes.
+	repl    string
+	replace func(s string, m []int) string
 }
 
-// redactions are applied in order. Each keeps the key (so a person still
-// sees which secret was there) and replaces the value with "***".
-var redactions = []redaction{
+// tokenRule is a token recognised by its prefix: prefix is kept (it says
+// what the token was), the rest becomes Mask. The pattern's first group
+// is what is kept.
+func tokenRule(name, pattern string, keywords ...string) rule {
+	return rule{name: name, keywords: keywords, re: regexp.MustCompile(pattern), repl: "${1}" + Mask}
+}
+
+// rules are applied in order: the most specific forms first, so that the
+// generic key=value rule sees what they left.
+var rules = []rule{
+	{
+		// -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----; a
+		// block cut off (no END) is hidden to the end of the string.
+		name:     "private key block",
+		keywords: []string{"private key"},
+		re:       regexp.MustCompile(`(?s)(-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----).*?(?:(-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)|\z)`),
+		replace: func(s string, m []int) string {
+			end := "-----END PRIVATE KEY-----"
+			if m[4] >= 0 {
+				end = s[m[4]:m[5]]
+			}
+			return s[m[2]:m[3]] + " " + Mask + " " + end
+		},
+	},
 	// scheme://user:SECRET@host — DSNs and URLs with a password.
-	{regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s/]+@`), "${1}***@", []string{"://"}},
+	{name: "URL password", keywords: []string{"://"},
+		re: regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s]+@`), repl: "${1}" + Mask + "@"},
+	// scheme://TOKEN@host — a token as the user name (git clone
+	// https://TOKEN@github.com/…). Short user names (git@, postgres@)
+	// are names, not secrets.
+	{name: "URL token", keywords: []string{"://"},
+		re: regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@*]{16,}@`), repl: "${1}" + Mask + "@"},
+	// Webhook URLs are secrets as a whole.
+	tokenRule("Slack webhook", `(hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9/_-]+`, "hooks.slack.com"),
+	tokenRule("Discord webhook", `(discord(?:app)?\.com/api/webhooks/[0-9]+/)[A-Za-z0-9_-]+`, "/api/webhooks/"),
 	// Authorization: Bearer X / Basic X / Token X, in headers or curl -H.
-	{regexp.MustCompile(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate)?\s*)[^\s"',;]+`), "${1}***", []string{"authorization"}},
-	// API key and cookie headers.
-	{regexp.MustCompile(`(?i)(\b(?:x-api-key|api-key|x-auth-token|x-access-token|private-token|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), "${1}***", []string{"key", "token", "cookie"}},
-	// ?token=… &password=… in URLs.
-	{regexp.MustCompile(`(?i)([?&;](?:[a-z0-9_.-]*(?:token|secret|password|passwd|pwd|api[_-]?key|apikey|signature|sig|key))=)[^&\s#"']+`), "${1}***", []string{"="}},
-	// JSON/YAML "password": "x", token: x.
-	{regexp.MustCompile(`(?i)("(?:[a-z0-9_.-]*(?:password|passwd|secret|token|api[_-]?key))"\s*:\s*")[^"]*(")`), "${1}***${2}", []string{"\""}},
-	// key=value and key: value pairs: password=…, PGPASSWORD=…, DB_TOKEN=…,
-	// --password=…, secret: …, quoted or not.
-	{regexp.MustCompile(`(?i)(\b[a-z0-9_.-]*(?:password|passwd|pwd|secret|token|api[_-]?key|apikey|credentials?)\b\s*[=:]\s*)(?:'[^']*'|"[^"]*"|[^\s&;,'"]+)`), "${1}***", []string{"pass", "pwd", "secret", "token", "key", "credential"}},
-	// --password VALUE / -p VALUE is too ambiguous to guess; mysql -pSECRET is not.
-	{regexp.MustCompile(`(\bmysql(?:dump|admin)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), "${1}***", []string{"mysql"}},
+	{name: "Authorization header", keywords: []string{"authorization"},
+		re: regexp.MustCompile(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)[^\s"',;]+`), repl: "${1}" + Mask},
+	// A bearer token anywhere.
+	{name: "bearer token", keywords: []string{"bearer"},
+		re: regexp.MustCompile(`(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*`), repl: "${1}" + Mask},
+	// API key, token and cookie headers: the value runs to the line end.
+	{name: "secret header", keywords: []string{"key", "token", "cookie", "secret", "auth"},
+		re: regexp.MustCompile(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), repl: "${1}" + Mask},
+	// curl -u user:SECRET, --user user:SECRET.
+	{name: "user:password option", keywords: []string{"-u"},
+		re: regexp.MustCompile(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)[^\s"']+`), repl: "${1}" + Mask},
+	// mysql -pSECRET (the password glued to -p).
+	{name: "mysql -p", keywords: []string{"mysql"},
+		re: regexp.MustCompile(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+	// docker login -p SECRET and its kin.
+	{name: "login -p", keywords: []string{"login"},
+		re: regexp.MustCompile(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+	// --password SECRET, --token SECRET: a secret option's value after a
+	// space (after "=" it is a key=value pair, below).
+	{name: "secret option", keywords: []string{"pass", "secret", "token", "key", "credential"},
+		re: regexp.MustCompile(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+
+	// Tokens with well-known prefixes.
+	tokenRule("GitHub token", `\b(gh[pousr]_)[A-Za-z0-9]{20,}`, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+	tokenRule("GitHub fine-grained token", `\b(github_pat_)[A-Za-z0-9_]{20,}`, "github_pat_"),
+	tokenRule("GitLab token", `\b(gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-)[A-Za-z0-9_-]{20,}`, "gl"),
+	tokenRule("GitLab runner registration token", `\b(GR1348941)[A-Za-z0-9_-]{20,}`, "gr1348941"),
+	tokenRule("Slack token", `\b(xox[abposrec]-|xapp-)[A-Za-z0-9-]{10,}`, "xox", "xapp-"),
+	tokenRule("OpenAI/Anthropic key", `\b(sk-(?:proj-|ant-|svcacct-|admin-)?)[A-Za-z0-9_-]{20,}`, "sk-"),
+	tokenRule("Stripe key", `\b((?:sk|rk)_(?:live|test)_|whsec_)[A-Za-z0-9]{10,}`, "_live_", "_test_", "whsec_"),
+	tokenRule("AWS access key ID", `\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b`, "a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva"),
+	tokenRule("Google API key", `\b(AIza)[A-Za-z0-9_-]{30,}`, "aiza"),
+	tokenRule("Google OAuth", `\b(GOCSPX-|ya29\.)[A-Za-z0-9_-]{20,}`, "gocspx-", "ya29."),
+	tokenRule("npm token", `\b(npm_)[A-Za-z0-9]{30,}`, "npm_"),
+	tokenRule("PyPI token", `\b(pypi-)[A-Za-z0-9_-]{40,}`, "pypi-"),
+	tokenRule("Docker Hub token", `\b(dckr_pat_)[A-Za-z0-9_-]{20,}`, "dckr_pat_"),
+	tokenRule("Vault token", `\b(hv[sbr]\.)[A-Za-z0-9_-]{20,}`, "hvs.", "hvb.", "hvr."),
+	tokenRule("Hugging Face token", `\b(hf_)[A-Za-z0-9]{30,}`, "hf_"),
+	tokenRule("DigitalOcean token", `\b(do[opr]_v1_)[a-f0-9]{40,}`, "_v1_"),
+	tokenRule("Shopify token", `\b(shp(?:at|ca|pa|ss)_)[a-fA-F0-9]{32}`, "shp"),
+	tokenRule("SendGrid key", `\b(SG\.)[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`, "sg."),
+	tokenRule("Twilio key", `\b(SK)[0-9a-f]{32}\b`, "sk"),
+	tokenRule("Grafana token", `\b(glc_|glsa_)[A-Za-z0-9_+/=-]{30,}`, "glc_", "glsa_"),
+	tokenRule("Terraform Cloud token", `\b([a-zA-Z0-9]{14}\.atlasv1\.)[A-Za-z0-9_=-]{30,}`, ".atlasv1."),
+	tokenRule("PlanetScale token", `\b(pscale_(?:tkn|pw|oauth)_)[A-Za-z0-9_.-]{30,}`, "pscale_"),
+	tokenRule("Linear key", `\b(lin_api_)[A-Za-z0-9]{30,}`, "lin_api_"),
+	tokenRule("RubyGems key", `\b(rubygems_)[a-f0-9]{40,}`, "rubygems_"),
+	// A JSON Web Token: header.payload.signature, base64url.
+	tokenRule("JWT", `\b(eyJ)[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`, "eyj"),
+
+	// "password": "…" in JSON.
+	{name: "JSON secret", keywords: secretWords,
+		re:      regexp.MustCompile(`"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`),
+		replace: func(s string, m []int) string { return replaceIfSecret(s, m, 2, 3, 4, 5) }},
+	// KEY=value and key: value, the key naming a secret: password=…,
+	// PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, pass=…, --token=…,
+	// ?access_token=…, secret: …; quoted or not.
+	{name: "secret key=value", keywords: secretWords, replace: nil},
 }
 
-// String removes secrets from s: passwords in DSNs/URLs
-// (postgres://u:SECRET@h, https://u:SECRET@h), password=… / PGPASSWORD=… /
-// token=… pairs, Authorization: Bearer … / X-Api-Key headers and ?token=
-// query parameters. Results are cached: targets, names, commands and most
-// messages repeat on every evaluation, and the board evaluates several
-// times a second while a check runs. Safe for concurrent use.
+// secretWords are the keywords of the rules that look at key names: a
+// string without any of them has no key that names a secret.
+var secretWords = []string{"pass", "pw", "secret", "token", "key", "credential", "cred", "auth", "sig"}
+
+// String removes secrets from s (see the package comment). Results are
+// cached: targets, names, commands and most messages repeat on every
+// evaluation, and the board evaluates several times a second while a
+// check runs. Safe for concurrent use.
 func String(s string) string {
 	if s == "" {
 		return s
@@ -79,18 +174,193 @@ const maxCache = 1 << 13
 // apply runs every rule over s.
 func apply(s string) string {
 	lower := strings.ToLower(s)
-	for _, r := range redactions {
-		hinted := false
-		for _, h := range r.hints {
-			if strings.Contains(lower, h) {
-				hinted = true
-				break
-			}
+	for i := range rules {
+		r := &rules[i]
+		if !holdsAny(lower, r.keywords) {
+			continue
 		}
-		if hinted && r.re.MatchString(s) {
-			s = r.re.ReplaceAllString(s, r.repl)
-			lower = strings.ToLower(s)
+		var out string
+		switch {
+		case r.re == nil:
+			out = keyValues(s)
+		case r.replace != nil:
+			out = replaceFunc(r.re, s, r.replace)
+		default:
+			out = r.re.ReplaceAllString(s, r.repl)
+		}
+		if out != s {
+			s, lower = out, strings.ToLower(out)
 		}
 	}
 	return s
+}
+
+// holdsAny reports whether s holds one of words.
+func holdsAny(s string, words []string) bool {
+	for _, w := range words {
+		if strings.Contains(s, w) {
+			return true
+		}
+	}
+	return false
+}
+
+// replaceFunc replaces every match of re in s by f(s, submatch indexes).
+func replaceFunc(re *regexp.Regexp, s string, f func(s string, m []int) string) string {
+	ms := re.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		b.WriteString(s[last:m[0]])
+		b.WriteString(f(s, m))
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// replaceIfSecret is a match of a key and its value (submatch indexes
+// ks:ke and vs:ve) with the value masked when the key names a secret.
+func replaceIfSecret(s string, m []int, ks, ke, vs, ve int) string {
+	key, val := s[m[ks]:m[ke]], s[m[vs]:m[ve]]
+	if !IsSecretName(key) || val == Mask || val == "" || isVarRef(val) {
+		return s[m[0]:m[1]]
+	}
+	return s[m[0]:m[vs]] + Mask + s[m[ve]:m[1]]
+}
+
+// keyName finds a key and its separator: "name=", "name: ", "NAME = ".
+var keyName = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*`)
+
+// keyValues masks the value of every key=value or key: value pair whose
+// key names a secret. The keys are found one after another (a value may
+// hold another pair: --from-literal=password=x), and a value is what
+// follows up to a space or a separator (&;,), or a quoted string.
+func keyValues(s string) string {
+	ms := keyName.FindAllStringSubmatchIndex(s, -1)
+	if ms == nil {
+		return s
+	}
+	var b strings.Builder
+	last := 0
+	for _, m := range ms {
+		if m[0] < last {
+			continue // inside a value already masked
+		}
+		name := s[m[2]:m[3]]
+		if !IsSecretName(name) || fileName(s, m[2], name, s[m[3]:m[1]]) {
+			continue
+		}
+		start := m[1]
+		end := valueEnd(s, start)
+		val := s[start:end]
+		if end == start || val == Mask || isVarRef(val) || strings.HasPrefix(val, "//") || strings.HasPrefix(val, "-----") {
+			continue // nothing, already masked, $VAR, a URL's scheme, a key block (its own rule)
+		}
+		b.WriteString(s[last:start])
+		b.WriteString(Mask)
+		last = end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// fileName reports whether the name at i, followed by sep, is a file's
+// name in a message ("…/secret.key: permission denied") rather than a key:
+// it ends a path, or it is followed by a colon and its last dotted part
+// is a file extension rather than a secret word (spring.datasource.password:
+// is a key, secret.conf: and server.key: are files).
+func fileName(s string, i int, name, sep string) bool {
+	if i > 0 && (s[i-1] == '/' || s[i-1] == '\\') {
+		return true
+	}
+	dot := strings.LastIndexByte(name, '.')
+	if dot < 0 || !strings.Contains(sep, ":") {
+		return false
+	}
+	ext := strings.ToLower(name[dot+1:])
+	return fileExts[ext] || !IsSecretName(ext)
+}
+
+// fileExts are extensions of files that hold keys: "server.key:" in a
+// message names the file.
+var fileExts = map[string]bool{"key": true, "pem": true, "crt": true, "p12": true, "pfx": true, "jks": true, "keystore": true}
+
+// valueEnd is where the value starting at i ends: after its closing quote,
+// or at the first space, quote or separator.
+func valueEnd(s string, i int) int {
+	if i >= len(s) {
+		return i
+	}
+	if q := s[i]; q == '\'' || q == '"' {
+		if j := strings.IndexByte(s[i+1:], q); j >= 0 {
+			return i + 1 + j + 1
+		}
+		return len(s) // unclosed: to the end
+	}
+	for j := i; j < len(s); j++ {
+		switch s[j] {
+		case ' ', '\t', '\n', '\r', '&', ';', ',', '"', '\'', '<', '>', '|', ')':
+			return j
+		}
+	}
+	return len(s)
+}
+
+// varRef is a shell or plan variable reference: $NAME or ${NAME}.
+var varRef = regexp.MustCompile(`^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
+
+// isVarRef reports whether v is only a variable reference, shown as
+// written: it says where the secret comes from, not what it is.
+func isVarRef(v string) bool {
+	return len(v) > 1 && v[0] == '$' && varRef.MatchString(v)
+}
+
+// secretSubstrings name a secret wherever they stand in a key.
+var secretSubstrings = []string{
+	"password", "passwd", "passphrase", "secret", "token", "credential",
+	"apikey", "privatekey", "accesskey", "accountkey", "signingkey",
+	"encryptionkey", "masterkey", "sessionkey", "authkey", "signature",
+}
+
+// secretLastSegments name a secret as the last segment of a key
+// (DB_PASS, MYSQL_PWD, PRIVATE_KEY, api-key, basic.auth).
+var secretLastSegments = map[string]bool{
+	"pass": true, "pwd": true, "pw": true, "key": true, "auth": true,
+	"creds": true, "cred": true, "sig": true, "psk": true,
+}
+
+// notSecret are keys that match the rules but name no secret.
+var notSecret = map[string]bool{
+	"pwd": true, "oldpwd": true, // the shell's working folders
+	"primary_key": true, "foreign_key": true, "sort_key": true, "partition_key": true,
+	"key_id": true, "token_type": true, "auth_method": true,
+}
+
+// IsSecretName reports whether a key (an environment variable, an
+// option, a JSON or YAML key, a query parameter) names a secret:
+// AWS_SECRET_ACCESS_KEY, aws_secret_access_key, PGPASSWORD, PRIVATE_KEY,
+// pass, passwd, DB_PASS, api-key, access_token, client_secret, X-Amz-Signature.
+func IsSecretName(name string) bool {
+	n := strings.ToLower(strings.TrimLeft(name, "-"))
+	if n == "" || notSecret[n] {
+		return false
+	}
+	flat := strings.NewReplacer("_", "", "-", "", ".", "").Replace(n)
+	for _, w := range secretSubstrings {
+		if strings.Contains(flat, w) {
+			return true
+		}
+	}
+	last := n
+	if i := strings.LastIndexAny(n, "_-."); i >= 0 {
+		last = n[i+1:]
+	}
+	return secretLastSegments[last]
 }
