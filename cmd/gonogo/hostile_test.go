@@ -1,9 +1,12 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -248,5 +251,56 @@ func TestPlantedSecretsNeverLeave(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("output:\n%s", all.String())
+	}
+}
+
+// TestNoTerminalEscapesFromTheWorld: an HTTP reason phrase, a symlink
+// target and a file name that carry terminal control sequences (retitle,
+// clear the screen) reach neither the text nor the Markdown output nor
+// stderr raw: they show as escapes.
+func TestNoTerminalEscapesFromTheWorld(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go func() {
+				defer c.Close()
+				_, _ = bufio.NewReader(c).ReadString('\n')
+				_, _ = io.WriteString(c, "HTTP/1.1 503 \x1b]0;owned\x07\x1b[2JGone\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+			}()
+		}
+	}()
+	dir := seedSandbox(t, seedPlan)
+	evil := "evil\x1b[2J\x1b]0;owned\x07.txt"
+	if err := os.Symlink("/nowhere/\x1b[31mred", filepath.Join(dir, evil)); err != nil {
+		t.Fatal(err)
+	}
+	plan := "# P\n\n## Steps\n\n### 1. Check \x1b[2J it\n\n```gonogo\nrequires:\n  - http: http://" + ln.Addr().String() + "/\n  - file: \"" + strings.NewReplacer("\x1b", `\e`, "\x07", `\a`).Replace(evil) + "\"\n```\n"
+	gonogotest.WriteFile(t, filepath.Join(dir, "evil.md"), plan)
+	for _, format := range []string{"text", "markdown"} {
+		r := gonogo(t, dir, nil, "--once", "--format", format, "evil.md")
+		if r.code != exitNoGo {
+			t.Errorf("%s: exit %d, stderr %q", format, r.code, r.stderr)
+		}
+		for _, out := range []string{r.stdout, r.stderr} {
+			if strings.ContainsAny(out, "\x1b\x07") {
+				t.Errorf("%s: a control character reaches the output:\n%q", format, out)
+			}
+		}
+		if !strings.Contains(r.stdout, `503 \x1b`) || !strings.Contains(r.stdout, `owned\x07\x1b`) || !strings.Contains(r.stdout, `31mred`) {
+			t.Errorf("%s: the escapes are not shown:\n%s", format, r.stdout)
+		}
+	}
+	// A plan error that quotes the plan: stderr is safe too.
+	gonogotest.WriteFile(t, filepath.Join(dir, "bad.md"), "# P\n\n### 1. X\n\n```gonogo\nrequires:\n  - gti: \"\x1b]0;owned\x07\"\n```\n")
+	if r := gonogo(t, dir, nil, "--once", "bad.md"); r.code != exitUsage || strings.ContainsAny(r.stderr, "\x1b\x07") {
+		t.Errorf("plan error: exit %d, stderr %q", r.code, r.stderr)
 	}
 }

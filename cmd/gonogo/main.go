@@ -16,6 +16,7 @@ import (
 	"syscall"
 
 	"github.com/gonogo-dev/gonogo/plans/redact"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Exit codes of gonogo (README, "--once in scripts, CI and cron"). A run
@@ -107,7 +108,8 @@ func run(ctx context.Context, args []string, ios *IOStreams, getenv func(string)
 }
 
 // errText is an error as gonogo prints it on stderr: a plan error quotes
-// the plan, which may hold a secret, so it is redacted like any output.
+// the plan, which may hold a secret or a control sequence, so it is
+// redacted and made printable like any output.
 func errText(err error) string {
-	return redact.String(err.Error())
+	return textfmt.Printable(redact.String(err.Error()))
 }

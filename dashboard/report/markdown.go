@@ -150,10 +150,26 @@ func mdProbes(out []string, step string, p model.ProbeView, indent string) []str
 	return out
 }
 
-// mdText keeps a message on one line.
+// mdText keeps a text from the world on one line and inert in a ticket:
+// outside its code spans "<" and ">" become entities, so no raw HTML from
+// a probe's output or the plan reaches the page, and "[" and "]" are
+// escaped, so it makes no link or image. A text with an unmatched backtick
+// has its backticks turned into quotes first (a span left open would run
+// into what follows).
 func mdText(s string) string {
-	return strings.ReplaceAll(strings.ReplaceAll(s, "\r", ""), "\n", " ")
+	s = strings.ReplaceAll(strings.ReplaceAll(s, "\r", ""), "\n", " ")
+	if strings.Count(s, "`")%2 == 1 {
+		s = strings.ReplaceAll(s, "`", "'")
+	}
+	parts := strings.Split(s, "`")
+	for i := 0; i < len(parts); i += 2 { // the even parts are outside code spans
+		parts[i] = mdInert.Replace(parts[i])
+	}
+	return strings.Join(parts, "`")
 }
+
+// mdInert makes text outside code spans inert.
+var mdInert = strings.NewReplacer("<", "&lt;", ">", "&gt;", "[", `\[`, "]", `\]`)
 
 // mdCell escapes what would break a table cell.
 func mdCell(s string) string {

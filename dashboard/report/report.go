@@ -49,6 +49,10 @@ type renderer struct {
 	snapshot func(w io.Writer, s *model.Snapshot, o Options) error
 	// lint draws `gonogo lint`'s report; nil when the format has none.
 	lint func(w io.Writer, s *model.Snapshot, o Options) error
+	// raw is set for a format that makes text from the world safe itself
+	// (JSON escapes it, the same data); every other format draws the
+	// snapshot made printable.
+	raw bool
 }
 
 var renderers = map[Format]renderer{}
@@ -124,6 +128,9 @@ func Write(w io.Writer, s *model.Snapshot, f Format, o Options) error {
 		_, err := ParseFormat(string(f))
 		return err
 	}
+	if !r.raw {
+		s = printable(s)
+	}
 	return r.snapshot(w, s, o)
 }
 
@@ -132,6 +139,9 @@ func WriteLint(w io.Writer, s *model.Snapshot, f Format, o Options) error {
 	r, ok := renderers[f]
 	if !ok || r.lint == nil {
 		return fmt.Errorf("lint has no %q format: want one of %s", f, strings.Join(formatNames(LintFormats()), ", "))
+	}
+	if !r.raw {
+		s = printable(s)
 	}
 	return r.lint(w, s, o)
 }
@@ -152,4 +162,13 @@ func headline(s *model.Snapshot) string {
 		return "not decided yet: the first check is still running"
 	}
 	return ""
+}
+
+// printable is the snapshot with every text from the world made safe for
+// a terminal (textfmt.Printable): a control sequence in an HTTP reason
+// phrase, a symlink target, a command's output, a file name or the plan
+// shows as an escape, it does not act. Write and WriteLint hand this copy
+// to every format but the raw ones; the shared snapshot is left as it is.
+func printable(s *model.Snapshot) *model.Snapshot {
+	return s.MapTexts(textfmt.Printable)
 }

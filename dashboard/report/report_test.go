@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -361,5 +362,101 @@ func TestWriteErrorsAreReturned(t *testing.T) {
 	}
 	if err := Write(failWriter{}, s, Markdown, Options{}); err == nil {
 		t.Error("Markdown: no error from a failing writer")
+	}
+}
+
+// hostile is the fixture with control sequences and markup from the
+// world in every kind of text a report prints: a reason phrase, a
+// symlink target, command output, a file name, the plan's title.
+func hostile() *model.Snapshot {
+	s := fixture()
+	step := func(id string) *model.StepView {
+		for i := range s.Steps {
+			if s.Steps[i].ID == id {
+				return &s.Steps[i]
+			}
+		}
+		panic("no step " + id)
+	}
+	s.Reasons = append(s.Reasons, "http://h/ answered 503 \x1b]0;owned\x07Service Unavailable")
+	s.Blockers[0].Text = "http://h/ answered 503 \x1b]0;owned\x07Service Unavailable"
+	s.Action = "Don't start step 8a: \x1b]0;owned\x07"
+	step("8a").Title = "Back up | <img src=x onerror=alert(1)> [click](http://evil) \x1b[2J"
+	step("8a").Probes[0].Message = "config.py is a symlink to \x1b[31m/etc/\u202eexe.txt"
+	step("2").Probes[0].Message = "<script>alert(1)</script> output \u009b2J done"
+	step("2").Probes[0].Target = "file\rname"
+	s.Findings[0].Message = "restores `a<b` from <b>git</b>"
+	s.Findings[0].Hint = "fix \x1b[2J it"
+	s.Warnings = append(s.Warnings, "bad byte \xff here")
+	return s
+}
+
+// TestReportsAreTerminalSafe: no control sequence from the world reaches
+// the output of any format, for --once or lint, raw; each shows as an
+// escape.
+// (Colour is off: every ESC in the output would be the world's.)
+func TestReportsAreTerminalSafe(t *testing.T) {
+	for _, f := range Formats() {
+		for _, lint := range []bool{false, true} {
+			if lint && !slices.Contains(LintFormats(), f) {
+				continue
+			}
+			var b bytes.Buffer
+			var err error
+			if lint {
+				err = WriteLint(&b, hostile(), f, Options{})
+			} else {
+				err = Write(&b, hostile(), f, Options{})
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			out := b.String()
+			for _, bad := range []string{"\x1b", "\x07", "\r", "\u009b", "\u202e", "\xff"} {
+				if strings.Contains(out, bad) {
+					t.Errorf("%s (lint %v): %q reaches the output raw", f, lint, bad)
+				}
+			}
+			if f != JSON && f != Prometheus && !strings.Contains(out, `\x1b`) {
+				t.Errorf("%s (lint %v): no escape shown for ESC:\n%s", f, lint, out)
+			}
+		}
+	}
+}
+
+// TestMarkdownIsInert: in the Markdown report, text from the world makes
+// no HTML, link or image, and a "|" splits no table cell — also in the
+// next step's title; code spans keep their text.
+func TestMarkdownIsInert(t *testing.T) {
+	var b bytes.Buffer
+	if err := Write(&b, hostile(), Markdown, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, bad := range []string{"<img", "<script>", "<b>", " [click](http://evil)"} {
+		if strings.Contains(out, bad) {
+			t.Errorf("%q in the Markdown report:\n%s", bad, out)
+		}
+	}
+	for _, want := range []string{"&lt;img src=x", "&lt;script&gt;", "\\[click\\]", "`a<b`", "&lt;b&gt;git&lt;/b&gt;"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("%q missing from the Markdown report:\n%s", want, out)
+		}
+	}
+	for _, l := range strings.Split(out, "\n") {
+		if strings.HasPrefix(l, "| **Next step**") && strings.Count(strings.ReplaceAll(l, `\|`, ""), "|") != 3 {
+			t.Errorf("the next step's title splits its cell: %s", l)
+		}
+	}
+	var j bytes.Buffer
+	if err := Write(&j, hostile(), JSON, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	var back model.Snapshot
+	if err := json.Unmarshal(j.Bytes(), &back); err != nil || back.Steps[1].Probes[0].Message != hostile().Steps[1].Probes[0].Message {
+		t.Errorf("JSON does not carry the data unchanged: %v %q", err, back.Steps[1].Probes[0].Message)
+	}
+	if back.Steps[1].ID != "2" {
+		t.Fatalf("the fixture's second step is %q, want 2", back.Steps[1].ID)
 	}
 }

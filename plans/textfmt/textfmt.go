@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/rivo/uniseg"
 )
@@ -237,4 +238,74 @@ func DidYouMean(got string, candidates []string) string {
 		return ` (did you mean "` + c + `"?)`
 	}
 	return ""
+}
+
+// Printable makes s safe to print on a terminal, in a log or a ticket:
+// every character that would act on a terminal instead of showing is
+// replaced by a visible escape — C0 controls but tab and newline ("\x1b",
+// "\x0d"), DEL, C1 controls ("\u009b", a CSI to some terminals), the
+// bidirectional overrides and isolates that reorder what follows
+// ("\u202e"), and bytes that are not UTF-8 ("\xff"). A text from the
+// world — an HTTP reason phrase, a symlink target, a command's output, a
+// file name, the plan itself — then can neither move the cursor, retitle
+// or clear the terminal, nor hide what follows it. Text that needs none
+// of this is returned as is.
+func Printable(s string) string {
+	i := 0
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f {
+				break
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		if r == utf8.RuneError && size == 1 || ActsOnTerminal(r) {
+			break
+		}
+		i += size
+	}
+	if i == len(s) {
+		return s
+	}
+	var b strings.Builder
+	b.Grow(len(s) + 8)
+	b.WriteString(s[:i])
+	for i < len(s) {
+		c := s[i]
+		if c < utf8.RuneSelf {
+			if (c < 0x20 && c != '\t' && c != '\n') || c == 0x7f {
+				fmt.Fprintf(&b, `\x%02x`, c)
+			} else {
+				b.WriteByte(c)
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRuneInString(s[i:])
+		switch {
+		case r == utf8.RuneError && size == 1:
+			fmt.Fprintf(&b, `\x%02x`, c)
+		case ActsOnTerminal(r):
+			fmt.Fprintf(&b, `\u%04x`, r)
+		default:
+			b.WriteString(s[i : i+size])
+		}
+		i += size
+	}
+	return b.String()
+}
+
+// actsOnTerminal reports whether r, above ASCII, is a C1 control or a
+// bidirectional control.
+func ActsOnTerminal(r rune) bool {
+	switch {
+	case r >= 0x80 && r <= 0x9f: // C1 controls: CSI, OSC, …
+		return true
+	case r >= 0x202a && r <= 0x202e, r >= 0x2066 && r <= 0x2069, r == 0x200e, r == 0x200f, r == 0x061c:
+		return true
+	}
+	return false
 }

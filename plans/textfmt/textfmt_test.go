@@ -141,3 +141,29 @@ func TestSuggest(t *testing.T) {
 		t.Errorf("DidYouMean = %q, want nothing", s)
 	}
 }
+
+// TestPrintable: what would act on a terminal is shown as an escape;
+// everything else, tabs and newlines included, is kept.
+func TestPrintable(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"plain text, ✓ ünïcode 日本", "plain text, ✓ ünïcode 日本"},
+		{"tab\tand\nnewline", "tab\tand\nnewline"},
+		{"503 \x1b]0;owned\x07Service Unavailable", `503 \x1b]0;owned\x07Service Unavailable`},
+		{"\x1b[2J\x1b[Hcleared", `\x1b[2J\x1b[Hcleared`},
+		{"over\rwrite", `over\x0dwrite`},
+		{"del\x7f", `del\x7f`},
+		{"c1 \u009b31m red", `c1 \u009b31m red`},
+		{"bidi \u202egnp.exe", `bidi \u202egnp.exe`},
+		{"isolate \u2066x\u2069", `isolate \u2066x\u2069`},
+		{"bad \xff\xfe utf8", `bad \xff\xfe utf8`},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		if got := Printable(tt.in); got != tt.want {
+			t.Errorf("Printable(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+		if got := Printable(tt.want); got != tt.want {
+			t.Errorf("Printable is not idempotent on %q: %q", tt.want, got)
+		}
+	}
+}
