@@ -36,12 +36,6 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 	}
 	cmd := exec.CommandContext(ctx, "/bin/sh", "-c", p.Command)
 	cmd.Dir = p.Dir
-	// A helper (helper.go): no controlling terminal, so a program that
-	// would prompt on /dev/tty (psql or ssh asking for a password) fails at
-	// once instead of writing over the live board and waiting for the
-	// timeout; its session killed whole at the deadline, and whatever it
-	// started — also in another session — ended with the check.
-	h := newHelper(cmd, append(os.Environ(), "GIT_TERMINAL_PROMPT=0"))
 	// Our own pipes, read by our own goroutines: Wait then waits only
 	// for the shell, not for whoever else holds the pipes.
 	outR, outW, err := os.Pipe()
@@ -54,11 +48,18 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		outW.Close()
 		return Error, fmt.Sprintf("cannot run %s: %v", show, err)
 	}
+	// A helper (helper.go): no controlling terminal, so a program that
+	// would prompt on /dev/tty (psql or ssh asking for a password) fails at
+	// once instead of writing over the live board and waiting for the
+	// timeout; its session killed whole at the deadline, and whatever it
+	// started — also in another session — ended with the check.
+	h := newHelper(cmd, append(os.Environ(), "GIT_TERMINAL_PROMPT=0"))
 	cmd.Stdout, cmd.Stderr = outW, errW
 	err = cmd.Start()
 	outW.Close()
 	errW.Close()
 	if err != nil {
+		h.end()
 		outR.Close()
 		errR.Close()
 		return Error, fmt.Sprintf("cannot run %s in %s: %v", show, p.Dir, err)

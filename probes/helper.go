@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"sync"
 	"sync/atomic"
 	"syscall"
 )
@@ -18,6 +19,12 @@ const helperEnv = "GONOGO_PROBE_RUN"
 
 // helperSeq numbers helpers within this process.
 var helperSeq atomic.Uint64
+
+// live are the helpers started and not yet ended, for EndHelpers.
+var live struct {
+	sync.Mutex
+	m map[*helper]bool
+}
 
 // helper is a program a probe runs: the command probe's shell, systemctl.
 type helper struct {
@@ -47,6 +54,12 @@ func newHelper(cmd *exec.Cmd, env []string) *helper {
 	cmd.Env = append(env, helperEnv+"="+h.token)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setsid: true}
 	cmd.Cancel = func() error { return killGroup(cmd) }
+	live.Lock()
+	if live.m == nil {
+		live.m = map[*helper]bool{}
+	}
+	live.m[h] = true
+	live.Unlock()
 	return h
 }
 
@@ -54,11 +67,36 @@ func newHelper(cmd *exec.Cmd, env []string) *helper {
 // start): its process group, then every process that carries its token or
 // sits in its session, wherever it went. Call it after cmd.Wait.
 func (h *helper) end() {
+	live.Lock()
+	delete(live.m, h)
+	live.Unlock()
+	h.kill()
+}
+
+// kill ends the helper's process group and whatever it left elsewhere.
+func (h *helper) kill() {
 	if h.cmd.Process == nil {
 		return
 	}
 	_ = killGroup(h.cmd)
 	sweep(h.token, h.cmd.Process.Pid)
+}
+
+// EndHelpers ends every helper still running and all they started: what
+// gonogo calls before it exits, so that a probe cut off by --timeout —
+// whose own clean-up may not have run yet — leaves nothing behind. Safe
+// to call more than once and alongside helpers ending on their own.
+func EndHelpers() {
+	live.Lock()
+	hs := make([]*helper, 0, len(live.m))
+	for h := range live.m {
+		hs = append(hs, h)
+	}
+	live.m = nil
+	live.Unlock()
+	for _, h := range hs {
+		h.kill()
+	}
 }
 
 // killGroup kills the command's whole process group.

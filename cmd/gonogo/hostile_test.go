@@ -304,3 +304,33 @@ func TestNoTerminalEscapesFromTheWorld(t *testing.T) {
 		t.Errorf("plan error: exit %d, stderr %q", r.code, r.stderr)
 	}
 }
+
+// TestNothingOutlivesGonogo: a command probe still running when --timeout
+// ends the run — having started a daemon in a session of its own — leaves
+// nothing running once gonogo has exited.
+func TestNothingOutlivesGonogo(t *testing.T) {
+	if _, err := exec.LookPath("setsid"); err != nil {
+		t.Skip("setsid is not installed")
+	}
+	dir := seedSandbox(t, seedPlan)
+	pidFile := filepath.Join(t.TempDir(), "daemon.pid")
+	plan := "# P\n\n## Steps\n\n### 1. Start it\n\n```gonogo\nrequires:\n  - command: \"setsid -f sh -c 'echo $$ > " + pidFile +
+		"; exec sleep 300' </dev/null >/dev/null 2>&1; exec sleep 301\"\n    timeout: 60s\n```\n"
+	gonogotest.WriteFile(t, filepath.Join(dir, "daemon.md"), plan)
+	r := gonogo(t, dir, nil, "--once", "--timeout", "1s", "daemon.md")
+	if r.code != exitUnknown {
+		t.Errorf("exit %d, want 3 (the probe did not answer); stderr %q", r.code, r.stderr)
+	}
+	b, err := os.ReadFile(pidFile)
+	if err != nil {
+		t.Fatalf("the daemon never started: %v", err)
+	}
+	pid := strings.TrimSpace(string(b))
+	stat, err := os.ReadFile("/proc/" + pid + "/stat")
+	if err == nil {
+		if f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:])); len(f) > 0 && f[0] != "Z" {
+			t.Errorf("the probe's daemon (pid %s) still runs after gonogo exited", pid)
+			_ = exec.Command("kill", "-9", pid).Run()
+		}
+	}
+}

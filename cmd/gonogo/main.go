@@ -17,6 +17,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
+	"github.com/gonogo-dev/gonogo/probes"
 )
 
 // Exit codes of gonogo (README, "--once in scripts, CI and cron"). A run
@@ -55,6 +56,9 @@ func main() {
 		// (130 for Ctrl-C, 143 for SIGTERM), whatever the run returned.
 		code = 128 + int(sig)
 	}
+	// A probe cut off by --timeout or a signal may still be ending its
+	// programs: end them now, before they outlive gonogo.
+	probes.EndHelpers()
 	os.Exit(code)
 }
 
