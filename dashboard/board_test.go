@@ -893,3 +893,26 @@ func TestStatusBarTiming(t *testing.T) {
 		t.Errorf("the detail does not mark the probe being re-checked:\n%s", s.text())
 	}
 }
+
+// TestBoardDrawsNoControlCharacters: control sequences from the world —
+// in a title, a probe message, a command, a reason — reach no cell of the
+// board (a cell's text goes to the terminal as it is). A guard: the board
+// drops them already (tview), the reports show them as escapes.
+func TestBoardDrawsNoControlCharacters(t *testing.T) {
+	b, _, _ := testBoard(t, true)
+	s := fixture()
+	s.Steps[0].Title = "Back up \x1b]0;owned\x07 \u202eexe.txt"
+	s.Steps[0].Probes[0].Message = "answered 503 \x1b[2J\u009b31mGone"
+	s.Steps[0].Commands = append(s.Steps[0].Commands, "cp a b\x1b[H")
+	s.Reasons = append(s.Reasons, "reason \x1b[31m red")
+	b.apply(s)
+	scr := draw(t, b, 200, 60)
+	cells, _, _ := scr.GetContents()
+	for i, c := range cells {
+		for _, r := range c.Runes {
+			if r < 0x20 || r == 0x7f || textfmt.ActsOnTerminal(r) {
+				t.Fatalf("cell %d,%d holds %U:\n%s", i%200, i/200, r, scr.text())
+			}
+		}
+	}
+}
