@@ -116,7 +116,7 @@ func systemdVerdict(p *spec.SystemdParams, props map[string]string) (Status, str
 	}
 	if load != "loaded" {
 		if load == "not-found" {
-			if !p.Active && !p.ExistsOnly {
+			if !p.Active && !p.ExistsOnly && !p.MustExist {
 				return OK, fmt.Sprintf("unit %s is not known to systemd, so it is not active", p.Unit)
 			}
 			return Fail, fmt.Sprintf("unit %s is not known to systemd (LoadState not-found): check the unit name with systemctl list-unit-files", p.Unit)

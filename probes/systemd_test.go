@@ -68,6 +68,8 @@ func TestSystemdVerdict(t *testing.T) {
 		{"active wanted inactive", spec.SystemdParams{Unit: "chroma"}, show("loaded", "active", "running"), Fail, "expected inactive: systemctl stop chroma"},
 		{"unknown unit", spec.SystemdParams{Unit: "pgg", Active: true}, show("not-found", "inactive", "dead"), Fail, "not known to systemd"},
 		{"unknown unit, inactive wanted", spec.SystemdParams{Unit: "pgg"}, show("not-found", "inactive", "dead"), OK, "not known to systemd, so it is not active"},
+		{"unknown unit, stopped by a step", spec.SystemdParams{Unit: "pgg", MustExist: true}, show("not-found", "inactive", "dead"), Fail, "not known to systemd (LoadState not-found)"},
+		{"stopped by a step", spec.SystemdParams{Unit: "pg", MustExist: true}, show("loaded", "inactive", "dead"), OK, "as required"},
 		{"exists only", spec.SystemdParams{Unit: "pg", ExistsOnly: true}, show("loaded", "inactive", "dead"), OK, "is known to systemd (now inactive (dead))"},
 		{"exists only, missing", spec.SystemdParams{Unit: "pg", ExistsOnly: true}, show("not-found", "inactive", "dead"), Fail, "not known"},
 		{"masked", spec.SystemdParams{Unit: "pg", Active: true}, show("masked", "inactive", "dead"), Fail, "cannot be loaded (LoadState masked)"},

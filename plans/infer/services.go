@@ -73,15 +73,17 @@ func (w *walker) units(c cmdCtx, how string, units []value, active bool) *frag {
 		if !active {
 			name = u.s + " is stopped after " + how
 		}
+		// A unit systemd does not know was not stopped by this step: the
+		// done-probe of a stop must not hold before the step has run.
 		done, dup := w.leaf(&spec.Probe{
 			Role: spec.Done, Kind: spec.KindSystemd, Target: u.s, Name: name,
-			Params: &spec.SystemdParams{Unit: u.s, Active: active},
+			Params: &spec.SystemdParams{Unit: u.s, Active: active, MustExist: true},
 		}, c.line, c.text)
 		if dup {
 			// "stop …; start …": the step leaves the unit as the last
 			// command does.
 			done.Name, done.Line, done.Why = name, c.line, c.text
-			done.Params = &spec.SystemdParams{Unit: u.s, Active: active}
+			done.Params = &spec.SystemdParams{Unit: u.s, Active: active, MustExist: true}
 		}
 		f.add(oneDone(done, dup))
 	}

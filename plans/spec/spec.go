@@ -204,6 +204,10 @@ type SystemdParams struct {
 	// Exists only, for inferred "systemctl start U" requirements: the unit
 	// must be known to systemd, whatever its state.
 	ExistsOnly bool
+	// MustExist makes a unit systemd does not know fail an inactive check
+	// instead of passing it: the done-probe of an inferred "systemctl stop
+	// U" holds once U was stopped, not because there is no U to stop.
+	MustExist bool
 }
 
 func (*SystemdParams) Kind() Kind { return KindSystemd }
