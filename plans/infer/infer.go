@@ -134,6 +134,23 @@ type stepInfo struct {
 	lints []Finding
 	// seq orders events and backups within the step.
 	seq int
+	// needBy finds the first need an inferred probe checks (see needOf).
+	needBy map[*spec.Probe]*need
+}
+
+// needOf is the first of the step's needs whose probe is sp, nil if none,
+// from a map (a command of thousands of operands has as many needs, each
+// asked about once). Analyze builds it, so reading it never writes.
+func (st *stepInfo) needOf(sp *spec.Probe) *need { return st.needBy[sp] }
+
+// indexNeeds builds needBy.
+func (st *stepInfo) indexNeeds() {
+	st.needBy = make(map[*spec.Probe]*need, len(st.needs))
+	for _, n := range st.needs {
+		if _, ok := st.needBy[n.sp]; !ok {
+			st.needBy[n.sp] = n
+		}
+	}
 }
 
 // lint records a problem with one of the step's commands as written: an
@@ -181,6 +198,7 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 		}
 		a.readScripts(st, s.Scripts)
 		st.dropGone()
+		st.indexNeeds()
 		a.steps = append(a.steps, st)
 	}
 	a.settleBackups()
