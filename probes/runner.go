@@ -334,13 +334,17 @@ func combine(kind spec.Kind, kids []Result) (Status, string) {
 		}
 		return r.Spec.Label()
 	}
+	// A child's label and message are clipped here: an any inside an all
+	// inside an any… quoted every message below it, so each level of a
+	// deep nest repeated all the levels under it.
+	msg := func(r Result) string { return textfmt.Clip(r.Message, maxKidMessage) }
 	if kind == spec.KindAll {
 		var firstErr, firstSkip *Result
 		for i := range kids {
 			k := &kids[i]
 			switch k.Status {
 			case Fail:
-				return Fail, "all: failed at " + label(*k) + ": " + k.Message
+				return Fail, "all: failed at " + label(*k) + ": " + msg(*k)
 			case Error:
 				if firstErr == nil {
 					firstErr = k
@@ -352,34 +356,59 @@ func combine(kind spec.Kind, kids []Result) (Status, string) {
 			}
 		}
 		if firstErr != nil {
-			return Error, "all: could not check " + label(*firstErr) + ": " + firstErr.Message
+			return Error, "all: could not check " + label(*firstErr) + ": " + msg(*firstErr)
 		}
 		if firstSkip != nil {
-			return Skip, "all: " + label(*firstSkip) + " " + firstSkip.Message
+			return Skip, "all: " + label(*firstSkip) + " " + msg(*firstSkip)
 		}
 		return OK, fmt.Sprintf("all: %d of %d hold", len(kids), len(kids))
 	}
 	var errs, fails, skips []string
+	nErrs, nFails, nSkips := 0, 0, 0
 	for _, k := range kids {
 		switch k.Status {
 		case OK:
 			return OK, "any: ok via " + label(k)
 		case Error:
-			errs = append(errs, label(k)+": "+k.Message)
+			if nErrs++; len(errs) < maxKidsShown {
+				errs = append(errs, label(k)+": "+msg(k))
+			}
 		case Skip:
-			skips = append(skips, label(k)+": "+k.Message)
+			if nSkips++; len(skips) < maxKidsShown {
+				skips = append(skips, label(k)+": "+msg(k))
+			}
 		default:
-			fails = append(fails, label(k)+": "+k.Message)
+			if nFails++; len(fails) < maxKidsShown {
+				fails = append(fails, label(k)+": "+msg(k))
+			}
 		}
 	}
 	switch {
-	case len(errs) > 0:
-		return Error, fmt.Sprintf("any: none of %d holds and %d could not be checked: %s", len(kids), len(errs), strings.Join(append(errs, fails...), "; "))
-	case len(fails) > 0:
-		return Fail, fmt.Sprintf("any: none of %d holds: %s", len(kids), strings.Join(fails, "; "))
+	case nErrs > 0:
+		shown := append(errs, fails[:min(len(fails), maxKidsShown-len(errs))]...)
+		return Error, fmt.Sprintf("any: none of %d holds and %d could not be checked: %s", len(kids), nErrs, joinShown(shown, nErrs+nFails))
+	case nFails > 0:
+		return Fail, fmt.Sprintf("any: none of %d holds: %s", len(kids), joinShown(fails, nFails))
 	default:
-		return Skip, "any: " + strings.Join(skips, "; ")
+		return Skip, "any: " + joinShown(skips, nSkips)
 	}
+}
+
+// Bounds of a combinator's message: how many children it quotes, and how
+// much of each child's message. The report lists every child under it.
+const (
+	maxKidsShown  = 5
+	maxKidMessage = 240
+)
+
+// joinShown joins the quoted children with "; " and says how many of the
+// n were left out.
+func joinShown(shown []string, n int) string {
+	s := strings.Join(shown, "; ")
+	if n > len(shown) {
+		s += fmt.Sprintf("; and %d more", n-len(shown))
+	}
+	return s
 }
 
 // pattern is a regular expression as its author wrote it, without the

@@ -253,6 +253,40 @@ func TestCombinators(t *testing.T) {
 	}
 }
 
+// TestCombinatorMessagesAreBounded: an any of a thousand ways quotes a
+// few of them, and each level of a deep any/all nest quotes the level
+// below it clipped, so a combinator's message does not grow with the
+// plan's alternatives (issue 13: a line of 1,000 "||" took 11.6 GB).
+func TestCombinatorMessagesAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	var ways []*spec.Probe
+	for i := range 1000 {
+		ways = append(ways, fileSpec(filepath.Join(dir, fmt.Sprintf("missing-%d.bak", i)), true))
+	}
+	r := NewRunner(Options{NoExec: true})
+	res := runWith(t, r, &spec.Probe{Kind: spec.KindAny, Children: ways})
+	wantStatus(t, res, Fail, "any: none of 1000 holds: file ")
+	if !strings.HasSuffix(res.Message, "; and 995 more") || len(res.Message) > 2000 {
+		t.Errorf("the any of 1000 quotes %d bytes, ending %q", len(res.Message), res.Message[max(0, len(res.Message)-40):])
+	}
+	if len(res.Children) != 1000 {
+		t.Errorf("%d child results for 1000 children", len(res.Children))
+	}
+	nest := fileSpec(filepath.Join(dir, "deep.bak"), true)
+	for i := range 200 {
+		kind := spec.KindAny
+		if i%2 == 1 {
+			kind = spec.KindAll
+		}
+		nest = &spec.Probe{Kind: kind, Children: []*spec.Probe{nest, fileSpec(filepath.Join(dir, fmt.Sprintf("other-%d", i)), true)}}
+	}
+	res = runWith(t, r, nest)
+	wantStatus(t, res, Fail, "")
+	if len(res.Message) > 2000 {
+		t.Errorf("a nest of 200 any/all quotes %d bytes", len(res.Message))
+	}
+}
+
 // TestMessagesAreRedacted: a secret in a target never reaches a message.
 func TestMessagesAreRedacted(t *testing.T) {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
