@@ -69,8 +69,13 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 	}
 	line, text := w.lineOf(s), w.text(s)
 	var args []value
-	for _, wd := range c.Args {
+	for _, wd := range keepEnds(c.Args) {
 		args = append(args, w.ev.words(wd)...)
+	}
+	if n := max(len(c.Args), len(args)); n > maxArgs {
+		args = keepEnds(args)
+		w.st.note(fmt.Sprintf("line %d: `%s` has %d words: gonogo reads its first %d and its last, and checks nothing about the others",
+			line, clipText(text, 80), n, maxArgs-1))
 	}
 	f := &frag{}
 	if where := w.opensSession(s, args); where != "" {
@@ -119,6 +124,22 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 		return f
 	}
 	return f
+}
+
+// maxArgs bounds the words of one command that inference reads. A
+// command of tens of thousands of operands (a 1 MB inline code span) is no
+// runbook's: reading them all costs seconds and gigabytes of findings
+// (issue 13), so gonogo reads its first words — the program and its
+// options — and its last — cp's and mv's destination — and says so.
+const maxArgs = 1000
+
+// keepEnds is list cut to maxArgs: its first maxArgs-1 elements and its
+// last.
+func keepEnds[T any](list []T) []T {
+	if len(list) <= maxArgs {
+		return list
+	}
+	return append(list[:maxArgs-1:maxArgs-1], list[len(list)-1])
 }
 
 // copyOpts are cp's and mv's options that take an argument.

@@ -298,10 +298,7 @@ func (a *Analysis) hint(i int, n *need) string {
 	base := filepath.Base(n.path)
 	x := a.index()
 	// A copy made from the missing file itself cannot be how to make it.
-	from := map[string]bool{}
-	for _, d := range x.backupsOf[n.path] {
-		from[d] = true
-	}
+	from := x.backupsOf[n.path]
 	usable := func(ev *event) bool {
 		return !(ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path || from[ev.path] ||
 			n.restoreTo != "" && ev.path == n.restoreTo)

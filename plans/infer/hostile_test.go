@@ -55,7 +55,7 @@ func TestHostileCommandsStayLinear(t *testing.T) {
 			}
 			return strings.Join(ways, " || ")
 		}},
-		{"cp of many sources", 1000, func(n int) string {
+		{"cp of many sources", 400, func(n int) string {
 			var b strings.Builder
 			b.WriteString("cp")
 			for i := range n {
@@ -125,4 +125,50 @@ func dumpAll(ps []*spec.Probe) []string {
 		out = append(out, p.Label())
 	}
 	return out
+}
+
+// TestHugeCommandsAreBounded: a command of more words than anyone writes,
+// or a choice of more ways, is read up to a bound and the step says so,
+// instead of costing seconds and gigabytes.
+func TestHugeCommandsAreBounded(t *testing.T) {
+	root := fixtureRoot(t)
+	var b strings.Builder
+	b.WriteString("cp")
+	for i := range 20000 {
+		fmt.Fprintf(&b, " src/file%d.txt", i)
+	}
+	b.WriteString(" /tmp/dst/")
+	a, _ := analyzeOne(root, b.String(), true)
+	sources, dst := 0, false
+	for _, n := range a.steps[0].needs {
+		if strings.Contains(n.path, "/src/file") {
+			sources++
+		}
+	}
+	for _, ev := range a.steps[0].events {
+		if strings.HasPrefix(ev.path, "/tmp/dst/") {
+			dst = true
+		}
+	}
+	if sources != maxArgs-2 || !dst {
+		t.Errorf("cp of 20,000 sources: %d sources read (want %d, the words but cp and the destination), destination read: %v", sources, maxArgs-2, dst)
+	}
+	if notes := strings.Join(a.steps[0].notes, "\n"); !strings.Contains(notes, "has 20002 words: gonogo reads its first 999 and its last") {
+		t.Errorf("no note on the cut: %q", notes)
+	}
+
+	var ways []string
+	for i := range maxWays + 1 {
+		ways = append(ways, fmt.Sprintf("cp /backup/f%d /tmp/f%d", i, i))
+	}
+	a, st := analyzeOne(root, strings.Join(ways, " || "), true)
+	a.Apply()
+	for _, p := range st.Probes {
+		if p.Kind == spec.KindAny {
+			t.Fatalf("a choice of %d ways became an any of %d", maxWays+1, len(p.Children))
+		}
+	}
+	if notes := strings.Join(st.Notes, "\n"); !strings.Contains(notes, "offers 1001 ways to do one thing: more than gonogo reads (1000), so it checks none of them") {
+		t.Errorf("no note on the skipped choice: %q", notes)
+	}
 }

@@ -31,8 +31,8 @@ type evIndex struct {
 	byStem map[string][]evLoc
 	byLen  map[int][]evLoc // by the length of the base name
 	all    []evLoc
-	// backupsOf lists the destinations of the copies made from a source.
-	backupsOf map[string][]string
+	// backupsOf holds the destinations of the copies made from a source.
+	backupsOf map[string]map[string]bool
 	// lastChange is, per path, the last step outside the rollback phases
 	// that overwrites or removes it.
 	lastChange map[string]int
@@ -67,7 +67,7 @@ func (a *Analysis) index() *evIndex {
 		return a.idx
 	}
 	x := &evIndex{byKey: map[string]*evList{}, byPath: map[string]*evList{}, under: map[string]*evList{},
-		byBase: map[string][]evLoc{}, byStem: map[string][]evLoc{}, byLen: map[int][]evLoc{}, backupsOf: map[string][]string{}, lastChange: map[string]int{}}
+		byBase: map[string][]evLoc{}, byStem: map[string][]evLoc{}, byLen: map[int][]evLoc{}, backupsOf: map[string]map[string]bool{}, lastChange: map[string]int{}}
 	for j, st := range a.steps {
 		rb := st.step.Rollback
 		for k, ev := range st.events {
@@ -94,7 +94,10 @@ func (a *Analysis) index() *evIndex {
 			}
 		}
 		for _, b := range st.backups {
-			x.backupsOf[b.src] = append(x.backupsOf[b.src], b.dst)
+			if x.backupsOf[b.src] == nil {
+				x.backupsOf[b.src] = map[string]bool{}
+			}
+			x.backupsOf[b.src][b.dst] = true
 		}
 	}
 	a.idx = x

@@ -61,6 +61,7 @@
 package infer
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,8 @@ type Options struct {
 // for each step and the facts (needs, products, destructions) the findings
 // pass reasons over. Build it with Analyze.
 type Analysis struct {
+	// ctx is AnalyzeContext's, while it runs.
+	ctx     context.Context
 	plan    *plans.Plan
 	root    string
 	env     func(string) string
@@ -176,15 +179,27 @@ type addedPath struct {
 // Analyze reads every step's scripts (steps with NoInfer too, for findings)
 // and returns the inferred probes and data-flow facts. It does not modify p.
 func Analyze(p *plans.Plan, opts Options) *Analysis {
+	a, _ := AnalyzeContext(context.Background(), p, opts)
+	return a
+}
+
+// AnalyzeContext is Analyze that stops when ctx is done, with ctx's error
+// and no analysis: reading the commands of a plan of megabytes takes
+// seconds, and Ctrl-C must not wait for it.
+func AnalyzeContext(ctx context.Context, p *plans.Plan, opts Options) (*Analysis, error) {
 	env := opts.Env
 	if env == nil {
 		env = os.Getenv
 	}
-	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
+	a := &Analysis{ctx: ctx, plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
+	defer func() { a.ctx = nil }()
 	if p == nil {
-		return a
+		return a, nil
 	}
 	for i, s := range p.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if s == nil {
 			continue
 		}
@@ -201,9 +216,16 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 		st.indexNeeds()
 		a.steps = append(a.steps, st)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	a.settleBackups()
-	return a
+	return a, nil
 }
+
+// stopped reports whether the analysis' context is done: a script of
+// thousands of statements checks it as it goes.
+func (a *Analysis) stopped() bool { return a.ctx != nil && a.ctx.Err() != nil }
 
 // settleBackups: a backup is taken to keep the original, so once a later
 // step changes the source on purpose (sed -i, cp over it, rm), the copy

@@ -242,7 +242,10 @@ func firstLine(s string) string {
 
 func (w *walker) stmts(list []*syntax.Stmt) *frag {
 	f := &frag{}
-	for _, s := range list {
+	for i, s := range list {
+		if i%256 == 255 && w.a.stopped() {
+			break // AnalyzeContext returns the context's error
+		}
 		f.add(w.stmt(s))
 	}
 	return f
@@ -377,6 +380,12 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 		return w.stmt(c.X)
 	}
 	ways := orChain(c)
+	if len(ways) > maxWays {
+		// Reading fewer ways would make the choice stricter than it is.
+		w.st.note(fmt.Sprintf("line %d: `%s` offers %d ways to do one thing: more than gonogo reads (%d), so it checks none of them",
+			w.lineOf(c), clipText(w.text(c), 80), len(ways), maxWays))
+		return nil
+	}
 	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: make([]string, len(ways))}
 	for i, way := range ways {
 		g.ways[i] = w.text(way)
@@ -406,6 +415,9 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 	}
 	return out
 }
+
+// maxWays bounds the ways of one "a || b || …" that inference reads.
+const maxWays = 1000
 
 // orChain lists the ways of "a || b || c", which the parser nests as
 // ((a || b) || c): one group of three ways, not groups inside groups,
