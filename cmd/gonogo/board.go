@@ -9,9 +9,9 @@ import (
 
 // runBoard opens the live board on the plan until the operator quits.
 func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags, user string) error {
-	sess, err := model.NewSession(opts)
+	sess, err := loadSession(ctx, opts)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	return showBoard(ctx, ios, sess, dashboard.Options{Interval: f.interval, Mouse: f.mouse, User: user}, f.record)
 }

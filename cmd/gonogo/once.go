@@ -9,9 +9,9 @@ import (
 
 // runOnce loads the plan, answers once and exits with the verdict.
 func runOnce(ctx context.Context, ios *IOStreams, opts model.Options, f *flags) error {
-	sess, err := model.NewSession(opts)
+	sess, err := loadSession(ctx, opts)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	snap, err := answerOnce(ctx, ios, sess, f.format, f.record)
 	if err != nil {
