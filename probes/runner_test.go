@@ -135,6 +135,37 @@ func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 	wantStatus(t, res[2], OK)
 }
 
+// TestRunReplacesStuckWorkers: with one worker, a checker that ignores its
+// context is answered at its deadline and the probes after it still run;
+// Run returns without waiting for the stuck checker.
+func TestRunReplacesStuckWorkers(t *testing.T) {
+	dir := t.TempDir()
+	var specs []*spec.Probe
+	for i := range 6 {
+		if i%2 == 0 {
+			hang := testSpec(kindTestHang)
+			hang.Timeout = 100 * time.Millisecond
+			specs = append(specs, hang)
+			continue
+		}
+		specs = append(specs, fileSpec(gitstatetest.WriteFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
+	}
+	done := make(chan []Result, 1)
+	go func() { done <- NewRunner(Options{Concurrency: 1}).Run(context.Background(), specs, nil) }()
+	select {
+	case res := <-done:
+		for i, r := range res {
+			if i%2 == 0 {
+				wantStatus(t, r, Error, "timed out after 100ms")
+			} else {
+				wantStatus(t, r, OK)
+			}
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run waited for checkers that ignore their context")
+	}
+}
+
 // TestRunDeadline: the whole run's deadline turns every unanswered probe
 // into an Error and Run returns promptly.
 func TestRunDeadline(t *testing.T) {
