@@ -70,6 +70,8 @@ type Session struct {
 	cache    map[*spec.Probe]cached
 	// signOffs are the operator's sign-offs by step key.
 	signOffs map[string]SignOff
+	// disks are the plan's filesystems for the host strip (host.go).
+	disks diskCache
 }
 
 // cached is the last answer of one probe and when it came.
