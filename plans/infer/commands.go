@@ -190,7 +190,7 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 		dstAbs = w.resolve(dst)
 	}
 	intoDir := hasT || len(srcs) > 1 || strings.HasSuffix(dst.s, "/") ||
-		(!p.has("T", "no-target-directory") && dstAbs != "" && isDirNow(dstAbs))
+		(!p.has("T", "no-target-directory") && dstAbs != "" && w.a.isDirNow(dstAbs))
 	for _, src := range srcs {
 		srcAbs := w.resolve(src)
 		to := dstAbs
@@ -201,7 +201,7 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 				to = filepath.Join(dstAbs, filepath.Base(srcAbs))
 			}
 		}
-		srcDir := strings.HasSuffix(src.s, "/") || (srcAbs != "" && isDirNow(srcAbs))
+		srcDir := strings.HasSuffix(src.s, "/") || (srcAbs != "" && w.a.isDirNow(srcAbs))
 		f.add(w.requireFile(src, srcDir && (recursive || move), "source of "+c.prog+" exists", c.prog, c.line, c.text, to))
 		// mv takes the source away, but only once the copy it leaves
 		// exists: "mv f{,.old}" is a backup, not a backup taken after
@@ -274,9 +274,9 @@ func (w *walker) rsync(c cmdCtx) *frag {
 		}
 		srcAbs := w.resolve(src)
 		contents := strings.HasSuffix(src.s, "/")
-		srcDir := contents || (srcAbs != "" && isDirNow(srcAbs))
+		srcDir := contents || (srcAbs != "" && w.a.isDirNow(srcAbs))
 		to := dstAbs
-		if to != "" && !contents && (strings.HasSuffix(dst.s, "/") || isDirNow(dstAbs) || len(srcs) > 1) && srcAbs != "" {
+		if to != "" && !contents && (strings.HasSuffix(dst.s, "/") || w.a.isDirNow(dstAbs) || len(srcs) > 1) && srcAbs != "" {
 			to = filepath.Join(dstAbs, filepath.Base(srcAbs))
 		}
 		f.add(w.requireFile(src, srcDir, "source of rsync exists", "rsync", c.line, c.text, to))

@@ -95,6 +95,8 @@ type Analysis struct {
 	opening   map[int]bool // plan lines (0-based) that open a code block
 	// paths caches program lookups on PATH.
 	paths map[string]lookResult
+	// looked caches what a path is right now (isDirNow).
+	looked map[string]lookKind
 	// hostname of this machine, read once, for prompts that name theirs.
 	hostname string
 	// idx indexes every event of the plan once all steps are read.

@@ -71,7 +71,10 @@ var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
 // readScript walks one script of st and returns what it needs and makes.
 // al places its needs in one way of a prose alternative (nil otherwise).
 func (a *Analysis) readScript(st *stepInfo, sc plans.Script, al *alt) *frag {
-	text := promptRe.ReplaceAllString(sc.Text, "$1")
+	text := sc.Text
+	if strings.Contains(text, "$ ") {
+		text = promptRe.ReplaceAllString(text, "$1")
+	}
 	phs := map[string]string{}
 	w := &walker{
 		a: a, st: st, line: sc.Line, base: a.root,
@@ -169,7 +172,34 @@ func (w *walker) lineOf(n syntax.Node) int {
 	return w.line + i
 }
 
-var spaceRe = regexp.MustCompile(`\s+`)
+// collapseSpace replaces each run of white space (RE2's \s: tab, newline,
+// form feed, carriage return, space) with one space.
+func collapseSpace(t string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	clean := true
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != ' ' && isSpace(c) || c == ' ' && i+1 < len(t) && isSpace(t[i+1]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return t
+	}
+	var b strings.Builder
+	b.Grow(len(t))
+	for i := 0; i < len(t); i++ {
+		if !isSpace(t[i]) {
+			b.WriteByte(t[i])
+			continue
+		}
+		b.WriteByte(' ')
+		for i+1 < len(t) && isSpace(t[i+1]) {
+			i++
+		}
+	}
+	return b.String()
+}
 
 // text is a node's source, one line, placeholders restored, secrets
 // redacted.
@@ -196,7 +226,7 @@ func (w *walker) textOf(n syntax.Node) string {
 		t = firstLine(t)
 	}
 	t = strings.ReplaceAll(t, "\\\n", " ")
-	t = strings.TrimSpace(spaceRe.ReplaceAllString(t, " "))
+	t = strings.TrimSpace(collapseSpace(t))
 	t = strings.TrimSuffix(t, ";")
 	// Redacted whole, then clipped, so no secret is cut where its rule no
 	// longer finds it.
