@@ -18,7 +18,7 @@ func (p *mdParser) read() {
 	for _, mode := range []readMode{modeForms, modeProse, modeDocument} {
 		p.reset(mode)
 		p.walk()
-		if len(p.plan.Steps) > 0 {
+		if len(p.plan.Steps) > 0 || p.stopped(0) {
 			break
 		}
 		if mode == modeProse && !p.hasCommands() {

@@ -2,6 +2,7 @@ package plans
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -49,6 +50,13 @@ const (
 // that cannot be read yields an error naming it. Warnings, such as repeated
 // step IDs, are in Plan.Warnings.
 func Load(path string, opts LoadOptions) (*Plan, error) {
+	return LoadContext(context.Background(), path, opts)
+}
+
+// LoadContext is Load that stops when ctx is done, with ctx's error: a
+// plan of megabytes takes seconds to read, and Ctrl-C (or a newer edit of
+// the plan on the board) must not wait for it.
+func LoadContext(ctx context.Context, path string, opts LoadOptions) (*Plan, error) {
 	src, err := ReadFile(path, "plan", MaxPlanSize)
 	if err != nil {
 		return nil, err
@@ -57,7 +65,10 @@ func Load(path string, opts LoadOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan, perr := Parse(path, src, root, opts)
+	plan, perr := ParseContext(ctx, path, src, root, opts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if opts.Probes == "" {
 		return plan, perr
 	}
@@ -74,7 +85,7 @@ func Load(path string, opts LoadOptions) (*Plan, error) {
 		errs = append(errs, el...)
 		// A plan with errors still has the steps it found; check the
 		// sidecar against them so all problems come out at once.
-		plan = partial(path, src, root, opts)
+		plan = partial(ctx, path, src, root, opts)
 	}
 	if serr := ApplySidecar(plan, opts.Probes, side, opts); serr != nil {
 		var el ErrorList
@@ -205,7 +216,15 @@ func FindWorkTree(dir string) string {
 // does; see ApplySidecar). Errors come as an ErrorList with every problem
 // of the file, sorted by line.
 func Parse(file string, src []byte, root string, opts LoadOptions) (*Plan, error) {
-	p, errs := parse(file, src, root, opts)
+	return ParseContext(context.Background(), file, src, root, opts)
+}
+
+// ParseContext is Parse that stops when ctx is done, with ctx's error.
+func ParseContext(ctx context.Context, file string, src []byte, root string, opts LoadOptions) (*Plan, error) {
+	p, errs := parse(ctx, file, src, root, opts)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}
@@ -213,12 +232,14 @@ func Parse(file string, src []byte, root string, opts LoadOptions) (*Plan, error
 }
 
 // partial parses and returns the plan even when it has errors.
-func partial(file string, src []byte, root string, opts LoadOptions) *Plan {
-	p, _ := parse(file, src, root, opts)
+func partial(ctx context.Context, file string, src []byte, root string, opts LoadOptions) *Plan {
+	p, _ := parse(ctx, file, src, root, opts)
 	return p
 }
 
-func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, ErrorList) {
+// parse reads src into a plan. When ctx is done it stops early and what
+// it returns is incomplete: the callers then return ctx's error instead.
+func parse(ctx context.Context, file string, src []byte, root string, opts LoadOptions) (*Plan, ErrorList) {
 	plan := &Plan{File: file, Root: root}
 	if !utf8.Valid(src) {
 		off := 0
@@ -237,6 +258,7 @@ func parse(file string, src []byte, root string, opts LoadOptions) (*Plan, Error
 	src = blankFrontMatter(src)
 	src, regions := preprocess(src)
 	mp := &mdParser{
+		ctx:     ctx,
 		file:    file,
 		src:     src,
 		opts:    opts,

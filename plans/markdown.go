@@ -1,6 +1,7 @@
 package plans
 
 import (
+	"context"
 	"sort"
 	"strconv"
 	"strings"
@@ -51,6 +52,8 @@ const (
 // the Plan. It keeps the step that currently owns content: what follows a
 // step belongs to it up to the next step or phase heading.
 type mdParser struct {
+	// ctx stops the reading when done (see stopped).
+	ctx   context.Context
 	file  string
 	src   []byte
 	lines []int // byte offset of the start of each line
@@ -182,6 +185,9 @@ func (p *mdParser) walk() {
 		p.absorb = true
 	}
 	for i, n := range p.nodes {
+		if p.stopped(i) {
+			return
+		}
 		p.enterRegions(p.nodeLine(n))
 		if h := p.heads[n]; h != nil {
 			p.heading(h, i)
@@ -192,6 +198,13 @@ func (p *mdParser) walk() {
 		}
 		p.block(n, false, i)
 	}
+}
+
+// stopped reports, every 64th node, whether the parse's context is done:
+// the walk then stops where it is (and the parse returns the context's
+// error), so a plan of megabytes is left at once on Ctrl-C.
+func (p *mdParser) stopped(i int) bool {
+	return i%64 == 0 && p.ctx != nil && p.ctx.Err() != nil
 }
 
 // enterRegions keeps ropen to the regions containing line, ending the

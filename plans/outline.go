@@ -118,6 +118,9 @@ func (p *mdParser) pseudoHeading(n ast.Node) (level int, text string, ok bool) {
 func (p *mdParser) buildOutline() {
 	var hs []*hinfo
 	for i, n := range p.nodes {
+		if p.stopped(i) {
+			return
+		}
 		var h *hinfo
 		switch n := n.(type) {
 		case *ast.Heading:
@@ -164,7 +167,10 @@ func (p *mdParser) buildOutline() {
 	}
 	p.outline = hs
 	// Facts about each section's direct content.
-	for _, h := range hs {
+	for k, h := range hs {
+		if p.stopped(k) {
+			return
+		}
 		p.sectionFacts(h, h.idx+1, h.direct)
 	}
 	p.topStructural = p.rangeStructural(0, p.firstHeadingIdx(hs))

@@ -256,3 +256,23 @@ func BenchmarkFileExists(b *testing.B) {
 		r.Run(ctx, specs, nil)
 	}
 }
+
+// BenchmarkRunOverhead runs 10,000 file probes of one present file, as a
+// plan of thousands of steps has (each step's "cp is installed"): what the
+// runner itself costs per probe — scheduling, timeout, message, redaction
+// — over an lstat. ns/probe is the figure; allocations are reported.
+func BenchmarkRunOverhead(b *testing.B) {
+	p := filepath.Join(b.TempDir(), "f")
+	os.WriteFile(p, []byte("x"), 0o644)
+	var specs []*spec.Probe
+	for range 10000 {
+		specs = append(specs, fileSpec(p, true))
+	}
+	r := NewRunner(Options{})
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		r.Run(ctx, specs, nil)
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(len(specs)), "ns/probe")
+}

@@ -123,49 +123,29 @@ func runID(ctx context.Context) uint64 {
 // every unanswered probe into an Error ("not checked: run timed out after
 // 2s") and Run still returns promptly. A panic in a checker is an Error
 // with the panic message; others are unaffected.
+//
+// The probes are taken in order by a pool of Concurrency workers, each
+// running one probe at a time in its own goroutine: no goroutine, channel
+// or stack per probe, so a plan of 25,000 probes costs what its checks
+// cost. A checker that outstays its timeout (ignoring its context, stuck
+// in a system call) is not waited for: at the deadline its probe is
+// answered as timed out and a new worker takes the stuck one's place.
 func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i int, res Result)) []Result {
 	start := time.Now()
 	ctx = context.WithValue(ctx, runStartKey{}, start)
 	ctx = context.WithValue(ctx, runIDKey{}, runIDs.Add(1))
-	results := make([]Result, len(specs))
-	answered := make([]bool, len(specs))
-	started := make([]bool, len(specs))
-	var (
-		mu     sync.Mutex
-		closed bool
-		wg     sync.WaitGroup
-	)
-	sem := make(chan struct{}, r.opts.Concurrency)
-	for i, s := range specs {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			select {
-			case sem <- struct{}{}:
-			case <-ctx.Done():
-				return
-			}
-			defer func() { <-sem }()
-			if ctx.Err() != nil {
-				return
-			}
-			mu.Lock()
-			started[i] = true
-			mu.Unlock()
-			res := r.runOne(ctx, s)
-			mu.Lock()
-			defer mu.Unlock()
-			if closed {
-				return
-			}
-			results[i], answered[i] = res, true
-			if onResult != nil {
-				onResult(i, res)
-			}
-		}()
+	run := &runState{
+		r: r, ctx: ctx, specs: specs, onResult: onResult,
+		results: make([]Result, len(specs)),
+		state:   make([]probeState, len(specs)),
+	}
+	workers := min(r.opts.Concurrency, len(specs))
+	run.wg.Add(workers)
+	for range workers {
+		go run.worker()
 	}
 	finished := make(chan struct{})
-	go func() { wg.Wait(); close(finished) }()
+	go func() { run.wg.Wait(); close(finished) }()
 	select {
 	case <-finished:
 	case <-ctx.Done():
@@ -179,23 +159,119 @@ func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i i
 		case <-time.After(cleanupGrace):
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	closed = true
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	run.closed = true
 	for i, s := range specs {
-		if answered[i] {
+		if run.state[i] == answered {
 			continue
 		}
 		msg := "not checked: " + runStopped(ctx)
-		if started[i] {
+		if run.state[i] == started {
 			msg = "no answer before the " + runStopped(ctx)
 		}
-		results[i] = Result{Spec: s, Status: Error, Message: msg, Duration: time.Since(start)}
+		run.results[i] = Result{Spec: s, Status: Error, Message: msg, Duration: time.Since(start)}
 		if onResult != nil {
-			onResult(i, results[i])
+			onResult(i, run.results[i])
 		}
 	}
-	return results
+	return run.results
+}
+
+// probeState is where one probe of a Run is.
+type probeState uint8
+
+const (
+	waiting  probeState = iota // no worker has taken it
+	started                    // a worker is checking it
+	answered                   // its result is in
+)
+
+// runState is one Run: the probes, the workers' shared next index, and the
+// results, guarded by mu once the run has begun.
+type runState struct {
+	r        *Runner
+	ctx      context.Context
+	specs    []*spec.Probe
+	onResult func(int, Result)
+	next     atomic.Int64 // the next probe to take
+	wg       sync.WaitGroup
+
+	mu      sync.Mutex
+	closed  bool // Run has returned: results are no longer taken
+	results []Result
+	state   []probeState
+}
+
+// worker takes probes in order until none is left, the run ends, or its
+// checker outstays its deadline: then a new worker carries on at once, and
+// this one — no longer counted in wg, so Run does not wait for it — ends
+// whenever the checker returns.
+func (run *runState) worker() {
+	for {
+		i := int(run.next.Add(1) - 1)
+		if i >= len(run.specs) || run.ctx.Err() != nil {
+			run.wg.Done()
+			return
+		}
+		run.mu.Lock()
+		if run.closed {
+			run.mu.Unlock()
+			run.wg.Done()
+			return
+		}
+		run.state[i] = started
+		run.mu.Unlock()
+		if !run.check(i) {
+			return
+		}
+	}
+}
+
+// check answers probe i in the worker's goroutine and reports whether the
+// worker may go on: false when the checker outstayed its deadline, in
+// which case the probe was answered as timed out, another worker took
+// over and this one left wg at that moment.
+func (run *runState) check(i int) bool {
+	r, ctx, sp := run.r, run.ctx, run.specs[i]
+	start := time.Now()
+	fn, res, ok := r.checkerFor(ctx, sp)
+	if !ok {
+		run.answer(i, r.finish(sp, res, start))
+		return true
+	}
+	timeout := sp.EffectiveTimeout()
+	pctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+	overstayed := context.AfterFunc(pctx, func() {
+		run.answer(i, r.finish(sp, Result{Status: Error, Message: timeoutMessage(ctx, timeout)}, start))
+		run.wg.Add(1) // the new worker…
+		go run.worker()
+		run.wg.Done() // …in place of this one
+	})
+	st, msg := callChecker(fn, pctx, r, sp)
+	if !overstayed() {
+		return false // answered at the deadline; this worker is spent
+	}
+	if pctx.Err() != nil && st == Error {
+		msg = timeoutMessage(ctx, timeout)
+	}
+	run.answer(i, r.finish(sp, Result{Status: st, Message: msg}, start))
+	return true
+}
+
+// answer records probe i's result and hands it to onResult, unless Run has
+// returned.
+func (run *runState) answer(i int, res Result) {
+	run.mu.Lock()
+	defer run.mu.Unlock()
+	if run.closed || run.state[i] == answered {
+		return
+	}
+	run.results[i], run.state[i] = res, answered
+	if run.onResult != nil {
+		run.onResult(i, res)
+	}
 }
 
 // runStopped says why the whole run stopped: "run timed out after 2s" or
@@ -219,19 +295,45 @@ type outcome struct {
 }
 
 // runOne checks one spec (a kind or a combinator) and always returns a
-// Result: timeouts, panics and unknown kinds become Error.
+// Result: timeouts, panics and unknown kinds become Error. A combinator's
+// children run in goroutines of their own, each under its own timeout.
 func (r *Runner) runOne(ctx context.Context, sp *spec.Probe) Result {
 	start := time.Now()
-	var res Result
-	switch {
-	case sp == nil:
-		res = Result{Status: Error, Message: "empty probe spec (internal error)"}
-	case sp.Kind == spec.KindAny || sp.Kind == spec.KindAll:
-		res = r.runCombinator(ctx, sp)
-	default:
-		st, msg := r.check(ctx, sp)
+	fn, res, ok := r.checkerFor(ctx, sp)
+	if ok {
+		st, msg := r.check(ctx, sp, fn)
 		res = Result{Status: st, Message: msg}
 	}
+	return r.finish(sp, res, start)
+}
+
+// checkerFor is the checker of sp's kind, or — when there is none to call
+// — sp's whole answer: a combinator's, or an error (an empty spec, an
+// unknown kind, no parameters, a run already over).
+func (r *Runner) checkerFor(ctx context.Context, sp *spec.Probe) (checkFunc, Result, bool) {
+	switch {
+	case sp == nil:
+		return nil, Result{Status: Error, Message: "empty probe spec (internal error)"}, false
+	case sp.Kind == spec.KindAny || sp.Kind == spec.KindAll:
+		return nil, r.runCombinator(ctx, sp), false
+	}
+	fn, ok := checkers[sp.Kind]
+	if !ok {
+		return nil, Result{Status: Error, Message: fmt.Sprintf("unknown probe kind %q (known: %s)", sp.Kind, strings.Join(Kinds(), ", "))}, false
+	}
+	if sp.Params == nil {
+		return nil, Result{Status: Error, Message: fmt.Sprintf("%s probe has no parameters (internal error)", sp.Kind)}, false
+	}
+	if ctx.Err() != nil {
+		return nil, Result{Status: Error, Message: "not checked: " + runStopped(ctx)}, false
+	}
+	return fn, Result{}, true
+}
+
+// finish makes a checker's answer a Result: a failure of a warn probe
+// warns, the message is one line with secrets redacted, and the duration
+// counts from start.
+func (r *Runner) finish(sp *spec.Probe, res Result, start time.Time) Result {
 	res.Spec = sp
 	if res.Status == Fail && sp != nil && sp.Severity == spec.Warn {
 		res.Status = Warn
@@ -241,31 +343,27 @@ func (r *Runner) runOne(ctx context.Context, sp *spec.Probe) Result {
 	return res
 }
 
-// check runs the checker of spec.Kind under the spec's own timeout, in its
-// own goroutine so that a checker that ignores its context, or panics,
-// costs only its own result.
-func (r *Runner) check(ctx context.Context, sp *spec.Probe) (Status, string) {
-	fn, ok := checkers[sp.Kind]
-	if !ok {
-		return Error, fmt.Sprintf("unknown probe kind %q (known: %s)", sp.Kind, strings.Join(Kinds(), ", "))
-	}
-	if sp.Params == nil {
-		return Error, fmt.Sprintf("%s probe has no parameters (internal error)", sp.Kind)
-	}
-	if ctx.Err() != nil {
-		return Error, "not checked: " + runStopped(ctx)
-	}
+// callChecker calls fn, turning a panic into an Error that says where it
+// happened.
+func callChecker(fn checkFunc, ctx context.Context, r *Runner, sp *spec.Probe) (st Status, msg string) {
+	defer func() {
+		if p := recover(); p != nil {
+			st, msg = Error, fmt.Sprintf("probe crashed (panic: %v); please report this with the plan line: %s", p, firstFrame(debug.Stack()))
+		}
+	}()
+	return fn(ctx, r, sp)
+}
+
+// check runs fn under the spec's own timeout, in its own goroutine so
+// that a checker that ignores its context, or panics, costs only its own
+// result.
+func (r *Runner) check(ctx context.Context, sp *spec.Probe, fn checkFunc) (Status, string) {
 	timeout := sp.EffectiveTimeout()
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	ch := make(chan outcome, 1)
 	go func() {
-		defer func() {
-			if p := recover(); p != nil {
-				ch <- outcome{Error, fmt.Sprintf("probe crashed (panic: %v); please report this with the plan line: %s", p, firstFrame(debug.Stack()))}
-			}
-		}()
-		st, msg := fn(pctx, r, sp)
+		st, msg := callChecker(fn, pctx, r, sp)
 		ch <- outcome{st, msg}
 	}()
 	select {
@@ -302,7 +400,7 @@ func firstFrame(stack []byte) string {
 	lines := strings.Split(string(stack), "\n")
 	for i := 0; i+1 < len(lines); i++ {
 		l := strings.TrimSpace(lines[i+1])
-		if strings.HasPrefix(lines[i], "runtime") || strings.Contains(lines[i], "panic(") || strings.Contains(lines[i], "probes.(*Runner).check") {
+		if strings.HasPrefix(lines[i], "runtime") || strings.Contains(lines[i], "panic(") || strings.Contains(lines[i], "probes.(*Runner).check") || strings.Contains(lines[i], "probes.callChecker") {
 			continue
 		}
 		if strings.HasPrefix(l, "/") && strings.Contains(l, ".go:") {
@@ -351,13 +449,17 @@ func combine(kind spec.Kind, kids []Result) (Status, string) {
 		}
 		return r.Spec.Label()
 	}
+	// A child's label and message are clipped here: an any inside an all
+	// inside an any… quoted every message below it, so each level of a
+	// deep nest repeated all the levels under it.
+	msg := func(r Result) string { return textfmt.Clip(r.Message, maxKidMessage) }
 	if kind == spec.KindAll {
 		var firstErr, firstSkip *Result
 		for i := range kids {
 			k := &kids[i]
 			switch k.Status {
 			case Fail:
-				return Fail, "all: failed at " + label(*k) + ": " + k.Message
+				return Fail, "all: failed at " + label(*k) + ": " + msg(*k)
 			case Error:
 				if firstErr == nil {
 					firstErr = k
@@ -369,34 +471,59 @@ func combine(kind spec.Kind, kids []Result) (Status, string) {
 			}
 		}
 		if firstErr != nil {
-			return Error, "all: could not check " + label(*firstErr) + ": " + firstErr.Message
+			return Error, "all: could not check " + label(*firstErr) + ": " + msg(*firstErr)
 		}
 		if firstSkip != nil {
-			return Skip, "all: " + label(*firstSkip) + " " + firstSkip.Message
+			return Skip, "all: " + label(*firstSkip) + " " + msg(*firstSkip)
 		}
 		return OK, fmt.Sprintf("all: %d of %d hold", len(kids), len(kids))
 	}
 	var errs, fails, skips []string
+	nErrs, nFails, nSkips := 0, 0, 0
 	for _, k := range kids {
 		switch k.Status {
 		case OK:
 			return OK, "any: ok via " + label(k)
 		case Error:
-			errs = append(errs, label(k)+": "+k.Message)
+			if nErrs++; len(errs) < maxKidsShown {
+				errs = append(errs, label(k)+": "+msg(k))
+			}
 		case Skip:
-			skips = append(skips, label(k)+": "+k.Message)
+			if nSkips++; len(skips) < maxKidsShown {
+				skips = append(skips, label(k)+": "+msg(k))
+			}
 		default:
-			fails = append(fails, label(k)+": "+k.Message)
+			if nFails++; len(fails) < maxKidsShown {
+				fails = append(fails, label(k)+": "+msg(k))
+			}
 		}
 	}
 	switch {
-	case len(errs) > 0:
-		return Error, fmt.Sprintf("any: none of %d holds and %d could not be checked: %s", len(kids), len(errs), strings.Join(append(errs, fails...), "; "))
-	case len(fails) > 0:
-		return Fail, fmt.Sprintf("any: none of %d holds: %s", len(kids), strings.Join(fails, "; "))
+	case nErrs > 0:
+		shown := append(errs, fails[:min(len(fails), maxKidsShown-len(errs))]...)
+		return Error, fmt.Sprintf("any: none of %d holds and %d could not be checked: %s", len(kids), nErrs, joinShown(shown, nErrs+nFails))
+	case nFails > 0:
+		return Fail, fmt.Sprintf("any: none of %d holds: %s", len(kids), joinShown(fails, nFails))
 	default:
-		return Skip, "any: " + strings.Join(skips, "; ")
+		return Skip, "any: " + joinShown(skips, nSkips)
 	}
+}
+
+// Bounds of a combinator's message: how many children it quotes, and how
+// much of each child's message. The report lists every child under it.
+const (
+	maxKidsShown  = 5
+	maxKidMessage = 240
+)
+
+// joinShown joins the quoted children with "; " and says how many of the
+// n were left out.
+func joinShown(shown []string, n int) string {
+	s := strings.Join(shown, "; ")
+	if n > len(shown) {
+		s += fmt.Sprintf("; and %d more", n-len(shown))
+	}
+	return s
 }
 
 // pattern is a regular expression as its author wrote it, without the

@@ -135,6 +135,37 @@ func TestRunSurvivesPanicsAndHangs(t *testing.T) {
 	wantStatus(t, res[2], OK)
 }
 
+// TestRunReplacesStuckWorkers: with one worker, a checker that ignores its
+// context is answered at its deadline and the probes after it still run;
+// Run returns without waiting for the stuck checker.
+func TestRunReplacesStuckWorkers(t *testing.T) {
+	dir := t.TempDir()
+	var specs []*spec.Probe
+	for i := range 6 {
+		if i%2 == 0 {
+			hang := testSpec(kindTestHang)
+			hang.Timeout = 100 * time.Millisecond
+			specs = append(specs, hang)
+			continue
+		}
+		specs = append(specs, fileSpec(gitstatetest.WriteFile(t, dir, fmt.Sprintf("f%d", i), "x"), true))
+	}
+	done := make(chan []Result, 1)
+	go func() { done <- NewRunner(Options{Concurrency: 1}).Run(context.Background(), specs, nil) }()
+	select {
+	case res := <-done:
+		for i, r := range res {
+			if i%2 == 0 {
+				wantStatus(t, r, Error, "timed out after 100ms")
+			} else {
+				wantStatus(t, r, OK)
+			}
+		}
+	case <-time.After(30 * time.Second):
+		t.Fatal("Run waited for checkers that ignore their context")
+	}
+}
+
 // TestRunDeadline: the whole run's deadline turns every unanswered probe
 // into an Error and Run returns promptly.
 func TestRunDeadline(t *testing.T) {
@@ -250,6 +281,40 @@ func TestCombinators(t *testing.T) {
 				t.Errorf("%d child results for %d children", len(res.Children), len(tt.sp.Children))
 			}
 		})
+	}
+}
+
+// TestCombinatorMessagesAreBounded: an any of a thousand ways quotes a
+// few of them, and each level of a deep any/all nest quotes the level
+// below it clipped, so a combinator's message does not grow with the
+// plan's alternatives (issue 13: a line of 1,000 "||" took 11.6 GB).
+func TestCombinatorMessagesAreBounded(t *testing.T) {
+	dir := t.TempDir()
+	var ways []*spec.Probe
+	for i := range 1000 {
+		ways = append(ways, fileSpec(filepath.Join(dir, fmt.Sprintf("missing-%d.bak", i)), true))
+	}
+	r := NewRunner(Options{NoExec: true})
+	res := runWith(t, r, &spec.Probe{Kind: spec.KindAny, Children: ways})
+	wantStatus(t, res, Fail, "any: none of 1000 holds: file ")
+	if !strings.HasSuffix(res.Message, "; and 995 more") || len(res.Message) > 2000 {
+		t.Errorf("the any of 1000 quotes %d bytes, ending %q", len(res.Message), res.Message[max(0, len(res.Message)-40):])
+	}
+	if len(res.Children) != 1000 {
+		t.Errorf("%d child results for 1000 children", len(res.Children))
+	}
+	nest := fileSpec(filepath.Join(dir, "deep.bak"), true)
+	for i := range 200 {
+		kind := spec.KindAny
+		if i%2 == 1 {
+			kind = spec.KindAll
+		}
+		nest = &spec.Probe{Kind: kind, Children: []*spec.Probe{nest, fileSpec(filepath.Join(dir, fmt.Sprintf("other-%d", i)), true)}}
+	}
+	res = runWith(t, r, nest)
+	wantStatus(t, res, Fail, "")
+	if len(res.Message) > 2000 {
+		t.Errorf("a nest of 200 any/all quotes %d bytes", len(res.Message))
 	}
 }
 

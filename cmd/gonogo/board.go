@@ -10,9 +10,9 @@ import (
 // runBoard opens the live board on the plan until the operator quits. The
 // --record file is checked once the plan has loaded.
 func runBoard(ctx context.Context, ios *IOStreams, opts model.Options, f *flags, user string) error {
-	sess, err := model.NewSession(opts)
+	sess, err := loadSession(ctx, opts)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	if err := checkRecord(f.record); err != nil {
 		return err

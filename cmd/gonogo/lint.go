@@ -40,9 +40,9 @@ Exit codes: 0 no error finding, 1 an error finding, 2 the plan cannot be read.`,
 			if !slices.Contains(report.LintFormats(), format) {
 				return usageErr(fmt.Errorf("--format %s: lint writes %s", format, formatList(report.LintFormats())))
 			}
-			sess, err := model.NewSession(model.Options{Plan: args[0], Root: root, Probes: probesFile, NoExec: noExec, Timeout: timeout, Env: getenv})
+			sess, err := loadSession(cmd.Context(), model.Options{Plan: args[0], Root: root, Probes: probesFile, NoExec: noExec, Timeout: timeout, Env: getenv})
 			if err != nil {
-				return planError(err)
+				return err
 			}
 			snap := sess.Check(cmd.Context(), model.CheckOptions{Force: true})
 			if err := report.WriteLint(ios.Out, snap, format, report.Options{Color: ios.Color, Width: ios.Width, ASCII: ios.ASCII}); err != nil {

@@ -15,9 +15,9 @@ import (
 // runOnce loads the plan, answers once (or, with --wait, until the answer
 // is GO or the wait is over) and exits with the verdict.
 func runOnce(ctx context.Context, ios *IOStreams, opts model.Options, f *flags) error {
-	sess, err := model.NewSession(opts)
+	sess, err := loadSession(ctx, opts)
 	if err != nil {
-		return planError(err)
+		return err
 	}
 	if err := checkRecord(f.record); err != nil {
 		return err

@@ -7,8 +7,9 @@ import (
 	"syscall"
 )
 
-// deviceOf is the ID of the filesystem holding path.
-func deviceOf(path string) (uint64, bool) {
+// statDevice is the ID of the filesystem holding path, and whether path
+// exists (a stat that follows symlinks succeeds).
+func statDevice(path string) (uint64, bool) {
 	fi, err := os.Stat(path)
 	if err != nil {
 		return 0, false

@@ -9,6 +9,7 @@ import (
 	"github.com/gonogo-dev/gonogo/plans/infer"
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -120,19 +121,20 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 
 	// The verdict: what stands in the way, and whether all of it is errors.
 	var gates []stepGate
+	hints := newFindingHints(snap.Findings)
 	if len(opts.Steps) > 0 {
 		for _, key := range opts.Steps {
 			if i, ok := ev.index[key]; ok {
-				gates = append(gates, evals[i].gate(p.Steps[i], snap.Findings))
+				gates = append(gates, evals[i].gate(p.Steps[i], hints))
 			}
 		}
 	} else {
 		if next >= 0 {
-			gates = append(gates, evals[next].gate(p.Steps[next], snap.Findings))
+			gates = append(gates, evals[next].gate(p.Steps[next], hints))
 		}
 		for i, st := range p.Steps {
 			if st.Rollback {
-				gates = append(gates, evals[i].gate(st, snap.Findings))
+				gates = append(gates, evals[i].gate(st, hints))
 			}
 		}
 		if g, ok := gapGate(p); ok {
@@ -464,7 +466,7 @@ func (e *stepEval) settle(st *plans.Step, next int) []Pending {
 
 // gate is the step's contribution to the verdict, with one blocker per
 // requirement in the way. A pending step does not block.
-func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
+func (e *stepEval) gate(st *plans.Step, hints *findingHints) stepGate {
 	switch e.requires {
 	case GateGo, GatePending:
 		return stepGate{gate: GateGo}
@@ -477,11 +479,13 @@ func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
 		what = "rollback step " + st.Key
 	}
 	if st.Title != "" {
-		what += " (" + st.Title + ")"
+		// Clipped: every blocker's text repeats it, and a step titled by
+		// a long inline command has as many blockers as operands.
+		what += " (" + textfmt.Clip(st.Title, maxTitleInText) + ")"
 	}
 	for i, rq := range e.failing {
 		pv := &e.view.Probes[rq.probe]
-		b := Blocker{Gate: e.requires, Step: st.Key, Rollback: st.Rollback, Probe: pv.Label(), Message: pv.Message, Fix: stepHint(st.Key, pv, i == 0, findings)}
+		b := Blocker{Gate: e.requires, Step: st.Key, Rollback: st.Rollback, Probe: pv.Label(), Message: pv.Message, Fix: hints.stepHint(st.Key, pv, i == 0)}
 		if b.Message == "" {
 			b.Message = string(pv.Status)
 		}
@@ -519,12 +523,15 @@ func (e *stepEval) gate(st *plans.Step, findings []Finding) stepGate {
 	return g
 }
 
+// maxTitleInText bounds the step title a blocker's text quotes.
+const maxTitleInText = 120
+
 // stepHint is the fix a finding about the step gives for requirement pv,
 // errors first: one read off the same command line as the probe (or one of
 // an any/all's parts), else — for the step's first blocker only — the first
 // finding about the step. Findings know the plan ("commit it now (git add
 // F && git commit)"); a probe knows only its own target.
-func stepHint(key string, pv *ProbeView, first bool, findings []Finding) string {
+func (h *findingHints) stepHint(key string, pv *ProbeView, first bool) string {
 	lines := map[int]bool{}
 	var walk func(p *ProbeView)
 	walk = func(p *ProbeView) {
@@ -541,14 +548,58 @@ func stepHint(key string, pv *ProbeView, first bool, findings []Finding) string 
 			break
 		}
 		for _, sev := range []infer.Severity{infer.SevError, infer.SevWarning} {
-			for _, f := range findings {
-				if f.Step == key && f.Severity == sev && f.Hint != "" && (!sameLine || lines[f.Line]) {
-					return f.Hint
+			best := -1
+			if sameLine {
+				for line := range lines {
+					if i, ok := h.first[hintKey{key, sev, line}]; ok && (best < 0 || i < best) {
+						best = i
+					}
 				}
+			} else if i, ok := h.first[hintKey{key, sev, anyLine}]; ok {
+				best = i
+			}
+			if best >= 0 {
+				return h.findings[best].Hint
 			}
 		}
 	}
 	return ""
+}
+
+// findingHints indexes the findings with a hint by step, severity and
+// line, once per evaluation: each failing requirement of each gating step
+// asks for its hint, and scanning every finding for each made a plan of
+// thousands of failing requirements quadratic (issue 13).
+type findingHints struct {
+	findings []Finding
+	// first is the index of the first finding with a hint for a step,
+	// severity and line (anyLine: any line).
+	first map[hintKey]int
+}
+
+type hintKey struct {
+	step string
+	sev  infer.Severity
+	line int
+}
+
+// anyLine keys the first finding of a step and severity on any line.
+const anyLine = -1
+
+func newFindingHints(findings []Finding) *findingHints {
+	h := &findingHints{findings: findings, first: map[hintKey]int{}}
+	for i, f := range findings {
+		if f.Hint == "" {
+			continue
+		}
+		for _, line := range []int{f.Line, anyLine} {
+			k := hintKey{f.Step, f.Severity, line}
+			if _, ok := h.first[k]; !ok {
+				h.first[k] = i
+			}
+		}
+	}
+	return h
 }
 
 func (ev *evaluator) probeView(sp *spec.Probe, r probes.Result) ProbeView {

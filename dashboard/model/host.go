@@ -2,8 +2,8 @@ package model
 
 import (
 	"context"
-	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -16,7 +16,7 @@ func (s *Session) host(ctx context.Context, p *plans.Plan) *HostFacts {
 	if ctx.Err() != nil {
 		return nil
 	}
-	h := s.runner.Host(ctx, DiskPaths(p))
+	h := s.runner.Host(ctx, s.diskPaths(p))
 	out := &HostFacts{
 		CPUModel:     h.CPUModel,
 		Cores:        h.Cores,
@@ -30,27 +30,61 @@ func (s *Session) host(ctx context.Context, p *plans.Plan) *HostFacts {
 	return out
 }
 
+// diskCache is DiskPaths of one plan, and when it was worked out.
+type diskCache struct {
+	plan  *plans.Plan
+	paths []string
+	at    time.Time
+}
+
+// diskPathsEvery is how long the plan's filesystems are taken as known: a
+// plan's paths change only when it is reloaded, and the folder a missing
+// backup will land in (or a mount) seldom appears during a window, so the
+// board looks again this often rather than on every check.
+const diskPathsEvery = time.Minute
+
+// diskPaths is DiskPaths(p), worked out once per plan and again after
+// diskPathsEvery.
+func (s *Session) diskPaths(p *plans.Plan) []string {
+	s.mu.Lock()
+	c := s.disks
+	s.mu.Unlock()
+	if c.plan == p && time.Since(c.at) < diskPathsEvery {
+		return c.paths
+	}
+	c = diskCache{plan: p, paths: DiskPaths(p), at: time.Now()}
+	s.mu.Lock()
+	s.disks = c
+	s.mu.Unlock()
+	return c.paths
+}
+
 // DiskPaths lists the filesystems the plan's host-disk, file and backup
 // probes name, each by its mount point, the plan root's first, then in plan
 // order. A path that does not exist yet (a backup still to be made) counts
 // by its nearest existing parent.
+//
+// Each path and folder is looked at once, however many probes name it, and
+// the paths under a folder that does not exist are known missing without a
+// look: a plan of 10,000 steps names about as many paths, mostly under a
+// few folders, and stat calls are not free.
 func DiskPaths(p *plans.Plan) []string {
 	var (
 		out  []string
 		seen = map[uint64]bool{}
+		f    = diskFinder{near: map[string]nearest{}, mount: map[string]string{}}
 		walk func(sp *spec.Probe)
 	)
 	add := func(path string) {
 		if path == "" || !filepath.IsAbs(path) {
 			return
 		}
-		dir := existingParent(path)
-		dev, ok := deviceOf(dir)
-		if !ok || seen[dev] {
+		n := f.existing(filepath.Clean(path))
+		if !n.ok || seen[n.dev] {
 			return
 		}
-		seen[dev] = true
-		out = append(out, mountPoint(dir, dev))
+		seen[n.dev] = true
+		out = append(out, f.mountPoint(n.dir, n.dev))
 	}
 	add(p.Root)
 	walk = func(sp *spec.Probe) {
@@ -80,30 +114,61 @@ func DiskPaths(p *plans.Plan) []string {
 	return out
 }
 
-// mountPoint is the topmost folder above path still on filesystem dev.
-func mountPoint(path string, dev uint64) string {
-	for {
-		parent := filepath.Dir(path)
-		if parent == path {
-			return path
-		}
-		if d, ok := deviceOf(parent); !ok || d != dev {
-			return path
-		}
-		path = parent
-	}
+// diskFinder remembers, for one DiskPaths call, what it learnt about each
+// path and folder.
+type diskFinder struct {
+	near  map[string]nearest // path → its nearest existing self or parent
+	mount map[string]string  // folder → the mount point above it
 }
 
-// existingParent is path, or its nearest ancestor that exists.
-func existingParent(path string) string {
-	for {
-		if _, err := os.Stat(path); err == nil {
-			return path
-		}
-		parent := filepath.Dir(path)
-		if parent == path {
-			return path
-		}
-		path = parent
+// nearest is the nearest existing folder (or file) at or above a path,
+// and the filesystem it is on; ok is false when there is none.
+type nearest struct {
+	dir string
+	dev uint64
+	ok  bool
+}
+
+// existing is path's nearest existing self or parent. A path whose parent
+// does not exist does not exist either, so it takes its parent's answer
+// without a stat.
+func (f *diskFinder) existing(path string) nearest {
+	if n, ok := f.near[path]; ok {
+		return n
 	}
+	parent := filepath.Dir(path)
+	var n nearest
+	switch {
+	case parent == path:
+		if dev, ok := statDevice(path); ok {
+			n = nearest{path, dev, true}
+		}
+	default:
+		pn := f.existing(parent)
+		if pn.ok && pn.dir != parent {
+			n = pn // under a missing folder
+		} else if dev, ok := statDevice(path); ok {
+			n = nearest{path, dev, true}
+		} else {
+			n = pn
+		}
+	}
+	f.near[path] = n
+	return n
+}
+
+// mountPoint is the topmost folder above dir (an existing path) still on
+// filesystem dev.
+func (f *diskFinder) mountPoint(dir string, dev uint64) string {
+	if m, ok := f.mount[dir]; ok {
+		return m
+	}
+	m := dir
+	if parent := filepath.Dir(dir); parent != dir {
+		if pn := f.existing(parent); pn.ok && pn.dir == parent && pn.dev == dev {
+			m = f.mountPoint(parent, dev)
+		}
+	}
+	f.mount[dir] = m
+	return m
 }

@@ -70,6 +70,8 @@ type Session struct {
 	cache    map[*spec.Probe]cached
 	// signOffs are the operator's sign-offs by step key.
 	signOffs map[string]SignOff
+	// disks are the plan's filesystems for the host strip (host.go).
+	disks diskCache
 }
 
 // cached is the last answer of one probe and when it came.
@@ -82,13 +84,19 @@ type cached struct {
 // error is the plan's plans.ErrorList (file:line for each problem), or a
 // reference error naming the steps or phases that exist.
 func NewSession(opts Options) (*Session, error) {
+	return NewSessionContext(context.Background(), opts)
+}
+
+// NewSessionContext is NewSession that stops loading when ctx is done,
+// with ctx's error.
+func NewSessionContext(ctx context.Context, opts Options) (*Session, error) {
 	s := &Session{
 		opts:     opts,
 		runner:   probes.NewRunner(probes.Options{NoExec: opts.NoExec}),
 		cache:    map[*spec.Probe]cached{},
 		signOffs: map[string]SignOff{},
 	}
-	p, a, err := s.load()
+	p, a, err := s.load(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -167,15 +175,18 @@ func (s *Session) SignOff(so SignOff, withdraw bool) (SignOff, error) {
 
 // load reads the plan and sidecar and, unless NoInfer, adds what inference
 // reads off the commands.
-func (s *Session) load() (*plans.Plan, *infer.Analysis, error) {
-	p, err := plans.Load(s.opts.Plan, plans.LoadOptions{Root: s.opts.Root, Probes: s.opts.Probes, Env: s.opts.Env})
+func (s *Session) load(ctx context.Context) (*plans.Plan, *infer.Analysis, error) {
+	p, err := plans.LoadContext(ctx, s.opts.Plan, plans.LoadOptions{Root: s.opts.Root, Probes: s.opts.Probes, Env: s.opts.Env})
 	if err != nil {
 		return nil, nil, err
 	}
 	if s.opts.NoInfer {
 		return p, nil, nil
 	}
-	a := infer.Analyze(p, infer.Options{Env: s.opts.Env})
+	a, err := infer.AnalyzeContext(ctx, p, infer.Options{Env: s.opts.Env})
+	if err != nil {
+		return nil, nil, err
+	}
 	a.Apply()
 	return p, a, nil
 }
@@ -267,7 +278,13 @@ func (s *Session) Files() []string {
 // (a plans.ErrorList for a bad plan). Cached answers are dropped: the
 // probes may have changed.
 func (s *Session) Reload() error {
-	p, a, err := s.load()
+	return s.ReloadContext(context.Background())
+}
+
+// ReloadContext is Reload that stops when ctx is done, with ctx's error
+// (the last good plan stays in use).
+func (s *Session) ReloadContext(ctx context.Context) error {
+	p, a, err := s.load(ctx)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if err != nil {

@@ -460,3 +460,31 @@ func TestMarkdownIsInert(t *testing.T) {
 		t.Fatalf("the fixture's second step is %q, want 2", back.Steps[1].ID)
 	}
 }
+
+// A message of megabytes (a step titled by a 1 MB inline code
+// span, a command with 20,000 operands) folds in time linear in its length.
+// Folding asked for the width of everything left once per line, so 2 MB at
+// 80 columns took many minutes (issue 13); now it takes a fraction of a
+// second. The
+// bound is a generous one, for a loaded machine, not a measurement.
+func TestTextWrapLongMessageIsLinear(t *testing.T) {
+	s := fixture()
+	long := strings.Repeat("config_chromadb.py ", 2<<20/19)
+	s.Reasons = []string{long}
+	s.Blockers = nil
+	s.Steps[0].Title = long
+	done := make(chan error, 1)
+	var b bytes.Buffer
+	go func() { done <- Write(&b, s, Text, Options{Width: 80}) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("folding a 2 MB message at 80 columns did not finish in a minute: it is not linear")
+	}
+	if !strings.Contains(b.String(), "config_chromadb.py config_chromadb.py") {
+		t.Error("the long reason is not in the output")
+	}
+}

@@ -69,7 +69,7 @@ func (t *textWriter) line(s string) {
 	}
 	if t.o.ASCII {
 		s = model.ASCII(s)
-		if t.o.Width > 0 && textfmt.Width(stripANSI(s)) > t.o.Width {
+		if t.o.Width > 0 && !textfmt.Fits(stripANSI(s), t.o.Width) {
 			s = model.ASCII(cut(s, t.o.Width-2)) // "…" becomes "..."
 		}
 	} else if t.o.Width > 0 {
@@ -106,7 +106,7 @@ func (t *textWriter) wrap(prefix, indent, text string) {
 // fold splits s after at most n columns, at the last space when there is
 // one, and returns the head and the rest without its leading spaces.
 func fold(s string, n int) (string, string) {
-	if textfmt.Width(s) <= n {
+	if textfmt.Fits(s, n) {
 		return s, ""
 	}
 	w, cutAt, lastSpace := 0, 0, -1
@@ -390,7 +390,7 @@ func (t *textWriter) probeLines(indent string, p model.ProbeView) {
 // cut shortens s to at most n columns, ending in "…" when cut. ANSI
 // sequences are kept whole and take no columns.
 func cut(s string, n int) string {
-	if n <= 0 || textfmt.Width(stripANSI(s)) <= n {
+	if n <= 0 || textfmt.Fits(stripANSI(s), n) {
 		return s
 	}
 	var b strings.Builder

@@ -106,7 +106,7 @@ func (w *walker) requireFile(v value, dir bool, name, prog string, line int, cmd
 	if w.st.made[abs] || w.madeUnder(abs) {
 		return nil // an earlier command of this step makes it
 	}
-	dir = dir || strings.HasSuffix(v.s, "/") || isDirNow(abs)
+	dir = dir || strings.HasSuffix(v.s, "/") || w.a.isDirNow(abs)
 	ps, dup := w.leaf(&spec.Probe{
 		Role: spec.Requires, Kind: spec.KindFile, Target: w.target(v, abs), Name: name,
 		Params: &spec.FileParams{Path: abs, Exists: true, Dir: dir},
@@ -401,10 +401,41 @@ func init() {
 }
 
 // isDirNow reports whether path is a folder right now. Inference uses it
-// only to choose between a file and a folder probe; it only looks.
-func isDirNow(path string) bool {
-	fi, err := os.Stat(path)
-	return err == nil && fi.IsDir()
+// only to choose between a file and a folder probe; it only looks. The
+// answers are kept for the analysis, and a path under a folder that does
+// not exist is no folder, without a look: thousands of steps copy to
+// backups/app-N.py, and each stat costs a system call.
+func (a *Analysis) isDirNow(path string) bool {
+	return a.look(path) == lookDir
+}
+
+// lookKind is what a path is right now.
+type lookKind uint8
+
+const (
+	lookMissing lookKind = iota + 1 // nothing there (or it cannot be looked at)
+	lookFile                        // something other than a folder
+	lookDir                         // a folder
+)
+
+func (a *Analysis) look(path string) lookKind {
+	if k, ok := a.looked[path]; ok {
+		return k
+	}
+	if a.looked == nil {
+		a.looked = map[string]lookKind{}
+	}
+	k := lookMissing
+	if parent := filepath.Dir(path); parent == path || !filepath.IsAbs(path) || a.look(parent) == lookDir {
+		if fi, err := os.Stat(path); err == nil {
+			k = lookFile
+			if fi.IsDir() {
+				k = lookDir
+			}
+		}
+	}
+	a.looked[path] = k
+	return k
 }
 
 var backupRe = regexp.MustCompile(`(?i)(^|[._-])(bak|backups?|old|orig|saved?|prev|snapshot|rollback)([._-]|$)|~$|^backups?`)
@@ -412,8 +443,26 @@ var backupRe = regexp.MustCompile(`(?i)(^|[._-])(bak|backups?|old|orig|saved?|pr
 // backupLike reports whether a copy's destination reads as a backup:
 // config.py.bak, f.old, /backup/…, /var/backups/…, config.py~.
 func backupLike(abs string) bool {
-	for _, part := range strings.Split(abs, "/") {
-		if part != "" && backupRe.MatchString(part) {
+	for part := range strings.SplitSeq(abs, "/") {
+		if part != "" && mayBeBackup(part) && backupRe.MatchString(part) {
+			return true
+		}
+	}
+	return false
+}
+
+// backupWords are the words backupRe looks for, one of which (or a final
+// ~) every name it matches holds: most path parts have none, and skip the
+// regexp.
+var backupWords = []string{"bak", "backup", "old", "orig", "sav", "prev", "snapshot", "rollback"}
+
+func mayBeBackup(part string) bool {
+	if strings.HasSuffix(part, "~") {
+		return true
+	}
+	lower := strings.ToLower(part)
+	for _, w := range backupWords {
+		if strings.Contains(lower, w) {
 			return true
 		}
 	}

@@ -69,8 +69,13 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 	}
 	line, text := w.lineOf(s), w.text(s)
 	var args []value
-	for _, wd := range c.Args {
+	for _, wd := range keepEnds(c.Args) {
 		args = append(args, w.ev.words(wd)...)
+	}
+	if n := max(len(c.Args), len(args)); n > maxArgs {
+		args = keepEnds(args)
+		w.st.note(fmt.Sprintf("line %d: `%s` has %d words: gonogo reads its first %d and its last, and checks nothing about the others",
+			line, clipText(text, 80), n, maxArgs-1))
 	}
 	f := &frag{}
 	if where := w.opensSession(s, args); where != "" {
@@ -122,6 +127,22 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 	return f
 }
 
+// maxArgs bounds the words of one command that inference reads. A
+// command of tens of thousands of operands (a 1 MB inline code span) is no
+// runbook's: reading them all costs seconds and gigabytes of findings
+// (issue 13), so gonogo reads its first words — the program and its
+// options — and its last — cp's and mv's destination — and says so.
+const maxArgs = 1000
+
+// keepEnds is list cut to maxArgs: its first maxArgs-1 elements and its
+// last.
+func keepEnds[T any](list []T) []T {
+	if len(list) <= maxArgs {
+		return list
+	}
+	return append(list[:maxArgs-1:maxArgs-1], list[len(list)-1])
+}
+
 // copyOpts are cp's and mv's options that take an argument.
 var copyOpts = optSpec{short: "St", long: []string{"target-directory", "suffix"}}
 
@@ -170,7 +191,7 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 		dstAbs = w.resolve(dst)
 	}
 	intoDir := hasT || len(srcs) > 1 || strings.HasSuffix(dst.s, "/") ||
-		(!p.has("T", "no-target-directory") && dstAbs != "" && isDirNow(dstAbs))
+		(!p.has("T", "no-target-directory") && dstAbs != "" && w.a.isDirNow(dstAbs))
 	for _, src := range srcs {
 		srcAbs := w.resolve(src)
 		to := dstAbs
@@ -181,7 +202,7 @@ func (w *walker) copyLike(c cmdCtx, p parsed, recursive, move bool) *frag {
 				to = filepath.Join(dstAbs, filepath.Base(srcAbs))
 			}
 		}
-		srcDir := strings.HasSuffix(src.s, "/") || (srcAbs != "" && isDirNow(srcAbs))
+		srcDir := strings.HasSuffix(src.s, "/") || (srcAbs != "" && w.a.isDirNow(srcAbs))
 		f.add(w.requireFile(src, srcDir && (recursive || move), "source of "+c.prog+" exists", c.prog, c.line, c.text, to))
 		// mv takes the source away, but only once the copy it leaves
 		// exists: "mv f{,.old}" is a backup, not a backup taken after
@@ -254,9 +275,9 @@ func (w *walker) rsync(c cmdCtx) *frag {
 		}
 		srcAbs := w.resolve(src)
 		contents := strings.HasSuffix(src.s, "/")
-		srcDir := contents || (srcAbs != "" && isDirNow(srcAbs))
+		srcDir := contents || (srcAbs != "" && w.a.isDirNow(srcAbs))
 		to := dstAbs
-		if to != "" && !contents && (strings.HasSuffix(dst.s, "/") || isDirNow(dstAbs) || len(srcs) > 1) && srcAbs != "" {
+		if to != "" && !contents && (strings.HasSuffix(dst.s, "/") || w.a.isDirNow(dstAbs) || len(srcs) > 1) && srcAbs != "" {
 			to = filepath.Join(dstAbs, filepath.Base(srcAbs))
 		}
 		f.add(w.requireFile(src, srcDir, "source of rsync exists", "rsync", c.line, c.text, to))

@@ -85,6 +85,7 @@ func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 				probs = append(probs, problem{n, msg, hint})
 			}
 		}
+		summaries := map[*altGroup]waysSummary{}
 		for _, p := range probs {
 			sev := SevWarning
 			if st.step.Rollback {
@@ -92,7 +93,13 @@ func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 			}
 			msg := p.msg
 			if p.n.alt != nil {
-				if other, works := otherWays(p.n.alt, broken[p.n.alt.group]); works {
+				g := p.n.alt.group
+				ws, ok := summaries[g]
+				if !ok {
+					ws = summarize(g, broken[g])
+					summaries[g] = ws
+				}
+				if other, works := otherWays(p.n.alt, ws); works {
 					sev = SevWarning
 					msg += "; " + other + " may still work"
 				} else {
@@ -144,29 +151,81 @@ func (a *Analysis) gapFindings() []Finding {
 
 // otherWays names the ways of al's group other than al's own branch and
 // says whether one of them may still work (it needs nothing, or none of
-// its needs is broken): "the other way, `cp /backup/c.py .`,".
-func otherWays(al *alt, broken []bool) (string, bool) {
+// its needs is broken): "the other way, `cp /backup/c.py .`,". ws is the
+// group's summary (summarize), so a line of 1,000 alternatives does not
+// walk its 1,000 ways for each of its 1,000 findings.
+func otherWays(al *alt, ws waysSummary) (string, bool) {
 	g := al.group
+	quote := func(i int) string { return "`" + g.ways[i] + "`" }
 	var workable, all []string
-	for i, w := range g.ways {
-		if i == al.branch {
-			continue
-		}
-		q := "`" + w + "`"
-		all = append(all, q)
-		if (i < len(g.empty) && g.empty[i]) || i >= len(broken) || !broken[i] {
-			workable = append(workable, q)
+	for _, i := range ws.workable {
+		if i != al.branch && len(workable) < maxWaysShown {
+			workable = append(workable, quote(i))
 		}
 	}
+	nWorkable := ws.nWorkable
+	if ws.isWorkable(al.branch) {
+		nWorkable--
+	}
+	for i := 0; i < len(g.ways) && len(all) < maxWaysShown; i++ {
+		if i != al.branch {
+			all = append(all, quote(i))
+		}
+	}
+	nAll := len(g.ways) - 1
 	switch {
-	case len(workable) == 1:
+	case nWorkable == 1:
 		return "the other way, " + workable[0] + ",", true
-	case len(workable) > 1:
-		return "other ways (" + strings.Join(workable, ", ") + ")", true
-	case len(all) == 1:
+	case nWorkable > 1:
+		return "other ways (" + listWays(workable, nWorkable) + ")", true
+	case nAll == 1:
 		return "the other way, " + all[0] + ",", false
 	}
-	return "the other ways (" + strings.Join(all, ", ") + ")", false
+	return "the other ways (" + listWays(all, nAll) + ")", false
+}
+
+// waysSummary is what otherWays needs of a group: how many of its ways may
+// still work, and the first few of them.
+type waysSummary struct {
+	g         *altGroup
+	broken    []bool
+	workable  []int // the first maxWaysShown+1 workable ways
+	nWorkable int
+}
+
+// summarize reads a group's ways once: way i may still work when it needs
+// nothing or none of its needs is broken.
+func summarize(g *altGroup, broken []bool) waysSummary {
+	ws := waysSummary{g: g, broken: broken}
+	for i := range g.ways {
+		if ws.isWorkable(i) {
+			ws.nWorkable++
+			if len(ws.workable) <= maxWaysShown {
+				ws.workable = append(ws.workable, i)
+			}
+		}
+	}
+	return ws
+}
+
+func (ws waysSummary) isWorkable(i int) bool {
+	g := ws.g
+	return (i < len(g.empty) && g.empty[i]) || i >= len(ws.broken) || !ws.broken[i]
+}
+
+// maxWaysShown bounds the other ways a finding quotes: every way of a
+// line of 1,000 alternatives has its finding, and quoting all the others
+// in each made the findings quadratic in the line (issue 13).
+const maxWaysShown = 3
+
+// listWays is "`a`, `b`" or, when there are more than shown, "`a`, `b`,
+// `c` and 997 more".
+func listWays(shown []string, n int) string {
+	s := strings.Join(shown, ", ")
+	if n > len(shown) {
+		s += fmt.Sprintf(" and %d more", n-len(shown))
+	}
+	return s
 }
 
 // maxHintTries bounds the near-name comparisons of one hint.
@@ -178,58 +237,18 @@ type located struct {
 	st *stepInfo
 }
 
-// before lists the events that happen before step i runs, in document
-// order. For a step outside the rollback phases: those of earlier steps
-// outside them (a rollback runs only when things go wrong). For a rollback
-// step: those of earlier steps and of every step outside the rollback
-// phases, which all run before a rollback.
-func (a *Analysis) before(i int) []located {
-	var out []located
-	rb := a.steps[i].step.Rollback
-	for j, st := range a.steps {
-		switch {
-		case j == i:
-			continue
-		case !rb && (j > i || st.step.Rollback):
-			continue
-		case rb && j > i && st.step.Rollback:
-			continue
-		}
-		for _, ev := range st.events {
-			out = append(out, located{ev, st})
-		}
-	}
-	return out
-}
-
-// matches reports whether event ev is about the thing key/path names: the
-// same key, or a folder holding it. For a folder need, making something
-// inside the folder makes the folder.
-func matches(ev *event, key, path string, dirNeed bool) bool {
-	if ev.key == key {
-		return true
-	}
-	if path == "" || ev.path == "" {
-		return false
-	}
-	if strings.HasPrefix(path, ev.path+"/") && ev.kind != evOverwrite && !(ev.empty && ev.kind == evProduce) {
-		return true // a folder copied or removed whole
-	}
-	return dirNeed && ev.kind != evDestroy && strings.HasPrefix(ev.path, path+"/")
-}
-
 // checkNeed says whether n is broken and, if so, why and what to do.
 func (a *Analysis) checkNeed(i int, n *need, fails func(*spec.Probe) bool) (msg, hint string, bad bool) {
 	var last *located
-	if l, ok := a.lastMatch(i, n.key, n.path, n.kind == needDir); ok {
+	// An earlier command of the step itself counts before earlier steps.
+	l, ok := a.match(a.inStep(i, n.seq), n.key, n.path, n.kind == needDir)
+	if !ok {
+		l, ok = a.lastMatch(i, n.key, n.path, n.kind == needDir)
+	}
+	if ok {
 		last = &located{l.ev, a.steps[l.j]}
 	}
 	st := a.steps[i]
-	for _, ev := range st.events {
-		if ev.seq < n.seq && matches(ev, n.key, n.path, n.kind == needDir) {
-			last = &located{ev, st}
-		}
-	}
 	what := a.show(n.path)
 	if last != nil {
 		if last.ev.kind != evDestroy {
@@ -279,10 +298,7 @@ func (a *Analysis) hint(i int, n *need) string {
 	base := filepath.Base(n.path)
 	x := a.index()
 	// A copy made from the missing file itself cannot be how to make it.
-	from := map[string]bool{}
-	for _, d := range x.backupsOf[n.path] {
-		from[d] = true
-	}
+	from := x.backupsOf[n.path]
 	usable := func(ev *event) bool {
 		return !(ev.path == "" || ev.kind == evDestroy || ev.empty || ev.path == n.path || from[ev.path] ||
 			n.restoreTo != "" && ev.path == n.restoreTo)
@@ -357,13 +373,12 @@ func (a *Analysis) backupFindings(i int) []Finding {
 	var out []Finding
 	for _, b := range st.backups {
 		var last *located
-		if l, ok := a.lastDestroyOf(i, b.src); ok {
-			last = &located{l.ev, a.steps[l.j]}
+		l, ok := a.destroyOf(a.inStep(i, b.seq), b.src)
+		if !ok {
+			l, ok = a.lastDestroyOf(i, b.src)
 		}
-		for _, ev := range st.events {
-			if ev.seq < b.seq && (ev.key == b.src || (ev.path != "" && ev.kind == evDestroy && strings.HasPrefix(b.src, ev.path+"/"))) {
-				last = &located{ev, st}
-			}
+		if ok {
+			last = &located{l.ev, a.steps[l.j]}
 		}
 		if last == nil || last.ev.kind == evProduce {
 			continue

@@ -61,6 +61,7 @@
 package infer
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"strings"
@@ -79,6 +80,8 @@ type Options struct {
 // for each step and the facts (needs, products, destructions) the findings
 // pass reasons over. Build it with Analyze.
 type Analysis struct {
+	// ctx is AnalyzeContext's, while it runs.
+	ctx     context.Context
 	plan    *plans.Plan
 	root    string
 	env     func(string) string
@@ -92,6 +95,8 @@ type Analysis struct {
 	opening   map[int]bool // plan lines (0-based) that open a code block
 	// paths caches program lookups on PATH.
 	paths map[string]lookResult
+	// looked caches what a path is right now (isDirNow).
+	looked map[string]lookKind
 	// hostname of this machine, read once, for prompts that name theirs.
 	hostname string
 	// idx indexes every event of the plan once all steps are read.
@@ -134,6 +139,23 @@ type stepInfo struct {
 	lints []Finding
 	// seq orders events and backups within the step.
 	seq int
+	// needBy finds the first need an inferred probe checks (see needOf).
+	needBy map[*spec.Probe]*need
+}
+
+// needOf is the first of the step's needs whose probe is sp, nil if none,
+// from a map (a command of thousands of operands has as many needs, each
+// asked about once). Analyze builds it, so reading it never writes.
+func (st *stepInfo) needOf(sp *spec.Probe) *need { return st.needBy[sp] }
+
+// indexNeeds builds needBy.
+func (st *stepInfo) indexNeeds() {
+	st.needBy = make(map[*spec.Probe]*need, len(st.needs))
+	for _, n := range st.needs {
+		if _, ok := st.needBy[n.sp]; !ok {
+			st.needBy[n.sp] = n
+		}
+	}
 }
 
 // lint records a problem with one of the step's commands as written: an
@@ -159,15 +181,27 @@ type addedPath struct {
 // Analyze reads every step's scripts (steps with NoInfer too, for findings)
 // and returns the inferred probes and data-flow facts. It does not modify p.
 func Analyze(p *plans.Plan, opts Options) *Analysis {
+	a, _ := AnalyzeContext(context.Background(), p, opts)
+	return a
+}
+
+// AnalyzeContext is Analyze that stops when ctx is done, with ctx's error
+// and no analysis: reading the commands of a plan of megabytes takes
+// seconds, and Ctrl-C must not wait for it.
+func AnalyzeContext(ctx context.Context, p *plans.Plan, opts Options) (*Analysis, error) {
 	env := opts.Env
 	if env == nil {
 		env = os.Getenv
 	}
-	a := &Analysis{plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
+	a := &Analysis{ctx: ctx, plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
+	defer func() { a.ctx = nil }()
 	if p == nil {
-		return a
+		return a, nil
 	}
 	for i, s := range p.Steps {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
 		if s == nil {
 			continue
 		}
@@ -181,11 +215,19 @@ func Analyze(p *plans.Plan, opts Options) *Analysis {
 		}
 		a.readScripts(st, s.Scripts)
 		st.dropGone()
+		st.indexNeeds()
 		a.steps = append(a.steps, st)
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	a.settleBackups()
-	return a
+	return a, nil
 }
+
+// stopped reports whether the analysis' context is done: a script of
+// thousands of statements checks it as it goes.
+func (a *Analysis) stopped() bool { return a.ctx != nil && a.ctx.Err() != nil }
 
 // settleBackups: a backup is taken to keep the original, so once a later
 // step changes the source on purpose (sed -i, cp over it, rm), the copy

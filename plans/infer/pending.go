@@ -126,10 +126,7 @@ func holds(ps []*spec.Probe, sp *spec.Probe) bool {
 // needKey is the fact key a requirement is about, with the path for
 // folder matching ("" for a path in git) and whether a folder is needed.
 func (a *Analysis) needKey(i int, sp *spec.Probe) (key, path string, dir, ok bool) {
-	for _, n := range a.steps[i].needs {
-		if n.sp != sp {
-			continue
-		}
+	if n := a.steps[i].needOf(sp); n != nil {
 		if n.kind == needGit {
 			if n.rev != "" && n.rev != "HEAD" {
 				return "", "", false, false

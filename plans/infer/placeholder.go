@@ -56,23 +56,44 @@ func (e *evaluator) restore(s string) string {
 
 // placeholderRes are the blanks runbooks use besides <…>. Each must not
 // match a real path or name: upper-case XXX and TODO, lower-case your-.
-var placeholderRes = []*regexp.Regexp{
-	regexp.MustCompile(`…`),
-	regexp.MustCompile(`\.\.\.`),
-	regexp.MustCompile(`<[^<>]*>`),
-	regexp.MustCompile(`\bYOUR_[A-Za-z0-9_]*|\b[Yy]our[-_][A-Za-z0-9_-]+`),
-	regexp.MustCompile(`(?i)\bv?x\.x(?:\.x)?\b`),
-	regexp.MustCompile(`(?i)\bv?x\.y\.z\b`),
-	regexp.MustCompile(`(?:^|/)path/to(?:/|$)`),
+// Each comes with the text any match of it contains, so that the words of
+// a plan — nearly all without a blank — skip the regexp (every word of
+// every command is asked).
+var placeholderRes = []struct {
+	re    *regexp.Regexp
+	needs func(string) bool
+}{
+	{regexp.MustCompile(`…`), has("…")},
+	{regexp.MustCompile(`\.\.\.`), has("...")},
+	{regexp.MustCompile(`<[^<>]*>`), has("<")},
+	{regexp.MustCompile(`\bYOUR_[A-Za-z0-9_]*|\b[Yy]our[-_][A-Za-z0-9_-]+`), has("YOUR_", "our-", "our_")},
+	{regexp.MustCompile(`(?i)\bv?x\.x(?:\.x)?\b`), has("x.", "X.")},
+	{regexp.MustCompile(`(?i)\bv?x\.y\.z\b`), has("x.", "X.")},
+	{regexp.MustCompile(`(?:^|/)path/to(?:/|$)`), has("path/to")},
 	// Upper-case only, with _ counting as a separator: XXXX_add.sql.
-	regexp.MustCompile(`(?:^|[^A-Za-z0-9])(XXX+|CHANGE_?ME|TODO|REPLACE_?ME|FIXME)(?:[^A-Za-z0-9]|$)`),
-	regexp.MustCompile(`\{\{[^}]*\}\}`),
+	{regexp.MustCompile(`(?:^|[^A-Za-z0-9])(XXX+|CHANGE_?ME|TODO|REPLACE_?ME|FIXME)(?:[^A-Za-z0-9]|$)`), has("XXX", "CHANGE", "TODO", "REPLACE", "FIXME")},
+	{regexp.MustCompile(`\{\{[^}]*\}\}`), has("{{")},
+}
+
+// has is a test that s contains one of subs.
+func has(subs ...string) func(string) bool {
+	return func(s string) bool {
+		for _, sub := range subs {
+			if strings.Contains(s, sub) {
+				return true
+			}
+		}
+		return false
+	}
 }
 
 // placeholderIn returns the blank found in s, "" when none.
 func placeholderIn(s string) string {
-	for _, re := range placeholderRes {
-		if m := re.FindStringSubmatch(s); m != nil {
+	for _, p := range placeholderRes {
+		if !p.needs(s) {
+			continue
+		}
+		if m := p.re.FindStringSubmatch(s); m != nil {
 			if len(m) > 1 {
 				return m[1]
 			}

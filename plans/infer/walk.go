@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"mvdan.cc/sh/v3/syntax"
@@ -70,7 +71,10 @@ var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
 // readScript walks one script of st and returns what it needs and makes.
 // al places its needs in one way of a prose alternative (nil otherwise).
 func (a *Analysis) readScript(st *stepInfo, sc plans.Script, al *alt) *frag {
-	text := promptRe.ReplaceAllString(sc.Text, "$1")
+	text := sc.Text
+	if strings.Contains(text, "$ ") {
+		text = promptRe.ReplaceAllString(text, "$1")
+	}
 	phs := map[string]string{}
 	w := &walker{
 		a: a, st: st, line: sc.Line, base: a.root,
@@ -168,7 +172,34 @@ func (w *walker) lineOf(n syntax.Node) int {
 	return w.line + i
 }
 
-var spaceRe = regexp.MustCompile(`\s+`)
+// collapseSpace replaces each run of white space (RE2's \s: tab, newline,
+// form feed, carriage return, space) with one space.
+func collapseSpace(t string) string {
+	isSpace := func(c byte) bool { return c == ' ' || c == '\t' || c == '\n' || c == '\f' || c == '\r' }
+	clean := true
+	for i := 0; i < len(t); i++ {
+		if c := t[i]; c != ' ' && isSpace(c) || c == ' ' && i+1 < len(t) && isSpace(t[i+1]) {
+			clean = false
+			break
+		}
+	}
+	if clean {
+		return t
+	}
+	var b strings.Builder
+	b.Grow(len(t))
+	for i := 0; i < len(t); i++ {
+		if !isSpace(t[i]) {
+			b.WriteByte(t[i])
+			continue
+		}
+		b.WriteByte(' ')
+		for i+1 < len(t) && isSpace(t[i+1]) {
+			i++
+		}
+	}
+	return b.String()
+}
 
 // text is a node's source, one line, placeholders restored, secrets
 // redacted.
@@ -195,10 +226,18 @@ func (w *walker) textOf(n syntax.Node) string {
 		t = firstLine(t)
 	}
 	t = strings.ReplaceAll(t, "\\\n", " ")
-	t = strings.TrimSpace(spaceRe.ReplaceAllString(t, " "))
+	t = strings.TrimSpace(collapseSpace(t))
 	t = strings.TrimSuffix(t, ";")
-	return redact.String(w.ev.restore(t))
+	// Redacted whole, then clipped, so no secret is cut where its rule no
+	// longer finds it.
+	return clipText(redact.String(w.ev.restore(t)), maxCmd)
 }
+
+// maxCmd bounds a command's text where it is quoted: probe Why, finding
+// messages, notes. Every need of a command carries its text, so a `cp`
+// of 20,000 sources quoted whole in each of its 20,000 needs made the
+// findings and the report quadratic in the command's length (issue 13).
+const maxCmd = 240
 
 // rawText is a node's source with placeholders restored.
 func (w *walker) rawText(n syntax.Node) string {
@@ -233,7 +272,10 @@ func firstLine(s string) string {
 
 func (w *walker) stmts(list []*syntax.Stmt) *frag {
 	f := &frag{}
-	for _, s := range list {
+	for i, s := range list {
+		if i%256 == 255 && w.a.stopped() {
+			break // AnalyzeContext returns the context's error
+		}
 		f.add(w.stmt(s))
 	}
 	return f
@@ -367,29 +409,67 @@ func (w *walker) binary(c *syntax.BinaryCmd) *frag {
 		defer func() { w.cond-- }()
 		return w.stmt(c.X)
 	}
-	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: []string{w.text(c.X), w.text(c.Y)}}
+	ways := orChain(c)
+	if len(ways) > maxWays {
+		// Reading fewer ways would make the choice stricter than it is.
+		w.st.note(fmt.Sprintf("line %d: `%s` offers %d ways to do one thing: more than gonogo reads (%d), so it checks none of them",
+			w.lineOf(c), clipText(w.text(c), 80), len(ways), maxWays))
+		return nil
+	}
+	g := &altGroup{line: w.lineOf(c), cmd: w.text(c), ways: make([]string, len(ways))}
+	for i, way := range ways {
+		g.ways[i] = w.text(way)
+	}
 	outer := w.alt
-	w.alt = &alt{group: g, branch: 0}
-	fx := w.stmt(c.X)
-	w.alt = &alt{group: g, branch: 1}
-	// A failed first branch may have left the shell anywhere; the second
-	// starts where the first did.
-	fy := w.stmt(c.Y)
+	reqs := make([][]*spec.Probe, len(ways))
+	var dones [][]*spec.Probe // of the ways that make something
+	for i, way := range ways {
+		w.alt = &alt{group: g, branch: i}
+		// A failed way may have left the shell anywhere; the next one
+		// starts where it did.
+		if f := w.stmt(way); f != nil {
+			reqs[i] = f.reqs
+			if len(f.dones) > 0 {
+				dones = append(dones, f.dones)
+			}
+		}
+	}
 	w.alt = outer
-	if fx == nil {
-		fx = &frag{}
-	}
-	if fy == nil {
-		fy = &frag{}
-	}
-	out := &frag{reqs: w.a.eitherReqs([][]*spec.Probe{fx.reqs, fy.reqs}, g)}
-	switch {
-	case len(fx.dones) > 0 && len(fy.dones) > 0:
-		out.dones = []*spec.Probe{w.a.combine(spec.Done, [][]*spec.Probe{fx.dones, fy.dones}, g)}
+	out := &frag{reqs: w.a.eitherReqs(reqs, g)}
+	switch len(dones) {
+	case 0:
+	case 1:
+		out.dones = dones[0]
 	default:
-		out.dones = append(fx.dones, fy.dones...)
+		out.dones = []*spec.Probe{w.a.combine(spec.Done, dones, g)}
 	}
 	return out
+}
+
+// maxWays bounds the ways of one "a || b || …" that inference reads.
+const maxWays = 1000
+
+// orChain lists the ways of "a || b || c", which the parser nests as
+// ((a || b) || c): one group of three ways, not groups inside groups,
+// whose names and messages would each quote all the ways inside them — a
+// line of 500 alternatives took 24 s and 2.4 GB (issue 13). A way that is
+// itself "x || exit 1" error handling, or a grouped "(a || b)", stays one
+// way.
+func orChain(c *syntax.BinaryCmd) []*syntax.Stmt {
+	var rev []*syntax.Stmt
+	for {
+		rev = append(rev, c.Y)
+		x := c.X
+		inner, ok := x.Cmd.(*syntax.BinaryCmd)
+		if !ok || inner.Op != syntax.OrStmt || handler(inner.Y) != handlerNone ||
+			len(x.Redirs) > 0 || x.Negated || x.Background || x.Coprocess {
+			rev = append(rev, x)
+			break
+		}
+		c = inner
+	}
+	slices.Reverse(rev)
+	return rev
 }
 
 // eitherReqs is the requirement of alternative ways whose requirements

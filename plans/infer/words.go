@@ -275,5 +275,10 @@ var windowsRe = regexp.MustCompile(`^(?:[A-Za-z]:[\\/]|\\\\[^\\]+\\)`)
 // cannot be checked from this host.
 func isWindowsPath(s string) bool {
 	s = strings.Trim(s, `"'`)
+	// Every match starts with a drive letter and a colon or with two
+	// backslashes: the other words skip the regexp.
+	if len(s) < 3 || s[1] != ':' && !strings.HasPrefix(s, `\\`) {
+		return false
+	}
 	return windowsRe.MatchString(s)
 }

@@ -149,11 +149,28 @@ func FirstLine(s string) string {
 // combining marks none).
 func Width(s string) int { return uniseg.StringWidth(s) }
 
+// Fits reports whether s takes at most n columns: Width(s) <= n. It stops
+// at the first grapheme cluster past n, so asking it of a long text costs
+// about n clusters, not the text: folding or clipping a 1 MB message one
+// line at a time stays linear in its length (Width on what is left, line
+// after line, made it quadratic).
+func Fits(s string, n int) bool {
+	w, state := 0, -1
+	for s != "" {
+		var cw int
+		_, s, cw, state = uniseg.FirstGraphemeClusterInString(s, state)
+		if w += cw; w > n {
+			return false
+		}
+	}
+	return true
+}
+
 // Clip puts s on one line of at most n columns, ending in "…" when it had
 // to cut. Grapheme clusters are never split.
 func Clip(s string, n int) string {
 	s = OneLine(s)
-	if n <= 0 || Width(s) <= n {
+	if n <= 0 || Fits(s, n) {
 		return s
 	}
 	var b strings.Builder

@@ -1,6 +1,7 @@
 package textfmt
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -164,6 +165,19 @@ func TestPrintable(t *testing.T) {
 		}
 		if got := Printable(tt.want); got != tt.want {
 			t.Errorf("Printable is not idempotent on %q: %q", tt.want, got)
+		}
+	}
+}
+
+// TestFits checks Fits against Width on every budget around each text's
+// width: wide runes, combining marks, emoji sequences and flags included.
+func TestFits(t *testing.T) {
+	for _, s := range []string{"", "a", "abc", "日本語", "e\u0301te\u0301", "👩‍👩‍👧 ok", "🇫🇷🇩🇪", "tab\there", strings.Repeat("x", 300)} {
+		w := Width(s)
+		for n := max(0, w-3); n <= w+3; n++ {
+			if got, want := Fits(s, n), w <= n; got != want {
+				t.Errorf("Fits(%q, %d) = %v, want %v (width %d)", s, n, got, want, w)
+			}
 		}
 	}
 }
