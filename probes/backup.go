@@ -129,7 +129,15 @@ func (c *digestCache) sum(ctx context.Context, path string, fi fs.FileInfo) (str
 	}
 	defer f.Close()
 	h := sha256.New()
-	if _, err := io.CopyBuffer(h, ctxReader{ctx, f}, make([]byte, 1<<20)); err != nil {
+	buf := getChunk()
+	defer putChunk(buf)
+	// A small file is read with a buffer its size, so the chunk's pages
+	// past it are never touched.
+	n := int64(len(*buf))
+	if sz := fi.Size(); sz >= 0 && sz < n {
+		n = sz + 1 // +1: the read that finds the end
+	}
+	if _, err := io.CopyBuffer(h, ctxReader{ctx, f}, (*buf)[:n]); err != nil {
 		if ctx.Err() != nil {
 			return "", ctx.Err()
 		}

@@ -176,7 +176,9 @@ func fileContains(ctx context.Context, path string, re *regexp.Regexp) (found, t
 	}
 	defer f.Close()
 	lr := &io.LimitedReader{R: ctxReader{ctx, f}, N: fileScanCap}
-	buf := make([]byte, scanChunk+scanOverlap)
+	pooled := getChunk()
+	defer putChunk(pooled)
+	buf := *pooled
 	keep := 0
 	for {
 		n, err := io.ReadFull(lr, buf[keep:])
@@ -218,7 +220,7 @@ func fileContains(ctx context.Context, path string, re *regexp.Regexp) (found, t
 
 // Chunking of fileContains.
 const (
-	scanChunk   = 1 << 20
+	scanChunk   = readChunk
 	scanOverlap = 64 << 10
 )
 
