@@ -66,11 +66,15 @@ func newHelper(cmd *exec.Cmd, env []string) *helper {
 // end kills what is left of the helper once it has exited (or failed to
 // start): its process group, then every process that carries its token or
 // sits in its session, wherever it went. Call it after cmd.Wait.
+//
+// It stays among the live helpers until all that is done: EndHelpers,
+// called as gonogo exits, then ends it again rather than missing it while
+// this end is half-way (gonogo exiting mid-sweep left a daemon running).
 func (h *helper) end() {
+	h.kill()
 	live.Lock()
 	delete(live.m, h)
 	live.Unlock()
-	h.kill()
 }
 
 // kill ends the helper's process group and whatever it left elsewhere.

@@ -115,30 +115,28 @@ func reap(pid int) {
 	}
 }
 
-// childrenOf lists the children of process pid: from its threads'
-// children files (cheap), else by reading every process's parent.
+// childrenOf lists the children sweep looks at: those of gonogo's main
+// thread. The kernel hands an orphan to its subreaper's first live thread
+// (find_new_reaper → find_alive_thread walks the thread group from its
+// leader), and Go never ends the main thread, so every process a helper
+// left behind comes to the main thread: reading its children file alone
+// costs three system calls, where reading every thread's cost thirty per
+// helper — a third of a command probe's own time. Children the other
+// threads started are the helpers and git commands gonogo waits for
+// itself, which sweep leaves alone anyway. Without children files (a
+// kernel without CONFIG_PROC_CHILDREN) it reads every process's parent.
 func childrenOf(pid int) []int {
-	dir := "/proc/" + strconv.Itoa(pid) + "/task"
-	tasks, err := os.ReadDir(dir)
-	var out []int
-	if err == nil {
-		ok := false
-		for _, t := range tasks {
-			b, err := os.ReadFile(dir + "/" + t.Name() + "/children")
-			if err != nil {
-				continue
-			}
-			ok = true
-			for f := range strings.FieldsSeq(string(b)) {
-				if n, err := strconv.Atoi(f); err == nil {
-					out = append(out, n)
-				}
+	p := strconv.Itoa(pid)
+	if b, err := os.ReadFile("/proc/" + p + "/task/" + p + "/children"); err == nil {
+		var out []int
+		for f := range strings.FieldsSeq(string(b)) {
+			if n, err := strconv.Atoi(f); err == nil {
+				out = append(out, n)
 			}
 		}
-		if ok {
-			return out
-		}
+		return out
 	}
+	var out []int
 	// No children files (a kernel without CONFIG_PROC_CHILDREN).
 	ents, err := os.ReadDir("/proc")
 	if err != nil {
