@@ -32,6 +32,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 func main() {
@@ -433,7 +435,7 @@ func planRows(ctx context.Context, c *config, bin string, progress func(string))
 	var errs []error
 	for _, n := range c.steps {
 		plan := fmt.Sprintf("plan-%d.md", n)
-		if err := writeFile(filepath.Join(repo, plan), []byte(scaledPlan(n)), 0o644); err != nil {
+		if err := writeFile(filepath.Join(repo, plan), []byte(gonogotest.ScaledPlan(n)), 0o644); err != nil {
 			return rows, append(errs, err)
 		}
 		once := onceJob(bin, repo, plan)

@@ -9,8 +9,6 @@ import (
 	"strings"
 	"sync"
 	"testing"
-
-	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
 // testGoss is the peer for the tests: $GOSS or goss on $PATH, or nil, in
@@ -245,17 +243,6 @@ func TestVersionAtLeast(t *testing.T) {
 	for v, want := range map[string]bool{"v0.4.10": true, "v0.4.9": false, "v0.5.0": true, "v1.0.0-rc1": true, "v0.3.23": false, "dev": false} {
 		if got := versionAtLeast(v, 0, 4, 10); got != want {
 			t.Errorf("versionAtLeast(%s) = %v, want %v", v, got, want)
-		}
-	}
-}
-
-// TestScaledPlanMatchesKit keeps the harness's scaled plan and the test
-// kit's the same text, so the packages' plan-size benchmarks measure what
-// the harness times end to end.
-func TestScaledPlanMatchesKit(t *testing.T) {
-	for _, n := range []int{1, 9, 100, 1234} {
-		if got, want := scaledPlan(n), gonogotest.ScaledPlan(n); got != want {
-			t.Errorf("scaledPlan(%d) differs from gonogotest.ScaledPlan:\n%s", n, gonogotest.LineDiff(want, got))
 		}
 	}
 }
