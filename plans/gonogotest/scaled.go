@@ -11,8 +11,7 @@ import (
 // restores those backups and, every tenth rollback step, an untracked
 // config_chromadb.py from git. It is the plan the benchmark harness
 // (cmd/gonogo-bench) times `--once --no-exec` and `lint` on, so the
-// packages' benchmarks of plan size measure the same shape; a test there
-// keeps the two texts equal.
+// packages' benchmarks of plan size measure the same shape.
 func ScaledPlan(n int) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Generated plan of %d steps\n\n## Procedure\n\n", n)
