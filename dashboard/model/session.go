@@ -449,7 +449,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 
 	var results []probes.Result
 	if len(due) > 0 {
-		results = s.run(ctx, due, onResult)
+		results = s.runShared(ctx, due, onResult)
 	}
 	now := time.Now()
 

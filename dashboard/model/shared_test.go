@@ -1,0 +1,97 @@
+package model
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
+	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/probes"
+)
+
+// A question asked by many probes is answered once, and every probe gets
+// the answer it would have got alone: the scaled plan's probes, checked
+// together, read the same as each checked by itself, under their own
+// Spec, in the results and through the runner's callback.
+func TestSharedAnswersMatchAlone(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"app.py": "print('app')\n", "plan.md": gonogotest.ScaledPlan(120)},
+		map[string]string{"config_chromadb.py": "HOST = 1\n", "backups/app-8.py": "x\n", "out/1/marker": "done\n"})
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoExec: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every probe a forced check runs, watched result by result through
+	// the runner's callback (what feeds the board's partial snapshots).
+	p, a := sess.Plan(), sess.Analysis()
+	var due []*spec.Probe
+	for _, st := range p.Steps {
+		due = append(due, st.Probes...)
+	}
+	due = append(due, extraProbes(p, a)...)
+	keys := map[checkKey]bool{}
+	for _, sp := range due {
+		if k, ok := sharedKey(sp); ok {
+			keys[k] = true
+		}
+	}
+	if len(keys) == 0 || len(keys) >= len(due) {
+		t.Fatalf("%d probes ask %d questions: the plan no longer repeats one, and this test shows nothing", len(due), len(keys))
+	}
+	var mu sync.Mutex
+	partial := map[*spec.Probe]probes.Result{}
+	got := sess.runShared(context.Background(), due, func(i int, r probes.Result) {
+		mu.Lock()
+		defer mu.Unlock()
+		if r.Spec != due[i] {
+			t.Errorf("onResult(%d) carries the spec of another probe", i)
+		}
+		if _, dup := partial[due[i]]; dup {
+			t.Errorf("onResult(%d) called twice", i)
+		}
+		partial[due[i]] = r
+	})
+	if len(partial) != len(due) {
+		t.Errorf("onResult heard %d of %d probes", len(partial), len(due))
+	}
+	alone := probes.NewRunner(probes.Options{NoExec: true})
+	for i, sp := range due {
+		want := alone.Run(context.Background(), []*spec.Probe{sp}, nil)[0]
+		if got[i].Spec != sp || got[i].Status != want.Status || got[i].Message != want.Message {
+			t.Errorf("probe %d (%s, line %d): shared %s %q (spec %p), alone %s %q (spec %p)",
+				i, sp.Label(), sp.Line, got[i].Status, got[i].Message, got[i].Spec, want.Status, want.Message, sp)
+		}
+		if r := partial[sp]; r.Status != got[i].Status || r.Message != got[i].Message {
+			t.Errorf("probe %d: onResult said %s %q, the result is %s %q", i, r.Status, r.Message, got[i].Status, got[i].Message)
+		}
+	}
+}
+
+// Only looks at files are shared: two steps with the same command probe
+// run it twice, as before.
+func TestSharedNotForCommands(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("# Plan\n\n## Steps\n\n")
+	for i := 1; i <= 2; i++ {
+		fmt.Fprintf(&b, "### %d. Count\n\n```gonogo\nrequires:\n  - command: echo run >> runs.txt\n  - file: README.md\n```\n\n", i)
+	}
+	dir := gitRepo(t, map[string]string{"README.md": "x\n", "plan.md": b.String(), ".gitignore": "runs.txt\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if got := countRuns(t, dir); got != 2 {
+		t.Errorf("the command probe of two steps ran %d times, want 2", got)
+	}
+	for _, key := range []string{"1", "2"} {
+		for _, pv := range stepByKey(snap, key).Probes {
+			if pv.Status != probes.OK {
+				t.Errorf("step %s: %s reads %s %q, want ok", key, pv.Name, pv.Status, pv.Message)
+			}
+		}
+	}
+}
