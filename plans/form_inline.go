@@ -306,7 +306,7 @@ func inlineCommand(s string, cued bool) bool {
 		return false
 	}
 	s = placeholderRE.ReplaceAllString(s, "PLACEHOLDER")
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(s), "")
+	f, err := parseBash(s)
 	if err != nil || len(f.Stmts) == 0 {
 		return false
 	}

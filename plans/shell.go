@@ -3,6 +3,7 @@ package plans
 import (
 	"regexp"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 )
@@ -214,7 +215,7 @@ func logicalCommands(lines []srcLine) []Command {
 		b.WriteString(l.text)
 	}
 	src := b.String()
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	f, err := parseBash(src)
 	if err != nil {
 		return lineCommands(lines)
 	}
@@ -380,4 +381,16 @@ func commandLike(t string) bool {
 	}
 	return strings.HasPrefix(cmd, "./") || strings.HasPrefix(cmd, "~/") ||
 		strings.Contains(cmd, "/bin/") || strings.HasPrefix(cmd, "bin/")
+}
+
+// bashParsers keeps shell parsers for reuse (a parser may parse again once
+// it is done, not concurrently): each holds 2 KiB of buffers, and a plan of
+// 10,000 shell blocks allocated a new one for every block and command.
+var bashParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
+// parseBash parses src as bash with a pooled parser.
+func parseBash(src string) (*syntax.File, error) {
+	p := bashParsers.Get().(*syntax.Parser)
+	defer bashParsers.Put(p)
+	return p.Parse(strings.NewReader(src), "")
 }

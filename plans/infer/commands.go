@@ -475,7 +475,7 @@ func (w *walker) shell(c cmdCtx) *frag {
 // nested reads a "sh -c" string as shell, every command on line.
 func (w *walker) nested(text string, line int) *frag {
 	src := protectPlaceholders(text, w.ev.phs)
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	f, err := parseBash(src)
 	if err != nil {
 		return nil
 	}

@@ -5,8 +5,6 @@ import (
 	"regexp"
 	"strings"
 
-	"mvdan.cc/sh/v3/syntax"
-
 	"github.com/gonogo-dev/gonogo/plans"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
@@ -154,7 +152,7 @@ func (a *Analysis) context(sc plans.Script, w *walker) {
 		return
 	}
 	src := protectPlaceholders(pre, w.ev.phs)
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	f, err := parseBash(src)
 	if err != nil {
 		return
 	}

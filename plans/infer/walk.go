@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
 
@@ -110,7 +111,7 @@ func (w *walker) chunk(lines []string, off int, budget *int) {
 		return
 	}
 	src := strings.Join(lines, "\n")
-	f, err := syntax.NewParser(syntax.Variant(syntax.LangBash)).Parse(strings.NewReader(src), "")
+	f, err := parseBash(src)
 	if err == nil {
 		w.src, w.lineOff, w.texts = src, off, nil
 		w.out.add(w.stmts(f.Stmts))
@@ -833,4 +834,16 @@ func versionRedirect(s *syntax.Stmt, r *syntax.Redirect, v value) string {
 		}
 	}
 	return ""
+}
+
+// bashParsers keeps shell parsers for reuse (a parser may parse again once
+// it is done, not concurrently): each holds 2 KiB of buffers, and a plan of
+// 10,000 shell blocks allocated a new one for every block and command.
+var bashParsers = sync.Pool{New: func() any { return syntax.NewParser(syntax.Variant(syntax.LangBash)) }}
+
+// parseBash parses src as bash with a pooled parser.
+func parseBash(src string) (*syntax.File, error) {
+	p := bashParsers.Get().(*syntax.Parser)
+	defer bashParsers.Put(p)
+	return p.Parse(strings.NewReader(src), "")
 }

@@ -206,10 +206,18 @@ func Plural(n int, word string) string {
 }
 
 // Distance is the Levenshtein edit distance between a and b, in runes.
+// Names up to 64 runes are compared in buffers on the stack: the findings
+// pass compares up to 64 names for every missing file it hints at, and a
+// plan of thousands of them spent more on these slices than on comparing.
 func Distance(a, b string) int {
-	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var bufA, bufB [64]rune
+	var bufPrev, bufCur [65]int
+	ra, rb := appendRunes(bufA[:0], a), appendRunes(bufB[:0], b)
+	prev, cur := bufPrev[:0], bufCur[:0]
+	if len(rb)+1 > len(bufPrev) {
+		prev, cur = make([]int, 0, len(rb)+1), make([]int, 0, len(rb)+1)
+	}
+	prev, cur = prev[:len(rb)+1], cur[:len(rb)+1]
 	for j := range prev {
 		prev[j] = j
 	}
@@ -225,6 +233,14 @@ func Distance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(rb)]
+}
+
+// appendRunes appends the runes of s to buf.
+func appendRunes(buf []rune, s string) []rune {
+	for _, r := range s {
+		buf = append(buf, r)
+	}
+	return buf
 }
 
 // Closest is the candidate nearest to s by edit distance (case-folded),

@@ -181,3 +181,42 @@ func TestFits(t *testing.T) {
 		}
 	}
 }
+
+// Distance agrees with the textbook recursion on names shorter and longer
+// than its stack buffers, and compares short names without allocating.
+func TestDistanceBuffers(t *testing.T) {
+	ref := func(a, b []rune) int {
+		// Row by row, all in fresh slices: the plain definition.
+		d := make([][]int, len(a)+1)
+		for i := range d {
+			d[i] = make([]int, len(b)+1)
+			d[i][0] = i
+		}
+		for j := range d[0] {
+			d[0][j] = j
+		}
+		for i := 1; i <= len(a); i++ {
+			for j := 1; j <= len(b); j++ {
+				c := 1
+				if a[i-1] == b[j-1] {
+					c = 0
+				}
+				d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+c)
+			}
+		}
+		return d[len(a)][len(b)]
+	}
+	long := strings.Repeat("backup-é", 12) // 96 runes
+	for _, c := range [][2]string{
+		{"", ""}, {"", "abc"}, {"abc", ""}, {"app-12.py", "app-21.py"},
+		{long, long[:len(long)-3]}, {long, "app.py"}, {"app.py", long}, {long + "x", "y" + long},
+		{strings.Repeat("a", 64), strings.Repeat("a", 63) + "b"}, {strings.Repeat("ä", 65), strings.Repeat("ä", 64)},
+	} {
+		if got, want := Distance(c[0], c[1]), ref([]rune(c[0]), []rune(c[1])); got != want {
+			t.Errorf("Distance(%q, %q) = %d, want %d", c[0], c[1], got, want)
+		}
+	}
+	if n := testing.AllocsPerRun(100, func() { Distance("config_chromadb.py", "config-chroma.py.bak") }); n != 0 {
+		t.Errorf("Distance of two short names allocates %v times", n)
+	}
+}
