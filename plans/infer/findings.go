@@ -53,10 +53,29 @@ const (
 // A backup (cp/mv/rsync/tar/pg_dump) outside the rollback phases of
 // something an earlier command removes, overwrites or DROPs is always an
 // error: the backup can no longer hold the original.
+//
+// The answer is kept: a call with the same state (every need's probe
+// failing or not, as before) returns it again without the pass, so a
+// board that evaluates every few seconds redoes it only when an answer
+// it depends on changed. Safe for concurrent use.
 func (a *Analysis) Findings(fails func(*spec.Probe) bool) []Finding {
 	if fails == nil {
 		fails = func(*spec.Probe) bool { return false }
 	}
+	if a.memo == nil { // not made by Analyze
+		return a.findings(fails)
+	}
+	state := a.findingsState(fails)
+	if out, ok := a.cachedFindings(state); ok {
+		return out
+	}
+	out := a.findings(fails)
+	a.keepFindings(state, out)
+	return out
+}
+
+// findings is the data-flow pass of Findings.
+func (a *Analysis) findings(fails func(*spec.Probe) bool) []Finding {
 	var out []Finding
 	for i, st := range a.steps {
 		type problem struct {

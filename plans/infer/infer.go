@@ -101,6 +101,8 @@ type Analysis struct {
 	hostname string
 	// idx indexes every event of the plan once all steps are read.
 	idx *evIndex
+	// memo keeps Makers and the last Findings (memo.go).
+	memo *memo
 }
 
 // stepInfo is everything inference learnt about one step.
@@ -193,7 +195,7 @@ func AnalyzeContext(ctx context.Context, p *plans.Plan, opts Options) (*Analysis
 	if env == nil {
 		env = os.Getenv
 	}
-	a := &Analysis{ctx: ctx, plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}}
+	a := &Analysis{ctx: ctx, plan: p, env: env, root: planRoot(p), programs: map[*spec.Probe]string{}, paths: map[string]lookResult{}, memo: &memo{}}
 	defer func() { a.ctx = nil }()
 	if p == nil {
 		return a, nil

@@ -53,12 +53,31 @@ func (a *Analysis) MadeBy(sp *spec.Probe) (Maker, bool) {
 
 // Makers is MadeBy for every requirement of the plan at once (also inside
 // any/all), by probe: what the model asks on each evaluation, in one walk
-// over the steps rather than one search per probe.
+// over the steps rather than one search per probe. Once the inferred
+// probes are applied it is worked out once and the same map is returned
+// to every caller, who must not change it.
 func (a *Analysis) Makers() map[*spec.Probe]Maker {
-	out := map[*spec.Probe]Maker{}
 	if a == nil {
-		return out
+		return map[*spec.Probe]Maker{}
 	}
+	if a.memo == nil { // not made by Analyze
+		return a.makers()
+	}
+	a.memo.mu.Lock()
+	defer a.memo.mu.Unlock()
+	if a.memo.makers != nil {
+		return a.memo.makers
+	}
+	out := a.makers()
+	if a.applied {
+		a.memo.makers = out
+	}
+	return out
+}
+
+// makers is Makers worked out.
+func (a *Analysis) makers() map[*spec.Probe]Maker {
+	out := map[*spec.Probe]Maker{}
 	var walk func(i int, ps []*spec.Probe)
 	walk = func(i int, ps []*spec.Probe) {
 		for _, sp := range ps {

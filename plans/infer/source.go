@@ -158,6 +158,7 @@ func (a *Analysis) context(sc plans.Script, w *walker) {
 	}
 	scratchA := *a
 	scratchA.programs = map[*spec.Probe]string{}
+	scratchA.memo = &memo{}
 	scratch := &walker{
 		a: &scratchA, src: src, line: 1, base: w.base, ev: w.ev, funcs: w.funcs,
 		st: &stepInfo{step: &plans.Step{}, leaves: map[string]*spec.Probe{},
