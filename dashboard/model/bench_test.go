@@ -8,6 +8,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gonogo-dev/gonogo/plans/gonogotest"
+
 	"github.com/gonogo-dev/gonogo/probes"
 )
 
@@ -54,4 +56,25 @@ func BenchmarkCheck(b *testing.B) {
 			sess.Check(ctx, CheckOptions{DefaultInterval: time.Hour})
 		}
 	})
+}
+
+// BenchmarkBoardTick times what the live board does each interval on the
+// harness's 1,000-step plan (gonogotest.ScaledPlan) under --no-exec:
+// every probe due, a partial snapshot as the check starts and the final
+// one. Issue 14 wants the idle board at most 0.5 % of a core at a 5 s
+// interval, 25 ms of CPU per tick.
+func BenchmarkBoardTick(b *testing.B) {
+	dir := gitRepo(b, map[string]string{"app.py": "print('app')\n", "plan.md": gonogotest.ScaledPlan(1000)},
+		map[string]string{"config_chromadb.py": "HOST = 1\n"})
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoExec: true})
+	if err != nil {
+		b.Fatal(err)
+	}
+	ctx := context.Background()
+	o := CheckOptions{DefaultInterval: time.Nanosecond, OnPartial: func(*Snapshot) {}}
+	sess.Check(ctx, o)
+	b.ReportAllocs()
+	for b.Loop() {
+		sess.Check(ctx, o)
+	}
 }

@@ -65,7 +65,7 @@ func Evaluate(p *plans.Plan, results []probes.Result, findings []Finding, opts E
 		Root:       p.Root,
 		CheckedAt:  opts.CheckedAt,
 		DurationMS: ms(opts.Duration),
-		Steps:      []StepView{},
+		Steps:      make([]StepView, 0, len(p.Steps)),
 		Findings:   []Finding{},
 		At:         opts.At,
 		Host:       opts.Host,
@@ -277,7 +277,7 @@ func (ev *evaluator) step(st *plans.Step, rs []probes.Result) stepEval {
 			Line:      st.Line,
 			Checked:   st.Checked,
 			Generated: st.Generated,
-			Probes:    []ProbeView{},
+			Probes:    make([]ProbeView, 0, len(st.Probes)),
 		},
 		doneAll: true,
 	}
@@ -286,6 +286,9 @@ func (ev *evaluator) step(st *plans.Step, rs []probes.Result) stepEval {
 	}
 	for _, n := range st.Notes {
 		e.view.Notes = append(e.view.Notes, n)
+	}
+	if len(st.Commands) > 0 {
+		e.view.Commands = make([]string, 0, len(st.Commands))
 	}
 	for _, c := range st.Commands {
 		e.view.Commands = append(e.view.Commands, c.Text)
@@ -312,6 +315,9 @@ func (ev *evaluator) step(st *plans.Step, rs []probes.Result) stepEval {
 				e.doneFailed = true
 			}
 			continue
+		}
+		if e.reqs == nil {
+			e.reqs = make([]requirement, 0, len(st.Probes)-j)
 		}
 		rq := requirement{probe: len(e.view.Probes) - 1, maker: -1}
 		if pv.Status == probes.Fail {

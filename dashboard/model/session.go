@@ -500,7 +500,11 @@ func (s *Session) run(ctx context.Context, due []*spec.Probe, onResult func(int,
 // evaluate turns the current answers into a snapshot; final is true for
 // the snapshot Check returns (pending warnings are shown, then dropped).
 func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, refreshing map[*spec.Probe]bool, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
-	var results []probes.Result
+	n := 0
+	for _, st := range p.Steps {
+		n += len(st.Probes)
+	}
+	results := make([]probes.Result, 0, n)
 	for _, st := range p.Steps {
 		for _, sp := range st.Probes {
 			r, ok := current[sp]
