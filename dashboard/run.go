@@ -461,6 +461,7 @@ func (r *runner) check(force bool) {
 	opts := CheckOptions{
 		Force:           force,
 		DefaultInterval: r.opts.Interval,
+		PartialAfter:    slowAfter,
 		OnPartial: func(s *model.Snapshot) {
 			latest.Store(s)
 			if time.Since(start) >= slowAfter {

@@ -15,4 +15,9 @@ type CheckOptions struct {
 	// carry status probes.Pending ("checking"). It runs on the checking
 	// goroutine: it should only hand the snapshot on.
 	OnPartial func(*Snapshot)
+	// PartialAfter holds OnPartial back until the check has run this long:
+	// a caller that shows only slow checks' progress (the board, after
+	// 400 ms) then pays for no partial snapshot of a quick check — each is
+	// a whole evaluation of the plan. 0 sends the first one at once.
+	PartialAfter time.Duration
 }

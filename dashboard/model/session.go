@@ -429,6 +429,11 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 		lastPartial = time.Now()
 		o.OnPartial(s.evaluate(p, a, current, maps.Clone(refreshing), start, time.Since(start), nil, false))
 	}
+	if o.PartialAfter > 0 {
+		// As if one had been sent so that the next is due PartialAfter
+		// from the start.
+		lastPartial = start.Add(o.PartialAfter - partialEvery)
+	}
 	if o.OnPartial != nil && len(due) > 0 {
 		pmu.Lock()
 		partial()

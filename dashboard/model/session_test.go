@@ -463,3 +463,33 @@ func TestSessionRefreshKeepsAnswers(t *testing.T) {
 		t.Errorf("final: refreshing=%v rechecking=%d verdict %s", p.Refreshing, final.Rechecking(), final.Verdict)
 	}
 }
+
+// PartialAfter holds partial snapshots back: none while a check is
+// younger than it, and they come as before once it is older.
+func TestSessionPartialAfter(t *testing.T) {
+	dir := gitRepo(t, map[string]string{"plan.md": "# P\n\n## Steps\n\n### 1. Slow\n\n```gonogo\nrequires:\n  - command: sleep 0.5\n  - file: plan.md\n```\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tc := range []struct {
+		after time.Duration
+		some  bool
+	}{{time.Hour, false}, {50 * time.Millisecond, true}} {
+		var mu sync.Mutex
+		n := 0
+		final := sess.Check(context.Background(), CheckOptions{Force: true, PartialAfter: tc.after, OnPartial: func(*Snapshot) {
+			mu.Lock()
+			n++
+			mu.Unlock()
+		}})
+		mu.Lock()
+		if (n > 0) != tc.some {
+			t.Errorf("PartialAfter %s: %d partial snapshots during a 0.5 s check, want some: %v", tc.after, n, tc.some)
+		}
+		mu.Unlock()
+		if got := final.Steps[0].Status; got != StepGo {
+			t.Errorf("PartialAfter %s: final step %s, want GO", tc.after, got)
+		}
+	}
+}
