@@ -45,6 +45,12 @@ func splitID(text string, loose bool) (id, title string, ok bool) {
 		step, s = true, s[len(m):]
 	}
 	id = idRE.FindString(s)
+	if n := leadingDigits(s); n > 4 {
+		// idRE reads up to four digits a level; a longer step number is
+		// one ID too ("### 10000. Restore", a generated plan of 10,000
+		// steps), with what idRE reads after it ("10000a", "10000.2").
+		id = s[:n] + idRE.FindString("0" + s[n:])[1:]
+	}
 	letter := false
 	if id == "" {
 		id = letterIDRE.FindString(s)
@@ -77,6 +83,15 @@ func splitID(text string, loose bool) (id, title string, ok bool) {
 		return "", "", false
 	}
 	return id, cleanTitle(rest), true
+}
+
+// leadingDigits counts the ASCII digits s starts with.
+func leadingDigits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
 }
 
 // cleanTitle trims the separators left between an ID and its title.

@@ -69,6 +69,15 @@ func TestSplitID(t *testing.T) {
 		{"Backup config", true, "", "", false},
 		{"", true, "", "", false},
 		{"v2. Deploy", false, "", "", false},
+		// Step numbers of any length: a generated plan of 10,000 steps
+		// (issue 14: its last thousand were read as sections once).
+		{"10000. Restore step 1000", false, "10000", "Restore step 1000", true},
+		{"123456. Last", false, "123456", "Last", true},
+		{"Step 10000: Roll back", false, "10000", "Roll back", true},
+		{"10000a) Then", false, "10000a", "Then", true},
+		{"10000.2 Sub", true, "10000.2", "Sub", true},
+		{"10000 rows", false, "", "", false},
+		{"20240101 review", true, "", "", false},
 	}
 	for _, tt := range tests {
 		id, title, ok := splitID(tt.text, tt.loose)
@@ -83,6 +92,7 @@ func TestStepForms(t *testing.T) {
 		name, src, want string
 	}{
 		{"heading with dot", "## Steps\n\n### 8a. Backup config\n", "8a:Backup config"},
+		{"heading with a long number", "## Steps\n\n### 9999. Before\n\n### 10000. Restore\n\n### 123456. Last\n", "9999:Before | 10000:Restore | 123456:Last"},
 		{"heading Step N:", "## Steps\n\n## Step 23: Roll back\n", "23:Roll back"},
 		{"heading N)", "## Steps\n\n#### 4) Stop the pipeline\n", "4:Stop the pipeline"},
 		{"heading bold id", "## Steps\n\n### **8a.** Backup\n", "8a:Backup"},
