@@ -2,10 +2,11 @@ package plans
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // blockInfo is what a code block is, decided once (the outline asks
@@ -236,11 +237,11 @@ func trimBlank(ls []srcLine) []srcLine {
 }
 
 var (
-	requirementRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,. -]+\])?\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[\w.*+!-]+(?:\s*,\s*(?:==|>=|<=|~=|!=|>|<)\s*[\w.*+!-]+)*(?:\s*;.*)?$`)
-	dotenvRE      = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|[^\s'"$` + "`" + `;&|<>()]*)$`)
-	propertiesRE  = regexp.MustCompile(`^[A-Za-z][\w-]*(?:\.[\w-]+)+\s*[=:]\s*\S.*$`)
-	iniSectionRE  = regexp.MustCompile(`^\[[^\]]+\]$`)
-	iniKeyRE      = regexp.MustCompile(`^[A-Za-z_][\w.-]*\s+=\s+\S.*$`)
+	requirementRE = lazyre.New(`^[A-Za-z0-9][A-Za-z0-9._-]*(?:\[[\w,. -]+\])?\s*(?:===|==|>=|<=|~=|!=|>|<)\s*[\w.*+!-]+(?:\s*,\s*(?:==|>=|<=|~=|!=|>|<)\s*[\w.*+!-]+)*(?:\s*;.*)?$`)
+	dotenvRE      = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*=(?:"[^"]*"|'[^']*'|[^\s'"$` + "`" + `;&|<>()]*)$`)
+	propertiesRE  = lazyre.New(`^[A-Za-z][\w-]*(?:\.[\w-]+)+\s*[=:]\s*\S.*$`)
+	iniSectionRE  = lazyre.New(`^\[[^\]]+\]$`)
+	iniKeyRE      = lazyre.New(`^[A-Za-z_][\w.-]*\s+=\s+\S.*$`)
 )
 
 // isFileContent reports whether a shell fence holds the lines of a file

@@ -2,11 +2,12 @@ package plans
 
 import (
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // piece is a run of a paragraph's inline content: text, or a code span.
@@ -52,7 +53,7 @@ func (p *mdParser) pieces(n ast.Node) []piece {
 // "**Rollback**:", "Rollback:", "To roll back:", "To undo this," at the
 // start of the text or of a sentence (a bare word needs its colon:
 // "Revert, if needed, …" is no label).
-var rollbackLabelRE = regexp.MustCompile(`(?i)(?:^|[.;!?)]\s+)(?:(?:to roll ?back|to undo(?: this| it)?|to revert(?: this| it)?|to back out)\s*[:,]|(?:roll ?back|rollback|undo|revert|back ?out)(?: of this step)?\s*:)\s*`)
+var rollbackLabelRE = lazyre.New(`(?i)(?:^|[.;!?)]\s+)(?:(?:to roll ?back|to undo(?: this| it)?|to revert(?: this| it)?|to back out)\s*[:,]|(?:roll ?back|rollback|undo|revert|back ?out)(?: of this step)?\s*:)\s*`)
 
 // prose reads a paragraph inside the current step that is not its title:
 // its text becomes the lead of a block right below it, and a code span in
@@ -196,7 +197,7 @@ func cueBefore(ps []piece, i int) bool {
 	return strings.HasSuffix(t, ":") || cueWordRE.MatchString(t)
 }
 
-var cueWordRE = regexp.MustCompile(`(?i)\b(?:run|runs|running|execute|type|enter|command)$`)
+var cueWordRE = lazyre.New(`(?i)\b(?:run|runs|running|execute|type|enter|command)$`)
 
 // codeSpan is a code span's text and line.
 func (p *mdParser) codeSpan(c *ast.CodeSpan) (string, int) {
@@ -288,10 +289,10 @@ func isInlineProgram(w string) bool {
 
 // placeholderRE are blanks in a command ("<sha>", "…") that the shell
 // parser would misread; they are replaced before parsing.
-var placeholderRE = regexp.MustCompile(`<[A-Za-z][^<>\n]{0,40}>|…|\.\.\.`)
+var placeholderRE = lazyre.New(`<[A-Za-z][^<>\n]{0,40}>|…|\.\.\.`)
 
 // plausibleProgRE is a word that can name a program.
-var plausibleProgRE = regexp.MustCompile(`^[a-z][a-z0-9._+-]*$`)
+var plausibleProgRE = lazyre.New(`^[a-z][a-z0-9._+-]*$`)
 
 // inlineCommand reports whether a code span's text reads as a shell
 // command line: it parses as shell, and every command in it runs a program

@@ -1,10 +1,11 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // startsParagraphStep makes a step of a top-level paragraph when it is one
@@ -95,10 +96,10 @@ func (p *mdParser) lineSteps(n ast.Node, form stepForm) {
 var stripMarks = strings.NewReplacer("**", "", "__", "", "`", "").Replace
 
 // stepRefRE finds "step 4" in a sentence.
-var stepRefRE = regexp.MustCompile(`(?i)\bsteps?\s+([0-9]{1,4}[a-z]?(?:\.[0-9]{1,4}[a-z]?)*)\b`)
+var stepRefRE = lazyre.New(`(?i)\bsteps?\s+([0-9]{1,4}[a-z]?(?:\.[0-9]{1,4}[a-z]?)*)\b`)
 
 // undoWordsRE are the words of a sentence that says how to undo a step.
-var undoWordsRE = regexp.MustCompile(`(?i)\b(?:restore|undo|roll(?:ed|ing)? ?back|revert|put (?:it |them |the \w+ )?back|go back)\b`)
+var undoWordsRE = lazyre.New(`(?i)\b(?:restore|undo|roll(?:ed|ing)? ?back|revert|put (?:it |them |the \w+ )?back|go back)\b`)
 
 // afterListRollback makes a per-step rollback of a paragraph right after
 // an ordered list that says how to undo one of its steps ("If a migration

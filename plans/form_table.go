@@ -1,11 +1,12 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // Change requests exported from change-management tools write the plan
@@ -20,11 +21,11 @@ type tableCols struct {
 }
 
 var (
-	idHeaderRE     = regexp.MustCompile(`(?i)^(?:#|no\.?|nr\.?|id|step|step #|seq|order|n)$`)
-	titleHeaderRE  = regexp.MustCompile(`(?i)^(?:action|actions|step|task|what|description|activity|check|instruction|instructions|title|name|do)$`)
-	cmdHeaderRE    = regexp.MustCompile(`(?i)\b(?:command|commands|cli|how|run|script)\b`)
-	tableCellIDRE  = regexp.MustCompile(`^(?:[A-Z]{1,3}-?)?[0-9]{1,4}[a-z]?(?:\.[0-9]{1,4}[a-z]?)*\.?$`)
-	tableRowIDWord = regexp.MustCompile(`(?i)^step\s+`)
+	idHeaderRE     = lazyre.New(`(?i)^(?:#|no\.?|nr\.?|id|step|step #|seq|order|n)$`)
+	titleHeaderRE  = lazyre.New(`(?i)^(?:action|actions|step|task|what|description|activity|check|instruction|instructions|title|name|do)$`)
+	cmdHeaderRE    = lazyre.New(`(?i)\b(?:command|commands|cli|how|run|script)\b`)
+	tableCellIDRE  = lazyre.New(`^(?:[A-Z]{1,3}-?)?[0-9]{1,4}[a-z]?(?:\.[0-9]{1,4}[a-z]?)*\.?$`)
+	tableRowIDWord = lazyre.New(`(?i)^step\s+`)
 )
 
 // stepTable returns the columns of a table of steps, nil for any other

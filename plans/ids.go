@@ -1,25 +1,26 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // idRE matches a step ID at the start of a text: 8, 8a, 3.2, 3.2b, 10.1.4.
-var idRE = regexp.MustCompile(`^[0-9]{1,4}[a-zA-Z]?(?:\.[0-9]{1,4}[a-zA-Z]?)*`)
+var idRE = lazyre.New(`^[0-9]{1,4}[a-zA-Z]?(?:\.[0-9]{1,4}[a-zA-Z]?)*`)
 
 // letterIDRE matches an ID written with a letter prefix: R1, RB-2, B3, P1,
 // R2a. Such IDs need a separator after them ("R1.", "RB-2:") or the word
 // Step before them, so that "Q3 review" stays prose.
-var letterIDRE = regexp.MustCompile(`^[A-Z]{1,3}-?[0-9]{1,3}[a-z]?(?:\.[0-9]{1,3}[a-z]?)*`)
+var letterIDRE = lazyre.New(`^[A-Z]{1,3}-?[0-9]{1,3}[a-z]?(?:\.[0-9]{1,3}[a-z]?)*`)
 
 // stepWordRE is the word that may introduce an ID: "Step 23:", "Task 1.1:".
-var stepWordRE = regexp.MustCompile(`^(?i:step|task)\s+`)
+var stepWordRE = lazyre.New(`^(?i:step|task)\s+`)
 
 // phaseStepRE is "Phase 2, step 4" (ID 2.4), as plans split into phases
 // with steps numbered per phase write it.
-var phaseStepRE = regexp.MustCompile(`^(?i:phase|stage|part)\s+([0-9]{1,3})\s*[,.:/-]?\s*(?i:step|task)\s+([0-9]{1,3}[a-z]?)`)
+var phaseStepRE = lazyre.New(`^(?i:phase|stage|part)\s+([0-9]{1,3})\s*[,.:/-]?\s*(?i:step|task)\s+([0-9]{1,3}[a-z]?)`)
 
 // splitID reads a step ID off the start of text (a heading, a paragraph's
 // first line, a list item, a shell comment) and returns the ID and the rest
@@ -108,12 +109,12 @@ func startsSpace(s string) bool {
 }
 
 // rollbackRE says whether a heading names a rollback phase.
-var rollbackRE = regexp.MustCompile(`(?i)\b(roll[\s_-]?(?:s|ed|ing)?[\s_-]?back|back[\s_-]?out|revert)`)
+var rollbackRE = lazyre.New(`(?i)\b(roll[\s_-]?(?:s|ed|ing)?[\s_-]?back|back[\s_-]?out|revert)`)
 
 // notRollbackRE is a rollback word that says what something is for rather
 // than that it is the way back: "Backup untracked files required for
 // rollback", "before reverting", "without a rollback".
-var notRollbackRE = regexp.MustCompile(`(?i)\b(?:for|before|after|without|during|until|from|of|enable|enables|allow|allows|allowing|possible|safe|safety|test|testing|prepare|preparing)\s+(?:a\s+|the\s+|any\s+)?$`)
+var notRollbackRE = lazyre.New(`(?i)\b(?:for|before|after|without|during|until|from|of|enable|enables|allow|allows|allowing|possible|safe|safety|test|testing|prepare|preparing)\s+(?:a\s+|the\s+|any\s+)?$`)
 
 // IsRollbackHeading reports whether a heading's text marks a rollback
 // phase: rollback / roll back / backout / back out / revert, in any case,

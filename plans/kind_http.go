@@ -2,15 +2,15 @@ package plans
 
 import (
 	"net/url"
-	"regexp"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
-var httpStatusRE = regexp.MustCompile(`^[1-5](xx|[0-9][0-9])$`)
+var httpStatusRE = lazyre.New(`^[1-5](xx|[0-9][0-9])$`)
 
 func init() {
 	registerKind(spec.KindHTTP, kindDef{

@@ -4,18 +4,18 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"regexp"
 	"strings"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
 // versionRE is an extension version as min_version takes it: numbers
 // with dots ("0.5", "1.6.2").
-var versionRE = regexp.MustCompile(`^[0-9]+(\.[0-9]+)*$`)
+var versionRE = lazyre.New(`^[0-9]+(\.[0-9]+)*$`)
 
 // loneVarRE is a target that is one variable: $DATABASE_URL, ${PGURL}.
-var loneVarRE = regexp.MustCompile(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
+var loneVarRE = lazyre.New(`^\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?$`)
 
 // envOr is env, or os.Getenv when nil (as ExpandEnv reads it).
 func envOr(env func(string) string) func(string) string {

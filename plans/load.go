@@ -9,13 +9,13 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"syscall"
 	"unicode/utf8"
 
 	"github.com/yuin/goldmark/ast"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
@@ -292,7 +292,7 @@ func parse(ctx context.Context, file string, src []byte, root string, opts LoadO
 	return plan, mp.errs
 }
 
-var frontKeyRE = regexp.MustCompile(`^(?:[A-Za-z_"'][\w."' -]*\s*[:=]|\[)`)
+var frontKeyRE = lazyre.New(`^(?:[A-Za-z_"'][\w."' -]*\s*[:=]|\[)`)
 
 // blankFrontMatter replaces a leading YAML (---) or TOML (+++) front matter
 // block with empty lines, so it is never read as steps and line numbers

@@ -1,11 +1,12 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 
 	"github.com/yuin/goldmark/ast"
 	east "github.com/yuin/goldmark/extension/ast"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // Whether a heading is a step, a phase or neither depends on what its
@@ -74,7 +75,7 @@ type hinfo struct {
 	groupDone, isGroup     bool
 }
 
-var wikiHeadingRE = regexp.MustCompile(`^(={2,6})[ \t]*([^=].*?)[ \t]*={2,6}[ \t]*$`)
+var wikiHeadingRE = lazyre.New(`^(={2,6})[ \t]*([^=].*?)[ \t]*={2,6}[ \t]*$`)
 
 // pseudoHeading reports whether a top-level paragraph is a heading to a
 // reader: a wiki heading ("== Rollback ==") or a bold line on its own with

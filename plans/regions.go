@@ -2,8 +2,9 @@ package plans
 
 import (
 	"bytes"
-	"regexp"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // Documentation sites wrap parts of a page in containers that CommonMark
@@ -37,21 +38,21 @@ type region struct {
 // admonitionRE matches the opening line of a MkDocs / Python-Markdown
 // admonition (!!! note), a collapsible one (??? / ???+) or a content tab
 // (=== "Tab"), at the start of a line.
-var admonitionRE = regexp.MustCompile(`^(?:(?:!!!|\?\?\?\+?)[ \t]+\w|===\+?[ \t]+")`)
+var admonitionRE = lazyre.New(`^(?:(?:!!!|\?\?\?\+?)[ \t]+\w|===\+?[ \t]+")`)
 
 var (
-	admonTitleRE  = regexp.MustCompile(`^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"]*)")?`)
-	tabTitleRE    = regexp.MustCompile(`^===\+?[ \t]+"([^"]*)"`)
-	docuOpenRE    = regexp.MustCompile(`^(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[([^\]]*)\])?[ \t]*(.*)$`)
-	docuCloseRE   = regexp.MustCompile(`^(:{3,})[ \t]*$`)
-	detailsOpenRE = regexp.MustCompile(`(?i)^[ \t]*<details\b`)
-	detailsEndRE  = regexp.MustCompile(`(?i)</details>`)
-	summaryRE     = regexp.MustCompile(`(?i)<summary[^>]*>(.*?)</summary>`)
-	tabItemRE     = regexp.MustCompile(`(?i)^[ \t]*<TabItem\b[^>]*?\blabel=["{]?["']?([^"'}>]*)`)
-	tabItemEndRE  = regexp.MustCompile(`(?i)</TabItem>`)
-	tabsOpenRE    = regexp.MustCompile(`(?i)^[ \t]*<Tabs\b`)
-	mdxImportRE   = regexp.MustCompile(`^import\s+[\w{}, ]+\s+from\s+['"][^'"]+['"];?\s*$`)
-	tagRE         = regexp.MustCompile(`<[^>]*>`)
+	admonTitleRE  = lazyre.New(`^(?:!!!|\?\?\?\+?)[ \t]+([\w-]+)(?:[ \t]+"([^"]*)")?`)
+	tabTitleRE    = lazyre.New(`^===\+?[ \t]+"([^"]*)"`)
+	docuOpenRE    = lazyre.New(`^(:{3,})[ \t]*([A-Za-z][\w-]*)(?:\[([^\]]*)\])?[ \t]*(.*)$`)
+	docuCloseRE   = lazyre.New(`^(:{3,})[ \t]*$`)
+	detailsOpenRE = lazyre.New(`(?i)^[ \t]*<details\b`)
+	detailsEndRE  = lazyre.New(`(?i)</details>`)
+	summaryRE     = lazyre.New(`(?i)<summary[^>]*>(.*?)</summary>`)
+	tabItemRE     = lazyre.New(`(?i)^[ \t]*<TabItem\b[^>]*?\blabel=["{]?["']?([^"'}>]*)`)
+	tabItemEndRE  = lazyre.New(`(?i)</TabItem>`)
+	tabsOpenRE    = lazyre.New(`(?i)^[ \t]*<Tabs\b`)
+	mdxImportRE   = lazyre.New(`^import\s+[\w{}, ]+\s+from\s+['"][^'"]+['"];?\s*$`)
+	tagRE         = lazyre.New(`<[^>]*>`)
 )
 
 // preprocess un-indents the bodies of MkDocs admonitions and content tabs

@@ -1,11 +1,12 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 	"sync"
 
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // shellLangs are the info strings of fences whose text is shell to run.
@@ -61,11 +62,11 @@ const userHost = `(?:[\w.-]|<[\w. -]+>)+@(?:[\w.-]|<[\w. -]+>)+`
 // "user@host:~/app$ ", "(venv) $ ". rootPromptRE is the "# " root prompt,
 // which only console blocks use (elsewhere "#" starts a comment).
 var (
-	promptRE     = regexp.MustCompile(`^\s*(?:\([\w.-]+\)\s*)?(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
-	rootPromptRE = regexp.MustCompile(`^\s*(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?#\s`)
+	promptRE     = lazyre.New(`^\s*(?:\([\w.-]+\)\s*)?(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?\$(?:\s|$)`)
+	rootPromptRE = lazyre.New(`^\s*(?:(` + userHost + `)(?::[^\s$#]*)?\s*)?#\s`)
 	// sqlPromptRE is a database prompt ("billing=#", "shop=>", "mysql>",
 	// "sqlite>"): what follows it is SQL typed into the client, not shell.
-	sqlPromptRE = regexp.MustCompile(`^\s*(?:[\w.-]+(?:=|-|\()[#>]|[\w.-]+\)[#>]|mysql>|mariadb>|MariaDB \[[^\]]*\]>|sqlite>|redis[\w.:-]*>|postgres[=-]#)\s`)
+	sqlPromptRE = lazyre.New(`^\s*(?:[\w.-]+(?:=|-|\()[#>]|[\w.-]+\)[#>]|mysql>|mariadb>|MariaDB \[[^\]]*\]>|sqlite>|redis[\w.:-]*>|postgres[=-]#)\s`)
 )
 
 // hostRootPrompt reports a root prompt that names its machine
@@ -179,7 +180,7 @@ func samePrompt(last, named string, before []srcLine) string {
 
 // idCommentRE matches a shell comment that opens a step: "# 8a. Backup …",
 // "## Step 3: Stop", "#4) Restart".
-var idCommentRE = regexp.MustCompile(`^\s*#+\s*(.*)$`)
+var idCommentRE = lazyre.New(`^\s*#+\s*(.*)$`)
 
 // idComment reads the step ID and title off a comment line.
 func idComment(line string) (id, title string, ok bool) {
@@ -250,7 +251,7 @@ func logicalCommands(lines []srcLine) []Command {
 }
 
 // continuation is a backslash-newline and the blanks around it.
-var continuation = regexp.MustCompile(`[ \t]*\\\n[ \t]*`)
+var continuation = lazyre.New(`[ \t]*\\\n[ \t]*`)
 
 // firstHeredoc is the offset of the first here-document operator in st,
 // 0 when there is none.
@@ -318,8 +319,8 @@ func init() {
 }
 
 var (
-	assignRE    = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*=`)
-	configKeyRE = regexp.MustCompile(`^[\w.-]+:(\s|$)|^[\w."-]+\s*=\s|^\[[^\]]*\]$|^[{}\[<]|^---$|^"[\w.-]+"\s*:`)
+	assignRE    = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*=`)
+	configKeyRE = lazyre.New(`^[\w.-]+:(\s|$)|^[\w."-]+\s*=\s|^\[[^\]]*\]$|^[{}\[<]|^---$|^"[\w.-]+"\s*:`)
 )
 
 // looksLikeShell is the heuristic for fences without a language: it reads

@@ -1,9 +1,10 @@
 package plans
 
 import (
-	"regexp"
 	"strings"
 	"unicode"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // The reader decides what a person would count as a step from a few kinds
@@ -62,7 +63,7 @@ func startsWithVerb(text string) bool {
 }
 
 // labelRE is a word and a colon that label what follows ("Note:", "Tip:").
-var labelRE = regexp.MustCompile(`^\W*[A-Za-z]+\**:`)
+var labelRE = lazyre.New(`^\W*[A-Za-z]+\**:`)
 
 // sectionNouns, after a verb that is also a noun, make a heading the name
 // of a section rather than an action: "Test plan", "Release checklist",
@@ -116,7 +117,7 @@ func firstWords(text string, n int) []string {
 // leadClauseRE is a leading subordinate clause ("Before packing anything,",
 // "Once it has caught up,", "When all app servers use the new instance,")
 // that comes before the instruction of a sentence in prose runbooks.
-var leadClauseRE = regexp.MustCompile(`(?i)^(?:before|once|when|after|if|as soon as|while|until|now that)\b[^,.:;]{0,120},\s*`)
+var leadClauseRE = lazyre.New(`(?i)^(?:before|once|when|after|if|as soon as|while|until|now that)\b[^,.:;]{0,120},\s*`)
 
 // isInstruction reports whether a sentence of prose tells the reader to do
 // something: it starts with an action verb, possibly after a leading
@@ -136,7 +137,7 @@ func isInstruction(sentence string) bool {
 // than act: nothing under them is a step (their commands are hints for when
 // something fails, or examples), and nothing under them is reported as a
 // command no step owns.
-var skipHeadingRE = regexp.MustCompile(`(?i)^(?:` +
+var skipHeadingRE = lazyre.New(`(?i)^(?:` +
 	`overview|summary|tl;?dr|abstract|introduction|intro|background|context|purpose|scope|out of scope|motivation|goals?|non-goals?|` +
 	`table of contents|contents|toc|` +
 	`troubleshooting|troubleshoot|faq|faqs|frequently asked questions|q ?& ?a|common (?:problems|issues|errors)|known issues|` +
@@ -156,7 +157,7 @@ var skipHeadingRE = regexp.MustCompile(`(?i)^(?:` +
 
 // strongSkipRE names sections that are never part of a step, even under
 // a step heading ("#### Troubleshooting" under "### 4. Migrate").
-var strongSkipRE = regexp.MustCompile(`(?i)^(?:troubleshooting|faq|faqs|frequently asked questions|see also|references?|further reading|contacts?|escalation|next steps|best practices?|what not to do)\b`)
+var strongSkipRE = lazyre.New(`(?i)^(?:troubleshooting|faq|faqs|frequently asked questions|see also|references?|further reading|contacts?|escalation|next steps|best practices?|what not to do)\b`)
 
 // isSkipHeading reports whether a heading names a section of description
 // (see skipHeadingRE). Leading emoji and IDs ("## 13. Best Practices",
@@ -190,7 +191,7 @@ func stripLeadingSymbols(s string) string {
 // rollbackIntroRE is a heading or paragraph that introduces the way back in
 // other words than "rollback": "If it goes wrong", "If something goes
 // wrong", "If the upload is broken", "Failing back", "Fail back".
-var rollbackIntroRE = regexp.MustCompile(`(?i)^(?:if|when|in case)\b[^.:]*\b(?:goes wrong|go wrong|went wrong|is broken|are broken|breaks|fails|failed|misbehaves)\b|\bfail(?:ing|s)?[\s-]?back\b`)
+var rollbackIntroRE = lazyre.New(`(?i)^(?:if|when|in case)\b[^.:]*\b(?:goes wrong|go wrong|went wrong|is broken|are broken|breaks|fails|failed|misbehaves)\b|\bfail(?:ing|s)?[\s-]?back\b`)
 
 // isRollbackIntro reports whether a heading or bold title introduces a way
 // back: the rollback words of IsRollbackHeading or rollbackIntroRE.
@@ -202,26 +203,26 @@ func isRollbackIntro(text string) bool {
 // rollbackContentRE is the first paragraph of a section that says it is
 // the way back although its heading does not ("Database": "If the database
 // has to go back too, restore the dump from 1.3").
-var rollbackContentRE = regexp.MustCompile(`(?i)\bif\b[^.]*\b(?:has|have|needs?) to go back\b|\bto (?:go|get) back to the (?:old|previous)\b|\bto roll (?:it |this |everything )?back\b`)
+var rollbackContentRE = lazyre.New(`(?i)\bif\b[^.]*\b(?:has|have|needs?) to go back\b|\bto (?:go|get) back to the (?:old|previous)\b|\bto roll (?:it |this |everything )?back\b`)
 
 // partHeadingRE names sub-sections that are a part of the step they sit in
 // rather than a step: ways of doing it (Option A, Method 2, Alternative),
 // and its checks, notes and examples.
-var partHeadingRE = regexp.MustCompile(`(?i)^(?:` + altPattern + `|(?:verify|verification|check|checks|validate|validation|notes?|example|examples|output|expected output|why|how it works|details|explanation|tip|tips|warning)\W*$)`)
+var partHeadingRE = lazyre.New(`(?i)^(?:` + altPattern + `|(?:verify|verification|check|checks|validate|validation|notes?|example|examples|output|expected output|why|how it works|details|explanation|tip|tips|warning)\W*$)`)
 
 // altPattern is a heading, paragraph or tab that names one of several ways
 // of doing a step.
 const altPattern = `(?:option|method|alternative|approach|variant|way|either)\s*(?:[A-Z0-9]\b|one\b|two\b|three\b|[0-9]+\b|[:(—–-])|(?:alternatively|otherwise)\b`
 
-var altRE = regexp.MustCompile(`(?i)^(?:` + altPattern + `)`)
+var altRE = lazyre.New(`(?i)^(?:` + altPattern + `)`)
 
 // isAltTitle reports whether a heading or paragraph names one way of doing
 // a step ("Option A: Docker Compose", "Method 2 — copy").
 func isAltTitle(text string) bool { return altRE.MatchString(stripLeadingSymbols(text)) }
 
 // nothingToUndoRE is a per-step rollback that says there is nothing to do.
-var nothingToUndoRE = regexp.MustCompile(`(?i)^\W*(?:nothing(?: to (?:undo|roll back|revert|do))?|not needed|none|n/?a|no rollback|no undo|not applicable|no action|not required|nothing changes)\b`)
+var nothingToUndoRE = lazyre.New(`(?i)^\W*(?:nothing(?: to (?:undo|roll back|revert|do))?|not needed|none|n/?a|no rollback|no undo|not applicable|no action|not required|nothing changes)\b`)
 
 // descriptiveRE names numbered sections that describe the plan rather than
 // act: "## 1. Overview", "## 2. Prerequisites", "## 14. Next Steps".
-var descriptiveRE = regexp.MustCompile(`(?i)^(?:prerequisites|requirements|before you (?:start|begin)|preparation notes|assumptions|architecture|design|inventory|timeline|schedule)\b`)
+var descriptiveRE = lazyre.New(`(?i)^(?:prerequisites|requirements|before you (?:start|begin)|preparation notes|assumptions|architecture|design|inventory|timeline|schedule)\b`)

@@ -5,9 +5,9 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"regexp"
 	"strings"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
@@ -438,7 +438,7 @@ func (a *Analysis) look(path string) lookKind {
 	return k
 }
 
-var backupRe = regexp.MustCompile(`(?i)(^|[._-])(bak|backups?|old|orig|saved?|prev|snapshot|rollback)([._-]|$)|~$|^backups?`)
+var backupRe = lazyre.New(`(?i)(^|[._-])(bak|backups?|old|orig|saved?|prev|snapshot|rollback)([._-]|$)|~$|^backups?`)
 
 // backupLike reports whether a copy's destination reads as a backup:
 // config.py.bak, f.old, /backup/…, /var/backups/…, config.py~.

@@ -1,9 +1,10 @@
 package infer
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // Runbooks leave blanks for the operator to fill in: <commit-hash>,
@@ -16,11 +17,11 @@ import (
 // "commit-hash" and then fail to parse), so they are swapped for inert
 // tokens before parsing and put back afterwards. Spaces are allowed only
 // between words, so "sort <in >out" stays a pair of redirections.
-var angleRe = regexp.MustCompile(`<(?:[A-Za-z][A-Za-z0-9_.:/@=-]*(?: [A-Za-z][A-Za-z0-9_.:/@=-]*)*|\.\.\.|…)>`)
+var angleRe = lazyre.New(`<(?:[A-Za-z][A-Za-z0-9_.:/@=-]*(?: [A-Za-z][A-Za-z0-9_.:/@=-]*)*|\.\.\.|…)>`)
 
 const tokenPrefix = "__gonogo_ph"
 
-var tokenRe = regexp.MustCompile(tokenPrefix + `[0-9]+__`)
+var tokenRe = lazyre.New(tokenPrefix + `[0-9]+__`)
 
 // protectPlaceholders replaces each <blank> in text with a token the shell
 // parser reads as a plain word, and records token → blank in phs.
@@ -60,19 +61,19 @@ func (e *evaluator) restore(s string) string {
 // a plan — nearly all without a blank — skip the regexp (every word of
 // every command is asked).
 var placeholderRes = []struct {
-	re    *regexp.Regexp
+	re    *lazyre.Regexp
 	needs func(string) bool
 }{
-	{regexp.MustCompile(`…`), has("…")},
-	{regexp.MustCompile(`\.\.\.`), has("...")},
-	{regexp.MustCompile(`<[^<>]*>`), has("<")},
-	{regexp.MustCompile(`\bYOUR_[A-Za-z0-9_]*|\b[Yy]our[-_][A-Za-z0-9_-]+`), has("YOUR_", "our-", "our_")},
-	{regexp.MustCompile(`(?i)\bv?x\.x(?:\.x)?\b`), has("x.", "X.")},
-	{regexp.MustCompile(`(?i)\bv?x\.y\.z\b`), has("x.", "X.")},
-	{regexp.MustCompile(`(?:^|/)path/to(?:/|$)`), has("path/to")},
+	{lazyre.New(`…`), has("…")},
+	{lazyre.New(`\.\.\.`), has("...")},
+	{lazyre.New(`<[^<>]*>`), has("<")},
+	{lazyre.New(`\bYOUR_[A-Za-z0-9_]*|\b[Yy]our[-_][A-Za-z0-9_-]+`), has("YOUR_", "our-", "our_")},
+	{lazyre.New(`(?i)\bv?x\.x(?:\.x)?\b`), has("x.", "X.")},
+	{lazyre.New(`(?i)\bv?x\.y\.z\b`), has("x.", "X.")},
+	{lazyre.New(`(?:^|/)path/to(?:/|$)`), has("path/to")},
 	// Upper-case only, with _ counting as a separator: XXXX_add.sql.
-	{regexp.MustCompile(`(?:^|[^A-Za-z0-9])(XXX+|CHANGE_?ME|TODO|REPLACE_?ME|FIXME)(?:[^A-Za-z0-9]|$)`), has("XXX", "CHANGE", "TODO", "REPLACE", "FIXME")},
-	{regexp.MustCompile(`\{\{[^}]*\}\}`), has("{{")},
+	{lazyre.New(`(?:^|[^A-Za-z0-9])(XXX+|CHANGE_?ME|TODO|REPLACE_?ME|FIXME)(?:[^A-Za-z0-9]|$)`), has("XXX", "CHANGE", "TODO", "REPLACE", "FIXME")},
+	{lazyre.New(`\{\{[^}]*\}\}`), has("{{")},
 }
 
 // has is a test that s contains one of subs.

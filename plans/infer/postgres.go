@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"strings"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
@@ -27,11 +28,11 @@ var pgConnOpts = optSpec{short: "cdfhpUvoLFRPTOEDlSjnNtLx", long: []string{
 }}
 
 var (
-	sqlExtensionRE = regexp.MustCompile(`(?i)\bCREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[A-Za-z0-9_-]+"?)`)
-	sqlIndexRE     = regexp.MustCompile(`(?i)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z0-9_."]+)\s+ON\b`)
-	sqlTableRE     = regexp.MustCompile(`(?i)\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z0-9_."]+)`)
-	sqlDatabaseRE  = regexp.MustCompile(`(?i)\bCREATE\s+DATABASE\s+("?[A-Za-z0-9_-]+"?)`)
-	sudoUserRE     = regexp.MustCompile(`\b(?:sudo|doas)\b(?:\s+-[^\s-u]*)*\s+(?:-[A-Za-z]*u\s*|--user[= ])([A-Za-z0-9_.-]+)`)
+	sqlExtensionRE = lazyre.New(`(?i)\bCREATE\s+EXTENSION\s+(?:IF\s+NOT\s+EXISTS\s+)?("?[A-Za-z0-9_-]+"?)`)
+	sqlIndexRE     = lazyre.New(`(?i)\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z0-9_."]+)\s+ON\b`)
+	sqlTableRE     = lazyre.New(`(?i)\bCREATE\s+(?:UNLOGGED\s+)?TABLE\s+(?:IF\s+NOT\s+EXISTS\s+)?([A-Za-z0-9_."]+)`)
+	sqlDatabaseRE  = lazyre.New(`(?i)\bCREATE\s+DATABASE\s+("?[A-Za-z0-9_-]+"?)`)
+	sudoUserRE     = lazyre.New(`\b(?:sudo|doas)\b(?:\s+-[^\s-u]*)*\s+(?:-[A-Za-z]*u\s*|--user[= ])([A-Za-z0-9_.-]+)`)
 )
 
 // pgTarget is where a command connects: libpq's key=value words for the

@@ -2,9 +2,9 @@ package infer
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
@@ -220,7 +220,7 @@ func (w *walker) dropdb(c cmdCtx) *frag {
 	return nil
 }
 
-var dropRe = regexp.MustCompile(`(?i)\b(DROP\s+(?:TABLE|DATABASE|SCHEMA)|TRUNCATE(?:\s+TABLE)?)\s+(?:IF\s+EXISTS\s+)?([A-Za-z0-9_."]+(?:\s*,\s*[A-Za-z0-9_."]+)*)`)
+var dropRe = lazyre.New(`(?i)\b(DROP\s+(?:TABLE|DATABASE|SCHEMA)|TRUNCATE(?:\s+TABLE)?)\s+(?:IF\s+EXISTS\s+)?([A-Za-z0-9_."]+(?:\s*,\s*[A-Za-z0-9_."]+)*)`)
 
 // sql records the destructions an SQL text performs.
 func (w *walker) sql(text string, c cmdCtx) {

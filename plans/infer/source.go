@@ -2,10 +2,10 @@ package infer
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
 
@@ -36,7 +36,7 @@ func (a *Analysis) fileLines() []string {
 	return a.lines
 }
 
-var fenceRe = regexp.MustCompile("^\\s*(```|~~~)")
+var fenceRe = lazyre.New("^\\s*(```|~~~)")
 
 // opensBlock reports whether plan line i (0-based) is a fence that opens a
 // code block rather than closing one. Fences inside block quotes ("> ```")

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"mvdan.cc/sh/v3/syntax"
 
 	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/spec"
 )
@@ -67,7 +67,7 @@ type walker struct {
 	pipe int
 }
 
-var promptRe = regexp.MustCompile(`(?m)^([ \t]*)\$ `)
+var promptRe = lazyre.New(`(?m)^([ \t]*)\$ `)
 
 // readScript walks one script of st and returns what it needs and makes.
 // al places its needs in one way of a prose alternative (nil otherwise).

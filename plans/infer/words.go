@@ -1,11 +1,12 @@
 package infer
 
 import (
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // value is what inference can say about one shell word without running
@@ -224,7 +225,7 @@ func (e *evaluator) lookup(v *value, name string, quiet bool) string {
 	return e.env(name)
 }
 
-var nameRe = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var nameRe = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func isName(s string) bool { return nameRe.MatchString(s) }
 
@@ -269,7 +270,7 @@ func unescape(s string, dquoted bool) string {
 	return b.String()
 }
 
-var windowsRe = regexp.MustCompile(`^(?:[A-Za-z]:[\\/]|\\\\[^\\]+\\)`)
+var windowsRe = lazyre.New(`^(?:[A-Za-z]:[\\/]|\\\\[^\\]+\\)`)
 
 // isWindowsPath reports C:\… , C:/… and \\server\share\… paths, which
 // cannot be checked from this host.

@@ -16,9 +16,10 @@
 package redact
 
 import (
-	"regexp"
 	"strings"
 	"sync"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // Mask replaces a secret.
@@ -30,7 +31,7 @@ const Mask = "***"
 type rule struct {
 	name     string
 	keywords []string
-	re       *regexp.Regexp
+	re       *lazyre.Regexp
 	// repl is the replacement template ($1 …); replace, when set, is
 	// used instead and sees the whole string and the submatch indexes.
 	repl    string
@@ -41,7 +42,7 @@ type rule struct {
 // what the token was), the rest becomes Mask. The pattern's first group
 // is what is kept.
 func tokenRule(name, pattern string, keywords ...string) rule {
-	return rule{name: name, keywords: keywords, re: regexp.MustCompile(pattern), repl: "${1}" + Mask}
+	return rule{name: name, keywords: keywords, re: lazyre.New(pattern), repl: "${1}" + Mask}
 }
 
 // rules are applied in order: the most specific forms first, so that the
@@ -52,7 +53,7 @@ var rules = []rule{
 		// block cut off (no END) is hidden to the end of the string.
 		name:     "private key block",
 		keywords: []string{"private key"},
-		re:       regexp.MustCompile(`(?s)(-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----).*?(?:(-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)|\z)`),
+		re:       lazyre.New(`(?s)(-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----).*?(?:(-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)|\z)`),
 		replace: func(s string, m []int) string {
 			end := "-----END PRIVATE KEY-----"
 			if m[4] >= 0 {
@@ -63,37 +64,37 @@ var rules = []rule{
 	},
 	// scheme://user:SECRET@host — DSNs and URLs with a password.
 	{name: "URL password", keywords: []string{"://"},
-		re: regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s]+@`), repl: "${1}" + Mask + "@"},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s]+@`), repl: "${1}" + Mask + "@"},
 	// scheme://TOKEN@host — a token as the user name (git clone
 	// https://TOKEN@github.com/…). Short user names (git@, postgres@)
 	// are names, not secrets.
 	{name: "URL token", keywords: []string{"://"},
-		re: regexp.MustCompile(`([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@*]{16,}@`), repl: "${1}" + Mask + "@"},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@*]{16,}@`), repl: "${1}" + Mask + "@"},
 	// Webhook URLs are secrets as a whole.
 	tokenRule("Slack webhook", `(hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9/_-]+`, "hooks.slack.com"),
 	tokenRule("Discord webhook", `(discord(?:app)?\.com/api/webhooks/[0-9]+/)[A-Za-z0-9_-]+`, "/api/webhooks/"),
 	// Authorization: Bearer X / Basic X / Token X, in headers or curl -H.
 	{name: "Authorization header", keywords: []string{"authorization"},
-		re: regexp.MustCompile(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)[^\s"',;]+`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)[^\s"',;]+`), repl: "${1}" + Mask},
 	// A bearer token anywhere.
 	{name: "bearer token", keywords: []string{"bearer"},
-		re: regexp.MustCompile(`(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*`), repl: "${1}" + Mask},
 	// API key, token and cookie headers: the value runs to the line end.
 	{name: "secret header", keywords: []string{"key", "token", "cookie", "secret", "auth"},
-		re: regexp.MustCompile(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), repl: "${1}" + Mask},
 	// curl -u user:SECRET, --user user:SECRET.
 	{name: "user:password option", keywords: []string{"-u"},
-		re: regexp.MustCompile(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)[^\s"']+`), repl: "${1}" + Mask},
+		re: lazyre.New(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)[^\s"']+`), repl: "${1}" + Mask},
 	// mysql -pSECRET (the password glued to -p).
 	{name: "mysql -p", keywords: []string{"mysql"},
-		re: regexp.MustCompile(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), repl: "${1}" + Mask},
 	// docker login -p SECRET and its kin.
 	{name: "login -p", keywords: []string{"login"},
-		re: regexp.MustCompile(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
 	// --password SECRET, --token SECRET: a secret option's value after a
 	// space (after "=" it is a key=value pair, below).
 	{name: "secret option", keywords: []string{"pass", "secret", "token", "key", "credential"},
-		re: regexp.MustCompile(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
 
 	// Tokens with well-known prefixes.
 	tokenRule("GitHub token", `\b(gh[pousr]_)[A-Za-z0-9]{20,}`, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
@@ -125,7 +126,7 @@ var rules = []rule{
 
 	// "password": "…" in JSON.
 	{name: "JSON secret", keywords: secretWords,
-		re:      regexp.MustCompile(`"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`),
+		re:      lazyre.New(`"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`),
 		replace: func(s string, m []int) string { return replaceIfSecret(s, m, 2, 3, 4, 5) }},
 	// KEY=value and key: value, the key naming a secret: password=…,
 	// PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, pass=…, --token=…,
@@ -206,7 +207,7 @@ func holdsAny(s string, words []string) bool {
 }
 
 // replaceFunc replaces every match of re in s by f(s, submatch indexes).
-func replaceFunc(re *regexp.Regexp, s string, f func(s string, m []int) string) string {
+func replaceFunc(re *lazyre.Regexp, s string, f func(s string, m []int) string) string {
 	ms := re.FindAllStringSubmatchIndex(s, -1)
 	if ms == nil {
 		return s
@@ -233,7 +234,7 @@ func replaceIfSecret(s string, m []int, ks, ke, vs, ve int) string {
 }
 
 // keyName finds a key and its separator: "name=", "name: ", "NAME = ".
-var keyName = regexp.MustCompile(`\b([A-Za-z][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*`)
+var keyName = lazyre.New(`\b([A-Za-z][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*`)
 
 // keyValues masks the value of every key=value or key: value pair whose
 // key names a secret. The keys are found one after another (a value may
@@ -314,7 +315,7 @@ func valueEnd(s string, i int) int {
 }
 
 // varRef is a shell or plan variable reference: $NAME or ${NAME}.
-var varRef = regexp.MustCompile(`^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
+var varRef = lazyre.New(`^\$(?:[A-Za-z_][A-Za-z0-9_]*|\{[A-Za-z_][A-Za-z0-9_]*\})$`)
 
 // isVarRef reports whether v is only a variable reference, shown as
 // written: it says where the secret comes from, not what it is.

@@ -8,67 +8,69 @@ import (
 	"github.com/gonogo-dev/gonogo/plans/gonogotest"
 )
 
+// stringCases are texts and what String makes of them.
+var stringCases = []struct {
+	in, want string
+}{
+	{"postgres://app:s3cr3t@db:5432/rag", "postgres://app:***@db:5432/rag"},
+	{"connect postgresql://app:p%40ss@10.0.0.5/rag?sslmode=disable failed", "connect postgresql://app:***@10.0.0.5/rag?sslmode=disable failed"},
+	{"GET https://bob:hunter2@example.com/x", "GET https://bob:***@example.com/x"},
+	{"redis://:a/b+c=@cache:6379/0", "redis://:***@cache:6379/0"},
+	{"https://example.com/x?token=abc123&page=2", "https://example.com/x?token=***&page=2"},
+	{"https://example.com/x?a=1&access_token=abc", "https://example.com/x?a=1&access_token=***"},
+	{"https://bucket.s3.amazonaws.com/k?X-Amz-Credential=AKIDX&X-Amz-Signature=f00d", "https://bucket.s3.amazonaws.com/k?X-Amz-Credential=***&X-Amz-Signature=***"},
+	{"PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=*** psql -h db"},
+	{"psql 'host=db password=hunter2 user=app'", "psql 'host=db password=*** user=app'"},
+	{`export DB_PASSWORD="a b c"`, `export DB_PASSWORD=***`},
+	{"curl -H 'Authorization: Bearer eyJhbGciOi.x.y' https://api", "curl -H 'Authorization: Bearer ***' https://api"},
+	{"Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic ***"},
+	{"X-Api-Key: 0123456789", "X-Api-Key: ***"},
+	{`{"password": "hunter2", "user": "app"}`, `{"password": "***", "user": "app"}`},
+	{"token: abc", "token: ***"},
+	{"mysql -u root -phunter2 db", "mysql -u root -p*** db"},
+
+	// What the hostile review planted.
+	{"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "export AWS_SECRET_ACCESS_KEY=***"},
+	{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = ***"},
+	{"PRIVATE_KEY=abcdef0123", "PRIVATE_KEY=***"},
+	{"pass=hunter2 ./deploy", "pass=*** ./deploy"},
+	{"passwd: hunter2", "passwd: ***"},
+	{"DB_PASS=hunter2", "DB_PASS=***"},
+	{"MYSQL_PWD=hunter2 mysql", "MYSQL_PWD=*** mysql"},
+	{"git clone https://0123456789abcdef0123456789abcdef01234567@github.com/org/app.git", "git clone https://***@github.com/org/app.git"},
+	{"Deploy with token ghp_0123456789abcdefghijABCDEFGHIJ012345", "Deploy with token ghp_***"},
+	{"Bearer abcdef.ghijkl-mnop", "Bearer ***"},
+	{"kubectl create secret generic db --from-literal=password=hunter2", "kubectl create secret generic db --from-literal=password=***"},
+	{"curl -u admin:hunter2 https://ci/api", "curl -u admin:*** https://ci/api"},
+	{"docker login -u bot -p hunter2 registry", "docker login -u bot -p *** registry"},
+	{"vault login --token s3cr3t-value", "vault login --token ***"},
+	{"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY----- *** -----END RSA PRIVATE KEY-----"},
+	{"key: -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXk", "key: -----BEGIN OPENSSH PRIVATE KEY----- *** -----END PRIVATE KEY-----"},
+	{"https://hooks.slack.com/services/T000/B000/XXXXXXXX", "https://hooks.slack.com/services/***"},
+	{"client_secret=GOCSPX-abcdefghijklmnopqrstuvwx", "client_secret=***"},
+	// A variable reference says where the secret comes from: shown.
+	{"PGPASSWORD=$PGPASS psql", "PGPASSWORD=$PGPASS psql"},
+	{"curl https://api/x?token=${API_TOKEN}", "curl https://api/x?token=${API_TOKEN}"},
+
+	// Nothing secret: unchanged.
+	{"config_chromadb.py is untracked: commit it or back it up", "config_chromadb.py is untracked: commit it or back it up"},
+	{"https://example.com:8443/health answered 200 OK", "https://example.com:8443/health answered 200 OK"},
+	{"port 127.0.0.1:5432 is open", "port 127.0.0.1:5432 is open"},
+	{"git clone git@github.com:org/app.git", "git clone git@github.com:org/app.git"},
+	{"postgresql://advisor@db/app", "postgresql://advisor@db/app"},
+	{"PWD=/srv/app make", "PWD=/srv/app make"},
+	{"disk /dev/sda1 has 10 GiB free; task-runner is active", "disk /dev/sda1 has 10 GiB free; task-runner is active"},
+	{"sudo -u postgres psql -c 'select 1'", "sudo -u postgres psql -c 'select 1'"},
+	{"unit postgresql@14-main is active (running)", "unit postgresql@14-main is active (running)"},
+	{"cannot read /etc/app/secret.conf: permission denied", "cannot read /etc/app/secret.conf: permission denied"},
+	{"open token.txt: no such file or directory", "open token.txt: no such file or directory"},
+	{"backup /srv/api_key: does not exist", "backup /srv/api_key: does not exist"},
+	{"open server.key: permission denied", "open server.key: permission denied"},
+	{"spring.datasource.password: hunter2", "spring.datasource.password: ***"},
+}
+
 func TestString(t *testing.T) {
-	tests := []struct {
-		in, want string
-	}{
-		{"postgres://app:s3cr3t@db:5432/rag", "postgres://app:***@db:5432/rag"},
-		{"connect postgresql://app:p%40ss@10.0.0.5/rag?sslmode=disable failed", "connect postgresql://app:***@10.0.0.5/rag?sslmode=disable failed"},
-		{"GET https://bob:hunter2@example.com/x", "GET https://bob:***@example.com/x"},
-		{"redis://:a/b+c=@cache:6379/0", "redis://:***@cache:6379/0"},
-		{"https://example.com/x?token=abc123&page=2", "https://example.com/x?token=***&page=2"},
-		{"https://example.com/x?a=1&access_token=abc", "https://example.com/x?a=1&access_token=***"},
-		{"https://bucket.s3.amazonaws.com/k?X-Amz-Credential=AKIDX&X-Amz-Signature=f00d", "https://bucket.s3.amazonaws.com/k?X-Amz-Credential=***&X-Amz-Signature=***"},
-		{"PGPASSWORD=hunter2 psql -h db", "PGPASSWORD=*** psql -h db"},
-		{"psql 'host=db password=hunter2 user=app'", "psql 'host=db password=*** user=app'"},
-		{`export DB_PASSWORD="a b c"`, `export DB_PASSWORD=***`},
-		{"curl -H 'Authorization: Bearer eyJhbGciOi.x.y' https://api", "curl -H 'Authorization: Bearer ***' https://api"},
-		{"Authorization: Basic dXNlcjpwYXNz", "Authorization: Basic ***"},
-		{"X-Api-Key: 0123456789", "X-Api-Key: ***"},
-		{`{"password": "hunter2", "user": "app"}`, `{"password": "***", "user": "app"}`},
-		{"token: abc", "token: ***"},
-		{"mysql -u root -phunter2 db", "mysql -u root -p*** db"},
-
-		// What the hostile review planted.
-		{"export AWS_SECRET_ACCESS_KEY=wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "export AWS_SECRET_ACCESS_KEY=***"},
-		{"aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "aws_secret_access_key = ***"},
-		{"PRIVATE_KEY=abcdef0123", "PRIVATE_KEY=***"},
-		{"pass=hunter2 ./deploy", "pass=*** ./deploy"},
-		{"passwd: hunter2", "passwd: ***"},
-		{"DB_PASS=hunter2", "DB_PASS=***"},
-		{"MYSQL_PWD=hunter2 mysql", "MYSQL_PWD=*** mysql"},
-		{"git clone https://0123456789abcdef0123456789abcdef01234567@github.com/org/app.git", "git clone https://***@github.com/org/app.git"},
-		{"Deploy with token ghp_0123456789abcdefghijABCDEFGHIJ012345", "Deploy with token ghp_***"},
-		{"Bearer abcdef.ghijkl-mnop", "Bearer ***"},
-		{"kubectl create secret generic db --from-literal=password=hunter2", "kubectl create secret generic db --from-literal=password=***"},
-		{"curl -u admin:hunter2 https://ci/api", "curl -u admin:*** https://ci/api"},
-		{"docker login -u bot -p hunter2 registry", "docker login -u bot -p *** registry"},
-		{"vault login --token s3cr3t-value", "vault login --token ***"},
-		{"-----BEGIN RSA PRIVATE KEY-----\nMIIEpAIBAAKCAQEA\n-----END RSA PRIVATE KEY-----", "-----BEGIN RSA PRIVATE KEY----- *** -----END RSA PRIVATE KEY-----"},
-		{"key: -----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXk", "key: -----BEGIN OPENSSH PRIVATE KEY----- *** -----END PRIVATE KEY-----"},
-		{"https://hooks.slack.com/services/T000/B000/XXXXXXXX", "https://hooks.slack.com/services/***"},
-		{"client_secret=GOCSPX-abcdefghijklmnopqrstuvwx", "client_secret=***"},
-		// A variable reference says where the secret comes from: shown.
-		{"PGPASSWORD=$PGPASS psql", "PGPASSWORD=$PGPASS psql"},
-		{"curl https://api/x?token=${API_TOKEN}", "curl https://api/x?token=${API_TOKEN}"},
-
-		// Nothing secret: unchanged.
-		{"config_chromadb.py is untracked: commit it or back it up", "config_chromadb.py is untracked: commit it or back it up"},
-		{"https://example.com:8443/health answered 200 OK", "https://example.com:8443/health answered 200 OK"},
-		{"port 127.0.0.1:5432 is open", "port 127.0.0.1:5432 is open"},
-		{"git clone git@github.com:org/app.git", "git clone git@github.com:org/app.git"},
-		{"postgresql://advisor@db/app", "postgresql://advisor@db/app"},
-		{"PWD=/srv/app make", "PWD=/srv/app make"},
-		{"disk /dev/sda1 has 10 GiB free; task-runner is active", "disk /dev/sda1 has 10 GiB free; task-runner is active"},
-		{"sudo -u postgres psql -c 'select 1'", "sudo -u postgres psql -c 'select 1'"},
-		{"unit postgresql@14-main is active (running)", "unit postgresql@14-main is active (running)"},
-		{"cannot read /etc/app/secret.conf: permission denied", "cannot read /etc/app/secret.conf: permission denied"},
-		{"open token.txt: no such file or directory", "open token.txt: no such file or directory"},
-		{"backup /srv/api_key: does not exist", "backup /srv/api_key: does not exist"},
-		{"open server.key: permission denied", "open server.key: permission denied"},
-		{"spring.datasource.password: hunter2", "spring.datasource.password: ***"},
-	}
-	for _, tt := range tests {
+	for _, tt := range stringCases {
 		got := String(tt.in)
 		if got != tt.want {
 			t.Errorf("String(%q)\n got %q\nwant %q", tt.in, got, tt.want)

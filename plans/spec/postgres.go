@@ -5,6 +5,8 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // What a postgres probe checks: exactly one of these (README, "Probe
@@ -104,7 +106,7 @@ type Expect struct {
 	Regex *regexp.Regexp
 }
 
-var expectRE = regexp.MustCompile(`^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$`)
+var expectRE = lazyre.New(`^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$`)
 
 // ParseExpect reads an expect attribute. A comparison needs an operand;
 // an ordering (<, >, <=, >=) needs a number.
