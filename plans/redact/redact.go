@@ -136,7 +136,7 @@ var rules = []rule{
 
 // secretWords are the keywords of the rules that look at key names: a
 // string without any of them has no key that names a secret.
-var secretWords = []string{"pass", "pw", "secret", "token", "key", "credential", "cred", "auth", "sig"}
+var secretWords = []string{"pass", "pw", "secret", "token", "key", "credential", "cred", "auth", "sig", "psk"}
 
 // String removes secrets from s (see the package comment). Results are
 // cached: targets, names, commands and most messages repeat on every

@@ -67,6 +67,14 @@ var stringCases = []struct {
 	{"backup /srv/api_key: does not exist", "backup /srv/api_key: does not exist"},
 	{"open server.key: permission denied", "open server.key: permission denied"},
 	{"spring.datasource.password: hunter2", "spring.datasource.password: ***"},
+	// A key whose last segment alone names the secret (IsSecretName's
+	// secretLastSegments): each must also be a keyword of the rules.
+	{"WIFI_PSK=hunter2 nmcli", "WIFI_PSK=*** nmcli"},
+	{`{"psk": "hunter2"}`, `{"psk": "***"}`},
+	{"MYSQL_PWD=hunter2", "MYSQL_PWD=***"},
+	{"BASIC.AUTH=hunter2", "BASIC.AUTH=***"},
+	{"app_creds=hunter2", "app_creds=***"},
+	{"req_sig=f00d", "req_sig=***"},
 }
 
 func TestString(t *testing.T) {
