@@ -60,7 +60,7 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	}
 	cmp := g.comparer(ctx, 0)
 	idx := g.idx
-	tree, label, err := g.tree(rev)
+	tree, label, err := g.tree(ctx, rev)
 	if err != nil {
 		g.mu.Unlock()
 		return nil, err

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/go-git/go-billy/v5/osfs"
-	"github.com/go-git/go-git/v5"
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/cache"
 	"github.com/go-git/go-git/v5/storage"
@@ -44,7 +43,7 @@ type Repo struct {
 	headHex    string // HEAD's commit id as git prints it
 	cli        bool   // read through the git CLI (cliWhy says why)
 	cliWhy     string
-	storer     storage.Storer // go-git's, for revisions and what objects cannot read
+	storer     storage.Storer // go-git's, for what objects cannot read
 	objects    *objectStore
 	headTree   *pathTree
 	idx        *indexFile
@@ -221,14 +220,14 @@ func short(h plumbing.Hash) string { return h.String()[:7] }
 
 // tree returns the tree to look paths up in, HEAD's or rev's when set,
 // and its label. The tree is nil on an unborn branch. Under g.mu.
-func (g *Repo) tree(rev string) (*pathTree, string, error) {
+func (g *Repo) tree(ctx context.Context, rev string) (*pathTree, string, error) {
 	if rev == "" || rev == "HEAD" {
 		return g.headTree, g.headLabel(), nil
 	}
 	rt, ok := g.revTrees[rev]
 	if !ok {
 		rt = &revTree{}
-		h, err := g.resolveRevision(rev)
+		h, err := g.resolveRevision(ctx, rev)
 		if err != nil {
 			rt.err = fmt.Errorf("revision %q does not resolve in %s (%v): check the name with git rev-parse %s", rev, g.root, err, rev)
 		} else {
@@ -248,26 +247,6 @@ func (g *Repo) tree(rev string) (*pathTree, string, error) {
 		return nil, "", rt.err
 	}
 	return rt.tree, rev + " (" + short(rt.hash) + ")", nil
-}
-
-// resolveRevision resolves a revision with go-git, after checking that
-// the files it reads are regular files. HEAD is the one this package
-// resolved (a linked worktree has its own).
-func (g *Repo) resolveRevision(rev string) (*plumbing.Hash, error) {
-	if rest, ok := strings.CutPrefix(rev, "HEAD"); ok && (rest == "" || strings.ContainsAny(rest[:1], "~^")) {
-		if g.head.unborn {
-			return nil, fmt.Errorf("branch %s has no commits yet", g.branch())
-		}
-		rev = g.head.hash.String() + rest
-	}
-	if err := regularOrAbsent(filepath.Join(g.gitDir, "HEAD"), filepath.Join(g.commonDir, "packed-refs")); err != nil {
-		return nil, err
-	}
-	r, err := git.Open(g.storer, nil)
-	if err != nil {
-		return nil, err
-	}
-	return r.ResolveRevision(plumbing.Revision(rev))
 }
 
 // pathDir is the folder part of a slash path, "" at the top.
