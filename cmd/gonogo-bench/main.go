@@ -472,13 +472,21 @@ func planRows(ctx context.Context, c *config, bin string, progress func(string))
 	return rows, errs
 }
 
-// buildGonogo builds the gonogo binary of the module in repo as a user
-// would, `go build ./cmd/gonogo`, to bin.
+// releaseBuild is how the harness builds gonogo: as goss builds its
+// release binaries (and as the README's release build does), static and
+// stripped, so the pair differs in the tools and not in how they were
+// linked. A cgo build of gonogo maps libc too: about 1 MiB more RSS and a
+// few per cent more CPU at start.
+var releaseBuild = []string{"build", "-trimpath", "-ldflags", "-s -w"}
+
+// buildGonogo builds the gonogo binary of the module in repo to bin, with
+// CGO_ENABLED=0 and releaseBuild's flags.
 func buildGonogo(ctx context.Context, repo, bin string) error {
-	build := exec.CommandContext(ctx, goTool(), "build", "-o", bin, "./cmd/gonogo")
+	build := exec.CommandContext(ctx, goTool(), append(releaseBuild, "-o", bin, "./cmd/gonogo")...)
 	build.Dir = repo
+	build.Env = append(os.Environ(), "CGO_ENABLED=0")
 	if out, err := build.CombinedOutput(); err != nil {
-		return fmt.Errorf("go build ./cmd/gonogo in %s: %v\n%s", repo, err, out)
+		return fmt.Errorf("CGO_ENABLED=0 go %s ./cmd/gonogo in %s: %v\n%s", strings.Join(releaseBuild, " "), repo, err, out)
 	}
 	return nil
 }

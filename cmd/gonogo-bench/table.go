@@ -252,7 +252,7 @@ func machineFacts(ctx context.Context, c *config, goss *peer, gitVersion string)
 		runtime.NumCPU(), cpuModel(), memTotal(), strings.TrimSpace(readFile("/proc/sys/kernel/osrelease")), loadavg())
 	goV, _ := exec.CommandContext(ctx, goTool(), "env", "GOVERSION").Output()
 	rev, _ := exec.CommandContext(ctx, "git", "-C", c.repo, "describe", "--always", "--dirty").Output()
-	fmt.Fprintf(&b, "gonogo: %s at %s, built with %s (go build ./cmd/gonogo)\n", c.repo, strings.TrimSpace(string(rev)), strings.TrimSpace(string(goV)))
+	fmt.Fprintf(&b, "gonogo: %s at %s, built with %s (CGO_ENABLED=0 go %s ./cmd/gonogo)\n", c.repo, strings.TrimSpace(string(rev)), strings.TrimSpace(string(goV)), strings.Join(releaseBuild, " "))
 	if goss != nil {
 		fmt.Fprintf(&b, "peer: %s (%s)\n", goss.name, goss.path)
 	} else if slices.Contains(c.cases, "checks") {
