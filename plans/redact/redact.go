@@ -147,30 +147,58 @@ func String(s string) string {
 		return s
 	}
 	cache.Lock()
-	r, ok := cache.m[s]
+	r, ok := cache.cur[s]
+	if !ok {
+		if r, ok = cache.prev[s]; ok {
+			cache.put(s, r) // still in use: keep it for another generation
+		}
+	}
 	cache.Unlock()
 	if ok {
 		return r
 	}
 	r = apply(s)
 	cache.Lock()
-	if cache.m == nil || len(cache.m) >= maxCache {
-		cache.m = make(map[string]string, 256)
-	}
-	cache.m[s] = r
+	cache.put(s, r)
 	cache.Unlock()
 	return r
 }
 
-// cache remembers the redacted form of recent strings.
-var cache struct {
+// cache remembers the redacted form of recent strings in two
+// generations: when the current one holds maxCacheBytes it becomes the
+// previous one and the one before is dropped, so a string in use is kept
+// (a hit in the previous generation moves it to the current one) and
+// strings that no longer occur (a message with an age in it) go after two
+// generations. It is bounded by bytes, not entries: a plan of 10,000 steps
+// has some 50,000 texts, each redacted on every evaluation, and a bound of
+// 8,192 entries made every one of them a miss.
+var cache generations
+
+type generations struct {
 	sync.Mutex
-	m map[string]string
+	cur, prev map[string]string
+	bytes     int // held by cur: keys, values and a map entry's overhead
 }
 
-// maxCache bounds cache; when full it starts over, so strings that no
-// longer occur (a message with an age in it) do not pile up.
-const maxCache = 1 << 13
+// maxCacheBytes bounds one generation of cache (two are held).
+const maxCacheBytes = 4 << 20
+
+// entryOverhead is about what a map entry of two strings costs beyond
+// their bytes.
+const entryOverhead = 48
+
+// put adds s → r to the current generation; the caller holds the lock.
+func (c *generations) put(s, r string) {
+	n := len(s) + entryOverhead
+	if r != s {
+		n += len(r) // an unchanged string shares its bytes with the key
+	}
+	if c.cur == nil || c.bytes+n > maxCacheBytes {
+		c.prev, c.cur, c.bytes = c.cur, make(map[string]string, 256), 0
+	}
+	c.cur[s] = r
+	c.bytes += n
+}
 
 // apply runs every rule over s.
 func apply(s string) string {

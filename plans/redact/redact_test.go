@@ -193,19 +193,40 @@ func TestIsSecretName(t *testing.T) {
 	}
 }
 
-// The redaction cache gives the same answers as the rules applied directly, also past
-// its bound.
+// The redaction cache gives the same answers as the rules applied
+// directly, also past its bound; it holds at most two generations of
+// maxCacheBytes; a string in use survives the generations turning over,
+// and one no longer asked for is gone after two.
 func TestRedactCache(t *testing.T) {
-	for i := range maxCache + 10 {
-		s := fmt.Sprintf("postgres://u:pw%d@db/app try %d", i, i)
+	text := func(i int) string { return fmt.Sprintf("postgres://u:pw%d@db/app try %d", i, i) }
+	const hot = "token=abc123 keeps being asked for"
+	n := 3 * maxCacheBytes / (len(text(0)) + entryOverhead)
+	for i := range n {
+		s := text(i)
 		for range 2 {
 			if got, want := String(s), apply(s); got != want {
 				t.Fatalf("String(%q) = %q, want %q", s, got, want)
 			}
 		}
+		if String(hot) != apply(hot) {
+			t.Fatalf("String(%q) = %q", hot, String(hot))
+		}
+		cache.Lock()
+		held := cache.bytes
+		cache.Unlock()
+		if held > maxCacheBytes {
+			t.Fatalf("the current generation holds %d bytes, bound %d", held, maxCacheBytes)
+		}
 	}
-	if n := len(cache.m); n > maxCache {
-		t.Errorf("cache holds %d entries, bound %d", n, maxCache)
+	cache.Lock()
+	defer cache.Unlock()
+	if _, ok := cache.cur[hot]; !ok {
+		t.Errorf("a string asked for all along is not in the current generation")
+	}
+	_, inCur := cache.cur[text(0)]
+	_, inPrev := cache.prev[text(0)]
+	if inCur || inPrev {
+		t.Errorf("the first string, not asked for since %d others, is still held", n)
 	}
 }
 
