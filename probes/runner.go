@@ -124,7 +124,9 @@ func runID(ctx context.Context) uint64 {
 // 2s") and Run still returns promptly. A panic in a checker is an Error
 // with the panic message; others are unaffected.
 //
-// The probes are taken in order by a pool of Concurrency workers, each
+// The probes are taken by a pool of Concurrency workers — those that wait
+// on another process or the network first (see takeOrder), then the rest
+// in order — each
 // running one probe at a time in its own goroutine: no goroutine, channel
 // or stack per probe, so a plan of 25,000 probes costs what its checks
 // cost. A checker that outstays its timeout (ignoring its context, stuck
@@ -138,6 +140,7 @@ func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i i
 		r: r, ctx: ctx, specs: specs, onResult: onResult,
 		results: make([]Result, len(specs)),
 		state:   make([]probeState, len(specs)),
+		order:   takeOrder(specs),
 	}
 	workers := min(r.opts.Concurrency, len(specs))
 	run.wg.Add(workers)
@@ -194,7 +197,8 @@ type runState struct {
 	ctx      context.Context
 	specs    []*spec.Probe
 	onResult func(int, Result)
-	next     atomic.Int64 // the next probe to take
+	next     atomic.Int64 // the next probe to take, in order
+	order    []int        // the probes' indexes in the order they are taken; nil: as given
 	wg       sync.WaitGroup
 
 	mu      sync.Mutex
@@ -213,6 +217,9 @@ func (run *runState) worker() {
 		if i >= len(run.specs) || run.ctx.Err() != nil {
 			run.wg.Done()
 			return
+		}
+		if run.order != nil {
+			i = run.order[i]
 		}
 		run.mu.Lock()
 		if run.closed {
@@ -539,4 +546,55 @@ func pattern(re *regexp.Regexp) string {
 // newline.
 func matchText(re *regexp.Regexp, b []byte) bool {
 	return re.Match(bytes.TrimRight(b, "\r\n"))
+}
+
+// takeOrder is the order a Run takes its probes in: first those that wait
+// on another process or on the network (command, systemd, postgres, http,
+// port, and any/all holding one), then the others, each group in the
+// plan's order; nil when that is the plan's order. A command probe spends
+// milliseconds waiting for its shell to start and end, a file probe
+// microseconds on a stat: started last, the commands ran alone after
+// everything else had finished, and a 34-check run waited for them.
+func takeOrder(specs []*spec.Probe) []int {
+	slow := make([]bool, len(specs))
+	n := 0
+	for i, sp := range specs {
+		if waits(sp) {
+			slow[i] = true
+			n++
+		}
+	}
+	if n == 0 || n == len(specs) {
+		return nil
+	}
+	order := make([]int, 0, len(specs))
+	for i := range specs {
+		if slow[i] {
+			order = append(order, i)
+		}
+	}
+	for i := range specs {
+		if !slow[i] {
+			order = append(order, i)
+		}
+	}
+	return order
+}
+
+// waits reports whether checking sp waits on another process or the
+// network.
+func waits(sp *spec.Probe) bool {
+	if sp == nil {
+		return false // answered as an error without a look
+	}
+	switch sp.Kind {
+	case spec.KindCommand, spec.KindSystemd, spec.KindPostgres, spec.KindHTTP, spec.KindPort:
+		return true
+	}
+	for _, c := range sp.Children {
+		if waits(c) {
+			return true
+		}
+	}
+	return false
 }

@@ -8,6 +8,7 @@ import (
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -118,6 +119,37 @@ func TestRunKeepsOrderAndBound(t *testing.T) {
 	}
 	if m := maxInFlight.Load(); m > 3 || m < 2 {
 		t.Errorf("max probes in flight = %d, want at most 3 (and more than 1)", m)
+	}
+}
+
+// TestRunStartsWaitingProbesFirst: probes that wait on a process or the
+// network (here a command, and an any holding one) are taken before the
+// file probes listed above them, so they overlap with them instead of
+// running alone at the end; the results stay in the plan's order.
+func TestRunStartsWaitingProbesFirst(t *testing.T) {
+	dir := t.TempDir()
+	cmd := func() *spec.Probe {
+		return &spec.Probe{Kind: spec.KindCommand, Target: "true", Params: &spec.CommandParams{Command: "true", Dir: dir}}
+	}
+	specs := []*spec.Probe{
+		fileSpec(gitstatetest.WriteFile(t, dir, "a", "x"), true),
+		fileSpec(gitstatetest.WriteFile(t, dir, "b", "x"), true),
+		cmd(),
+		fileSpec(gitstatetest.WriteFile(t, dir, "c", "x"), true),
+		{Kind: spec.KindAny, Target: "any", Children: []*spec.Probe{fileSpec(filepath.Join(dir, "missing"), true), cmd()}},
+	}
+	var order []int
+	res := NewRunner(Options{Concurrency: 1}).Run(context.Background(), specs, func(i int, _ Result) { order = append(order, i) })
+	if want := []int{2, 4, 0, 1, 3}; !slices.Equal(order, want) {
+		t.Errorf("probes answered in the order %v, want %v (the command and the any holding one first)", order, want)
+	}
+	for i, r := range res {
+		if r.Spec != specs[i] || r.Status != OK {
+			t.Errorf("result %d: spec %p (want %p), %s %q", i, r.Spec, specs[i], r.Status, r.Message)
+		}
+	}
+	if o := takeOrder(specs[:2]); o != nil {
+		t.Errorf("takeOrder of file probes only = %v, want nil (the plan's order)", o)
 	}
 }
 
