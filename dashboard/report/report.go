@@ -8,6 +8,7 @@
 package report
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 	"sort"
@@ -131,7 +132,7 @@ func Write(w io.Writer, s *model.Snapshot, f Format, o Options) error {
 	if !r.raw {
 		s = printable(s)
 	}
-	return r.snapshot(w, s, o)
+	return buffered(w, func(w io.Writer) error { return r.snapshot(w, s, o) })
 }
 
 // WriteLint draws `gonogo lint`'s report of the snapshot in format f.
@@ -143,7 +144,20 @@ func WriteLint(w io.Writer, s *model.Snapshot, f Format, o Options) error {
 	if !r.raw {
 		s = printable(s)
 	}
-	return r.lint(w, s, o)
+	return buffered(w, func(w io.Writer) error { return r.lint(w, s, o) })
+}
+
+// buffered runs render on a buffer in front of w and flushes it: the
+// writers emit a report line by line, and on a 10,000-step plan the text
+// report's 25,000 lines were as many write system calls to stdout. The
+// first error, of a write or of the flush, is the one returned.
+func buffered(w io.Writer, render func(io.Writer) error) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	err := render(bw)
+	if ferr := bw.Flush(); err == nil {
+		err = ferr
+	}
+	return err
 }
 
 // headline is the verdict's one-line meaning.

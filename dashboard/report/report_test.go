@@ -488,3 +488,45 @@ func TestTextWrapLongMessageIsLinear(t *testing.T) {
 		t.Error("the long reason is not in the output")
 	}
 }
+
+// countWriter counts the Write calls that reach it.
+type countWriter struct {
+	buf   bytes.Buffer
+	calls int
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	c.calls++
+	return c.buf.Write(p)
+}
+
+func (c *countWriter) String() string { return c.buf.String() }
+
+// TestWritesAreBuffered: every format and lint reach the caller's writer
+// in a write or two (the fixture's report is far below the buffer; the
+// XML encoder flushes the buffer once itself), not one per line, and with
+// the bytes a bytes.Buffer gets.
+func TestWritesAreBuffered(t *testing.T) {
+	for _, f := range Formats() {
+		var direct bytes.Buffer
+		if err := Write(&direct, fixture(), f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		var c countWriter
+		if err := Write(&c, fixture(), f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if c.calls > 2 || c.String() != direct.String() {
+			t.Errorf("%s: %d writes, same bytes %v; want at most 2 writes", f, c.calls, c.String() == direct.String())
+		}
+	}
+	for _, f := range LintFormats() {
+		var c countWriter
+		if err := WriteLint(&c, fixture(), f, Options{}); err != nil {
+			t.Fatal(err)
+		}
+		if c.calls > 2 {
+			t.Errorf("lint %s: %d writes, want at most 2", f, c.calls)
+		}
+	}
+}
