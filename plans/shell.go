@@ -208,6 +208,14 @@ func isIDComment(line string) bool {
 // line. Text the parser cannot read (a placeholder such as <commit-hash>,
 // a fragment) falls back to one command per line.
 func logicalCommands(lines []srcLine) []Command {
+	if out, ok := plainCommands(lines); ok {
+		return out
+	}
+	return parsedCommands(lines)
+}
+
+// parsedCommands is logicalCommands by the shell parser.
+func parsedCommands(lines []srcLine) []Command {
 	var b strings.Builder
 	for i, l := range lines {
 		if i > 0 {
@@ -248,6 +256,156 @@ func logicalCommands(lines []srcLine) []Command {
 		}
 	}
 	return out
+}
+
+// plainCommands is logicalCommands without the shell parser for the
+// common block whose every line is plainly one simple command, a comment
+// or blank ("cp app.py backups/", "git add x && git commit -m \"step 2\"",
+// "echo done > out/marker"): there every statement is its line, trimmed.
+// ok is false when a line could be anything else — a character that
+// quotes, continues, groups, substitutes or separates (\ $ ` ; ( ) { } [
+// ] < ! # and a lone &), an operator at either end, an unclosed quote, a
+// reserved word, redirection or assignment where a command starts — and
+// the parser decides. The parser allocates some 3 KiB per parse; a plan
+// of 10,000 steps spent a fifth of its reading time here. The property
+// test TestPlainCommandsAgreeWithParser holds this to the parser's split.
+func plainCommands(lines []srcLine) ([]Command, bool) {
+	n := 0
+	for _, l := range lines {
+		t := strings.TrimSpace(l.text)
+		if t == "" || t[0] == '#' {
+			continue
+		}
+		if !plainLine(t) {
+			return nil, false
+		}
+		n++
+	}
+	if n == 0 {
+		return nil, true // as the parser: no statements, no slice
+	}
+	out := make([]Command, 0, n)
+	for _, l := range lines {
+		if t := strings.TrimSpace(l.text); t != "" && t[0] != '#' {
+			out = append(out, Command{Text: t, Line: l.line})
+		}
+	}
+	return out, true
+}
+
+// plainWordByte reports whether c stands for itself in an unquoted shell
+// word (letters, digits and - _ . / = , : @ % + ^ ~ * ?).
+func plainWordByte(c byte) bool {
+	switch {
+	case 'a' <= c && c <= 'z', 'A' <= c && c <= 'Z', '0' <= c && c <= '9':
+		return true
+	}
+	return strings.IndexByte("-_./=,:@%+^~*?", c) >= 0
+}
+
+// plainLine reports whether t, a trimmed line, is one simple command or a
+// pipeline or &&/|| list of them, with only words, plain quotes and > or
+// >> redirections (see plainCommands).
+func plainLine(t string) bool {
+	segStart := true // the next word starts a command
+	segWords := 0
+	for i := 0; i < len(t); {
+		c := t[i]
+		switch {
+		case c == ' ' || c == '\t':
+			i++
+			continue
+		case c == '|' || c == '&':
+			if c == '&' && (i+1 >= len(t) || t[i+1] != '&') {
+				return false // a background job: two statements on a line
+			}
+			if segWords == 0 {
+				return false
+			}
+			if i+1 < len(t) && t[i+1] == c {
+				i++
+			}
+			i++
+			segStart, segWords = true, 0
+			continue
+		case c == '>':
+			if segStart {
+				return false
+			}
+			i++
+			if i < len(t) && t[i] == '>' {
+				i++
+			}
+			for i < len(t) && (t[i] == ' ' || t[i] == '\t') {
+				i++
+			}
+			if i >= len(t) || !(plainWordByte(t[i]) || t[i] == '\'' || t[i] == '"') {
+				return false
+			}
+			continue
+		}
+		// A word: plain bytes and closed quotes, up to a blank or an
+		// operator; a digit run just before > is the redirection's fd.
+		start := i
+		for i < len(t) {
+			c := t[i]
+			switch {
+			case plainWordByte(c):
+				i++
+				continue
+			case c == '\'':
+				j := strings.IndexByte(t[i+1:], '\'')
+				if j < 0 || !plainQuoted(t[i+1:i+1+j], false) {
+					return false
+				}
+				i += j + 2
+				continue
+			case c == '"':
+				j := strings.IndexByte(t[i+1:], '"')
+				if j < 0 || !plainQuoted(t[i+1:i+1+j], true) {
+					return false
+				}
+				i += j + 2
+				continue
+			case c == ' ' || c == '\t' || c == '|' || c == '&' || c == '>':
+			default:
+				return false
+			}
+			break
+		}
+		w := t[start:i]
+		if segStart {
+			if strings.IndexByte(w, '=') >= 0 || shellReserved[w] || (i < len(t) && t[i] == '>') {
+				return false
+			}
+			segStart = false
+		}
+		segWords++
+	}
+	return segWords > 0
+}
+
+// plainQuoted reports whether s, the inside of a quoted string, is
+// printable ASCII with nothing the shell expands there: in double quotes
+// no $, ` or \, and ! (history) in neither.
+func plainQuoted(s string, double bool) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if c < 0x20 || c > 0x7e || c == '!' || c == '\\' || (double && (c == '$' || c == '`')) {
+			return false
+		}
+	}
+	return true
+}
+
+// shellReserved are the words that, where a command starts, open or
+// close a compound command or change how the rest is read, and the
+// declaration builtins the parser reads apart from plain commands.
+var shellReserved = map[string]bool{
+	"if": true, "then": true, "elif": true, "else": true, "fi": true, "for": true, "in": true,
+	"while": true, "until": true, "do": true, "done": true, "case": true, "esac": true,
+	"select": true, "function": true, "time": true, "coproc": true, "let": true,
+	"declare": true, "local": true, "export": true, "readonly": true, "typeset": true, "nameref": true,
 }
 
 // continuation is a backslash-newline and the blanks around it.

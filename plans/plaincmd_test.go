@@ -1,0 +1,124 @@
+package plans
+
+import (
+	"math/rand/v2"
+	"reflect"
+	"strings"
+	"testing"
+)
+
+// plainPieces are the words, operators and fragments the random blocks of
+// TestPlainCommandsAgreeWithParser are made of: plain ones the fast path
+// takes, and every kind of thing it must leave to the parser.
+var plainPieces = []string{
+	"cp", "app.py", "backups/app-4.py", "git", "add", "commit", "-m", `"step 2"`, `'a b'`, `"it's"`, `'say "hi"'`,
+	"echo", "done", "mkdir", "-p", "out/1", "tar", "-xzf", "x.tgz", "-C", "--", "HEAD", "~/x", "*.py", "a?b",
+	"k=v", "FOO=1", "--opt=a,b:c@d%e+f^g",
+	"&&", "||", "|", "&", ">", ">>", "2>", "2>&1", "&>", ">|", "<", "<<EOF", "EOF", ";", ";;",
+	"if", "then", "fi", "for", "in", "do", "while", "case", "esac", "time", "!", "{", "}", "[[", "]]", "[", "]",
+	"export", "let", "function", "coproc", "select", "until", "elif", "else",
+	"$x", "${x}", "$(date)", "`date`", `"$HOME"`, `\`, `a\`, "(", ")", "((", "))", "#", "# note", "x#y",
+	`"open`, `'open`, `"a\"b"`, `'!'`, "é", "\t", "", " ",
+}
+
+// randomBlock is up to 5 lines of up to 7 pieces; some lines are comments
+// or blank.
+func randomBlock(r *rand.Rand) []srcLine {
+	n := 1 + r.IntN(5)
+	lines := make([]srcLine, n)
+	for i := range lines {
+		var parts []string
+		switch r.IntN(10) {
+		case 0:
+			parts = []string{"# a comment; with (stuff) $x 'open"}
+		case 1:
+			parts = nil // blank
+		default:
+			for range 1 + r.IntN(7) {
+				// Mostly plain words, so that many blocks are plain.
+				if r.IntN(3) > 0 {
+					parts = append(parts, plainPieces[r.IntN(30)])
+				} else {
+					parts = append(parts, plainPieces[r.IntN(len(plainPieces))])
+				}
+			}
+		}
+		sep := " "
+		if r.IntN(8) == 0 {
+			sep = "" // words run together: "cp>x", "a&&b"
+		}
+		lines[i] = srcLine{text: strings.Repeat(" ", r.IntN(2)) + strings.Join(parts, sep), line: 10 + 2*i}
+	}
+	return lines
+}
+
+// TestPlainCommandsAgreeWithParser: on random blocks, whenever the fast
+// path takes a block, its commands are exactly the parser's. It also
+// checks that the fast path takes a fair share of them, and the
+// harness's plan blocks, so the comparison is not empty.
+func TestPlainCommandsAgreeWithParser(t *testing.T) {
+	r := rand.New(rand.NewPCG(14, 10000))
+	const blocks = 30000
+	taken := 0
+	for range blocks {
+		lines := randomBlock(r)
+		fast, ok := plainCommands(lines)
+		if !ok {
+			continue
+		}
+		taken++
+		if want := parsedCommands(lines); !reflect.DeepEqual(fast, want) {
+			t.Fatalf("block %q:\nfast   %+v\nparser %+v", texts(lines), fast, want)
+		}
+	}
+	if taken < blocks/20 {
+		t.Errorf("the fast path took %d of %d random blocks: too few to compare", taken, blocks)
+	}
+	t.Logf("fast path took %d of %d random blocks", taken, blocks)
+	for _, text := range []string{
+		"cp app.py backups/app-4.py",
+		"mkdir -p out/1\necho done > out/1/marker",
+		`git add app.py && git commit -m "step 2"`,
+		"tar -xzf releases/app-3.tgz -C out",
+		"git checkout HEAD -- config_chromadb.py",
+		"# stop it first\nsystemctl stop app\n\ncurl -fsS http://localhost:8080/health | jq .status",
+	} {
+		var lines []srcLine
+		for i, l := range strings.Split(text, "\n") {
+			lines = append(lines, srcLine{text: l, line: i + 1})
+		}
+		fast, ok := plainCommands(lines)
+		if !ok {
+			t.Errorf("%q: not taken by the fast path", text)
+			continue
+		}
+		if want := parsedCommands(lines); !reflect.DeepEqual(fast, want) {
+			t.Errorf("%q:\nfast   %+v\nparser %+v", text, fast, want)
+		}
+	}
+}
+
+// TestPlainCommandsDecline: blocks the parser must read.
+func TestPlainCommandsDecline(t *testing.T) {
+	for _, text := range []string{
+		"cp a b \\\n  c", "if true; then\n  x\nfi", "a &", "a && b &&", "a |", "| a", "FOO=1 run", "> out echo",
+		"echo $HOME", "cat <<EOF\nx\nEOF", "echo 'open", `echo "a\"b"`, "x # note", "for f in *; do rm $f; done",
+		"echo a; echo b", "{ a; }", "(cd x && make)", "echo a >& b", "echo a &> b", "echo >", "time make", "export X=1",
+	} {
+		var lines []srcLine
+		for i, l := range strings.Split(text, "\n") {
+			lines = append(lines, srcLine{text: l, line: i + 1})
+		}
+		if _, ok := plainCommands(lines); ok {
+			t.Errorf("%q: taken by the fast path", text)
+		}
+	}
+}
+
+func texts(lines []srcLine) []string {
+	var out []string
+	for _, l := range lines {
+		out = append(out, l.text)
+	}
+	return out
+}
