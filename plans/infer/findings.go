@@ -354,8 +354,8 @@ func (a *Analysis) hint(i int, n *need) string {
 				if tried++; tried > maxHintTries {
 					break
 				}
-				d := textfmt.Distance(filepath.Base(l.ev.path), base)
-				if d > delta {
+				d := textfmt.DistanceWithin(filepath.Base(l.ev.path), base, min(delta, bestScore-1))
+				if d > delta || d+1 > bestScore {
 					continue
 				}
 				if 1+d < bestScore || 1+d == bestScore && at.later(l) {

@@ -235,6 +235,57 @@ func Distance(a, b string) int {
 	return prev[len(rb)]
 }
 
+// DistanceWithin is Distance(a, b) when that is at most k, and k+1
+// otherwise. It stops as soon as every cell of a row exceeds k (no later
+// row can come back under it), and compares bytes when both names are
+// ASCII: the findings pass asks it whether each of up to 64 names is a few
+// edits from a missing file's, for every missing file of the plan, and
+// most are not.
+func DistanceWithin(a, b string, k int) int {
+	if k < 0 {
+		return 0 // as Distance ≥ 0 > k: "more than k"
+	}
+	if d := len(a) - len(b); d > k || -d > k {
+		if isASCII(a) && isASCII(b) {
+			return k + 1 // byte lengths are rune counts: too far apart
+		}
+	}
+	if !isASCII(a) || !isASCII(b) || len(b)+1 > 65 {
+		return min(Distance(a, b), k+1)
+	}
+	var bufPrev, bufCur [65]int
+	prev, cur := bufPrev[:len(b)+1], bufCur[:len(b)+1]
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		low := i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			low = min(low, cur[j])
+		}
+		if low > k {
+			return k + 1
+		}
+		prev, cur = cur, prev
+	}
+	return min(prev[len(b)], k+1)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
 // appendRunes appends the runes of s to buf.
 func appendRunes(buf []rune, s string) []rune {
 	for _, r := range s {

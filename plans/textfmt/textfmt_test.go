@@ -1,6 +1,7 @@
 package textfmt
 
 import (
+	"math/rand/v2"
 	"strings"
 	"testing"
 	"time"
@@ -218,5 +219,41 @@ func TestDistanceBuffers(t *testing.T) {
 	}
 	if n := testing.AllocsPerRun(100, func() { Distance("config_chromadb.py", "config-chroma.py.bak") }); n != 0 {
 		t.Errorf("Distance of two short names allocates %v times", n)
+	}
+}
+
+// TestDistanceWithinAgreesWithDistance: on random names (ASCII, and some
+// with multi-byte runes), DistanceWithin is Distance when that is at most
+// k and k+1 otherwise.
+func TestDistanceWithinAgreesWithDistance(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	alphabet := []string{"a", "b", "c", "-", ".", "p", "y", "1", "2", "é", "ü", "日"}
+	word := func() string {
+		var b strings.Builder
+		for range r.IntN(12) {
+			if r.IntN(6) == 0 {
+				b.WriteString(alphabet[r.IntN(len(alphabet))])
+			} else {
+				b.WriteString(alphabet[r.IntN(8)])
+			}
+		}
+		return b.String()
+	}
+	under := 0
+	for range 20000 {
+		a, b, k := word(), word(), r.IntN(7)-1
+		want := Distance(a, b)
+		if want > k {
+			want = k + 1
+		}
+		if got := DistanceWithin(a, b, k); got != want {
+			t.Fatalf("DistanceWithin(%q, %q, %d) = %d, want %d (Distance %d)", a, b, k, got, want, Distance(a, b))
+		}
+		if want <= k {
+			under++
+		}
+	}
+	if under < 1000 {
+		t.Errorf("only %d pairs within k: the comparison is too thin", under)
 	}
 }
