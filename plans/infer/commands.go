@@ -68,9 +68,10 @@ func (w *walker) call(s *syntax.Stmt, c *syntax.CallExpr) *frag {
 		return nil
 	}
 	line, text := w.lineOf(s), w.text(s)
-	var args []value
-	for _, wd := range keepEnds(c.Args) {
-		args = append(args, w.ev.words(wd)...)
+	words := keepEnds(c.Args)
+	args := make([]value, 0, len(words)) // one value a word, but for braces
+	for _, wd := range words {
+		args = w.ev.appendWords(args, wd)
 	}
 	if n := max(len(c.Args), len(args)); n > maxArgs {
 		args = keepEnds(args)

@@ -50,11 +50,12 @@ type evaluator struct {
 	phs map[string]string
 }
 
-// words evaluates w, brace-expanding literal braces first ("f{,.old}" is
-// two words).
-func (e *evaluator) words(w *syntax.Word) []value {
+// appendWords evaluates w, brace-expanding literal braces first
+// ("f{,.old}" is two words), and appends its values to dst: a command's
+// arguments are read into one slice, not a slice a word.
+func (e *evaluator) appendWords(dst []value, w *syntax.Word) []value {
 	if w == nil {
-		return nil
+		return dst
 	}
 	if hasBraces(w) {
 		c := cloneWord(w)
@@ -64,14 +65,14 @@ func (e *evaluator) words(w *syntax.Word) []value {
 			// list of files anyone means to check.
 			for x, err := range expand.BracesSeq(nil, c) {
 				if err != nil || len(out) == 64 {
-					return []value{{s: "", raw: "", dynamic: true}}
+					return append(dst, value{s: "", raw: "", dynamic: true})
 				}
 				out = append(out, e.word(x))
 			}
-			return out
+			return append(dst, out...)
 		}
 	}
-	return []value{e.word(w)}
+	return append(dst, e.word(w))
 }
 
 func hasBraces(w *syntax.Word) bool {
