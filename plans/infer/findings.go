@@ -345,6 +345,7 @@ func (a *Analysis) hint(i int, n *need) string {
 		// distances the earliest wins.
 		delta := max(2, len(base)/3)
 		var at evLoc
+		dist := textfmt.NewDistances(base)
 		bestScore, tried := 1<<30, 0
 		for n := max(1, len(base)-delta); n <= len(base)+delta && tried < maxHintTries; n++ {
 			for _, l := range x.byLen[n] {
@@ -354,8 +355,8 @@ func (a *Analysis) hint(i int, n *need) string {
 				if tried++; tried > maxHintTries {
 					break
 				}
-				d := textfmt.DistanceWithin(filepath.Base(l.ev.path), base, min(delta, bestScore-1))
-				if d > delta || d+1 > bestScore {
+				d := dist.To(filepath.Base(l.ev.path))
+				if d > delta {
 					continue
 				}
 				if 1+d < bestScore || 1+d == bestScore && at.later(l) {

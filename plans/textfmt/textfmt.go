@@ -235,46 +235,58 @@ func Distance(a, b string) int {
 	return prev[len(rb)]
 }
 
-// DistanceWithin is Distance(a, b) when that is at most k, and k+1
-// otherwise. It stops as soon as every cell of a row exceeds k (no later
-// row can come back under it), and compares bytes when both names are
-// ASCII: the findings pass asks it whether each of up to 64 names is a few
-// edits from a missing file's, for every missing file of the plan, and
-// most are not.
-func DistanceWithin(a, b string, k int) int {
-	if k < 0 {
-		return 0 // as Distance ≥ 0 > k: "more than k"
+// Distances measures the edit distance from one name to many: the
+// findings pass compares a missing file's name with up to 64 names the
+// plan makes, for every missing file, and a plan of thousands spent more
+// time there than in reading the plan. For an ASCII name of at most 64
+// bytes it uses the bit-parallel algorithm of Myers (1999) in Hyyrö's
+// form for edit distance, one machine word per column of the table
+// instead of a cell; other names fall back to Distance.
+type Distances struct {
+	from string
+	peq  [128]uint64 // bit i set: from[i] is that byte
+	fast bool
+}
+
+// NewDistances prepares the distances from from.
+func NewDistances(from string) *Distances {
+	d := &Distances{from: from}
+	if len(from) == 0 || len(from) > 64 || !isASCII(from) {
+		return d
 	}
-	if d := len(a) - len(b); d > k || -d > k {
-		if isASCII(a) && isASCII(b) {
-			return k + 1 // byte lengths are rune counts: too far apart
+	d.fast = true
+	for i := 0; i < len(from); i++ {
+		d.peq[from[i]] |= 1 << i
+	}
+	return d
+}
+
+// To is Distance(from, to).
+func (d *Distances) To(to string) int {
+	if !d.fast || !isASCII(to) {
+		return Distance(d.from, to)
+	}
+	m := len(d.from)
+	pv, mv := ^uint64(0), uint64(0)
+	last := uint64(1) << (m - 1)
+	score := m
+	for j := 0; j < len(to); j++ {
+		eq := d.peq[to[j]]
+		xv := eq | mv
+		xh := (((eq & pv) + pv) ^ pv) | eq
+		ph := mv | ^(xh | pv)
+		mh := pv & xh
+		if ph&last != 0 {
+			score++
+		} else if mh&last != 0 {
+			score--
 		}
+		ph = ph<<1 | 1
+		mh <<= 1
+		pv = mh | ^(xv | ph)
+		mv = ph & xv
 	}
-	if !isASCII(a) || !isASCII(b) || len(b)+1 > 65 {
-		return min(Distance(a, b), k+1)
-	}
-	var bufPrev, bufCur [65]int
-	prev, cur := bufPrev[:len(b)+1], bufCur[:len(b)+1]
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur[0] = i
-		low := i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-			low = min(low, cur[j])
-		}
-		if low > k {
-			return k + 1
-		}
-		prev, cur = cur, prev
-	}
-	return min(prev[len(b)], k+1)
+	return score
 }
 
 func isASCII(s string) bool {

@@ -222,16 +222,19 @@ func TestDistanceBuffers(t *testing.T) {
 	}
 }
 
-// TestDistanceWithinAgreesWithDistance: on random names (ASCII, and some
-// with multi-byte runes), DistanceWithin is Distance when that is at most
-// k and k+1 otherwise.
-func TestDistanceWithinAgreesWithDistance(t *testing.T) {
+// TestDistancesAgreeWithDistance: on random names (ASCII, some with
+// multi-byte runes, some longer than 64 bytes), Distances.To is Distance.
+func TestDistancesAgreeWithDistance(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	alphabet := []string{"a", "b", "c", "-", ".", "p", "y", "1", "2", "é", "ü", "日"}
 	word := func() string {
 		var b strings.Builder
-		for range r.IntN(12) {
-			if r.IntN(6) == 0 {
+		n := r.IntN(14)
+		if r.IntN(20) == 0 {
+			n = 60 + r.IntN(10) // around the 64-byte word
+		}
+		for range n {
+			if r.IntN(8) == 0 {
 				b.WriteString(alphabet[r.IntN(len(alphabet))])
 			} else {
 				b.WriteString(alphabet[r.IntN(8)])
@@ -239,21 +242,21 @@ func TestDistanceWithinAgreesWithDistance(t *testing.T) {
 		}
 		return b.String()
 	}
-	under := 0
+	fast := 0
 	for range 20000 {
-		a, b, k := word(), word(), r.IntN(7)-1
-		want := Distance(a, b)
-		if want > k {
-			want = k + 1
+		a := word()
+		d := NewDistances(a)
+		if d.fast {
+			fast++
 		}
-		if got := DistanceWithin(a, b, k); got != want {
-			t.Fatalf("DistanceWithin(%q, %q, %d) = %d, want %d (Distance %d)", a, b, k, got, want, Distance(a, b))
-		}
-		if want <= k {
-			under++
+		for range 4 {
+			b := word()
+			if got, want := d.To(b), Distance(a, b); got != want {
+				t.Fatalf("NewDistances(%q).To(%q) = %d, want %d", a, b, got, want)
+			}
 		}
 	}
-	if under < 1000 {
-		t.Errorf("only %d pairs within k: the comparison is too thin", under)
+	if fast < 5000 {
+		t.Errorf("only %d names took the bit-parallel path: the comparison is too thin", fast)
 	}
 }
