@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/rivo/uniseg"
 )
 
 func TestBytes(t *testing.T) {
@@ -258,5 +260,43 @@ func TestDistancesAgreeWithDistance(t *testing.T) {
 	}
 	if fast < 5000 {
 		t.Errorf("only %d names took the bit-parallel path: the comparison is too thin", fast)
+	}
+}
+
+// TestWidthAndFitsASCIIPathAgreeWithUniseg: Width and Fits answer as
+// grapheme segmentation does on random texts of printable ASCII mixed with
+// what combines with or follows it (combining marks, variation selectors,
+// zero-width joiners, keycaps, wide and control characters).
+func TestWidthAndFitsASCIIPathAgreeWithUniseg(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	extra := []string{"\u0301", "\ufe0f", "\u200d", "\u20e3", "日", "👍", "\t", "\r\n", "\x1b", "\u00ad", "\u0600"}
+	text := func() string {
+		var b strings.Builder
+		for range r.IntN(20) {
+			if r.IntN(6) == 0 {
+				b.WriteString(extra[r.IntN(len(extra))])
+			} else {
+				b.WriteByte(byte(0x20 + r.IntN(0x5f)))
+			}
+		}
+		return b.String()
+	}
+	ascii := 0
+	for range 50000 {
+		s := text()
+		if printableASCII(s) {
+			ascii++
+		}
+		if got, want := Width(s), uniseg.StringWidth(s); got != want {
+			t.Fatalf("Width(%q) = %d, uniseg says %d", s, got, want)
+		}
+		for n := -1; n <= 22; n++ {
+			if got, want := Fits(s, n), uniseg.StringWidth(s) <= n || s == "" && n < 0; got != want {
+				t.Fatalf("Fits(%q, %d) = %v, want %v", s, n, got, want)
+			}
+		}
+	}
+	if ascii < 5000 {
+		t.Errorf("only %d texts of printable ASCII: the fast path is hardly compared", ascii)
 	}
 }
