@@ -16,7 +16,17 @@ import (
 // commands (with the command it came from) and the notes on commands it
 // could not read, then the error and warning counts.
 func lint(w io.Writer, s *model.Snapshot, o Options) error {
-	var b strings.Builder
+	// The report goes straight to w (buffered by WriteLint): on a plan of
+	// 10,000 steps it is megabytes, and growing it in a strings.Builder
+	// first cost more than writing it. In ASCII it is gathered to be
+	// transliterated as a whole.
+	ew := &errWriter{w: w}
+	var b io.Writer = ew
+	var ascii *strings.Builder
+	if o.ASCII {
+		ascii = &strings.Builder{}
+		b = ascii
+	}
 	var explicit, sidecar, inferred, steps int
 	for i := range s.Steps {
 		steps++
@@ -31,12 +41,12 @@ func lint(w io.Writer, s *model.Snapshot, o Options) error {
 			}
 		}
 	}
-	fmt.Fprintf(&b, "%s: %s, %s (%d explicit, %d sidecar, %d inferred)\n",
+	fmt.Fprintf(b, "%s: %s, %s (%d explicit, %d sidecar, %d inferred)\n",
 		s.Plan, textfmt.Plural(steps, "step"), textfmt.Plural(explicit+sidecar+inferred, "probe"), explicit, sidecar, inferred)
 
 	warns := 0
 	if len(s.Findings) > 0 {
-		b.WriteString("\nfindings\n")
+		io.WriteString(b, "\nfindings\n")
 		for _, f := range s.Findings {
 			sev := "WARNING"
 			if f.Severity == infer.SevError {
@@ -52,16 +62,16 @@ func lint(w io.Writer, s *model.Snapshot, o Options) error {
 			if f.Step == "" {
 				where = "plan" // a rollback section gonogo could not read as steps
 			}
-			fmt.Fprintf(&b, "  %-8s %s: %s: %s\n", sev, loc, where, f.Message)
+			fmt.Fprintf(b, "  %-8s %s: %s: %s\n", sev, loc, where, f.Message)
 			if f.Hint != "" {
-				fmt.Fprintf(&b, "  %-8s fix: %s\n", "", f.Hint)
+				fmt.Fprintf(b, "  %-8s fix: %s\n", "", f.Hint)
 			}
 		}
 	}
 	if len(s.Warnings) > 0 {
-		b.WriteString("\nplan warnings\n")
+		io.WriteString(b, "\nplan warnings\n")
 		for _, warning := range s.Warnings {
-			b.WriteString("  " + warning + "\n")
+			io.WriteString(b, "  "+warning+"\n")
 			warns++
 		}
 	}
@@ -85,9 +95,10 @@ func lint(w io.Writer, s *model.Snapshot, o Options) error {
 		}
 	}
 	if len(lines) > 0 {
-		b.WriteString("\ninferred probes (read off the plan's commands; --no-infer turns them off)\n")
+		io.WriteString(b, "\ninferred probes (read off the plan's commands; --no-infer turns them off)\n")
 		for _, l := range lines {
-			b.WriteString(l + "\n")
+			io.WriteString(b, l)
+			io.WriteString(b, "\n")
 		}
 	}
 	var notes []string
@@ -98,18 +109,32 @@ func lint(w io.Writer, s *model.Snapshot, o Options) error {
 		}
 	}
 	if len(notes) > 0 {
-		b.WriteString("\nnotes\n")
+		io.WriteString(b, "\nnotes\n")
 		for _, n := range notes {
-			b.WriteString(n + "\n")
+			io.WriteString(b, n)
+			io.WriteString(b, "\n")
 		}
 	}
-	fmt.Fprintf(&b, "\n%s, %s\n", textfmt.Plural(s.Errors(), "error"), textfmt.Plural(warns, "warning"))
-	out := b.String()
-	if o.ASCII {
-		out = model.ASCII(out)
+	fmt.Fprintf(b, "\n%s, %s\n", textfmt.Plural(s.Errors(), "error"), textfmt.Plural(warns, "warning"))
+	if ascii != nil {
+		io.WriteString(ew, model.ASCII(ascii.String()))
 	}
-	_, err := io.WriteString(w, out)
-	return err
+	return ew.err
+}
+
+// errWriter passes writes on to w until one fails, and keeps that error.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // firstLineOf is the first line of a command, with " …" when more follow

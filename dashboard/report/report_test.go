@@ -530,3 +530,27 @@ func TestWritesAreBuffered(t *testing.T) {
 		}
 	}
 }
+
+// TestLintWriteErrorsAreReturned: the lint report, written as it is made,
+// still returns the writer's error, in UTF-8 and in ASCII; and its ASCII
+// form is its UTF-8 form transliterated.
+func TestLintWriteErrorsAreReturned(t *testing.T) {
+	for _, ascii := range []bool{false, true} {
+		if err := WriteLint(failWriter{}, fixture(), Text, Options{ASCII: ascii}); err == nil {
+			t.Errorf("ASCII %v: no error from a failing writer", ascii)
+		}
+		if err := lint(failWriter{}, fixture(), Options{ASCII: ascii}); err == nil {
+			t.Errorf("ASCII %v: lint itself, unbuffered: no error from a failing writer", ascii)
+		}
+	}
+	var utf, ascii bytes.Buffer
+	if err := WriteLint(&utf, fixture(), Text, Options{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := WriteLint(&ascii, fixture(), Text, Options{ASCII: true}); err != nil {
+		t.Fatal(err)
+	}
+	if want := model.ASCII(utf.String()); ascii.String() != want || utf.Len() < 100 {
+		t.Errorf("ASCII lint report:\n%s\nwant:\n%s", ascii.String(), want)
+	}
+}
