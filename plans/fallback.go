@@ -91,8 +91,10 @@ func lineRange(from, to int) string {
 // finish names the steps written without an ID, qualifies repeated IDs,
 // records warnings and rollback gaps, and checks the plan has steps.
 func (p *mdParser) finish() {
-	// Written IDs first, so a title slug never takes one.
-	used := map[string]bool{}
+	// Written IDs first, so a title slug never takes one. The maps are
+	// sized for the steps up front: on a long plan growing them was a
+	// good part of this pass.
+	used := make(map[string]bool, len(p.plan.Steps))
 	for _, s := range p.plan.Steps {
 		if s.parent == nil && !s.Generated {
 			used[s.ID] = true
@@ -119,11 +121,11 @@ func (p *mdParser) finish() {
 			s.ID = s.parent.ID + "/" + s.ID
 		}
 	}
-	byID := map[string][]*Step{}
+	byID := make(map[string][]*Step, len(p.plan.Steps))
 	for _, s := range p.plan.Steps {
 		byID[s.ID] = append(byID[s.ID], s)
 	}
-	keys := map[string]*Step{}
+	keys := make(map[string]*Step, len(p.plan.Steps))
 	for _, s := range p.plan.Steps {
 		switch {
 		case s.parent != nil:

@@ -264,8 +264,6 @@ func parse(ctx context.Context, file string, src []byte, root string, opts LoadO
 		opts:    opts,
 		plan:    plan,
 		regions: regions,
-		heads:   map[ast.Node]*hinfo{},
-		blocks:  map[ast.Node]*blockInfo{},
 		spans:   map[*ast.CodeSpan]bool{},
 	}
 	for i, r := range regions {
@@ -283,9 +281,21 @@ func parse(ctx context.Context, file string, src []byte, root string, opts LoadO
 	}
 	mp.decoder = decoder{file: file, root: root, env: opts.Env, source: spec.Explicit}
 	doc := parseMarkdown(src)
+	heads, blocks := 0, 0
 	for n := doc.FirstChild(); n != nil; n = n.NextSibling() {
 		mp.nodes = append(mp.nodes, n)
+		switch n.(type) {
+		case *ast.Heading:
+			heads++
+		case *ast.FencedCodeBlock, *ast.CodeBlock:
+			blocks++
+		}
 	}
+	// Sized for the top-level headings and blocks (nested blocks and
+	// pseudo-headings add a few): a plan of 10,000 steps grew both maps
+	// through a dozen rehashes.
+	mp.heads = make(map[ast.Node]*hinfo, heads)
+	mp.blocks = make(map[ast.Node]*blockInfo, blocks)
 	mp.buildOutline()
 	mp.read()
 	sort.SliceStable(mp.errs, func(i, j int) bool { return mp.errs[i].Line < mp.errs[j].Line })

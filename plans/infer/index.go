@@ -68,6 +68,11 @@ func (a *Analysis) index() *evIndex {
 	}
 	x := &evIndex{byKey: map[string]*evList{}, byPath: map[string]*evList{}, under: map[string]*evList{},
 		byBase: map[string][]evLoc{}, byStem: map[string][]evLoc{}, byLen: map[int][]evLoc{}, backupsOf: map[string]map[string]bool{}, lastChange: map[string]int{}}
+	n := 0
+	for _, st := range a.steps {
+		n += len(st.events)
+	}
+	x.all = make([]evLoc, 0, n)
 	for j, st := range a.steps {
 		rb := st.step.Rollback
 		for k, ev := range st.events {
