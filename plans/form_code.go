@@ -250,6 +250,18 @@ var (
 // would do nothing), Java properties ("log.message.format.version=3.6") or
 // INI ("[queue]", "backend = redis"). Comments and blank lines aside,
 // every line must be such a line.
+// fileLine reports whether t, a trimmed line, reads as a line of one of
+// those files. Each of their patterns needs an =, :, < or > or a leading
+// [, so a line with none — most shell lines ("cp app.py backups/") — is
+// answered without running five regular expressions.
+func fileLine(t string) bool {
+	if !strings.ContainsAny(t, "=:<>") && !strings.HasPrefix(t, "[") {
+		return false
+	}
+	return requirementRE.MatchString(t) || dotenvRE.MatchString(t) || propertiesRE.MatchString(t) ||
+		iniSectionRE.MatchString(t) || iniKeyRE.MatchString(t)
+}
+
 func isFileContent(lines []srcLine) bool {
 	n := 0
 	for _, l := range lines {
@@ -257,8 +269,7 @@ func isFileContent(lines []srcLine) bool {
 		if t == "" || strings.HasPrefix(t, "#") {
 			continue
 		}
-		if !(requirementRE.MatchString(t) || dotenvRE.MatchString(t) || propertiesRE.MatchString(t) ||
-			iniSectionRE.MatchString(t) || iniKeyRE.MatchString(t)) {
+		if !fileLine(t) {
 			return false
 		}
 		n++

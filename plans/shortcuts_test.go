@@ -2,6 +2,8 @@ package plans
 
 import (
 	"math/rand/v2"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -121,4 +123,47 @@ func texts(lines []srcLine) []string {
 		out = append(out, l.text)
 	}
 	return out
+}
+
+// TestFileLineShortcut: fileLine's shortcut (no =, :, <, > or leading [)
+// answers as the five file-line patterns do, on every line of the corpus
+// and on random lines made of their pieces.
+func TestFileLineShortcut(t *testing.T) {
+	full := func(t string) bool {
+		return requirementRE.MatchString(t) || dotenvRE.MatchString(t) || propertiesRE.MatchString(t) ||
+			iniSectionRE.MatchString(t) || iniKeyRE.MatchString(t)
+	}
+	var lines []string
+	files, _ := filepath.Glob("testdata/corpus/*.md")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(src), "\n") {
+			lines = append(lines, strings.TrimSpace(l))
+		}
+	}
+	r := rand.New(rand.NewPCG(5, 6))
+	pieces := []string{"a", "Z", "_", "x.y", "-", " ", "=", "==", ">=", "<", ">", ":", "[", "]", "\"v\"", "'v'", "1.2", ";", "$", "*"}
+	for range 20000 {
+		var b strings.Builder
+		for range 1 + r.IntN(8) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+		}
+		lines = append(lines, b.String())
+	}
+	matched := 0
+	for _, l := range lines {
+		want := full(l)
+		if got := fileLine(l); got != want {
+			t.Fatalf("fileLine(%q) = %v, the patterns say %v", l, got, want)
+		}
+		if want {
+			matched++
+		}
+	}
+	if matched < 100 {
+		t.Errorf("only %d of %d lines are file lines: the comparison is too thin", matched, len(lines))
+	}
 }
