@@ -272,7 +272,7 @@ func parsedCommands(lines []srcLine) []Command {
 func plainCommands(lines []srcLine) ([]Command, bool) {
 	n := 0
 	for _, l := range lines {
-		t := strings.TrimSpace(l.text)
+		t := shellTrim(l.text)
 		if t == "" || t[0] == '#' {
 			continue
 		}
@@ -286,12 +286,17 @@ func plainCommands(lines []srcLine) ([]Command, bool) {
 	}
 	out := make([]Command, 0, n)
 	for _, l := range lines {
-		if t := strings.TrimSpace(l.text); t != "" && t[0] != '#' {
+		if t := shellTrim(l.text); t != "" && t[0] != '#' {
 			out = append(out, Command{Text: t, Line: l.line})
 		}
 	}
 	return out, true
 }
+
+// shellTrim trims the blanks the shell separates words with (space and
+// tab) — not every Unicode space: to the shell a form feed or a no-break
+// space before a # is a word, not the start of a comment.
+func shellTrim(s string) string { return strings.Trim(s, " \t") }
 
 // plainWordByte reports whether c stands for itself in an unquoted shell
 // word (letters, digits and - _ . / = , : @ % + ^ ~ * ?).

@@ -20,7 +20,7 @@ var plainPieces = []string{
 	"if", "then", "fi", "for", "in", "do", "while", "case", "esac", "time", "!", "{", "}", "[[", "]]", "[", "]",
 	"export", "let", "function", "coproc", "select", "until", "elif", "else",
 	"$x", "${x}", "$(date)", "`date`", `"$HOME"`, `\`, `a\`, "(", ")", "((", "))", "#", "# note", "x#y",
-	`"open`, `'open`, `"a\"b"`, `'!'`, "é", "\t", "", " ",
+	`"open`, `'open`, `"a\"b"`, `'!'`, "é", "\t", "", " ", "\f", "\v", "\u00a0", "\u0085", "\r",
 }
 
 // randomBlock is up to 5 lines of up to 7 pieces; some lines are comments
@@ -60,7 +60,7 @@ func randomBlock(r *rand.Rand) []srcLine {
 // harness's plan blocks, so the comparison is not empty.
 func TestPlainCommandsAgreeWithParser(t *testing.T) {
 	r := rand.New(rand.NewPCG(14, 10000))
-	const blocks = 30000
+	const blocks = 60000
 	taken := 0
 	for range blocks {
 		lines := randomBlock(r)
@@ -106,6 +106,7 @@ func TestPlainCommandsDecline(t *testing.T) {
 		"cp a b \\\n  c", "if true; then\n  x\nfi", "a &", "a && b &&", "a |", "| a", "FOO=1 run", "> out echo",
 		"echo $HOME", "cat <<EOF\nx\nEOF", "echo 'open", `echo "a\"b"`, "x # note", "for f in *; do rm $f; done",
 		"echo a; echo b", "{ a; }", "(cd x && make)", "echo a >& b", "echo a &> b", "echo >", "time make", "export X=1",
+		"\f # a form feed is a word to the shell", "\u0085 # so is a next-line character", "cp a b\u00a0",
 	} {
 		var lines []srcLine
 		for i, l := range strings.Split(text, "\n") {
