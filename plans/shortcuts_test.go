@@ -168,3 +168,56 @@ func TestFileLineShortcut(t *testing.T) {
 		t.Errorf("only %d of %d lines are file lines: the comparison is too thin", matched, len(lines))
 	}
 }
+
+// TestHeadingShortcuts: isRollbackIntro with its shortcut answers as the
+// patterns alone do, and labelRE matches no text without a colon (which
+// startsWithVerb then does not ask it about), on every line of the corpus
+// (headings and prose alike) and on random texts made of the words the
+// patterns look for, in mixed case, with and without non-ASCII letters.
+func TestHeadingShortcuts(t *testing.T) {
+	rollbackIntro := func(text string) bool {
+		t := stripLeadingSymbols(text)
+		return IsRollbackHeading(t) || rollbackIntroRE.MatchString(t)
+	}
+	var texts []string
+	files, _ := filepath.Glob("testdata/corpus/*.md")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(src), "\n") {
+			texts = append(texts, strings.TrimLeft(strings.TrimSpace(l), "#* "))
+		}
+	}
+	r := rand.New(rand.NewPCG(7, 8))
+	pieces := []string{"Roll", "back", "ROLLBACK", "rolling-back", "Back out", "revert", "Fail", "failing back", "If", "when",
+		"in case", "it", "goes wrong", "is Broken", "breaks", "misbehaves", "Note", ":", "Step", "12.", " ", "ſ", "K", "é", "🚀", "restart"}
+	for range 30000 {
+		var b strings.Builder
+		for range 1 + r.IntN(6) {
+			b.WriteString(pieces[r.IntN(len(pieces))])
+			if r.IntN(3) > 0 {
+				b.WriteByte(' ')
+			}
+		}
+		texts = append(texts, b.String())
+	}
+	hits := 0
+	for _, text := range texts {
+		want := rollbackIntro(text)
+		if got := isRollbackIntro(text); got != want {
+			t.Fatalf("isRollbackIntro(%q) = %v, the patterns say %v", text, got, want)
+		}
+		if want {
+			hits++
+		}
+		// startsWithVerb asks labelRE only of a text with a colon.
+		if !strings.Contains(text, ":") && labelRE.MatchString(text) {
+			t.Fatalf("labelRE matches %q, which has no colon", text)
+		}
+	}
+	if hits < 1000 {
+		t.Errorf("only %d texts introduce a rollback: the comparison is too thin", hits)
+	}
+}

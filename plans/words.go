@@ -3,6 +3,7 @@ package plans
 import (
 	"strings"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
@@ -42,7 +43,7 @@ func init() {
 // word (after emoji, marks and a leading "then"/"now"/"first") is one of
 // actionVerbs. "Clean-up (next week)" counts by its "clean".
 func startsWithVerb(text string) bool {
-	if labelRE.MatchString(text) {
+	if strings.IndexByte(text, ':') >= 0 && labelRE.MatchString(text) {
 		return false // "Note: …", "Warning: …" label a remark
 	}
 	w := firstWords(text, 3)
@@ -197,7 +198,36 @@ var rollbackIntroRE = lazyre.New(`(?i)^(?:if|when|in case)\b[^.:]*\b(?:goes wron
 // back: the rollback words of IsRollbackHeading or rollbackIntroRE.
 func isRollbackIntro(text string) bool {
 	t := stripLeadingSymbols(text)
+	if !mayIntroduceRollback(t) {
+		return false
+	}
 	return IsRollbackHeading(t) || rollbackIntroRE.MatchString(t)
+}
+
+// rollbackWords are in every text rollbackRE or rollbackIntroRE matches,
+// in some case: "roll" (roll back), "back" (back out), "revert", "fail"
+// (fail back, it fails), "wrong" (goes wrong), "broken", "breaks",
+// "misbehaves".
+var rollbackWords = []string{"roll", "back", "revert", "fail", "wrong", "broken", "breaks", "misbehaves"}
+
+// mayIntroduceRollback is false when an ASCII text holds none of
+// rollbackWords in any case, so neither pattern can match it: most
+// headings ("Step 12", "Restart the service") are answered without them.
+// Other texts go to the patterns, whose case folding reaches beyond ASCII.
+func mayIntroduceRollback(t string) bool {
+	for i := 0; i < len(t); i++ {
+		if t[i] >= utf8.RuneSelf {
+			return true
+		}
+	}
+	for _, w := range rollbackWords {
+		for i := 0; i+len(w) <= len(t); i++ {
+			if strings.EqualFold(t[i:i+len(w)], w) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // rollbackContentRE is the first paragraph of a section that says it is
