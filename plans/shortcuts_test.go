@@ -7,6 +7,8 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+
+	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
 // plainPieces are the words, operators and fragments the random blocks of
@@ -220,4 +222,75 @@ func TestHeadingShortcuts(t *testing.T) {
 	if hits < 1000 {
 		t.Errorf("only %d texts introduce a rollback: the comparison is too thin", hits)
 	}
+}
+
+// TestMayMatchAt0IsSound: for every pattern of the packages in this test
+// binary, and texts from the corpus, random texts and texts built from
+// the pattern's own words, MayMatchAt0 is never false where the pattern
+// matches. It also checks the shortcut does rule texts out, for the
+// heading pattern it is used for.
+func TestMayMatchAt0IsSound(t *testing.T) {
+	var texts []string
+	files, _ := filepath.Glob("testdata/corpus/*.md")
+	for _, f := range files {
+		src, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, l := range strings.Split(string(src), "\n") {
+			l = strings.TrimSpace(l)
+			texts = append(texts, l, strings.TrimLeft(l, "#*-0123456789. "))
+		}
+	}
+	// Headings the skip-heading pattern matches through its optional
+	// parts ("tl;?dr", "q ?& ?a", "anti-?patterns").
+	texts = append(texts, "TL;DR", "TLDR", "tldr:", "Q&A", "Q & A", "q &a", "Don'ts", "Donts", "Anti-patterns", "Antipatterns",
+		"Wrap-up", "Wrapup", "wrap up", "Goal", "Goals", "Non-goals", "Risks and mitigations", "Related docs", "FAQs", "To do", "ToDo")
+	r := rand.New(rand.NewPCG(9, 10))
+	all := lazyre.All()
+	for _, re := range all {
+		// Words of the pattern itself, so its alternatives are met.
+		words := strings.FieldsFunc(re.String(), func(c rune) bool { return strings.ContainsRune(`|()?:^$\[]*+{}`, c) })
+		for range 40 {
+			var b strings.Builder
+			for range 1 + r.IntN(3) {
+				if len(words) > 0 && r.IntN(3) > 0 {
+					w := words[r.IntN(len(words))]
+					if r.IntN(2) == 0 {
+						w = strings.ToUpper(w[:1]) + w[1:]
+					}
+					b.WriteString(w)
+				} else {
+					b.WriteString([]string{" ", "a", "Z", "1", ".", "-", "é", "K", "ſ", "\t", "x"}[r.IntN(11)])
+				}
+				if r.IntN(2) == 0 {
+					b.WriteByte(' ')
+				}
+			}
+			texts = append(texts, b.String())
+		}
+	}
+	anchored, ruledOut := 0, 0
+	for _, re := range all {
+		known := false
+		for _, s := range texts {
+			may := re.MayMatchAt0(s)
+			if !may {
+				known = true
+				if re == skipHeadingRE {
+					ruledOut++
+				}
+			}
+			if !may && re.MatchString(s) {
+				t.Fatalf("%s matches %q, which MayMatchAt0 ruled out", re, s)
+			}
+		}
+		if known {
+			anchored++
+		}
+	}
+	if ruledOut < 1000 || anchored < 10 {
+		t.Errorf("the shortcut ruled out %d texts for the skip-heading pattern and worked for %d patterns: too few to trust the test", ruledOut, anchored)
+	}
+	t.Logf("%d patterns, %d with a working shortcut; %d of %d texts ruled out for the skip-heading pattern", len(all), anchored, ruledOut, len(texts))
 }

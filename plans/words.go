@@ -173,6 +173,9 @@ func isSkipHeading(text string) bool {
 		t, numbered = rest, true
 	}
 	t = strings.TrimSpace(strings.Trim(t, "*_"))
+	if !skipHeadingRE.MayMatchAt0(t) {
+		return false // most headings: the pattern's first letters rule them out
+	}
 	loc := skipHeadingRE.FindStringIndex(t)
 	if loc == nil {
 		return false

@@ -28,6 +28,7 @@ type Regexp struct {
 	pattern string
 	once    sync.Once
 	re      atomic.Pointer[regexp.Regexp]
+	pre     prefixes // for MayMatchAt0 (prefix.go)
 }
 
 // registry is every Regexp made by New, for CompileAll.
@@ -158,3 +159,11 @@ func (r *Regexp) SubexpIndex(name string) int { return r.Get().SubexpIndex(name)
 
 // NumSubexp returns the number of groups.
 func (r *Regexp) NumSubexp() int { return r.Get().NumSubexp() }
+
+// All returns every Regexp made so far (for tests that check a property
+// of all the patterns a program holds).
+func All() []*Regexp {
+	registry.Lock()
+	defer registry.Unlock()
+	return append([]*Regexp(nil), registry.all...)
+}
