@@ -205,7 +205,7 @@ func (h *hinfo) readText() {
 		h.id, h.title = id, title
 	}
 	h.skipText = isSkipHeading(h.text)
-	h.partText = partHeadingRE.MatchString(stripLeadingSymbols(h.text))
+	h.partText = partHeadingRE.MatchStringAt0(stripLeadingSymbols(h.text))
 	h.rbText = isRollbackIntro(h.text)
 	h.verbText = headingAction(h.text)
 }
@@ -362,7 +362,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 	// or — when numbered itself — the step was a group after all (see
 	// groupHeading, decided before the kids are classified).
 	if par != nil && (par.kind == kindStep || par.kind == kindPart || par.kind == kindRollbackSub) && h.id == "" {
-		if strongSkipRE.MatchString(stripLeadingSymbols(h.text)) {
+		if strongSkipRE.MatchStringAt0(stripLeadingSymbols(h.text)) {
 			h.kind = kindSkip
 			return
 		}
@@ -395,7 +395,7 @@ func (p *mdParser) classify(h *hinfo, sawStep bool) {
 		case p.groupHeading(h):
 			h.group = true
 			h.kind = kindPhase
-		case descriptiveRE.MatchString(h.title) && !h.cmds:
+		case descriptiveRE.MatchStringAt0(h.title) && !h.cmds:
 			h.kind = kindPhase
 		default:
 			h.kind = kindStep

@@ -281,6 +281,9 @@ func TestMayMatchAt0IsSound(t *testing.T) {
 					ruledOut++
 				}
 			}
+			if re.MatchStringAt0(s) != re.MatchString(s) {
+				t.Fatalf("%s: MatchStringAt0(%q) differs from MatchString", re, s)
+			}
 			if !may && re.MatchString(s) {
 				t.Fatalf("%s matches %q, which MayMatchAt0 ruled out", re, s)
 			}

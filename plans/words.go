@@ -251,7 +251,7 @@ var altRE = lazyre.New(`(?i)^(?:` + altPattern + `)`)
 
 // isAltTitle reports whether a heading or paragraph names one way of doing
 // a step ("Option A: Docker Compose", "Method 2 — copy").
-func isAltTitle(text string) bool { return altRE.MatchString(stripLeadingSymbols(text)) }
+func isAltTitle(text string) bool { return altRE.MatchStringAt0(stripLeadingSymbols(text)) }
 
 // nothingToUndoRE is a per-step rollback that says there is nothing to do.
 var nothingToUndoRE = lazyre.New(`(?i)^\W*(?:nothing(?: to (?:undo|roll back|revert|do))?|not needed|none|n/?a|no rollback|no undo|not applicable|no action|not required|nothing changes)\b`)

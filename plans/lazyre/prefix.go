@@ -224,3 +224,9 @@ func dedupe(ps []prefix) []prefix {
 	}
 	return out
 }
+
+// MatchStringAt0 is MatchString for a pattern anchored at the text's
+// start, with MayMatchAt0 asked first: the heading classifiers, asked of
+// every heading of a plan, rule most headings out from their first
+// letters.
+func (r *Regexp) MatchStringAt0(s string) bool { return r.MayMatchAt0(s) && r.MatchString(s) }
