@@ -72,6 +72,10 @@ type Session struct {
 	signOffs map[string]SignOff
 	// disks are the plan's filesystems for the host strip (host.go).
 	disks diskCache
+
+	// last is the last complete snapshot and its inputs (reuse.go); only
+	// the complete evaluation of Check, under checkMu, touches it.
+	last *lastEval
 }
 
 // cached is the last answer of one probe and when it came.
@@ -427,7 +431,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 			return
 		}
 		lastPartial = time.Now()
-		o.OnPartial(s.evaluate(p, a, current, maps.Clone(refreshing), start, time.Since(start), nil, false))
+		o.OnPartial(s.evaluate(p, a, current, maps.Clone(refreshing), start, time.Since(start), nil, false, false))
 	}
 	if o.PartialAfter > 0 {
 		// As if one had been sent so that the next is due PartialAfter
@@ -463,8 +467,14 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	if trailing != nil {
 		trailing.Stop()
 	}
+	// same: every due probe answered as it did before, so an evaluation
+	// reads what the last one read (the probes not due kept their answers).
+	same := true
 	for i, sp := range due {
 		current[sp] = results[i]
+		if c, ok := cache[sp]; !ok || !sameAnswer(c.res, results[i]) {
+			same = false
+		}
 	}
 	pmu.Unlock()
 
@@ -477,7 +487,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	s.mu.Unlock()
 
 	host := s.host(ctx, p)
-	return s.evaluate(p, a, current, nil, start, time.Since(start), host, true)
+	return s.evaluate(p, a, current, nil, start, time.Since(start), host, true, same)
 }
 
 // run hands the due probes to the runner and waits for its answer, but no
@@ -504,7 +514,34 @@ func (s *Session) run(ctx context.Context, due []*spec.Probe, onResult func(int,
 
 // evaluate turns the current answers into a snapshot; final is true for
 // the snapshot Check returns (pending warnings are shown, then dropped).
-func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, refreshing map[*spec.Probe]bool, start time.Time, took time.Duration, host *HostFacts, final bool) *Snapshot {
+// same says that every answer in current has the status and message it
+// had at the last complete evaluation: a final evaluation with the same
+// other inputs then reuses that snapshot (reuse.go) instead of evaluating.
+func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.Probe]probes.Result, refreshing map[*spec.Probe]bool, start time.Time, took time.Duration, host *HostFacts, final, same bool) *Snapshot {
+	s.mu.Lock()
+	opts := EvalOptions{
+		At:         s.at,
+		Steps:      slices.Clone(s.steps),
+		Phase:      s.opts.Phase,
+		CheckedAt:  start.UTC(),
+		Duration:   took,
+		Warnings:   slices.Clone(s.notes),
+		Host:       host,
+		Analysis:   a,
+		SignOffs:   maps.Clone(s.signOffs),
+		Refreshing: refreshing,
+	}
+	if final {
+		s.notes = nil // shown once, in a complete snapshot
+	}
+	s.mu.Unlock()
+	if final && same && s.last.matches(p, a, opts) {
+		if snap := s.last.reuse(p, opts, current); snap != nil {
+			s.last.snap = snap
+			return snap
+		}
+	}
+
 	n := 0
 	for _, st := range p.Steps {
 		n += len(st.Probes)
@@ -538,24 +575,11 @@ func (s *Session) evaluate(p *plans.Plan, a *infer.Analysis, current map[*spec.P
 			})
 		}
 	}
-	s.mu.Lock()
-	opts := EvalOptions{
-		At:         s.at,
-		Steps:      slices.Clone(s.steps),
-		Phase:      s.opts.Phase,
-		CheckedAt:  start.UTC(),
-		Duration:   took,
-		Warnings:   slices.Clone(s.notes),
-		Host:       host,
-		Analysis:   a,
-		SignOffs:   maps.Clone(s.signOffs),
-		Refreshing: refreshing,
-	}
+	snap := Evaluate(p, results, findings, opts)
 	if final {
-		s.notes = nil // shown once, in a complete snapshot
+		s.last = &lastEval{snap: snap, plan: p, analysis: a, opts: opts}
 	}
-	s.mu.Unlock()
-	return Evaluate(p, results, findings, opts)
+	return snap
 }
 
 func firstLine(s string) string {
