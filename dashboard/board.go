@@ -107,6 +107,8 @@ type board struct {
 	selKey       string
 	// search is the find prompt's state (search.go).
 	search search
+	// whyDone is what the why pane's text was last built from.
+	whyDone whyKey
 
 	view     *rootView
 	flex     *tview.Flex

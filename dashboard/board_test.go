@@ -916,3 +916,43 @@ func TestBoardDrawsNoControlCharacters(t *testing.T) {
 		}
 	}
 }
+
+// TestWhyPaneFollowsSnapshots: the why pane is built again only from new
+// slices; a snapshot that reuses the last one's (the model's reuse of an
+// unchanged evaluation) shows the same, and one with new findings of the
+// same count, or a new width, shows them.
+func TestWhyPaneFollowsSnapshots(t *testing.T) {
+	b, _, _ := testBoard(t, true)
+	first := fixture()
+	b.apply(first)
+	s := draw(t, b, 100, 30)
+	s.find(t, "restores config_chromadb.py")
+
+	reused := *first
+	reused.CheckedAt = first.CheckedAt.Add(5 * time.Second)
+	b.apply(&reused)
+	if again := draw(t, b, 100, 30); !strings.Contains(again.text(), "restores config_chromadb.py") {
+		t.Fatalf("a reused snapshot lost the finding:\n%s", again.text())
+	}
+
+	changed := reused
+	changed.Findings = []model.Finding{{Severity: "error", Step: "23", Line: 141, Message: "restores chroma.env, which no step backs up"}}
+	b.apply(&changed)
+	s = draw(t, b, 100, 30)
+	s.find(t, "restores chroma.env")
+	if strings.Contains(s.text(), "restores config_chromadb.py") {
+		t.Errorf("the old finding is still shown:\n%s", s.text())
+	}
+
+	// Short, an entry is cut to the pane's width; wider, it is cut later.
+	only := changed
+	only.Blockers, only.Reasons, only.Pending = nil, nil, nil
+	only.Findings = []model.Finding{{Severity: "error", Step: "23", Line: 141,
+		Message: "restores chroma.env, which no step backs up, commits or otherwise keeps anywhere the rollback can find it"}}
+	b.apply(&only)
+	narrow := draw(t, b, 80, 24).row(t, "finding error")
+	wide := draw(t, b, 100, 24).row(t, "finding error")
+	if strings.Contains(narrow, "commits or") || !strings.Contains(wide, "commits or") {
+		t.Errorf("the why pane was not cut again for the new width:\n 80: %q\n100: %q", narrow, wide)
+	}
+}

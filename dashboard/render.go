@@ -424,6 +424,7 @@ func (b *board) renderWhy() {
 	s := b.snap
 	if s == nil {
 		b.why.SetText("")
+		b.whyDone = whyKey{}
 		return
 	}
 	var title []string
@@ -439,6 +440,12 @@ func (b *board) renderWhy() {
 	b.why.SetTitle(" " + strings.Join(title, " · ") + " (Tab) ")
 	oneLine := b.whyCut()
 	width := b.whyWidth()
+	key := whyKey{blockers: s.Blockers, pending: s.Pending, findings: s.Findings, warnings: s.Warnings,
+		oneLine: oneLine, width: width, color: b.pal.color}
+	if b.whyDone.same(&key) {
+		return
+	}
+	b.whyDone = key
 	entry := func(mark, text string) string {
 		if mw := tview.TaggedStringWidth(mark); oneLine && width > mw+4 {
 			return mark + tview.Escape(cutText(text, width-mw))
@@ -486,6 +493,36 @@ func (b *board) renderWhy() {
 	if text := strings.Join(lines, "\n"); text != b.why.GetText(false) {
 		b.why.SetText(text)
 	}
+}
+
+// whyKey is what the why pane's text is made of. A check whose answers
+// did not change hands the board a snapshot that shares these slices with
+// the last one (model's reuse), and the pane — thousands of entries on a
+// large plan, each measured and cut to the width — is then not built
+// again: on an idle board that was a third of the work of a tick.
+type whyKey struct {
+	blockers []model.Blocker
+	pending  []model.Pending
+	findings []model.Finding
+	warnings []string
+	oneLine  bool
+	width    int
+	color    bool
+}
+
+// same reports whether k holds the very slices of o (the same arrays, not
+// equal contents: comparing contents would cost what building costs) and
+// the same layout.
+func (k *whyKey) same(o *whyKey) bool {
+	return sameArray(k.blockers, o.blockers) && sameArray(k.pending, o.pending) &&
+		sameArray(k.findings, o.findings) && sameArray(k.warnings, o.warnings) &&
+		k.oneLine == o.oneLine && k.width == o.width && k.color == o.color
+}
+
+// sameArray reports whether a and b are the same elements of one array;
+// two empty slices are the same.
+func sameArray[T any](a, b []T) bool {
+	return len(a) == len(b) && (len(a) == 0 || &a[0] == &b[0])
 }
 
 // whyCut is true when the why pane shows one line per entry: unfocused on
