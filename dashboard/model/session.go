@@ -76,6 +76,12 @@ type Session struct {
 	// last is the last complete snapshot and its inputs (reuse.go); only
 	// the complete evaluation of Check, under checkMu, touches it.
 	last *lastEval
+	// current is Check's map of the answers so far, kept (emptied) from
+	// one check to the next; only Check, under checkMu, touches it.
+	current map[*spec.Probe]probes.Result
+	// groups is runShared's grouping of the last due probes (shared.go),
+	// under checkMu.
+	groups *sharedGroups
 }
 
 // cached is the last answer of one probe and when it came.
@@ -361,47 +367,59 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 	s.mu.Unlock()
 
 	// Every probe in evaluation order (steps, then extra), and which are due.
-	var all []*spec.Probe
-	interval := map[*spec.Probe]time.Duration{}
+	all := make([]*spec.Probe, 0, len(s.current))
+	var due []*spec.Probe
+	add := func(sp *spec.Probe, iv time.Duration) {
+		all = append(all, sp)
+		if c, ok := cache[sp]; o.Force || !ok || iv <= 0 || start.Sub(c.at) >= iv {
+			due = append(due, sp)
+		}
+	}
 	for _, st := range p.Steps {
 		iv := st.Interval
 		if iv <= 0 {
 			iv = o.DefaultInterval
 		}
 		for _, sp := range st.Probes {
-			all = append(all, sp)
-			interval[sp] = iv
+			add(sp, iv)
 		}
 	}
 	for _, sp := range extra {
-		all = append(all, sp)
-		interval[sp] = o.DefaultInterval
-	}
-	var due []*spec.Probe
-	for _, sp := range all {
-		c, ok := cache[sp]
-		if o.Force || !ok || interval[sp] <= 0 || start.Sub(c.at) >= interval[sp] {
-			due = append(due, sp)
-		}
+		add(sp, o.DefaultInterval)
 	}
 
 	// current answers: the cached ones, also for the due probes until
-	// they answer again (marked refreshing, so the last answer stays on
-	// screen instead of flickering to "checking"); Pending only for a
-	// probe that never answered.
-	current := make(map[*spec.Probe]probes.Result, len(all))
-	refreshing := map[*spec.Probe]bool{}
+	// they answer again (refreshing, so the last answer stays on screen
+	// instead of flickering to "checking"); Pending only for a probe that
+	// never answered. The map is the session's, emptied: a tick of a large
+	// plan would otherwise allocate it anew.
+	current := s.current
+	if current == nil {
+		current = make(map[*spec.Probe]probes.Result, len(all))
+		s.current = current
+	}
+	clear(current)
 	for _, sp := range all {
 		if c, ok := cache[sp]; ok {
 			current[sp] = c.res
 		}
 	}
+	// answered[i] is set when due[i] has answered in this check; a due
+	// probe with an answer from before and none yet is refreshing.
+	answered := make([]bool, len(due))
 	for _, sp := range due {
-		if _, ok := current[sp]; ok {
-			refreshing[sp] = true
-		} else {
+		if _, ok := current[sp]; !ok {
 			current[sp] = probes.Result{Spec: sp, Status: probes.Pending, Message: "checking…"}
 		}
+	}
+	refreshing := func() map[*spec.Probe]bool {
+		out := map[*spec.Probe]bool{}
+		for i, sp := range due {
+			if _, ok := cache[sp]; ok && !answered[i] {
+				out[sp] = true
+			}
+		}
+		return out
 	}
 
 	var (
@@ -431,7 +449,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 			return
 		}
 		lastPartial = time.Now()
-		o.OnPartial(s.evaluate(p, a, current, maps.Clone(refreshing), start, time.Since(start), nil, false, false))
+		o.OnPartial(s.evaluate(p, a, current, refreshing(), start, time.Since(start), nil, false, false))
 	}
 	if o.PartialAfter > 0 {
 		// As if one had been sent so that the next is due PartialAfter
@@ -450,7 +468,7 @@ func (s *Session) Check(ctx context.Context, o CheckOptions) *Snapshot {
 			return
 		}
 		current[due[i]] = res
-		delete(refreshing, due[i])
+		answered[i] = true
 		if o.OnPartial != nil {
 			partial()
 		}

@@ -2,6 +2,7 @@ package model
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/spec"
@@ -45,57 +46,82 @@ func sharedKey(sp *spec.Probe) (checkKey, bool) {
 	return k, true
 }
 
-// runShared runs due like run, but asks each question once: probes with
-// one sharedKey are checked by the first of them, and every one of them
-// gets that answer under its own Spec, in its own place of the result
-// and through onResult.
-func (s *Session) runShared(ctx context.Context, due []*spec.Probe, onResult func(int, probes.Result)) []probes.Result {
-	uniq := make([]*spec.Probe, 0, len(due))
-	of := make([]int, len(due)) // due[i] is answered by uniq[of[i]]
+// sharedGroups is how runShared splits a list of due probes: the probes
+// that ask distinct questions, and for each which due probes it answers.
+// A board re-checks the same probes tick after tick, so the grouping of
+// the last list is kept and used again when the list is the same, rather
+// than hashing every probe's key each time.
+type sharedGroups struct {
+	due  []*spec.Probe // the list grouped, as given
+	uniq []*spec.Probe
+	of   []int // due[i] is answered by uniq[of[i]]
+	// members[start[j]:start[j+1]] are the places in due that uniq[j]
+	// answers, in order.
+	start, members []int
+}
+
+// groupShared groups due (see sharedGroups).
+func groupShared(due []*spec.Probe) *sharedGroups {
+	g := &sharedGroups{due: slices.Clone(due), uniq: make([]*spec.Probe, 0, len(due)), of: make([]int, len(due))}
 	seen := make(map[checkKey]int, len(due))
 	for i, sp := range due {
 		if k, ok := sharedKey(sp); ok {
 			if j, ok := seen[k]; ok {
-				of[i] = j
+				g.of[i] = j
 				continue
 			}
-			seen[k] = len(uniq)
+			seen[k] = len(g.uniq)
 		}
-		of[i] = len(uniq)
-		uniq = append(uniq, sp)
+		g.of[i] = len(g.uniq)
+		g.uniq = append(g.uniq, sp)
 	}
-	if len(uniq) == len(due) {
-		return s.run(ctx, due, onResult)
+	if len(g.uniq) == len(due) {
+		return g
 	}
-	// members[j] are the places in due that uniq[j] answers, in order.
-	start := make([]int, len(uniq)+1)
-	for _, j := range of {
-		start[j+1]++
+	g.start = make([]int, len(g.uniq)+1)
+	for _, j := range g.of {
+		g.start[j+1]++
 	}
-	for j := range uniq {
-		start[j+1] += start[j]
+	for j := range g.uniq {
+		g.start[j+1] += g.start[j]
 	}
-	members := make([]int, len(due))
-	fill := append([]int(nil), start[:len(uniq)]...)
-	for i, j := range of {
-		members[fill[j]] = i
+	g.members = make([]int, len(due))
+	fill := append([]int(nil), g.start[:len(g.uniq)]...)
+	for i, j := range g.of {
+		g.members[fill[j]] = i
 		fill[j]++
+	}
+	return g
+}
+
+// runShared runs due like run, but asks each question once: probes with
+// one sharedKey are checked by the first of them, and every one of them
+// gets that answer under its own Spec, in its own place of the result
+// and through onResult. Check calls it, under checkMu.
+func (s *Session) runShared(ctx context.Context, due []*spec.Probe, onResult func(int, probes.Result)) []probes.Result {
+	g := s.groups
+	if g == nil || !slices.Equal(g.due, due) {
+		g = groupShared(due)
+		s.groups = g
+	}
+	if len(g.uniq) == len(due) {
+		return s.run(ctx, due, onResult)
 	}
 	var fan func(int, probes.Result)
 	if onResult != nil {
 		fan = func(j int, res probes.Result) {
-			if j < 0 || j >= len(uniq) {
+			if j < 0 || j >= len(g.uniq) {
 				return
 			}
-			for _, i := range members[start[j]:start[j+1]] {
+			for _, i := range g.members[g.start[j]:g.start[j+1]] {
 				res.Spec = due[i]
 				onResult(i, res)
 			}
 		}
 	}
-	rs := s.run(ctx, uniq, fan)
+	rs := s.run(ctx, g.uniq, fan)
 	out := make([]probes.Result, len(due))
-	for i, j := range of {
+	for i, j := range g.of {
 		out[i] = rs[j]
 		out[i].Spec = due[i]
 	}

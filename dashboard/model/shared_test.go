@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -41,31 +42,38 @@ func TestSharedAnswersMatchAlone(t *testing.T) {
 	if len(keys) == 0 || len(keys) >= len(due) {
 		t.Fatalf("%d probes ask %d questions: the plan no longer repeats one, and this test shows nothing", len(due), len(keys))
 	}
-	var mu sync.Mutex
-	partial := map[*spec.Probe]probes.Result{}
-	got := sess.runShared(context.Background(), due, func(i int, r probes.Result) {
-		mu.Lock()
-		defer mu.Unlock()
-		if r.Spec != due[i] {
-			t.Errorf("onResult(%d) carries the spec of another probe", i)
-		}
-		if _, dup := partial[due[i]]; dup {
-			t.Errorf("onResult(%d) called twice", i)
-		}
-		partial[due[i]] = r
-	})
-	if len(partial) != len(due) {
-		t.Errorf("onResult heard %d of %d probes", len(partial), len(due))
-	}
+	// The session keeps the grouping of the last list it was handed: a
+	// list in another order, a shorter one and the first one again must
+	// each be grouped for what they are.
+	back := slices.Clone(due)
+	slices.Reverse(back)
 	alone := probes.NewRunner(probes.Options{NoExec: true})
-	for i, sp := range due {
-		want := alone.Run(context.Background(), []*spec.Probe{sp}, nil)[0]
-		if got[i].Spec != sp || got[i].Status != want.Status || got[i].Message != want.Message {
-			t.Errorf("probe %d (%s, line %d): shared %s %q (spec %p), alone %s %q (spec %p)",
-				i, sp.Label(), sp.Line, got[i].Status, got[i].Message, got[i].Spec, want.Status, want.Message, sp)
+	for _, due := range [][]*spec.Probe{due, due, back, back[:len(back)/3], due} {
+		var mu sync.Mutex
+		partial := map[*spec.Probe]probes.Result{}
+		got := sess.runShared(context.Background(), due, func(i int, r probes.Result) {
+			mu.Lock()
+			defer mu.Unlock()
+			if r.Spec != due[i] {
+				t.Errorf("onResult(%d) carries the spec of another probe", i)
+			}
+			if _, dup := partial[due[i]]; dup {
+				t.Errorf("onResult(%d) called twice", i)
+			}
+			partial[due[i]] = r
+		})
+		if len(partial) != len(due) {
+			t.Errorf("onResult heard %d of %d probes", len(partial), len(due))
 		}
-		if r := partial[sp]; r.Status != got[i].Status || r.Message != got[i].Message {
-			t.Errorf("probe %d: onResult said %s %q, the result is %s %q", i, r.Status, r.Message, got[i].Status, got[i].Message)
+		for i, sp := range due {
+			want := alone.Run(context.Background(), []*spec.Probe{sp}, nil)[0]
+			if got[i].Spec != sp || got[i].Status != want.Status || got[i].Message != want.Message {
+				t.Fatalf("probe %d (%s, line %d): shared %s %q (spec %p), alone %s %q (spec %p)",
+					i, sp.Label(), sp.Line, got[i].Status, got[i].Message, got[i].Spec, want.Status, want.Message, sp)
+			}
+			if r := partial[sp]; r.Status != got[i].Status || r.Message != got[i].Message {
+				t.Fatalf("probe %d: onResult said %s %q, the result is %s %q", i, r.Status, r.Message, got[i].Status, got[i].Message)
+			}
 		}
 	}
 }
