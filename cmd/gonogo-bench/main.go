@@ -13,6 +13,7 @@
 //	go run ./cmd/gonogo-bench -quick                         # a smoke run
 //	go run ./cmd/gonogo-bench -cases checks,git-clean -n 31
 //	go run ./cmd/gonogo-bench -cases once -steps 10000 -perf /tmp/prof   # where the time goes
+//	go run ./cmd/gonogo-bench -cases idle -idle 2m                       # the idle board
 //
 // goss is not part of this repository: build one from its sources (tag
 // v0.4.10 or newer) and pass its path with -goss or $GOSS.
@@ -44,7 +45,7 @@ func main() {
 }
 
 // families are the groups of cases -cases selects, in the order they run.
-var families = []string{"checks", "git-paths", "git-clean", "once", "lint"}
+var families = []string{"checks", "git-paths", "git-clean", "once", "lint", "idle"}
 
 // config is the parsed command line.
 type config struct {
@@ -60,7 +61,8 @@ type config struct {
 	keep     bool
 	markdown bool
 	quick    bool
-	perf     string // profile each gonogo job with perf into this folder
+	perf     string        // profile each gonogo job with perf into this folder
+	idle     time.Duration // the idle case's window
 }
 
 func parseFlags(args []string, stderr io.Writer) (*config, error) {
@@ -80,7 +82,8 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 	fs.BoolVar(&c.keep, "keep", false, "keep the work folder")
 	fs.BoolVar(&c.markdown, "markdown", false, "print the table as Markdown")
 	fs.StringVar(&c.perf, "perf", "", "after measuring, run each gonogo job once more under `perf record -g` and write profiles and their hottest symbols to `DIR`")
-	fs.BoolVar(&c.quick, "quick", false, "a short smoke run: n=3, scales 1,3, repositories of 2k and 4k files, plans of 100 and 1000 steps")
+	fs.DurationVar(&c.idle, "idle", time.Minute, "how long the idle case watches the board's CPU time")
+	fs.BoolVar(&c.quick, "quick", false, "a short smoke run: n=3, scales 1,3, repositories of 2k and 4k files, plans of 100 and 1000 steps, 10 s idle")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "usage: gonogo-bench [flags]\n\nMeasures gonogo against goss and git on the same work (issue 14) and prints one table.\n\n")
 		fs.PrintDefaults()
@@ -102,6 +105,12 @@ func parseFlags(args []string, stderr io.Writer) (*config, error) {
 		if !set["n"] {
 			c.n = 3
 		}
+		if !set["idle"] {
+			c.idle = 10 * time.Second
+		}
+	}
+	if c.idle < time.Second {
+		return nil, fmt.Errorf("-idle: expected at least 1s, got %s", c.idle)
 	}
 	if c.n < 1 {
 		return nil, fmt.Errorf("-n: expected at least 1, got %d", c.n)
@@ -339,6 +348,13 @@ func bench(ctx context.Context, c *config, stdout, stderr io.Writer) (err error)
 			for _, e := range errs {
 				note("plans", e)
 			}
+		case "idle":
+			r, err := idleRow(ctx, c, bin, progress)
+			if err != nil {
+				note("idle-"+short(idleSteps), err)
+				continue
+			}
+			rows = append(rows, r)
 		}
 	}
 	setPlanGoals(rows)

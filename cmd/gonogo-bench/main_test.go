@@ -9,6 +9,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // testGoss is the peer for the tests: $GOSS or goss on $PATH, or nil, in
@@ -76,7 +77,14 @@ func TestQuickRun(t *testing.T) {
 		t.Skip("builds gonogo and generates repositories")
 	}
 	needGit(t)
-	args := []string{"-quick", "-n", "1", "-markdown", "-work", t.TempDir()}
+	args := []string{"-quick", "-n", "1", "-idle", "3s", "-markdown", "-work", t.TempDir()}
+	want := []string{"checks-34", "checks-102", "git-paths-2k", "git-paths-4k", "git-clean-2k", "git-clean-4k",
+		"once-100", "once-1k", "lint-100", "lint-1k", "idle-1k"}
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Logf("no tmux: the idle case is left out")
+		args = append(args, "-cases", "checks,git,once,lint")
+		want = want[:len(want)-1]
+	}
 	goss := testGoss(t)
 	if goss != nil {
 		args = append(args, "-goss", goss.path)
@@ -98,8 +106,6 @@ func TestQuickRun(t *testing.T) {
 		}
 		rows[cells[0]] = cells
 	}
-	want := []string{"checks-34", "checks-102", "git-paths-2k", "git-paths-4k", "git-clean-2k", "git-clean-4k",
-		"once-100", "once-1k", "lint-100", "lint-1k"}
 	for _, name := range want {
 		c, ok := rows[name]
 		if !ok {
@@ -123,6 +129,9 @@ func TestQuickRun(t *testing.T) {
 			if c[12] == "" || (met != "met" && !strings.HasPrefix(met, "NOT MET (")) {
 				t.Errorf("%s: goal %q, met %q", name, c[12], met)
 			}
+		}
+		if name == "idle-1k" && (c[12] != "≤0.3 s CPU/min" || !strings.Contains(c[14], " s CPU/min (")) {
+			t.Errorf("idle-1k: goal %q, note %q: want the CPU per minute", c[12], c[14])
 		}
 		if strings.HasPrefix(name, "checks-") && !strings.Contains(c[14], "planted failures") {
 			t.Errorf("%s: the note does not report the planted failures: %q", name, c[14])
@@ -244,5 +253,89 @@ func TestVersionAtLeast(t *testing.T) {
 		if got := versionAtLeast(v, 0, 4, 10); got != want {
 			t.Errorf("versionAtLeast(%s) = %v, want %v", v, got, want)
 		}
+	}
+}
+
+// TestIdleRow runs the idle case for a short window: the board starts in
+// a tmux pane, shows its first check, and the row carries the window, the
+// CPU per minute against the goal, and the board's memory; the pane is
+// gone afterwards.
+func TestIdleRow(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds gonogo and runs the board")
+	}
+	needGit(t)
+	if _, err := exec.LookPath("tmux"); err != nil {
+		t.Skip("tmux is not installed")
+	}
+	bin := gonogoBin(t)
+	c := &config{work: t.TempDir(), idle: 2 * time.Second}
+	var progressed []string
+	r, err := idleRow(context.Background(), c, bin, func(name string) { progressed = append(progressed, name) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.name != "idle-1k" || r.goal != idleGoal || len(progressed) != 1 {
+		t.Errorf("row %q, goal %v, progress %q", r.name, r.goal, progressed)
+	}
+	if r.a.wall < c.idle || r.a.cpu < 0 || r.a.rss < 1<<20 {
+		t.Errorf("not measured: window %s, CPU %s, RSS %d", r.a.wall, r.a.cpu, r.a.rss)
+	}
+	if !strings.Contains(r.note, " s CPU/min (") || !strings.Contains(r.note, "peak RSS") {
+		t.Errorf("note %q", r.note)
+	}
+	if m := r.met(); m != "met" && !strings.HasPrefix(m, "NOT MET (") {
+		t.Errorf("met = %q", m)
+	}
+	// The tmux server, and the board in it, were stopped.
+	sock := filepath.Join(c.work, "idle-tmux.sock")
+	if err := exec.Command("tmux", "-S", sock, "has-session").Run(); err == nil {
+		t.Error("the tmux session is still there")
+	}
+}
+
+// TestProcCPU reads /proc/PID/stat of a process whose name holds a space
+// and a parenthesis (the fields are counted after the last one), and of
+// this process after it spent CPU.
+func TestProcCPU(t *testing.T) {
+	sleepBin, err := exec.LookPath("sleep")
+	if err != nil {
+		t.Skip("no sleep(1)")
+	}
+	odd := filepath.Join(t.TempDir(), "a) b")
+	body, err := os.ReadFile(sleepBin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(odd, body, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(odd, "30")
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer cmd.Wait()
+	defer cmd.Process.Kill()
+	if _, err := procCPU(cmd.Process.Pid); err != nil {
+		t.Errorf("procCPU of %q: %v", odd, err)
+	}
+	if _, _, err := procRSS(cmd.Process.Pid); err != nil {
+		t.Errorf("procRSS of %q: %v", odd, err)
+	}
+
+	before, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := 0
+	for i := 0; i < 200_000_000; i++ { // some CPU time, a few clock ticks' worth
+		x += i % 7
+	}
+	after, err := procCPU(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after <= before {
+		t.Errorf("CPU time %s then %s after spinning (x=%d)", before, after, x)
 	}
 }

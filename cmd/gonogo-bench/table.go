@@ -280,6 +280,9 @@ func legend(c *config) string {
 			b.WriteString("  once-N     `gonogo --once --no-exec` on a plan of N steps, each with a small bash block (a tenth are rollback steps)\n")
 		case "lint":
 			b.WriteString("  lint-N     `gonogo lint` on the same plans\n")
+		case "idle":
+			fmt.Fprintf(&b, "  idle-1k    the live board (`gonogo --no-exec`, 5 s interval) in a 120×40 tmux pane on the %d-step plan, nobody touching it;\n"+
+				"             wall is the window watched (-idle %s), CPU what the board used in it (utime+stime), RSS at its end\n", idleSteps, c.idle)
 		}
 	}
 	return b.String()
