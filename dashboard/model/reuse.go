@@ -52,6 +52,13 @@ func (l *lastEval) reuse(p *plans.Plan, o EvalOptions, current map[*spec.Probe]p
 		(&Snapshot{Host: o.Host}).redactAll() // as Evaluate redacts it
 	}
 	c.Steps = slices.Clone(l.snap.Steps)
+	// One array holds every step's probes: a plan of a thousand steps
+	// would otherwise cost a thousand small allocations a tick.
+	n := 0
+	for i := range c.Steps {
+		n += len(c.Steps[i].Probes)
+	}
+	all := make([]ProbeView, 0, n)
 	k := 0
 	for _, st := range p.Steps {
 		if o.Phase != "" && !PhaseMatches(p, st, o.Phase) {
@@ -65,7 +72,9 @@ func (l *lastEval) reuse(p *plans.Plan, o EvalOptions, current map[*spec.Probe]p
 		if len(v.Probes) == 0 {
 			continue
 		}
-		v.Probes = slices.Clone(v.Probes)
+		from := len(all)
+		all = append(all, v.Probes...)
+		v.Probes = all[from:len(all):len(all)]
 		for j, sp := range st.Probes {
 			r, ok := current[sp]
 			if !ok {
