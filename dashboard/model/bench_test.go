@@ -61,8 +61,10 @@ func BenchmarkCheck(b *testing.B) {
 // BenchmarkBoardTick times what the live board does each interval on the
 // harness's 1,000-step plan (gonogotest.ScaledPlan) under --no-exec:
 // every probe due, partial snapshots only once the check is 400 ms old
-// (as the board asks), and the final one. Issue 14 wants the idle board at most 0.5 % of a core at a 5 s
-// interval, 25 ms of CPU per tick.
+// (as the board asks), and the final one — which, the answers being the
+// same as the last check's, reuses the last evaluation (reuse.go), as an
+// idle board's ticks do. Issue 14 wants the idle board at most 0.5 % of a
+// core at a 5 s interval, 25 ms of CPU per tick.
 func BenchmarkBoardTick(b *testing.B) {
 	dir := gitRepo(b, map[string]string{"app.py": "print('app')\n", "plan.md": gonogotest.ScaledPlan(1000)},
 		map[string]string{"config_chromadb.py": "HOST = 1\n"})
