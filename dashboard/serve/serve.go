@@ -31,6 +31,7 @@ import (
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
 	"github.com/gonogo-dev/gonogo/plans/spec"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Source is what serve needs of a plan session (*model.Session): checks,
@@ -297,11 +298,11 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 				refs = append(refs, snap.Steps[i].Ref())
 			}
 			w.WriteHeader(http.StatusNotFound)
-			fmt.Fprintf(w, "no step %q in %s (steps: %s)\n", ref, snap.Plan, strings.Join(refs, ", "))
+			fmt.Fprintf(w, "no step %q in %s (steps: %s)\n", ref, textfmt.Printable(snap.Plan), textfmt.Printable(strings.Join(refs, ", ")))
 			return
 		}
 		w.WriteHeader(statusOf(st.Gate))
-		fmt.Fprintf(w, "%s: %s\n", st.Gate, stepReason(st))
+		fmt.Fprintf(w, "%s: %s\n", st.Gate, textfmt.Printable(stepReason(st)))
 		return
 	}
 	w.WriteHeader(statusOf(snap.Verdict))
@@ -312,7 +313,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 			reason += fmt.Sprintf(" (and %d more)", n)
 		}
 	}
-	fmt.Fprintf(w, "%s: %s\n", snap.Verdict, reason)
+	fmt.Fprintf(w, "%s: %s\n", snap.Verdict, textfmt.Printable(reason))
 }
 
 // stepReason is why one step has its gate: the first requirement that

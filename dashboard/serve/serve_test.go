@@ -292,3 +292,15 @@ func TestCheckListen(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthzIsTerminalSafe: /healthz is read by curl in a terminal; a
+// control sequence in a reason (here a file name) comes out as an escape.
+func TestHealthzIsTerminalSafe(t *testing.T) {
+	dir := t.TempDir()
+	url, srv := start(t, plan(t, dir, "1|Only step|requires:\n  - file: \"bad\\e]0;owned\\aname.txt\""), time.Hour)
+	waitChecks(t, srv, 1)
+	code, body := get(t, url+"/healthz")
+	if code != 503 || strings.ContainsAny(body, "\x1b\x07") || !strings.Contains(body, `bad\x1b]0;owned\x07name.txt`) {
+		t.Errorf("/healthz = %d %q, want 503 with the file name's control characters as escapes", code, body)
+	}
+}
