@@ -75,3 +75,29 @@ func TestMapTexts(t *testing.T) {
 		t.Errorf("the snapshot types have %d text fields (plus a child's 6), eachText visits %d", want, len(texts))
 	}
 }
+
+// TestMapTextsUnchangedIsNoCopy: when f changes no text, MapTexts hands
+// back the snapshot itself (no deep copy of a large plan's snapshot);
+// when it changes the last text only, it still copies.
+func TestMapTextsUnchangedIsNoCopy(t *testing.T) {
+	s := fullSnapshot()
+	if m := s.MapTexts(func(x string) string { return x }); m != s {
+		t.Errorf("MapTexts with a function that changes nothing made a copy")
+	}
+	var last string
+	s.eachText(func(p *string) { last = *p })
+	m := s.MapTexts(func(x string) string {
+		if x == last {
+			return x + "!"
+		}
+		return x
+	})
+	if m == s {
+		t.Fatalf("MapTexts changing the last text returned the original")
+	}
+	var got string
+	m.eachText(func(p *string) { got = *p })
+	if got != last+"!" {
+		t.Errorf("the last text is %q in the copy, want %q", got, last+"!")
+	}
+}
