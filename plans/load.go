@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -125,7 +124,7 @@ func ReadFile(path, what string, max int64) ([]byte, error) {
 		return nil, fmt.Errorf("cannot read %s %s: it is a folder; give the Markdown file", what, path)
 	}
 	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("cannot read %s %s: it is %s, not a regular file; give the file itself (gonogo reads only regular files)", what, path, FileKind(st.Mode()))
+		return nil, fmt.Errorf("cannot read %s %s: it is %s, not a regular file; give the file itself (gonogo reads only regular files)", what, path, textfmt.FileKind(st.Mode()))
 	}
 	if st.Size() > max {
 		return nil, tooLarge(path, what, st.Size(), max)
@@ -144,26 +143,6 @@ func ReadFile(path, what string, max int64) ([]byte, error) {
 func tooLarge(path, what string, size, max int64) error {
 	return fmt.Errorf("%s %s is %s (%d bytes), more than the %d MiB gonogo reads for a %s: is it the right file? (a runbook is text; split a plan this large, or point gonogo at the plan itself)",
 		what, path, textfmt.Bytes(size), size, max>>20, what)
-}
-
-// FileKind names what a non-regular file is, for a message: "a named
-// pipe (FIFO)", "a character device", …
-func FileKind(m fs.FileMode) string {
-	switch {
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeCharDevice != 0:
-		return "a character device"
-	case m&fs.ModeDevice != 0:
-		return "a block device"
-	case m&fs.ModeSymlink != 0:
-		return "a symbolic link"
-	case m&fs.ModeIrregular != 0:
-		return "not a regular file"
-	}
-	return "a special file"
 }
 
 // resolveRoot is the absolute root: explicit, else the top of the git work

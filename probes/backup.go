@@ -42,7 +42,7 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 			return Fail, fmt.Sprintf("backup %s%s is a directory: a digest can only be compared for a file; point the probe at the file inside it", p.Path, note)
 		}
 	} else if !fi.Mode().IsRegular() {
-		return Fail, fmt.Sprintf("backup %s%s is %s, expected a regular file: take the backup again as a plain copy (cp -p)", p.Path, note, kindOf(fi))
+		return Fail, fmt.Sprintf("backup %s%s is %s, expected a regular file: take the backup again as a plain copy (cp -p)", p.Path, note, textfmt.FileKind(fi.Mode()))
 	}
 	if st, msg := checkSizeAgeMode("backup "+p.Path, fi, p.MinSize, p.MaxAge, nil, note); st != OK {
 		return st, msg
@@ -66,7 +66,7 @@ func checkBackup(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.BackupP
 				return Error, fmt.Sprintf("cannot verify backup %s: source %s", p.Path, msg)
 			}
 			if !src.fi.Mode().IsRegular() {
-				return Error, fmt.Sprintf("cannot verify backup %s: its source %s is %s", p.Path, p.Of, kindOf(src.fi))
+				return Error, fmt.Sprintf("cannot verify backup %s: its source %s is %s", p.Path, p.Of, textfmt.FileKind(src.fi.Mode()))
 			}
 			srcSum, err := r.digests.sum(ctx, p.Of, src.fi)
 			if err != nil {

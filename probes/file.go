@@ -41,11 +41,11 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 	fi := t.fi
 	switch {
 	case p.Dir && !fi.IsDir():
-		return Fail, fmt.Sprintf("%s is %s%s, expected a directory: move it away and create the folder (mkdir -p %s)", p.Path, kindOf(fi), t.linkNote(), p.Path)
+		return Fail, fmt.Sprintf("%s is %s%s, expected a directory: move it away and create the folder (mkdir -p %s)", p.Path, textfmt.FileKind(fi.Mode()), t.linkNote(), p.Path)
 	case !p.Dir && fi.IsDir() && (p.Contains != nil || p.MinSize > 0):
 		return Fail, fmt.Sprintf("%s is a directory%s, expected a file: check the path", p.Path, t.linkNote())
 	case !fi.IsDir() && !fi.Mode().IsRegular() && p.Contains != nil:
-		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched; point the probe at a regular file", p.Path, kindOf(fi), t.linkNote())
+		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched; point the probe at a regular file", p.Path, textfmt.FileKind(fi.Mode()), t.linkNote())
 	}
 	if st, msg := checkSizeAgeMode(p.Path, fi, p.MinSize, p.MaxAge, p.Mode, t.linkNote()); st != OK {
 		return st, msg
@@ -237,24 +237,4 @@ func (c ctxReader) Read(p []byte) (int, error) {
 		return 0, err
 	}
 	return c.r.Read(p)
-}
-
-// kindOf names a file's type for messages: "a regular file", "a directory".
-func kindOf(fi fs.FileInfo) string {
-	m := fi.Mode()
-	switch {
-	case m.IsRegular():
-		return "a regular file"
-	case m.IsDir():
-		return "a directory"
-	case m&fs.ModeSymlink != 0:
-		return "a symlink"
-	case m&fs.ModeNamedPipe != 0:
-		return "a named pipe"
-	case m&fs.ModeSocket != 0:
-		return "a socket"
-	case m&fs.ModeDevice != 0:
-		return "a device"
-	}
-	return "a special file"
 }

@@ -15,7 +15,7 @@ import (
 
 	"github.com/gonogo-dev/gonogo/dashboard/model"
 	"github.com/gonogo-dev/gonogo/dashboard/report"
-	"github.com/gonogo-dev/gonogo/plans"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // openRecord opens (creating it 0600) the --record file and closes it
@@ -75,7 +75,7 @@ func openRecordFile(path string) (*os.File, error) {
 	}
 	if !st.Mode().IsRegular() {
 		fh.Close()
-		return nil, fmt.Errorf("it is %s, not a regular file; give the path of a regular file (it is created if missing)", plans.FileKind(st.Mode()))
+		return nil, fmt.Errorf("it is %s, not a regular file; give the path of a regular file (it is created if missing)", textfmt.FileKind(st.Mode()))
 	}
 	return fh, nil
 }

@@ -7,6 +7,8 @@ import (
 	"io"
 	"os"
 	"syscall"
+
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // Caps on the files of a repository read whole. A repository is input
@@ -51,7 +53,7 @@ func readBounded(ctx context.Context, path string, limit int64, follow bool) ([]
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is %s: %w", path, modeName(fi.Mode()), errNotRegular)
+		return nil, fmt.Errorf("%s is %s: %w", path, textfmt.FileKind(fi.Mode()), errNotRegular)
 	}
 	if fi.Size() > limit {
 		return nil, fmt.Errorf("%s is %d bytes, more than the %d read of such a file", path, fi.Size(), limit)
@@ -84,23 +86,6 @@ func readBounded(ctx context.Context, path string, limit int64, follow bool) ([]
 	}
 }
 
-// modeName says what kind of file a mode is, for messages.
-func modeName(m os.FileMode) string {
-	switch {
-	case m.IsDir():
-		return "a folder"
-	case m&os.ModeNamedPipe != 0:
-		return "a named pipe (FIFO)"
-	case m&os.ModeSocket != 0:
-		return "a socket"
-	case m&os.ModeDevice != 0:
-		return "a device"
-	case m&os.ModeSymlink != 0:
-		return "a symlink"
-	}
-	return "not a regular file"
-}
-
 // regularOrAbsent checks that each path is a regular file (following
 // symlinks) or does not exist, before go-git is handed a repository: it
 // opens these files itself, and a FIFO there would block it forever.
@@ -111,7 +96,7 @@ func regularOrAbsent(paths ...string) error {
 			continue
 		}
 		if !fi.Mode().IsRegular() {
-			return fmt.Errorf("%s is %s: %w", p, modeName(fi.Mode()), errNotRegular)
+			return fmt.Errorf("%s is %s: %w", p, textfmt.FileKind(fi.Mode()), errNotRegular)
 		}
 	}
 	return nil

@@ -19,6 +19,7 @@ import (
 
 	"github.com/go-git/go-git/v5/plumbing"
 	"github.com/go-git/go-git/v5/plumbing/storer"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // objectStore reads commits and trees straight from the object folders
@@ -496,7 +497,7 @@ func openRegular(path string) (*os.File, error) {
 	if err != nil || !fi.Mode().IsRegular() {
 		f.Close()
 		if err == nil {
-			err = fmt.Errorf("%s is %s: %w", path, modeName(fi.Mode()), errNotRegular)
+			err = fmt.Errorf("%s is %s: %w", path, textfmt.FileKind(fi.Mode()), errNotRegular)
 		}
 		return nil, err
 	}

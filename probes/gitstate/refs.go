@@ -12,6 +12,7 @@ import (
 	"syscall"
 
 	"github.com/go-git/go-git/v5/plumbing"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // headRef is what .git/HEAD says: a branch (symbolic) or a commit.
@@ -93,7 +94,7 @@ func packedRef(ctx context.Context, commonDir, name string) (plumbing.Hash, bool
 	defer f.Close()
 	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
 		if err == nil {
-			err = fmt.Errorf("%s is %s: %w", path, modeName(fi.Mode()), errNotRegular)
+			err = fmt.Errorf("%s is %s: %w", path, textfmt.FileKind(fi.Mode()), errNotRegular)
 		}
 		return plumbing.ZeroHash, false, err
 	}
