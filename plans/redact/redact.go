@@ -372,6 +372,12 @@ var notSecret = map[string]bool{
 	"key_id": true, "token_type": true, "auth_method": true,
 }
 
+// flattener drops the separators of a name ("db_pass-word" → "dbpassword"),
+// built once: IsSecretName runs for every key of every text redacted, and
+// building a replacer per call showed as 6 % of the CPU in a profile of a
+// 10,000-step run (before the rules were keyword-filtered).
+var flattener = strings.NewReplacer("_", "", "-", "", ".", "")
+
 // IsSecretName reports whether a key (an environment variable, an
 // option, a JSON or YAML key, a query parameter) names a secret:
 // AWS_SECRET_ACCESS_KEY, aws_secret_access_key, PGPASSWORD, PRIVATE_KEY,
@@ -381,7 +387,7 @@ func IsSecretName(name string) bool {
 	if n == "" || notSecret[n] {
 		return false
 	}
-	flat := strings.NewReplacer("_", "", "-", "", ".", "").Replace(n)
+	flat := flattener.Replace(n)
 	for _, w := range secretSubstrings {
 		if strings.Contains(flat, w) {
 			return true
