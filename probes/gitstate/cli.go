@@ -307,11 +307,8 @@ func (g *Repo) cliFacts(ctx context.Context, rel, rev string) (*Facts, error) {
 	f.InIndex = entry != nil
 	f.Conflicted = idx.isConflicted(rel)
 	if entry == nil {
-		for i := strings.IndexByte(rel, '/'); i >= 0; i = next(rel, i) {
-			if e := idx.find(rel[:i]); e != nil && e.mode&sIFMT == sIFGIT {
-				f.Submodule = e.name
-				return f, nil
-			}
+		if f.Submodule = idx.submoduleAbove(rel); f.Submodule != "" {
+			return f, nil
 		}
 	}
 	under := idx.under(rel)

@@ -91,12 +91,7 @@ func (g *Repo) Facts(ctx context.Context, rel, rev string) (*Facts, error) {
 	f.InIndex = entry != nil
 	f.Conflicted = idx.isConflicted(rel)
 	if entry == nil {
-		for i := strings.IndexByte(rel, '/'); i >= 0; i = next(rel, i) {
-			if e := idx.find(rel[:i]); e != nil && e.mode&sIFMT == sIFGIT {
-				f.Submodule = e.name
-				break
-			}
-		}
+		f.Submodule = idx.submoduleAbove(rel)
 	}
 	var under []indexEntry
 	if entry == nil && f.Submodule == "" {
@@ -174,6 +169,18 @@ func (g *Repo) symlinkOnTheWay(rel string) bool {
 		}
 	}
 	return false
+}
+
+// submoduleAbove is the submodule (a gitlink entry of the index) on the
+// way to rel, "" when none: a path inside a submodule is that
+// repository's business, not this one's.
+func (x *indexFile) submoduleAbove(rel string) string {
+	for i := strings.IndexByte(rel, '/'); i >= 0; i = next(rel, i) {
+		if e := x.find(rel[:i]); e != nil && e.mode&sIFMT == sIFGIT {
+			return e.name
+		}
+	}
+	return ""
 }
 
 // next is the index of the '/' after position i in s, or -1.

@@ -3,28 +3,34 @@ package gitstate
 import (
 	"io/fs"
 	"syscall"
+
+	"golang.org/x/sys/unix"
 )
 
 // lstat is lstat(2) without the os.FileInfo allocation, with the fields
 // git records in the index.
 func lstat(path string) (fileStat, error) {
-	var st syscall.Stat_t
+	var st unix.Stat_t
 	for {
-		err := syscall.Lstat(path, &st)
+		err := unix.Lstat(path, &st)
 		if err == syscall.EINTR {
 			continue
 		}
 		if err != nil {
 			return fileStat{}, err
 		}
-		break
+		return fileStatOf(&st), nil
 	}
+}
+
+// fileStatOf is the part of a stat git records in the index.
+func fileStatOf(st *unix.Stat_t) fileStat {
 	return fileStat{
 		mode: st.Mode, size: st.Size,
 		mtimeSec: int64(st.Mtim.Sec), mtimeNsec: int64(st.Mtim.Nsec),
 		ctimeSec: int64(st.Ctim.Sec), ctimeNsec: int64(st.Ctim.Nsec),
 		ino: uint64(st.Ino), uid: st.Uid, gid: st.Gid,
-	}, nil
+	}
 }
 
 // inodeAndCtime reads the inode and change time (ns) of a FileInfo.

@@ -20,12 +20,6 @@ func statAt(fd int, dirPath, name string, nul bool) (fileStat, error) {
 		if err != nil {
 			return fileStat{}, err
 		}
-		break
+		return fileStatOf(&st), nil
 	}
-	return fileStat{
-		mode: st.Mode, size: st.Size,
-		mtimeSec: int64(st.Mtim.Sec), mtimeNsec: int64(st.Mtim.Nsec),
-		ctimeSec: int64(st.Ctim.Sec), ctimeNsec: int64(st.Ctim.Nsec),
-		ino: uint64(st.Ino), uid: st.Uid, gid: st.Gid,
-	}, nil
 }
