@@ -277,7 +277,14 @@ func keyValues(s string) string {
 	last := 0
 	for _, m := range ms {
 		if m[0] < last {
-			continue // inside a value already masked
+			// A key inside a value already masked ("pass= PGPASSWORD='x y'":
+			// the first value stops at the quote): the value is the
+			// secret, so the mask runs on to the end of the inner
+			// key's value.
+			if end := valueEnd(s, m[1]); end > last {
+				last = end
+			}
+			continue
 		}
 		name := s[m[2]:m[3]]
 		if !IsSecretName(name) || fileName(s, m[2], name, s[m[3]:m[1]]) {

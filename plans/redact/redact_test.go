@@ -41,6 +41,9 @@ var stringCases = []struct {
 	{"Deploy with token ghp_0123456789abcdefghijABCDEFGHIJ012345", "Deploy with token ghp_***"},
 	{"Bearer abcdef.ghijkl-mnop", "Bearer ***"},
 	{"kubectl create secret generic db --from-literal=password=hunter2", "kubectl create secret generic db --from-literal=password=***"},
+	// A value that is itself a pair whose value is quoted (found by FuzzString).
+	{"pAss= PGPASSWORD='quoted secret 9' 0", "pAss= *** 0"},
+	{"pass=x:'a b' next", "pass=*** next"},
 	{"curl -u admin:hunter2 https://ci/api", "curl -u admin:*** https://ci/api"},
 	{"docker login -u bot -p hunter2 registry", "docker login -u bot -p *** registry"},
 	{"vault login --token s3cr3t-value", "vault login --token ***"},
