@@ -30,39 +30,9 @@ func eagerRules(t *testing.T) []*regexp.Regexp {
 // keywords are then shown to be a pure shortcut, never a rule's only
 // chance to miss a secret.
 func applyEager(res []*regexp.Regexp, s string, prefilter bool) string {
-	lower := strings.ToLower(s)
-	for i := range rules {
-		r := &rules[i]
-		if prefilter && !holdsAny(lower, r.keywords) {
-			continue
-		}
-		var out string
-		switch {
-		case r.re == nil:
-			out = keyValues(s)
-		case r.replace != nil:
-			ms := res[i].FindAllStringSubmatchIndex(s, -1)
-			if ms == nil {
-				out = s
-				break
-			}
-			var b strings.Builder
-			last := 0
-			for _, m := range ms {
-				b.WriteString(s[last:m[0]])
-				b.WriteString(r.replace(s, m))
-				last = m[1]
-			}
-			b.WriteString(s[last:])
-			out = b.String()
-		default:
-			out = res[i].ReplaceAllString(s, r.repl)
-		}
-		if out != s {
-			s, lower = out, strings.ToLower(out)
-		}
-	}
-	return s
+	return applyWith(s, !prefilter, func(i int, s string) [][]int {
+		return res[i].FindAllStringSubmatchIndex(s, -1)
+	})
 }
 
 // redactionTexts are the texts the lazy rules are held to: every shipped

@@ -16,6 +16,8 @@
 package redact
 
 import (
+	"cmp"
+	"slices"
 	"strings"
 	"sync"
 
@@ -25,113 +27,117 @@ import (
 // Mask replaces a secret.
 const Mask = "***"
 
-// rule is one redaction: a pattern, what replaces a match, and the
-// keywords (lower case) one of which a string must hold for the rule to
-// apply at all.
+// rule is one redaction: a pattern whose submatch group is the secret,
+// and the keywords (lower case) one of which a string must hold for the
+// rule to apply at all. A rule only finds where secrets are; apply masks
+// what all rules found at once.
 type rule struct {
 	name     string
 	keywords []string
 	re       *lazyre.Regexp
-	// repl is the replacement template ($1 …); replace, when set, is
-	// used instead and sees the whole string and the submatch indexes.
-	repl    string
-	replace func(s string, m []int) string
+	// group is the submatch that is the secret (1 when 0).
+	group int
+	// spans, when set, is used instead of re and group: it reports the
+	// secrets of s, as byte ranges, to add.
+	spans func(s string, add func(i, j int))
 }
 
 // tokenRule is a token recognised by its prefix: prefix is kept (it says
-// what the token was), the rest becomes Mask. The pattern's first group
-// is what is kept.
-func tokenRule(name, pattern string, keywords ...string) rule {
-	return rule{name: name, keywords: keywords, re: lazyre.New(pattern), repl: "${1}" + Mask}
+// what the token was), what matches rest becomes Mask.
+func tokenRule(name, prefix, rest string, keywords ...string) rule {
+	return rule{name: name, keywords: keywords, re: lazyre.New(`\b(` + prefix + `)(` + rest + `)`), group: 2}
 }
 
-// rules are applied in order: the most specific forms first, so that the
-// generic key=value rule sees what they left.
+// privateKey is a -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE
+// KEY----- block; one cut off (no END) is hidden to the end of the string.
+// It is masked before the other rules look, as a whole block: its body is
+// base64 that other rules would take apart.
+var privateKey = lazyre.New(`(?s)(-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----).*?(?:(-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)|\z)`)
+
+// maskPrivateKeys replaces each private-key block's body by Mask.
+func maskPrivateKeys(s string) string {
+	return replaceFunc(privateKey, s, func(s string, m []int) string {
+		end := "-----END PRIVATE KEY-----"
+		if m[4] >= 0 {
+			end = s[m[4]:m[5]]
+		}
+		return s[m[2]:m[3]] + " " + Mask + " " + end
+	})
+}
+
+// rules each find secrets of one form. They all look at the same text, not
+// at each other's output: a rule that took a key name for a value
+// ("--password DB_PASSWORD=x") must not hide the key from the rule that
+// masks its value.
 var rules = []rule{
-	{
-		// -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE KEY-----; a
-		// block cut off (no END) is hidden to the end of the string.
-		name:     "private key block",
-		keywords: []string{"private key"},
-		re:       lazyre.New(`(?s)(-----BEGIN[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----).*?(?:(-----END[ A-Z0-9]*PRIVATE KEY(?: BLOCK)?-----)|\z)`),
-		replace: func(s string, m []int) string {
-			end := "-----END PRIVATE KEY-----"
-			if m[4] >= 0 {
-				end = s[m[4]:m[5]]
-			}
-			return s[m[2]:m[3]] + " " + Mask + " " + end
-		},
-	},
 	// scheme://user:SECRET@host — DSNs and URLs with a password.
 	{name: "URL password", keywords: []string{"://"},
-		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)[^@\s]+@`), repl: "${1}" + Mask + "@"},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)([^@\s]+)@`), group: 2},
 	// scheme://TOKEN@host — a token as the user name (git clone
 	// https://TOKEN@github.com/…). Short user names (git@, postgres@)
 	// are names, not secrets.
 	{name: "URL token", keywords: []string{"://"},
-		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://)[^/\s:@*]{16,}@`), repl: "${1}" + Mask + "@"},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@*]{16,})@`), group: 2},
 	// Webhook URLs are secrets as a whole.
-	tokenRule("Slack webhook", `(hooks\.slack\.com/(?:services|workflows|triggers)/)[A-Za-z0-9/_-]+`, "hooks.slack.com"),
-	tokenRule("Discord webhook", `(discord(?:app)?\.com/api/webhooks/[0-9]+/)[A-Za-z0-9_-]+`, "/api/webhooks/"),
+	tokenRule("Slack webhook", `hooks\.slack\.com/(?:services|workflows|triggers)/`, `[A-Za-z0-9/_-]+`, "hooks.slack.com"),
+	tokenRule("Discord webhook", `discord(?:app)?\.com/api/webhooks/[0-9]+/`, `[A-Za-z0-9_-]+`, "/api/webhooks/"),
 	// Authorization: Bearer X / Basic X / Token X, in headers or curl -H.
 	{name: "Authorization header", keywords: []string{"authorization"},
-		re: lazyre.New(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)[^\s"',;]+`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)([^\s"',;]+)`), group: 2},
 	// A bearer token anywhere.
 	{name: "bearer token", keywords: []string{"bearer"},
-		re: lazyre.New(`(?i)(\bbearer\s+)[A-Za-z0-9\-._~+/]+=*`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]+=*)`), group: 2},
 	// API key, token and cookie headers: the value runs to the line end.
 	{name: "secret header", keywords: []string{"key", "token", "cookie", "secret", "auth"},
-		re: lazyre.New(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)[^\r\n"']+`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)([^\r\n"']+)`), group: 2},
 	// curl -u user:SECRET, --user user:SECRET.
 	{name: "user:password option", keywords: []string{"-u"},
-		re: lazyre.New(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)[^\s"']+`), repl: "${1}" + Mask},
+		re: lazyre.New(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)([^\s"']+)`), group: 2},
 	// mysql -pSECRET (the password glued to -p).
 	{name: "mysql -p", keywords: []string{"mysql"},
-		re: lazyre.New(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), group: 2},
 	// docker login -p SECRET and its kin.
 	{name: "login -p", keywords: []string{"login"},
-		re: lazyre.New(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), group: 2},
 	// --password SECRET, --token SECRET: a secret option's value after a
 	// space (after "=" it is a key=value pair, below).
 	{name: "secret option", keywords: []string{"pass", "secret", "token", "key", "credential"},
-		re: lazyre.New(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), repl: "${1}" + Mask},
+		re: lazyre.New(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), group: 2},
 
 	// Tokens with well-known prefixes.
-	tokenRule("GitHub token", `\b(gh[pousr]_)[A-Za-z0-9]{20,}`, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
-	tokenRule("GitHub fine-grained token", `\b(github_pat_)[A-Za-z0-9_]{20,}`, "github_pat_"),
-	tokenRule("GitLab token", `\b(gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-)[A-Za-z0-9_-]{20,}`, "gl"),
-	tokenRule("GitLab runner registration token", `\b(GR1348941)[A-Za-z0-9_-]{20,}`, "gr1348941"),
-	tokenRule("Slack token", `\b(xox[abposrec]-|xapp-)[A-Za-z0-9-]{10,}`, "xox", "xapp-"),
-	tokenRule("OpenAI/Anthropic key", `\b(sk-(?:proj-|ant-|svcacct-|admin-)?)[A-Za-z0-9_-]{20,}`, "sk-"),
-	tokenRule("Stripe key", `\b((?:sk|rk)_(?:live|test)_|whsec_)[A-Za-z0-9]{10,}`, "_live_", "_test_", "whsec_"),
-	tokenRule("AWS access key ID", `\b(A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA)[A-Z0-9]{16}\b`, "a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva"),
-	tokenRule("Google API key", `\b(AIza)[A-Za-z0-9_-]{30,}`, "aiza"),
-	tokenRule("Google OAuth", `\b(GOCSPX-|ya29\.)[A-Za-z0-9_-]{20,}`, "gocspx-", "ya29."),
-	tokenRule("npm token", `\b(npm_)[A-Za-z0-9]{30,}`, "npm_"),
-	tokenRule("PyPI token", `\b(pypi-)[A-Za-z0-9_-]{40,}`, "pypi-"),
-	tokenRule("Docker Hub token", `\b(dckr_pat_)[A-Za-z0-9_-]{20,}`, "dckr_pat_"),
-	tokenRule("Vault token", `\b(hv[sbr]\.)[A-Za-z0-9_-]{20,}`, "hvs.", "hvb.", "hvr."),
-	tokenRule("Hugging Face token", `\b(hf_)[A-Za-z0-9]{30,}`, "hf_"),
-	tokenRule("DigitalOcean token", `\b(do[opr]_v1_)[a-f0-9]{40,}`, "_v1_"),
-	tokenRule("Shopify token", `\b(shp(?:at|ca|pa|ss)_)[a-fA-F0-9]{32}`, "shp"),
-	tokenRule("SendGrid key", `\b(SG\.)[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`, "sg."),
-	tokenRule("Twilio key", `\b(SK)[0-9a-f]{32}\b`, "sk"),
-	tokenRule("Grafana token", `\b(glc_|glsa_)[A-Za-z0-9_+/=-]{30,}`, "glc_", "glsa_"),
-	tokenRule("Terraform Cloud token", `\b([a-zA-Z0-9]{14}\.atlasv1\.)[A-Za-z0-9_=-]{30,}`, ".atlasv1."),
-	tokenRule("PlanetScale token", `\b(pscale_(?:tkn|pw|oauth)_)[A-Za-z0-9_.-]{30,}`, "pscale_"),
-	tokenRule("Linear key", `\b(lin_api_)[A-Za-z0-9]{30,}`, "lin_api_"),
-	tokenRule("RubyGems key", `\b(rubygems_)[a-f0-9]{40,}`, "rubygems_"),
+	tokenRule("GitHub token", `gh[pousr]_`, `[A-Za-z0-9]{20,}`, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
+	tokenRule("GitHub fine-grained token", `github_pat_`, `[A-Za-z0-9_]{20,}`, "github_pat_"),
+	tokenRule("GitLab token", `gl(?:pat|ptt|dt|rt|cbt|ft|imt|oas|soat|agent|ffct)-`, `[A-Za-z0-9_-]{20,}`, "gl"),
+	tokenRule("GitLab runner registration token", `GR1348941`, `[A-Za-z0-9_-]{20,}`, "gr1348941"),
+	tokenRule("Slack token", `xox[abposrec]-|xapp-`, `[A-Za-z0-9-]{10,}`, "xox", "xapp-"),
+	tokenRule("OpenAI/Anthropic key", `sk-(?:proj-|ant-|svcacct-|admin-)?`, `[A-Za-z0-9_-]{20,}`, "sk-"),
+	tokenRule("Stripe key", `(?:sk|rk)_(?:live|test)_|whsec_`, `[A-Za-z0-9]{10,}`, "_live_", "_test_", "whsec_"),
+	tokenRule("AWS access key ID", `A3T[A-Z0-9]|AKIA|ASIA|ABIA|ACCA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA`, `[A-Z0-9]{16}\b`, "a3t", "akia", "asia", "abia", "acca", "agpa", "aida", "aroa", "aipa", "anpa", "anva"),
+	tokenRule("Google API key", `AIza`, `[A-Za-z0-9_-]{30,}`, "aiza"),
+	tokenRule("Google OAuth", `GOCSPX-|ya29\.`, `[A-Za-z0-9_-]{20,}`, "gocspx-", "ya29."),
+	tokenRule("npm token", `npm_`, `[A-Za-z0-9]{30,}`, "npm_"),
+	tokenRule("PyPI token", `pypi-`, `[A-Za-z0-9_-]{40,}`, "pypi-"),
+	tokenRule("Docker Hub token", `dckr_pat_`, `[A-Za-z0-9_-]{20,}`, "dckr_pat_"),
+	tokenRule("Vault token", `hv[sbr]\.`, `[A-Za-z0-9_-]{20,}`, "hvs.", "hvb.", "hvr."),
+	tokenRule("Hugging Face token", `hf_`, `[A-Za-z0-9]{30,}`, "hf_"),
+	tokenRule("DigitalOcean token", `do[opr]_v1_`, `[a-f0-9]{40,}`, "_v1_"),
+	tokenRule("Shopify token", `shp(?:at|ca|pa|ss)_`, `[a-fA-F0-9]{32}`, "shp"),
+	tokenRule("SendGrid key", `SG\.`, `[A-Za-z0-9_-]{16,}\.[A-Za-z0-9_-]{16,}`, "sg."),
+	tokenRule("Twilio key", `SK`, `[0-9a-f]{32}\b`, "sk"),
+	tokenRule("Grafana token", `glc_|glsa_`, `[A-Za-z0-9_+/=-]{30,}`, "glc_", "glsa_"),
+	tokenRule("Terraform Cloud token", `[a-zA-Z0-9]{14}\.atlasv1\.`, `[A-Za-z0-9_=-]{30,}`, ".atlasv1."),
+	tokenRule("PlanetScale token", `pscale_(?:tkn|pw|oauth)_`, `[A-Za-z0-9_.-]{30,}`, "pscale_"),
+	tokenRule("Linear key", `lin_api_`, `[A-Za-z0-9]{30,}`, "lin_api_"),
+	tokenRule("RubyGems key", `rubygems_`, `[a-f0-9]{40,}`, "rubygems_"),
 	// A JSON Web Token: header.payload.signature, base64url.
-	tokenRule("JWT", `\b(eyJ)[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`, "eyj"),
+	tokenRule("JWT", `eyJ`, `[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,}`, "eyj"),
 
 	// "password": "…" in JSON.
-	{name: "JSON secret", keywords: secretWords,
-		re:      lazyre.New(`"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`),
-		replace: func(s string, m []int) string { return replaceIfSecret(s, m, 2, 3, 4, 5) }},
+	{name: "JSON secret", keywords: secretWords, spans: jsonSecrets},
 	// KEY=value and key: value, the key naming a secret: password=…,
 	// PGPASSWORD=…, AWS_SECRET_ACCESS_KEY=…, pass=…, --token=…,
 	// ?access_token=…, secret: …; quoted or not.
-	{name: "secret key=value", keywords: secretWords, replace: nil},
+	{name: "secret key=value", keywords: secretWords, spans: keyValues},
 }
 
 // secretWords are the keywords of the rules that look at key names: a
@@ -200,28 +206,88 @@ func (c *generations) put(s, r string) {
 	c.bytes += n
 }
 
-// apply runs every rule over s.
-func apply(s string) string {
-	lower := strings.ToLower(s)
-	for i := range rules {
-		r := &rules[i]
-		if !holdsAny(lower, r.keywords) {
-			continue
+// maxPasses bounds apply's passes: masking can join what a secret kept
+// apart (a quote it held), and a further pass masks what that reveals.
+const maxPasses = 4
+
+// apply hides the secrets of s: the private-key blocks, then what every
+// rule finds, masked at once; again until nothing changes.
+func apply(s string) string { return applyWith(s, false, nil) }
+
+// applyWith is apply. everyRule runs every rule, whatever its keywords,
+// and match, when set, finds a pattern rule's matches in place of its
+// lazily compiled pattern: the tests hold the shortcuts to the slow path
+// with them.
+func applyWith(s string, everyRule bool, match func(rule int, s string) [][]int) string {
+	for range maxPasses {
+		out := applyOnce(s, everyRule, match)
+		if out == s {
+			break
 		}
-		var out string
-		switch {
-		case r.re == nil:
-			out = keyValues(s)
-		case r.replace != nil:
-			out = replaceFunc(r.re, s, r.replace)
-		default:
-			out = r.re.ReplaceAllString(s, r.repl)
-		}
-		if out != s {
-			s, lower = out, strings.ToLower(out)
-		}
+		s = out
 	}
 	return s
+}
+
+// span is a secret's byte range [i, j).
+type span struct{ i, j int }
+
+// applyOnce masks, in one pass, every secret any rule finds in s.
+func applyOnce(s string, everyRule bool, match func(rule int, s string) [][]int) string {
+	lower := strings.ToLower(s)
+	if everyRule || strings.Contains(lower, "private key") {
+		s = maskPrivateKeys(s)
+		lower = strings.ToLower(s)
+	}
+	var found []span
+	add := func(i, j int) {
+		if j > i && s[i:j] != Mask {
+			found = append(found, span{i, j})
+		}
+	}
+	for i := range rules {
+		r := &rules[i]
+		if !everyRule && !holdsAny(lower, r.keywords) {
+			continue
+		}
+		if r.spans != nil {
+			r.spans(s, add)
+			continue
+		}
+		var ms [][]int
+		if match != nil {
+			ms = match(i, s)
+		} else {
+			ms = r.re.FindAllStringSubmatchIndex(s, -1)
+		}
+		g := max(r.group, 1)
+		for _, m := range ms {
+			if m[2*g] >= 0 {
+				add(m[2*g], m[2*g+1])
+			}
+		}
+	}
+	if found == nil {
+		return s
+	}
+	slices.SortFunc(found, func(a, b span) int { return cmp.Compare(a.i, b.i) })
+	// Overlapping and adjoining ranges are one secret: one mask.
+	var b strings.Builder
+	last := 0
+	cur := found[0]
+	for _, f := range found[1:] {
+		if f.i <= cur.j {
+			cur.j = max(cur.j, f.j)
+			continue
+		}
+		b.WriteString(s[last:cur.i])
+		b.WriteString(Mask)
+		last, cur = cur.j, f
+	}
+	b.WriteString(s[last:cur.i])
+	b.WriteString(Mask)
+	b.WriteString(s[cur.j:])
+	return b.String()
 }
 
 // holdsAny reports whether s holds one of words.
@@ -251,36 +317,41 @@ func replaceFunc(re *lazyre.Regexp, s string, f func(s string, m []int) string) 
 	return b.String()
 }
 
-// replaceIfSecret is a match of a key and its value (submatch indexes
-// ks:ke and vs:ve) with the value masked when the key names a secret.
-func replaceIfSecret(s string, m []int, ks, ke, vs, ve int) string {
-	key, val := s[m[ks]:m[ke]], s[m[vs]:m[ve]]
-	if !IsSecretName(key) || val == Mask || val == "" || isVarRef(val) {
-		return s[m[0]:m[1]]
+// jsonPair is "key": "value" in JSON.
+var jsonPair = lazyre.New(`"([A-Za-z][A-Za-z0-9_.-]*)"\s*:\s*"((?:[^"\\]|\\.)*)"`)
+
+// jsonSecrets adds the values of JSON pairs whose key names a secret.
+// Each search starts again at the closing quote of the last value found:
+// in a text cut from JSON (`"note": " {"token": "x"}`) that quote may
+// open the next key.
+func jsonSecrets(s string, add func(i, j int)) {
+	for pos := 0; pos < len(s); {
+		m := jsonPair.FindStringSubmatchIndex(s[pos:])
+		if m == nil {
+			return
+		}
+		ks, ke, vs, ve := pos+m[2], pos+m[3], pos+m[4], pos+m[5]
+		if val := s[vs:ve]; IsSecretName(s[ks:ke]) && !isVarRef(val) {
+			add(vs, ve)
+		}
+		pos = ve // the closing quote
 	}
-	return s[m[0]:m[vs]] + Mask + s[m[ve]:m[1]]
 }
 
 // keyName finds a key and its separator: "name=", "name: ", "NAME = ".
 var keyName = lazyre.New(`\b([A-Za-z][A-Za-z0-9_.-]*)[ \t]*[=:][ \t]*`)
 
-// keyValues masks the value of every key=value or key: value pair whose
+// keyValues adds the value of every key=value or key: value pair whose
 // key names a secret. The keys are found one after another (a value may
 // hold another pair: --from-literal=password=x), and a value is what
-// follows up to a space or a separator (&;,), or a quoted string.
-func keyValues(s string) string {
-	ms := keyName.FindAllStringSubmatchIndex(s, -1)
-	if ms == nil {
-		return s
-	}
-	var b strings.Builder
-	last := 0
-	for _, m := range ms {
+// follows up to a space or a separator (&;,), or a quoted string. A key
+// inside a value found ("pass= PGPASSWORD='x y'": the first value stops
+// at the quote) extends it to the end of its own value: the whole is the
+// secret.
+func keyValues(s string, add func(i, j int)) {
+	start, last := -1, 0
+	for _, m := range keyName.FindAllStringSubmatchIndex(s, -1) {
 		if m[0] < last {
-			// A key inside a value already masked ("pass= PGPASSWORD='x y'":
-			// the first value stops at the quote): the value is the
-			// secret, so the mask runs on to the end of the inner
-			// key's value.
 			if end := valueEnd(s, m[1]); end > last {
 				last = end
 			}
@@ -290,21 +361,19 @@ func keyValues(s string) string {
 		if !IsSecretName(name) || fileName(s, m[2], name, s[m[3]:m[1]]) {
 			continue
 		}
-		start := m[1]
-		end := valueEnd(s, start)
-		val := s[start:end]
-		if end == start || val == Mask || isVarRef(val) || strings.HasPrefix(val, "//") || strings.HasPrefix(val, "-----") {
+		end := valueEnd(s, m[1])
+		val := s[m[1]:end]
+		if end == m[1] || val == Mask || isVarRef(val) || strings.HasPrefix(val, "//") || strings.HasPrefix(val, "-----") {
 			continue // nothing, already masked, $VAR, a URL's scheme, a key block (its own rule)
 		}
-		b.WriteString(s[last:start])
-		b.WriteString(Mask)
-		last = end
+		if start >= 0 {
+			add(start, last)
+		}
+		start, last = m[1], end
 	}
-	if last == 0 {
-		return s
+	if start >= 0 {
+		add(start, last)
 	}
-	b.WriteString(s[last:])
-	return b.String()
 }
 
 // fileName reports whether the name at i, followed by sep, is a file's

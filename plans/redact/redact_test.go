@@ -250,3 +250,47 @@ func BenchmarkApply(b *testing.B) {
 		}
 	}
 }
+
+// contextFragments are pieces of the texts secrets stand in: keys and
+// options that name a secret, quotes, separators, URL parts, key blocks.
+// Put two of them before a planted secret, the rules must still hide it:
+// a rule that takes a key name for the value of an option before it
+// ("--password DB_PASSWORD=x") must not keep the key's own value from
+// being masked.
+var contextFragments = []string{
+	"", "pass=", "pass= ", "pAss:", "token: ", "x=", "'", `"`, "--password", "--password=", "-u", "curl -u",
+	"mysql -p", "login -p", "-p", "--token", "Authorization: ", "Bearer", "X-Api-Key:", `key="`, "pass='", "pass='a",
+	"a=b", `{"token":`, `"pw": "`, "k: |", `DB_PASS="`, "0", "=", ":", "&", "?", "//", "https://", "postgres://u:",
+	"u:", "@", "a:b@", `\`, "$", "${", "pass=$", "-----BEGIN RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----",
+}
+
+// TestPlantedAfterEveryPairOfFragments: every planted secret after every
+// pair of context fragments, and before a few endings, is hidden, and a
+// second pass changes nothing.
+func TestPlantedAfterEveryPairOfFragments(t *testing.T) {
+	n, failed := 0, 0
+	for _, a := range contextFragments {
+		for _, b := range contextFragments {
+			for _, after := range []string{"", "'", "0", "@h"} {
+				for _, p := range planted {
+					before := a + " " + b
+					in := before + " " + fmt.Sprintf(p.text, p.value) + " " + after
+					out := apply(in)
+					n++
+					if strings.Count(out, p.value) > strings.Count(before+" "+after, p.value) {
+						if failed++; failed <= 20 {
+							t.Errorf("apply(%q) leaks %q: %q", in, p.value, out)
+						}
+					} else if again := apply(out); again != out {
+						if failed++; failed <= 20 {
+							t.Errorf("apply is not idempotent on %q: %q then %q", in, out, again)
+						}
+					}
+				}
+			}
+		}
+	}
+	if failed > 0 {
+		t.Errorf("%d of %d texts failed", failed, n)
+	}
+}
