@@ -502,6 +502,30 @@ func TestVersion(t *testing.T) {
 	}
 }
 
+// TestVersionAgreesWithBuildInfo: `gonogo version` and the
+// gonogo_build_info series name the same version and revision (one place
+// reads the build info for both).
+func TestVersionAgreesWithBuildInfo(t *testing.T) {
+	dir := t.TempDir()
+	plan := filepath.Join(dir, "plan.md")
+	if err := os.WriteFile(plan, []byte("# Plan\n\n## Steps\n\n1. Look around\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	v := gonogo(t, dir, nil, "version")
+	m := regexp.MustCompile(`^gonogo (\S+)(?: \(([0-9a-f]+)(?:, modified)?\))? go`).FindStringSubmatch(v.stdout)
+	if m == nil {
+		t.Fatalf("version: %q", v.stdout)
+	}
+	p := gonogo(t, dir, nil, "--once", "--no-exec", "--format", "prometheus", plan)
+	b := regexp.MustCompile(`gonogo_build_info\{goversion="[^"]*",revision="([^"]*)",version="([^"]*)"\} 1`).FindStringSubmatch(p.stdout)
+	if b == nil {
+		t.Fatalf("no gonogo_build_info in:\n%s\n%s", p.stdout, p.stderr)
+	}
+	if b[2] != m[1] || !strings.HasPrefix(b[1], m[2]) || (m[2] == "") != (b[1] == "") {
+		t.Errorf("version says %q (revision %q), build info says %q (revision %q)", m[1], m[2], b[2], b[1])
+	}
+}
+
 func TestHelpHasExamples(t *testing.T) {
 	r := gonogo(t, t.TempDir(), nil, "--help")
 	for _, want := range []string{"--once", "Examples:", "gonogo --once docs/plans/migrate.md", "3  UNKNOWN", "demo"} {

@@ -3,8 +3,8 @@ package main
 import (
 	"fmt"
 	"runtime"
-	"runtime/debug"
 
+	"github.com/gonogo-dev/gonogo/dashboard/metrics"
 	"github.com/spf13/cobra"
 )
 
@@ -20,32 +20,20 @@ func newVersionCmd(ios *IOStreams) *cobra.Command {
 	}
 }
 
-// versionString is "gonogo VERSION (REVISION, DIRTY) GOVERSION OS/ARCH",
-// read from the build info the Go toolchain embeds.
+// versionString is "gonogo VERSION (REVISION, modified) GOVERSION OS/ARCH",
+// from the build info the toolchain embeds.
 func versionString() string {
-	version, extra := "(unknown)", ""
-	if bi, ok := debug.ReadBuildInfo(); ok {
-		version = bi.Main.Version
-		if version == "" {
-			version = "(devel)"
-		}
-		var rev, modified string
-		for _, s := range bi.Settings {
-			switch s.Key {
-			case "vcs.revision":
-				rev = s.Value
-			case "vcs.modified":
-				if s.Value == "true" {
-					modified = ", modified"
-				}
-			}
-		}
+	b := metrics.Build()
+	extra := ""
+	if rev := b.Revision; rev != "" {
 		if len(rev) > 12 {
 			rev = rev[:12]
 		}
-		if rev != "" {
-			extra = " (" + rev + modified + ")"
+		extra = " (" + rev
+		if b.Modified {
+			extra += ", modified"
 		}
+		extra += ")"
 	}
-	return fmt.Sprintf("gonogo %s%s %s %s/%s", version, extra, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return fmt.Sprintf("gonogo %s%s %s %s/%s", b.Version, extra, runtime.Version(), runtime.GOOS, runtime.GOARCH)
 }

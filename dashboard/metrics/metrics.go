@@ -16,6 +16,7 @@ import (
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 
@@ -109,8 +110,8 @@ func (c *Collector) Collect(ch chan<- prometheus.Metric) {
 	gauge := func(d *prometheus.Desc, v float64, labels ...string) {
 		ch <- prometheus.MustNewConstMetric(d, prometheus.GaugeValue, v, labels...)
 	}
-	version, revision := build()
-	gauge(descBuild, 1, version, revision, runtime.Version())
+	b := Build()
+	gauge(descBuild, 1, b.Version, b.Revision, runtime.Version())
 
 	s := c.snap.Load()
 	for _, v := range verdicts {
@@ -162,18 +163,34 @@ func one(b bool) float64 {
 	return 0
 }
 
-// build is the module version and VCS revision the toolchain embedded.
-func build() (version, revision string) {
-	version, revision = "(unknown)", ""
+// BuildInfo is what the toolchain embedded about this build: the one
+// place that reads it, for the build-info metric and `gonogo version`.
+type BuildInfo struct {
+	Version  string // the module version; "(devel)" for a build from a work tree
+	Revision string // the VCS revision; "" when unknown
+	Modified bool   // the work tree had changes
+}
+
+// Build is the build info, read once (a scrape draws it every time).
+var Build = sync.OnceValue(readBuild)
+
+func readBuild() BuildInfo {
+	b := BuildInfo{Version: "(unknown)"}
 	if bi, ok := debug.ReadBuildInfo(); ok {
-		version = bi.Main.Version
+		b.Version = bi.Main.Version
+		if b.Version == "" {
+			b.Version = "(devel)"
+		}
 		for _, s := range bi.Settings {
-			if s.Key == "vcs.revision" {
-				revision = s.Value
+			switch s.Key {
+			case "vcs.revision":
+				b.Revision = s.Value
+			case "vcs.modified":
+				b.Modified = s.Value == "true"
 			}
 		}
 	}
-	return version, revision
+	return b
 }
 
 // Registry is a registry holding only c: what --format prometheus and
