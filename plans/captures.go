@@ -37,7 +37,7 @@ func checkCaptures(all []*spec.Probe) ErrorList {
 		}
 		by[sp.Capture] = sp
 		if len(sp.Reads()) > 0 {
-			at(sp, sp.CaptureLine, "capture", "this probe reads captures in its expect, so it cannot capture %s itself: a check takes the captures first, then the probes that read them; capture the value with a probe that reads none", sp.Capture)
+			at(sp, sp.CaptureLine, "capture", "this probe reads captures in its expect, so it cannot also capture %s: a check takes the captures first, then the probes that read them; capture the value with a probe that reads none", sp.Capture)
 		}
 	}
 	names := make([]string, 0, len(by))
@@ -48,8 +48,8 @@ func checkCaptures(all []*spec.Probe) ErrorList {
 	var walk func(sp *spec.Probe, top bool)
 	walk = func(sp *spec.Probe, top bool) {
 		if !top && sp.Capture != "" {
-			at(sp, sp.CaptureLine, "capture", "is not taken inside %s: move the probe that captures %s out of the group, to the step's requires: or done: list",
-				"any:/all:", sp.Capture)
+			at(sp, sp.CaptureLine, "capture", "is not taken inside an any: or all: group: move the probe that captures %s out of the group, to the step's requires: or done: list",
+				sp.Capture)
 		}
 		if e := sp.Expect(); e != nil {
 			for _, n := range e.Captures {
