@@ -166,26 +166,25 @@ func clip(s string) string {
 }
 
 // Reads lists the capture names a probe's expect reads, with those of
-// its any/all children; nil when it reads none.
-func (s *Probe) Reads() []string {
-	var out []string
-	var walk func(*Probe)
-	walk = func(p *Probe) {
-		if p == nil {
-			return
-		}
-		if e := p.Expect(); e != nil {
-			for _, n := range e.Captures {
-				if !slices.Contains(out, n) {
-					out = append(out, n)
-				}
+// its any/all children; nil when it reads none. The runner asks it of
+// every probe of every check, so a probe that reads nothing costs no
+// allocation.
+func (s *Probe) Reads() []string { return s.appendReads(nil) }
+
+func (s *Probe) appendReads(out []string) []string {
+	if s == nil {
+		return out
+	}
+	if e := s.Expect(); e != nil {
+		for _, n := range e.Captures {
+			if !slices.Contains(out, n) {
+				out = append(out, n)
 			}
 		}
-		for _, c := range p.Children {
-			walk(c)
-		}
 	}
-	walk(s)
+	for _, c := range s.Children {
+		out = c.appendReads(out)
+	}
 	return out
 }
 
