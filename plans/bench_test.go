@@ -2,6 +2,7 @@ package plans
 
 import (
 	"bytes"
+	"fmt"
 	"testing"
 
 	"github.com/gonogo-dev/gonogo/plans/examples"
@@ -21,7 +22,12 @@ func BenchmarkParseExample(b *testing.B) {
 // BenchmarkParseLarge parses the example repeated 40 times (about 14,000
 // lines, with repeated IDs): a long runbook.
 func BenchmarkParseLarge(b *testing.B) {
-	src := bytes.Repeat(append(append([]byte(nil), examples.MigrationPlan...), '\n'), 40)
+	// A plan captures a name once: each copy captures its own.
+	var src []byte
+	for i := range 40 {
+		copy := bytes.ReplaceAll(examples.MigrationPlan, []byte("chroma_rows"), fmt.Appendf(nil, "chroma_rows_%d", i))
+		src = append(append(src, copy...), '\n')
+	}
 	b.SetBytes(int64(len(src)))
 	for b.Loop() {
 		if _, err := Parse("plan.md", src, testRoot, LoadOptions{Env: testEnv}); err != nil {

@@ -90,6 +90,9 @@ func dumpProbe(b *strings.Builder, pr *spec.Probe, indent string, rel func(strin
 	if pr.Timeout > 0 {
 		fmt.Fprintf(b, " timeout=%s", pr.Timeout)
 	}
+	if pr.Capture != "" {
+		fmt.Fprintf(b, " capture=%s", pr.Capture)
+	}
 	if pr.Params != nil {
 		fmt.Fprintf(b, " %s", dumpParams(pr.Params, rel))
 	}
@@ -201,6 +204,9 @@ func dumpParams(p spec.Params, rel func(string) string) string {
 		add("exit", p.Exit)
 		if p.Stdout != nil {
 			add("stdout", p.Stdout)
+		}
+		if p.Expect != nil {
+			add("expect", p.Expect.String())
 		}
 		add("dir", rel(p.Dir))
 	}

@@ -4,7 +4,7 @@ import "github.com/gonogo-dev/gonogo/plans/spec"
 
 func init() {
 	registerKind(spec.KindCommand, kindDef{
-		attrs: []string{"exit", "stdout"},
+		attrs: []string{"exit", "stdout", "expect", "capture"},
 		decode: func(d *decoder, pn *probeNode) spec.Params {
 			// The command runs with sh -c, which expands variables itself.
 			p := &spec.CommandParams{Command: pn.target, Dir: d.root}
@@ -19,6 +19,10 @@ func init() {
 			if n := pn.attr("stdout"); n != nil {
 				p.Stdout, _ = d.lineRegex(n, "stdout")
 			}
+			// expect tests the trimmed stdout as one value; capture takes
+			// it as a number.
+			p.Expect = d.expect(pn)
+			d.capture(pn)
 			return p
 		},
 	})

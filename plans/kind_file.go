@@ -10,7 +10,7 @@ import (
 
 func init() {
 	registerKind(spec.KindFile, kindDef{
-		attrs: []string{"exists", "min_size", "max_age", "contains", "mode", "dir"},
+		attrs: []string{"exists", "min_size", "max_age", "contains", "mode", "dir", "capture"},
 		decode: func(d *decoder, pn *probeNode) spec.Params {
 			p := &spec.FileParams{Exists: true}
 			pn.sp.Target = ExpandEnv(pn.target, d.env)
@@ -40,6 +40,10 @@ func init() {
 					}
 				}
 			}
+			if n := pn.attr("capture"); n != nil && (!p.Exists || p.Dir) {
+				d.errorf(n, "capture", "takes a file's line count, and this probe wants %s: drop capture: or the exists:/dir: that rules the count out", map[bool]string{true: "a directory", false: "no file"}[p.Dir])
+			}
+			d.capture(pn)
 			return p
 		},
 	})

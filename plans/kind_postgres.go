@@ -35,11 +35,12 @@ var postgresArgs = map[string]string{
 	"available":   spec.PostgresExtension,
 	"min_rows":    spec.PostgresTable,
 	"expect":      spec.PostgresQuery,
+	"capture":     spec.PostgresQuery,
 }
 
 func init() {
 	registerKind(spec.KindPostgres, kindDef{
-		attrs: []string{"ready", "extension", "min_version", "available", "table", "min_rows", "index", "query", "expect"},
+		attrs: []string{"ready", "extension", "min_version", "available", "table", "min_rows", "index", "query", "expect", "capture"},
 		decode: func(d *decoder, pn *probeNode) spec.Params {
 			// The DSN is expanded for the connection, but Target keeps the
 			// text as written: $DATABASE_URL must not put a password in
@@ -107,15 +108,8 @@ func init() {
 			case spec.PostgresQuery:
 				p.Query, _ = d.text(pn.attr("query"), "query", "one SQL statement that returns one value")
 				p.Query = strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(p.Query), ";"))
-				if n := pn.attr("expect"); n != nil {
-					if s, ok := d.scalar(n, "expect", `a comparison like ">= 1000"`); ok {
-						e, err := spec.ParseExpect(s)
-						if err != nil {
-							d.errorf(n, "expect", "%v", err)
-						}
-						p.Expect = e
-					}
-				}
+				p.Expect = d.expect(pn)
+				d.capture(pn)
 			}
 			return p
 		},

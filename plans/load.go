@@ -204,6 +204,10 @@ func ParseContext(ctx context.Context, file string, src []byte, root string, opt
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	if len(errs) == 0 && opts.Probes == "" {
+		// With a sidecar, ApplySidecar checks the captures of both.
+		errs = checkCaptures(planProbes(p))
+	}
 	if len(errs) > 0 {
 		return nil, errs
 	}

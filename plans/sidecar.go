@@ -91,6 +91,13 @@ func ApplySidecar(p *Plan, file string, src []byte, opts LoadOptions) error {
 		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
 		return errs
 	}
+	all := planProbes(p)
+	for _, a := range todo {
+		all = append(all, a.decl.probes...)
+	}
+	if errs := checkCaptures(all); len(errs) > 0 {
+		return errs
+	}
 	for _, a := range todo {
 		a.decl.apply(a.step)
 	}

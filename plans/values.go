@@ -237,3 +237,47 @@ func ParseSize(s string) (int64, error) {
 	}
 	return int64(b), nil
 }
+
+// expect decodes a probe's expect attribute (a comparison, a regular
+// expression, or a comparison with captured values); nil when absent or
+// wrong (the problem is recorded).
+func (d *decoder) expect(pn *probeNode) *spec.Expect {
+	n := pn.attr("expect")
+	if n == nil {
+		return nil
+	}
+	s, ok := d.scalar(n, "expect", `a comparison like ">= 1000" or "== captures.rows"`)
+	if !ok {
+		return nil
+	}
+	e, err := spec.ParseExpect(s)
+	if err != nil {
+		d.errorf(n, "expect", "%v", err)
+		return nil
+	}
+	if len(e.Captures) > 0 {
+		pn.sp.ReadsLine = d.line(n)
+	}
+	return e
+}
+
+// capture decodes a probe's capture attribute into its spec. Whether the
+// name is unique in the plan, and whether the names expects read are
+// captured, is checkCaptures' question: the plan and its sidecar are read
+// apart.
+func (d *decoder) capture(pn *probeNode) {
+	n := pn.attr("capture")
+	if n == nil {
+		return
+	}
+	name, ok := d.text(n, "capture", "a name like chroma_rows, read as captures.chroma_rows")
+	if !ok {
+		return
+	}
+	name = strings.TrimSpace(name)
+	if msg := spec.CheckCaptureName(name); msg != "" {
+		d.errorf(n, "capture", "%s", msg)
+		return
+	}
+	pn.sp.Capture, pn.sp.CaptureLine = name, d.line(n)
+}

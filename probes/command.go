@@ -127,6 +127,7 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		}
 		return Fail, fmt.Sprintf("%s %s, expected exit %d%s%s (run it by hand to see why)", show, how, p.Exit, note, why)
 	}
+	done := show + " " + how
 	if p.Stdout != nil {
 		if !matchText(p.Stdout, out) {
 			got := textfmt.FirstLine(string(out))
@@ -137,9 +138,27 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 			}
 			return Fail, fmt.Sprintf("%s %s but its output has no match for /%s/ (%s)%s: run it by hand to see what it prints", show, how, pattern(p.Stdout), got, note)
 		}
-		return OK, fmt.Sprintf("%s %s, output matches /%s/%s", show, how, pattern(p.Stdout), note)
+		done += fmt.Sprintf(", output matches /%s/", pattern(p.Stdout))
 	}
-	return OK, fmt.Sprintf("%s %s%s", show, how, note)
+	if p.Expect != nil {
+		// The output as one value: trimmed, as a shell's $(…) reads it.
+		val := strings.TrimSpace(string(out))
+		holds, want, err := expectHolds(ctx, p.Expect, val)
+		if err != nil {
+			return Fail, fmt.Sprintf("%s %s but its output %v%s", show, how, err, note)
+		}
+		if !holds {
+			return Fail, fmt.Sprintf("%s %s and printed %s, expected %s%s: run it by hand to see what it prints", show, how, clipValue(val), want, note)
+		}
+		done += fmt.Sprintf(", printed %s %s", clipValue(val), want)
+	}
+	if sp.Capture != "" {
+		if msg := takeNumber(ctx, sp, "its output", string(out)); msg != "" {
+			return Fail, fmt.Sprintf("%s %s but %s%s", show, how, msg, note)
+		}
+		done += fmt.Sprintf(", captured %s = %s", sp.Capture, strings.TrimSpace(string(out)))
+	}
+	return OK, done + note
 }
 
 // exitOf reads how the command ended: its exit code and a phrase ("exited

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"regexp"
+	"strconv"
 	"syscall"
 	"time"
 
@@ -44,6 +45,10 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 		return Fail, fmt.Sprintf("%s is %s%s, expected a directory: move it away and create the folder (mkdir -p %s)", p.Path, textfmt.FileKind(fi.Mode()), t.linkNote(), p.Path)
 	case !p.Dir && fi.IsDir() && (p.Contains != nil || p.MinSize > 0):
 		return Fail, fmt.Sprintf("%s is a directory%s, expected a file: check the path", p.Path, t.linkNote())
+	case !fi.IsDir() && !fi.Mode().IsRegular() && sp.Capture != "":
+		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its lines cannot be counted for capture %s; point the probe at a regular file", p.Path, textfmt.FileKind(fi.Mode()), t.linkNote(), sp.Capture)
+	case fi.IsDir() && sp.Capture != "":
+		return Fail, fmt.Sprintf("%s is a directory%s: its lines cannot be counted for capture %s; point the probe at a file", p.Path, t.linkNote(), sp.Capture)
 	case !fi.IsDir() && !fi.Mode().IsRegular() && p.Contains != nil:
 		return Fail, fmt.Sprintf("%s is %s%s, not a regular file: its content cannot be searched; point the probe at a regular file", p.Path, textfmt.FileKind(fi.Mode()), t.linkNote())
 	}
@@ -62,13 +67,63 @@ func checkFile(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.FileParam
 			}
 			return Fail, fmt.Sprintf("%s does not contain a match for /%s/%s: the step that writes it has not run, or wrote something else (grep -E the pattern in it to see)", p.Path, pattern(p.Contains), more)
 		}
-		return OK, fmt.Sprintf("%s contains /%s/", p.Path, pattern(p.Contains))
 	}
-	what := "exists"
-	if fi.IsDir() {
-		what = "is a directory"
+	var out string
+	switch {
+	case p.Contains != nil:
+		out = fmt.Sprintf("%s contains /%s/", p.Path, pattern(p.Contains))
+	case fi.IsDir():
+		out = fmt.Sprintf("%s is a directory%s (%s, modified %s ago)", p.Path, t.linkNote(), textfmt.Bytes(fi.Size()), textfmt.Age(time.Since(fi.ModTime())))
+	default:
+		out = fmt.Sprintf("%s exists%s (%s, modified %s ago)", p.Path, t.linkNote(), textfmt.Bytes(fi.Size()), textfmt.Age(time.Since(fi.ModTime())))
 	}
-	return OK, fmt.Sprintf("%s %s%s (%s, modified %s ago)", p.Path, what, t.linkNote(), textfmt.Bytes(fi.Size()), textfmt.Age(time.Since(fi.ModTime())))
+	if sp.Capture != "" {
+		n, err := countLines(ctx, p.Path)
+		if err != nil {
+			return Error, err.Error()
+		}
+		take(ctx, strconv.FormatInt(n, 10))
+		out += fmt.Sprintf(", %d lines captured as %s", n, sp.Capture)
+	}
+	return OK, out
+}
+
+// countLines counts the lines of a file as a person does: every newline
+// ends one, and text after the last newline is one more (wc -l would not
+// count it: a JSON-lines export often has no final newline). It reads
+// the whole file, a chunk at a time, and stops when ctx is done.
+func countLines(ctx context.Context, path string) (int64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return 0, openErr(path, err)
+	}
+	defer f.Close()
+	pooled := getChunk()
+	defer putChunk(pooled)
+	buf := *pooled
+	var n int64
+	last := byte('\n')
+	r := ctxReader{ctx, f}
+	for {
+		k, err := r.Read(buf)
+		if k > 0 {
+			n += int64(bytes.Count(buf[:k], []byte{'\n'}))
+			last = buf[k-1]
+		}
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+			return 0, fmt.Errorf("counting the lines of %s: %w", path, err)
+		}
+	}
+	if last != '\n' {
+		n++
+	}
+	return n, nil
 }
 
 // target is what a stat of a probe's path found.

@@ -64,7 +64,7 @@ func checkPostgres(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Postg
 	case spec.PostgresIndex:
 		return pgIndex(ctx, conn, p, cfg.Database)
 	case spec.PostgresQuery:
-		return pgQuery(ctx, conn, p, cfg.Database)
+		return pgQuery(ctx, conn, sp, p, cfg.Database)
 	}
 	version := conn.ParameterStatus("server_version")
 	if !p.Ready {
@@ -333,14 +333,19 @@ func pgIndex(ctx context.Context, conn *pgconn.PgConn, p *spec.PostgresParams, d
 	return OK, fmt.Sprintf("index %s on %s is valid", p.Index, table)
 }
 
-func pgQuery(ctx context.Context, conn *pgconn.PgConn, p *spec.PostgresParams, db string) (Status, string) {
+func pgQuery(ctx context.Context, conn *pgconn.PgConn, sp *spec.Probe, p *spec.PostgresParams, db string) (Status, string) {
 	val, ok, null, err := pgValue(ctx, conn, p.Query)
 	if err != nil {
 		return pgQueryFailed(db, err)
 	}
+	// Without expect the value must be true, unless the probe only
+	// captures it: then it must be a number.
 	want := "true"
-	if p.Expect != nil {
+	switch {
+	case p.Expect != nil:
 		want = p.Expect.String()
+	case sp.Capture != "":
+		want = "a number to capture as " + sp.Capture
 	}
 	switch {
 	case !ok:
@@ -348,17 +353,33 @@ func pgQuery(ctx context.Context, conn *pgconn.PgConn, p *spec.PostgresParams, d
 	case null:
 		return Fail, fmt.Sprintf("the query returned NULL, expected a value %s", want)
 	}
-	holds := false
-	if p.Expect == nil {
-		holds = val == "t" || val == "true"
-	} else {
-		holds = p.Expect.Match(val)
-	}
 	shown := clipValue(val)
-	if !holds {
-		return Fail, fmt.Sprintf("the query returned %s, expected %s", shown, want)
+	msg := fmt.Sprintf("the query returned %s", shown)
+	if p.Expect != nil {
+		holds, explained, err := expectHolds(ctx, p.Expect, val)
+		if err != nil {
+			return Fail, fmt.Sprintf("the query returned %s, but %v", shown, err)
+		}
+		if !holds {
+			return Fail, fmt.Sprintf("the query returned %s, expected %s", shown, explained)
+		}
+		msg = fmt.Sprintf("the query returned %s (%s)", shown, explained)
+		if len(p.Expect.Captures) > 0 {
+			msg = fmt.Sprintf("the query returned %s %s", shown, explained)
+		}
+	} else if sp.Capture == "" {
+		if val != "t" && val != "true" {
+			return Fail, fmt.Sprintf("the query returned %s, expected %s", shown, want)
+		}
+		msg = fmt.Sprintf("the query returned %s (%s)", shown, want)
 	}
-	return OK, fmt.Sprintf("the query returned %s (%s)", shown, want)
+	if sp.Capture != "" {
+		if bad := takeNumber(ctx, sp, "the value", val); bad != "" {
+			return Fail, fmt.Sprintf("the query returned %s, but %s", shown, bad)
+		}
+		msg += ", captured as " + sp.Capture
+	}
+	return OK, msg
 }
 
 // clipValue keeps a returned value to one short quoted line.

@@ -34,6 +34,9 @@ type Result struct {
 	Duration time.Duration
 	// Children are the results of an any/all combinator's probes.
 	Children []Result
+	// Captured is, for a probe with a capture: that holds, the value it
+	// took as read ("1000"), redacted like the message; "" otherwise.
+	Captured string
 }
 
 // Failing reports, for any probe in rs or inside one of their any/all

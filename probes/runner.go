@@ -81,6 +81,8 @@ type Runner struct {
 	host    hostCache
 	procs   procCache
 	web     webClients
+	// captures are the last values the plan's capture: probes took.
+	captures captureStore
 }
 
 // NewRunner returns a Runner with empty caches.
@@ -132,10 +134,62 @@ func runID(ctx context.Context) uint64 {
 // cost. A checker that outstays its timeout (ignoring its context, stuck
 // in a system call) is not waited for: at the deadline its probe is
 // answered as timed out and a new worker takes the stuck one's place.
+//
+// Probes that read captured values (captures.NAME in an expect) are
+// checked in a second wave, after every other probe has answered, with
+// the values the first wave took (see capture.go).
 func (r *Runner) Run(ctx context.Context, specs []*spec.Probe, onResult func(i int, res Result)) []Result {
 	start := time.Now()
 	ctx = context.WithValue(ctx, runStartKey{}, start)
 	ctx = context.WithValue(ctx, runIDKey{}, runIDs.Add(1))
+	var readers []int
+	for i, sp := range specs {
+		if sp != nil && len(sp.Reads()) > 0 {
+			readers = append(readers, i)
+		}
+	}
+	if len(readers) == 0 {
+		results := r.wave(ctx, start, specs, onResult)
+		r.captures.keep(results)
+		return results
+	}
+	results := make([]Result, len(specs))
+	isReader := make([]bool, len(specs))
+	for _, i := range readers {
+		isReader[i] = true
+	}
+	others := make([]int, 0, len(specs)-len(readers))
+	for i := range specs {
+		if !isReader[i] {
+			others = append(others, i)
+		}
+	}
+	for w, idx := range [][]int{others, readers} {
+		if w == 1 {
+			ctx = context.WithValue(ctx, captureViewKey{}, r.captures.view())
+		}
+		sub := make([]*spec.Probe, len(idx))
+		for j, i := range idx {
+			sub[j] = specs[i]
+		}
+		var on func(int, Result)
+		if onResult != nil {
+			on = func(j int, res Result) { onResult(idx[j], res) }
+		}
+		rs := r.wave(ctx, start, sub, on)
+		for j, i := range idx {
+			results[i] = rs[j]
+		}
+		r.captures.keep(rs)
+	}
+	return results
+}
+
+// wave is one round of Run over specs, under Run's context.
+func (r *Runner) wave(ctx context.Context, start time.Time, specs []*spec.Probe, onResult func(i int, res Result)) []Result {
+	if len(specs) == 0 {
+		return nil
+	}
 	run := &runState{
 		r: r, ctx: ctx, specs: specs, onResult: onResult,
 		results: make([]Result, len(specs)),
@@ -242,14 +296,19 @@ func (run *runState) worker() {
 func (run *runState) check(i int) bool {
 	r, ctx, sp := run.r, run.ctx, run.specs[i]
 	start := time.Now()
-	fn, res, ok := r.checkerFor(ctx, sp)
+	fn, early, ok := r.checkerFor(ctx, sp)
 	if !ok {
-		run.answer(i, r.finish(sp, res, start))
+		run.answer(i, r.finish(sp, early, start))
 		return true
 	}
 	timeout := sp.EffectiveTimeout()
 	pctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
+	var slot *captureSlot
+	if sp.Capture != "" {
+		slot = &captureSlot{}
+		pctx = context.WithValue(pctx, captureSlotKey{}, slot)
+	}
 	overstayed := context.AfterFunc(pctx, func() {
 		run.answer(i, r.finish(sp, Result{Status: Error, Message: timeoutMessage(ctx, timeout)}, start))
 		run.wg.Add(1) // the new worker…
@@ -263,7 +322,13 @@ func (run *runState) check(i int) bool {
 	if pctx.Err() != nil && st == Error {
 		msg = timeoutMessage(ctx, timeout)
 	}
-	run.answer(i, r.finish(sp, Result{Status: st, Message: msg}, start))
+	res := Result{Status: st, Message: msg}
+	if slot != nil && st == OK {
+		slot.mu.Lock()
+		res.Captured = slot.text
+		slot.mu.Unlock()
+	}
+	run.answer(i, r.finish(sp, res, start))
 	return true
 }
 
@@ -334,6 +399,9 @@ func (r *Runner) checkerFor(ctx context.Context, sp *spec.Probe) (checkFunc, Res
 	if ctx.Err() != nil {
 		return nil, Result{Status: Error, Message: "not checked: " + runStopped(ctx)}, false
 	}
+	if res, missing := missingCapture(ctx, sp); missing {
+		return nil, res, false
+	}
 	return fn, Result{}, true
 }
 
@@ -346,6 +414,9 @@ func (r *Runner) finish(sp *spec.Probe, res Result, start time.Time) Result {
 		res.Status = Warn
 	}
 	res.Message = redact.String(textfmt.OneLine(res.Message))
+	if res.Captured != "" {
+		res.Captured = redact.String(textfmt.OneLine(res.Captured))
+	}
 	res.Duration = time.Since(start)
 	return res
 }

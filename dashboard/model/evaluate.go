@@ -622,6 +622,8 @@ func (ev *evaluator) probeView(sp *spec.Probe, r probes.Result) ProbeView {
 		Line:       sp.Line,
 		From:       redact.String(sp.Why),
 		Refreshing: ev.opts.Refreshing[sp],
+		Capture:    sp.Capture,
+		Captured:   r.Captured,
 	}
 	if pv.Role == "" {
 		pv.Role = spec.Requires

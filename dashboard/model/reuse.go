@@ -110,7 +110,7 @@ func setDurations(pv *ProbeView, r probes.Result) {
 // the same probe, status and message, and the same of each child. The
 // duration is not part of the answer.
 func sameAnswer(a, b probes.Result) bool {
-	if a.Spec != b.Spec || a.Status != b.Status || a.Message != b.Message || len(a.Children) != len(b.Children) {
+	if a.Spec != b.Spec || a.Status != b.Status || a.Message != b.Message || a.Captured != b.Captured || len(a.Children) != len(b.Children) {
 		return false
 	}
 	for i := range a.Children {

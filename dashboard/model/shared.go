@@ -20,7 +20,10 @@ type checkKey struct {
 	sev     spec.Severity
 	timeout time.Duration
 	target  string // the messages quote it
-	params  any    // the kind's parameters, by value
+	// capture: a probe that captures a value answers with it and its
+	// name, so it is not the same question as one that captures none.
+	capture string
+	params  any // the kind's parameters, by value
 }
 
 // sharedKey is sp's checkKey, or false for a probe whose answer is not
@@ -32,7 +35,7 @@ func sharedKey(sp *spec.Probe) (checkKey, bool) {
 	if sp == nil || len(sp.Children) > 0 {
 		return checkKey{}, false
 	}
-	k := checkKey{kind: sp.Kind, role: sp.Role, sev: sp.Severity, timeout: sp.Timeout, target: sp.Target}
+	k := checkKey{kind: sp.Kind, role: sp.Role, sev: sp.Severity, timeout: sp.Timeout, target: sp.Target, capture: sp.Capture}
 	switch p := sp.Params.(type) {
 	case *spec.FileParams:
 		k.params = *p

@@ -103,3 +103,36 @@ func TestSharedNotForCommands(t *testing.T) {
 		}
 	}
 }
+
+// Two file probes of one path, one of them capturing its line count, are
+// two questions: merged, the capture would never be taken (the probe
+// checked would be the one that captures nothing) and its reader could
+// not tell. Checked through a real session, with a real file.
+func TestSharedNotAcrossCaptures(t *testing.T) {
+	plan := "# Plan\n\n## Steps\n\n" +
+		"### 1. Look\n\n```gonogo\ndone:\n  - file: export.jsonl\n```\n\n" +
+		"### 2. Count\n\n```gonogo\ndone:\n  - file: export.jsonl\n    capture: rows\n```\n\n" +
+		"### 3. Compare\n\n```gonogo\ndone:\n  - command: echo 3\n    expect: == captures.rows\n```\n"
+	dir := gitRepo(t, map[string]string{"plan.md": plan, "export.jsonl": "a\nb\nc\n"}, nil)
+	sess, err := NewSession(Options{Plan: filepath.Join(dir, "plan.md"), NoInfer: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	look, count := sess.Plan().Steps[0].Probes[0], sess.Plan().Steps[1].Probes[0]
+	if _, ok := sharedKey(look); !ok {
+		t.Fatal("a file probe has no shared key: this test shows nothing")
+	}
+	if a, _ := sharedKey(look); a == func() checkKey { k, _ := sharedKey(count); return k }() {
+		t.Error("a probe that captures and one that does not have one key")
+	}
+	snap := sess.Check(context.Background(), CheckOptions{Force: true})
+	if pv := stepByKey(snap, "2").Probes[0]; pv.Capture != "rows" || pv.Captured != "3" {
+		t.Errorf("the capturing probe: capture %q captured %q (%s)", pv.Capture, pv.Captured, pv.Message)
+	}
+	if pv := stepByKey(snap, "1").Probes[0]; pv.Capture != "" || pv.Captured != "" || pv.Status != probes.OK {
+		t.Errorf("the plain probe: %s capture %q captured %q", pv.Status, pv.Capture, pv.Captured)
+	}
+	if pv := stepByKey(snap, "3").Probes[0]; pv.Status != probes.OK || !strings.Contains(pv.Message, "== captures.rows (3)") {
+		t.Errorf("the reader: %s %q", pv.Status, pv.Message)
+	}
+}

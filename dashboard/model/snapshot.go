@@ -168,8 +168,13 @@ type ProbeView struct {
 	Program string `json:"program,omitempty"`
 	// Refreshing is true while a check re-runs the probe: Status and
 	// Message are its last answer until the new one arrives.
-	Refreshing bool        `json:"refreshing,omitempty"`
-	Children   []ProbeView `json:"children,omitempty"`
+	Refreshing bool `json:"refreshing,omitempty"`
+	// Capture is the name the probe captures its value as (capture:);
+	// Captured is the value it took, as read ("1000"), redacted like the
+	// message, and empty when the probe did not hold.
+	Capture  string      `json:"capture,omitempty"`
+	Captured string      `json:"captured,omitempty"`
+	Children []ProbeView `json:"children,omitempty"`
 }
 
 // Finding is a problem with the plan itself, found by reading it (a

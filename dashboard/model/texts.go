@@ -75,6 +75,8 @@ func (p *ProbeView) eachText(f func(*string)) {
 	f(&p.From)
 	f(&p.MadeBy)
 	f(&p.Program)
+	f(&p.Capture)
+	f(&p.Captured)
 	for i := range p.Children {
 		p.Children[i].eachText(f)
 	}

@@ -14,6 +14,7 @@ func fullSnapshot() *Snapshot {
 		Steps: []StepView{{ID: "id", Key: "key", Title: "title", Phase: "phase", Notes: []string{"note"}, Commands: []string{"cmd"},
 			SignedOff: &SignOff{Step: "step", By: "by"},
 			Probes: []ProbeView{{Target: "target", Name: "name", Message: "message", From: "from", MadeBy: "made by", Program: "program",
+				Capture: "capture", Captured: "captured",
 				Children: []ProbeView{{Target: "child", Message: "child message"}}}}}},
 		Findings: []Finding{{Step: "step", Message: "finding", Hint: "hint"}},
 		Warnings: []string{"warning"},
@@ -39,8 +40,8 @@ func TestMapTexts(t *testing.T) {
 	}
 	var texts []string
 	m.eachText(func(p *string) { texts = append(texts, *p) })
-	if len(texts) != 44 {
-		t.Errorf("eachText visits %d texts, want 44: %q", len(texts), texts)
+	if len(texts) != 48 {
+		t.Errorf("eachText visits %d texts, want 48: %q", len(texts), texts)
 	}
 	for _, x := range texts {
 		if x != strings.ToUpper(x) {
@@ -70,9 +71,9 @@ func TestMapTexts(t *testing.T) {
 		}
 		return n
 	}
-	// The fixture has one of each; children repeat ProbeView's 6.
-	if want := count(reflect.TypeOf(Snapshot{})) + 6; len(texts) != want {
-		t.Errorf("the snapshot types have %d text fields (plus a child's 6), eachText visits %d", want, len(texts))
+	// The fixture has one of each; children repeat ProbeView's 8.
+	if want := count(reflect.TypeOf(Snapshot{})) + 8; len(texts) != want {
+		t.Errorf("the snapshot types have %d text fields (plus a child's 8), eachText visits %d", want, len(texts))
 	}
 }
 

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/expr-lang/expr/vm"
+
 	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
 
@@ -104,12 +106,22 @@ type Expect struct {
 	Operand string
 	// Regex is set when Op is "".
 	Regex *regexp.Regexp
+	// Captures are the names of the captured values the operand reads
+	// ("== captures.rows"), in order of first mention; nil for a plain
+	// comparison or a regular expression. Such an expect is tested by
+	// MatchCaptures, not Match.
+	Captures []string
+	program  *vm.Program
 }
 
 var expectRE = lazyre.New(`^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$`)
 
 // ParseExpect reads an expect attribute. A comparison needs an operand;
-// an ordering (<, >, <=, >=) needs a number.
+// an ordering (<, >, <=, >=) needs a number, unless the operand reads
+// captured values ("== captures.rows", ">= captures.rows * 0.99"): that
+// one is compiled here, with expr, as "value OP (operand)", so bad syntax
+// is a load error. Whether each name is captured by some probe is the
+// plan reader's check.
 func ParseExpect(s string) (*Expect, error) {
 	if strings.TrimSpace(s) == "" {
 		return nil, fmt.Errorf("expected a comparison like \">= 1000\" or \"== 0\", or a regular expression, got an empty value")
@@ -118,6 +130,12 @@ func ParseExpect(s string) (*Expect, error) {
 		e := &Expect{Op: m[1], Operand: m[2]}
 		if e.Operand == "" {
 			return nil, fmt.Errorf("%q compares with nothing: write a value after %s, like \"%s 0\"", s, e.Op, e.Op)
+		}
+		if captureMentionRE.MatchString(e.Operand) {
+			if err := e.compileCaptures(s); err != nil {
+				return nil, err
+			}
+			return e, nil
 		}
 		if e.Op != "==" && e.Op != "!=" {
 			if _, err := strconv.ParseFloat(e.Operand, 64); err != nil {
@@ -143,8 +161,12 @@ func (e *Expect) String() string {
 
 // Match tests a value. Numbers compare as numbers, t/f and true/false as
 // booleans, anything else as text for == and !=. An ordering of a value
-// that is not a number does not hold.
+// that is not a number does not hold. An expect that reads captures does
+// not hold here: MatchCaptures tests it.
 func (e *Expect) Match(v string) bool {
+	if len(e.Captures) > 0 {
+		return false
+	}
 	if e.Op == "" {
 		return e.Regex.MatchString(v)
 	}

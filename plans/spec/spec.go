@@ -86,6 +86,15 @@ type Probe struct {
 	Line int
 	// Why, for inferred probes, is the command text it was read from.
 	Why string
+	// Capture names the number this probe takes when it holds (a
+	// command's stdout, a postgres query's value, a file's line count),
+	// for other probes' expect to read as captures.NAME; "" when it takes
+	// none. Names are unique in a plan.
+	Capture string
+	// CaptureLine and ReadsLine are the lines in File of the capture:
+	// attribute and of an expect: that reads captures, for the plan
+	// reader's messages about them; 0 when absent.
+	CaptureLine, ReadsLine int
 }
 
 // Label is what a person reads for the probe: its name, else kind and target.
@@ -238,6 +247,9 @@ type CommandParams struct {
 	Command string
 	Exit    int // expected exit code; default 0
 	Stdout  *regexp.Regexp
+	// Expect tests the trimmed stdout as one value ("== 0", ">=
+	// captures.rows"); nil = no check.
+	Expect *Expect
 	// Dir is the working directory: the plan's root.
 	Dir string
 }
