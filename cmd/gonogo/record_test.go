@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,13 +21,24 @@ import (
 )
 
 // recordLines reads the record file as snapshots, one a line; a missing
-// file holds none.
+// file holds none. It reads under a shared lock, as a reader that must
+// not see a record half written does: gonogo appends a record in one
+// write under an exclusive lock, but a reader without the lock may see
+// that write part done.
 func recordLines(t *testing.T, path string) []*model.Snapshot {
 	t.Helper()
-	b, err := os.ReadFile(path)
+	fh, err := os.Open(path)
 	if os.IsNotExist(err) {
 		return nil
 	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	if err := syscall.Flock(int(fh.Fd()), syscall.LOCK_SH); err != nil {
+		t.Fatal(err)
+	}
+	b, err := io.ReadAll(fh)
 	if err != nil {
 		t.Fatal(err)
 	}
