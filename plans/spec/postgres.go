@@ -2,11 +2,10 @@ package spec
 
 import (
 	"fmt"
+	"go/ast"
 	"regexp"
 	"strconv"
 	"strings"
-
-	"github.com/expr-lang/expr/vm"
 
 	"github.com/gonogo-dev/gonogo/plans/lazyre"
 )
@@ -111,7 +110,7 @@ type Expect struct {
 	// comparison or a regular expression. Such an expect is tested by
 	// MatchCaptures, not Match.
 	Captures []string
-	program  *vm.Program
+	operand  ast.Expr // the parsed operand, when Captures is set
 }
 
 var expectRE = lazyre.New(`^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$`)
@@ -119,7 +118,7 @@ var expectRE = lazyre.New(`^\s*(==|!=|>=|<=|>|<)\s*(.*?)\s*$`)
 // ParseExpect reads an expect attribute. A comparison needs an operand;
 // an ordering (<, >, <=, >=) needs a number, unless the operand reads
 // captured values ("== captures.rows", ">= captures.rows * 0.99"): that
-// one is compiled here, with expr, as "value OP (operand)", so bad syntax
+// one is parsed here (see compileCaptures), so bad syntax
 // is a load error. Whether each name is captured by some probe is the
 // plan reader's check.
 func ParseExpect(s string) (*Expect, error) {
