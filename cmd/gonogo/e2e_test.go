@@ -24,6 +24,9 @@ import (
 var binary string
 
 func TestMain(m *testing.M) {
+	if os.Getenv("GONOGO_STUCK_GRACE") != "" {
+		stuckChild() // a child of TestStopGrace: builds nothing, never returns
+	}
 	dir, err := os.MkdirTemp("", "gonogo-e2e-")
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

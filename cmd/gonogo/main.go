@@ -14,6 +14,7 @@ import (
 	"os/signal"
 	"sync/atomic"
 	"syscall"
+	"time"
 
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
@@ -62,23 +63,55 @@ func main() {
 	os.Exit(code)
 }
 
+// stopGrace is how long gonogo may take to stop after SIGINT, SIGTERM or
+// SIGHUP: the board restores the terminal, serve drains its requests (up
+// to 5 s), probes end their programs. Past it, or at a second signal,
+// gonogo ends at once: an operator's kill, or a terminal that hung up,
+// must never leave a gonogo running, whatever part of it is stuck.
+const stopGrace = 10 * time.Second
+
 // stopOnSignal returns a context that ends on SIGINT, SIGTERM or SIGHUP,
 // and a function that stops listening and tells which of them arrived
 // first (0 for none). The board listens for them too and restores the
-// terminal before it returns.
+// terminal before it returns. If gonogo has not ended stopGrace after the
+// signal, or a second one comes, it exits at once.
 func stopOnSignal(parent context.Context) (context.Context, func() syscall.Signal) {
+	return stopOnSignalAfter(parent, stopGrace, forceExit)
+}
+
+// forceExit ends gonogo now, as a signal does (128+N), saying why.
+func forceExit(sig syscall.Signal, why string) {
+	fmt.Fprintf(os.Stderr, "gonogo: %s; exiting now\n", why)
+	probes.EndHelpers()
+	os.Exit(128 + int(sig))
+}
+
+// stopOnSignalAfter is stopOnSignal with the grace and the forced exit as
+// parameters, for tests.
+func stopOnSignalAfter(parent context.Context, grace time.Duration, force func(syscall.Signal, string)) (context.Context, func() syscall.Signal) {
 	ctx, cancel := context.WithCancel(parent)
-	sigs := make(chan os.Signal, 1)
+	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, syscall.SIGINT, syscall.SIGTERM, syscall.SIGHUP)
 	var got atomic.Int32
 	done := make(chan struct{})
 	go func() {
+		var first syscall.Signal
 		select {
 		case s := <-sigs:
-			if sig, ok := s.(syscall.Signal); ok {
-				got.Store(int32(sig))
-			}
+			first, _ = s.(syscall.Signal)
+			got.Store(int32(first))
 			cancel()
+		case <-done:
+			return
+		}
+		t := time.NewTimer(grace)
+		defer t.Stop()
+		select {
+		case s := <-sigs:
+			second, _ := s.(syscall.Signal)
+			force(second, fmt.Sprintf("%s after %s", signalName(second), signalName(first)))
+		case <-t.C:
+			force(first, fmt.Sprintf("still running %s after %s", grace, signalName(first)))
 		case <-done:
 		}
 	}()
@@ -88,6 +121,19 @@ func stopOnSignal(parent context.Context) (context.Context, func() syscall.Signa
 		cancel()
 		return syscall.Signal(got.Load())
 	}
+}
+
+// signalName is SIGTERM, SIGINT, SIGHUP.
+func signalName(s syscall.Signal) string {
+	switch s {
+	case syscall.SIGINT:
+		return "SIGINT"
+	case syscall.SIGTERM:
+		return "SIGTERM"
+	case syscall.SIGHUP:
+		return "SIGHUP"
+	}
+	return s.String()
 }
 
 // run executes one gonogo command line and returns the process exit code.
