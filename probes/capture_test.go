@@ -110,6 +110,13 @@ func TestCaptures(t *testing.T) {
 			{OK, "5", nil},
 			{OK, "", []string{"any: ok via command echo 5"}},
 		}},
+		{"a division by zero: could not tell", []*spec.Probe{
+			producer(cmdSpec("echo 0"), "total"),
+			reader(t, "echo 1", "<= 100 / captures.total"),
+		}, []want{
+			{OK, "0", nil},
+			{Error, "", []string{`could not tell: ` + "`echo 1`" + ` exited 0 and printed "1", but <= 100 / captures.total (total = 0): cannot be computed: division by zero`}},
+		}},
 		{"a producer with an expect of its own", []*spec.Probe{
 			func() *spec.Probe {
 				sp := producer(cmdSpec("echo 10"), "ten")

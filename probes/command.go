@@ -144,6 +144,9 @@ func checkCommand(ctx context.Context, r *Runner, sp *spec.Probe, p *spec.Comman
 		// The output as one value: trimmed, as a shell's $(…) reads it.
 		val := strings.TrimSpace(string(out))
 		holds, want, err := expectHolds(ctx, p.Expect, val)
+		if errors.Is(err, spec.ErrNotComputable) {
+			return Error, fmt.Sprintf("could not tell: %s %s and printed %s, but %v%s", show, how, clipValue(val), err, note)
+		}
 		if err != nil {
 			return Fail, fmt.Sprintf("%s %s but its output %v%s", show, how, err, note)
 		}

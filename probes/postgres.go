@@ -357,6 +357,9 @@ func pgQuery(ctx context.Context, conn *pgconn.PgConn, sp *spec.Probe, p *spec.P
 	msg := fmt.Sprintf("the query returned %s", shown)
 	if p.Expect != nil {
 		holds, explained, err := expectHolds(ctx, p.Expect, val)
+		if errors.Is(err, spec.ErrNotComputable) {
+			return Error, fmt.Sprintf("could not tell: the query returned %s, but %v", shown, err)
+		}
 		if err != nil {
 			return Fail, fmt.Sprintf("the query returned %s, but %v", shown, err)
 		}

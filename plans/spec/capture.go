@@ -131,6 +131,11 @@ func captureName(x ast.Expr) (string, error) {
 	return "", errors.New("reads captures other than as captures.NAME: write each captured value as captures.NAME")
 }
 
+// ErrNotComputable is a comparison whose operand cannot be computed from
+// the captured values (a division by zero): the probe could not tell, it
+// did not fail.
+var ErrNotComputable = errors.New("cannot be computed")
+
 // eval computes a checked operand with the captured values.
 func eval(x ast.Expr, captures map[string]float64) (float64, error) {
 	switch x := x.(type) {
@@ -162,12 +167,12 @@ func eval(x ast.Expr, captures map[string]float64) (float64, error) {
 			return a * b, nil
 		case token.QUO:
 			if b == 0 {
-				return 0, errors.New("division by zero")
+				return 0, fmt.Errorf("%w: division by zero", ErrNotComputable)
 			}
 			return a / b, nil
 		case token.REM:
 			if b == 0 {
-				return 0, errors.New("division by zero")
+				return 0, fmt.Errorf("%w: division by zero", ErrNotComputable)
 			}
 			return math.Mod(a, b), nil
 		}
@@ -178,7 +183,7 @@ func eval(x ast.Expr, captures map[string]float64) (float64, error) {
 		}
 		v, ok := captures[name]
 		if !ok {
-			return 0, fmt.Errorf("capture %s was not taken", name)
+			return 0, fmt.Errorf("%w: capture %s was not taken", ErrNotComputable, name)
 		}
 		return v, nil
 	}
@@ -224,12 +229,12 @@ func (e *Expect) MatchCaptures(v string, captures map[string]float64) (bool, err
 	}
 	for _, n := range e.Captures {
 		if _, ok := captures[n]; !ok {
-			return false, fmt.Errorf("capture %s was not taken", n)
+			return false, fmt.Errorf("%w: capture %s was not taken", ErrNotComputable, n)
 		}
 	}
 	b, err := eval(e.operand, captures)
 	if err != nil {
-		return false, fmt.Errorf("%s could not be computed: %v", e.String(), err)
+		return false, fmt.Errorf("%s: %w", e.Explain(captures), err)
 	}
 	switch e.Op {
 	case "==":

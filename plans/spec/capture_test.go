@@ -1,6 +1,7 @@
 package spec
 
 import (
+	"errors"
 	"strings"
 	"testing"
 )
@@ -43,9 +44,10 @@ func TestMatchCaptures(t *testing.T) {
 	}
 }
 
-// TestMatchCapturesCannotCompute: a value that is not a number, a
-// division by zero and a capture not taken are errors (the probe could
-// not tell), not a false comparison.
+// TestMatchCapturesCannotCompute: a value that is not a number is an
+// error the probe fails on; a division by zero and a capture not taken
+// are ErrNotComputable (the probe could not tell); none is a false
+// comparison.
 func TestMatchCapturesCannotCompute(t *testing.T) {
 	caps := map[string]float64{"rows": 1000, "zero": 0}
 	for _, tt := range []struct{ expect, value, wantErr string }{
@@ -58,8 +60,14 @@ func TestMatchCapturesCannotCompute(t *testing.T) {
 		if err != nil {
 			t.Fatalf("ParseExpect(%q): %v", tt.expect, err)
 		}
-		if _, err := e.MatchCaptures(tt.value, caps); err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+		_, err = e.MatchCaptures(tt.value, caps)
+		if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 			t.Errorf("%q on %q: error %v, want one saying %q", tt.expect, tt.value, err, tt.wantErr)
+		}
+		// A value that is not a number fails; an operand that cannot be
+		// computed leaves the probe unable to tell.
+		if notNumber := tt.value == "many"; errors.Is(err, ErrNotComputable) == notNumber {
+			t.Errorf("%q on %q: errors.Is(%v, ErrNotComputable) = %v", tt.expect, tt.value, err, !notNumber)
 		}
 	}
 }
