@@ -110,7 +110,7 @@ func TestCommandDaemonTimeoutEnded(t *testing.T) {
 	a, b := filepath.Join(dir, "a.pid"), filepath.Join(dir, "b.pid")
 	command := "setsid -f sh -c 'sleep 302 & echo $! > " + b + "; echo $$ > " + a + "; exec sleep 303' </dev/null >/dev/null 2>&1; exec sleep 304"
 	sp := cmdIn(command, dir)
-	sp.Timeout = 500 * time.Millisecond
+	sp.Timeout = 2 * time.Second // room for every generation to start on a loaded machine
 	res := runCommandDirect(t, sp)
 	if res.Status != Error {
 		t.Fatalf("status %s (%q), want error (timed out)", res.Status, res.Message)

@@ -175,7 +175,7 @@ sleep 301 </dev/null >/dev/null 2>&1 & echo $! > "$d/bg"
 setsid -f sh -c "echo \$\$ > '$d/daemon'; exec sleep 302" </dev/null >/dev/null 2>&1
 exec sleep 303
 `)
-	st, msg := checkSystemdDirect(t, "app", 500*time.Millisecond)
+	st, msg := checkSystemdDirect(t, "app", 2*time.Second) // room for the script to start everything on a loaded machine
 	if st != Error || !strings.Contains(msg, "did not answer in time") {
 		t.Errorf("got %s %q, want error: did not answer in time", st, msg)
 	}
