@@ -16,6 +16,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/sys/unix"
+
 	"github.com/gonogo-dev/gonogo/plans/redact"
 	"github.com/gonogo-dev/gonogo/plans/textfmt"
 	"github.com/gonogo-dev/gonogo/probes"
@@ -109,9 +111,9 @@ func stopOnSignalAfter(parent context.Context, grace time.Duration, force func(s
 		select {
 		case s := <-sigs:
 			second, _ := s.(syscall.Signal)
-			force(second, fmt.Sprintf("%s after %s", signalName(second), signalName(first)))
+			force(second, fmt.Sprintf("%s after %s", unix.SignalName(second), unix.SignalName(first)))
 		case <-t.C:
-			force(first, fmt.Sprintf("still running %s after %s", grace, signalName(first)))
+			force(first, fmt.Sprintf("still running %s after %s", grace, unix.SignalName(first)))
 		case <-done:
 		}
 	}()
@@ -121,19 +123,6 @@ func stopOnSignalAfter(parent context.Context, grace time.Duration, force func(s
 		cancel()
 		return syscall.Signal(got.Load())
 	}
-}
-
-// signalName is SIGTERM, SIGINT, SIGHUP.
-func signalName(s syscall.Signal) string {
-	switch s {
-	case syscall.SIGINT:
-		return "SIGINT"
-	case syscall.SIGTERM:
-		return "SIGTERM"
-	case syscall.SIGHUP:
-		return "SIGHUP"
-	}
-	return s.String()
 }
 
 // run executes one gonogo command line and returns the process exit code.

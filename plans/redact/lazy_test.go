@@ -109,6 +109,16 @@ func TestRulePatternsCompile(t *testing.T) {
 	}
 }
 
+// TestRulesHaveSecretGroup: every pattern rule has the second group
+// applyOnce masks (a pattern with one group would panic there).
+func TestRulesHaveSecretGroup(t *testing.T) {
+	for _, r := range rules {
+		if r.re != nil && regexp.MustCompile(r.re.String()).NumSubexp() < 2 {
+			t.Errorf("rule %s: pattern %q has no second group, the secret", r.name, r.re.String())
+		}
+	}
+}
+
 // TestRulesCompiledOnDemand: a string without any rule's keyword
 // compiles no rule, and one with a keyword compiles that rule's pattern.
 // Run in a child process, which has compiled nothing yet.

@@ -27,17 +27,15 @@ import (
 // Mask replaces a secret.
 const Mask = "***"
 
-// rule is one redaction: a pattern whose submatch group is the secret,
-// and the keywords (lower case) one of which a string must hold for the
+// rule is one redaction: a pattern whose second submatch group is the
+// secret (the first is what stays shown), and the keywords (lower case) one of which a string must hold for the
 // rule to apply at all. A rule only finds where secrets are; apply masks
 // what all rules found at once.
 type rule struct {
 	name     string
 	keywords []string
 	re       *lazyre.Regexp
-	// group is the submatch that is the secret (1 when 0).
-	group int
-	// spans, when set, is used instead of re and group: it reports the
+	// spans, when set, is used instead of re: it reports the
 	// secrets of s, as byte ranges, to add.
 	spans func(s string, add func(i, j int))
 }
@@ -45,7 +43,7 @@ type rule struct {
 // tokenRule is a token recognised by its prefix: prefix is kept (it says
 // what the token was), what matches rest becomes Mask.
 func tokenRule(name, prefix, rest string, keywords ...string) rule {
-	return rule{name: name, keywords: keywords, re: lazyre.New(`\b(` + prefix + `)(` + rest + `)`), group: 2}
+	return rule{name: name, keywords: keywords, re: lazyre.New(`\b(` + prefix + `)(` + rest + `)`)}
 }
 
 // privateKey is a -----BEGIN … PRIVATE KEY----- … -----END … PRIVATE
@@ -72,37 +70,37 @@ func maskPrivateKeys(s string) string {
 var rules = []rule{
 	// scheme://user:SECRET@host — DSNs and URLs with a password.
 	{name: "URL password", keywords: []string{"://"},
-		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)([^@\s]+)@`), group: 2},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://[^/\s:@]*:)([^@\s]+)@`)},
 	// scheme://TOKEN@host — a token as the user name (git clone
 	// https://TOKEN@github.com/…). Short user names (git@, postgres@)
 	// are names, not secrets.
 	{name: "URL token", keywords: []string{"://"},
-		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@*]{16,})@`), group: 2},
+		re: lazyre.New(`([A-Za-z][A-Za-z0-9+.-]*://)([^/\s:@*]{16,})@`)},
 	// Webhook URLs are secrets as a whole.
 	tokenRule("Slack webhook", `hooks\.slack\.com/(?:services|workflows|triggers)/`, `[A-Za-z0-9/_-]+`, "hooks.slack.com"),
 	tokenRule("Discord webhook", `discord(?:app)?\.com/api/webhooks/[0-9]+/`, `[A-Za-z0-9_-]+`, "/api/webhooks/"),
 	// Authorization: Bearer X / Basic X / Token X, in headers or curl -H.
 	{name: "Authorization header", keywords: []string{"authorization"},
-		re: lazyre.New(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)([^\s"',;]+)`), group: 2},
+		re: lazyre.New(`(?i)(\bauthorization\s*[:=]\s*["']?(?:bearer|basic|token|digest|negotiate|apikey|sso-key)?\s*)([^\s"',;]+)`)},
 	// A bearer token anywhere.
 	{name: "bearer token", keywords: []string{"bearer"},
-		re: lazyre.New(`(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]+=*)`), group: 2},
+		re: lazyre.New(`(?i)(\bbearer\s+)([A-Za-z0-9\-._~+/]+=*)`)},
 	// API key, token and cookie headers: the value runs to the line end.
 	{name: "secret header", keywords: []string{"key", "token", "cookie", "secret", "auth"},
-		re: lazyre.New(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)([^\r\n"']+)`), group: 2},
+		re: lazyre.New(`(?i)(\b(?:x-api-key|api-key|apikey|x-auth-token|x-access-token|x-vault-token|private-token|job-token|deploy-token|x-secret|x-functions-key|ocp-apim-subscription-key|cookie|set-cookie)\s*:\s*)([^\r\n"']+)`)},
 	// curl -u user:SECRET, --user user:SECRET.
 	{name: "user:password option", keywords: []string{"-u"},
-		re: lazyre.New(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)([^\s"']+)`), group: 2},
+		re: lazyre.New(`((?:^|[^A-Za-z0-9_-])(?:-u|--user|--proxy-user)[=\s]+["']?[^\s:"']+:)([^\s"']+)`)},
 	// mysql -pSECRET (the password glued to -p).
 	{name: "mysql -p", keywords: []string{"mysql"},
-		re: lazyre.New(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`), group: 2},
+		re: lazyre.New(`(\bmysql(?:dump|admin|import|show|check)?\b[^\n]*?\s-p)([^\s-][^\s]*)`)},
 	// docker login -p SECRET and its kin.
 	{name: "login -p", keywords: []string{"login"},
-		re: lazyre.New(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`), group: 2},
+		re: lazyre.New(`(\blogin\b[^\n]*?\s(?:-p|--password)[=\s]+)([^\s-][^\s]*)`)},
 	// --password SECRET, --token SECRET: a secret option's value after a
 	// space (after "=" it is a key=value pair, below).
 	{name: "secret option", keywords: []string{"pass", "secret", "token", "key", "credential"},
-		re: lazyre.New(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`), group: 2},
+		re: lazyre.New(`(?i)((?:^|[^a-z0-9_-])--?[a-z0-9-]*(?:password|passwd|passphrase|secret|token|api-?key|access-key|private-key|credentials?)\s+)([^\s-][^\s]*)`)},
 
 	// Tokens with well-known prefixes.
 	tokenRule("GitHub token", `gh[pousr]_`, `[A-Za-z0-9]{20,}`, "ghp_", "gho_", "ghu_", "ghs_", "ghr_"),
@@ -260,10 +258,9 @@ func applyOnce(s string, everyRule bool, match func(rule int, s string) [][]int)
 		} else {
 			ms = r.re.FindAllStringSubmatchIndex(s, -1)
 		}
-		g := max(r.group, 1)
 		for _, m := range ms {
-			if m[2*g] >= 0 {
-				add(m[2*g], m[2*g+1])
+			if m[4] >= 0 {
+				add(m[4], m[5]) // group 2: the secret
 			}
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/gonogo-dev/gonogo/plans/lazyre"
+	"github.com/gonogo-dev/gonogo/plans/textfmt"
 )
 
 // captureMentionRE finds an operand that reads a captured value: such an
@@ -225,7 +226,7 @@ func Number(s string) (float64, bool) {
 func (e *Expect) MatchCaptures(v string, captures map[string]float64) (bool, error) {
 	a, ok := Number(v)
 	if !ok {
-		return false, fmt.Errorf("%s is not a number, and %s compares numbers", strconv.Quote(clip(v)), e.String())
+		return false, fmt.Errorf("%s is not a number, and %s compares numbers", strconv.Quote(textfmt.Clip(strings.TrimSpace(v), 41)), e.String())
 	}
 	for _, n := range e.Captures {
 		if _, ok := captures[n]; !ok {
@@ -272,14 +273,6 @@ func (e *Expect) Explain(captures map[string]float64) string {
 
 // FormatNumber writes a captured number the shortest way: 1000, 0.5.
 func FormatNumber(v float64) string { return strconv.FormatFloat(v, 'f', -1, 64) }
-
-func clip(s string) string {
-	r := []rune(strings.TrimSpace(s))
-	if len(r) > 40 {
-		return string(r[:40]) + "…"
-	}
-	return string(r)
-}
 
 // Reads lists the capture names a probe's expect reads, with those of
 // its any/all children; nil when it reads none. The runner asks it of

@@ -1,8 +1,8 @@
 // Package spec holds the typed probe specifications that flow from a plan to
 // the probes: what to check (kind, target, attributes), in which role for its
-// step, where it was declared. It is a leaf: it imports nothing of gonogo's,
-// so the probes package can check specs without linking the Markdown, YAML
-// and shell parsers that produce them.
+// step, where it was declared. It imports only gonogo's other leaves
+// (plans/lazyre, plans/textfmt), so the probes package can check specs
+// without linking the Markdown, YAML and shell parsers that produce them.
 package spec
 
 import (
