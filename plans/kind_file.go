@@ -41,7 +41,11 @@ func init() {
 				}
 			}
 			if n := pn.attr("capture"); n != nil && (!p.Exists || p.Dir) {
-				d.errorf(n, "capture", "takes a file's line count, and this probe wants %s: drop capture: or the exists:/dir: that rules the count out", map[bool]string{true: "a directory", false: "no file"}[p.Dir])
+				wants := "no file"
+				if p.Dir {
+					wants = "a directory"
+				}
+				d.errorf(n, "capture", "takes a file's line count, and this probe wants %s: drop capture: or the exists:/dir: that rules the count out", wants)
 			}
 			d.capture(pn)
 			return p

@@ -154,7 +154,7 @@ func takeNumber(ctx context.Context, sp *spec.Probe, what, text string) string {
 		if shown == "" {
 			shown = "empty"
 		} else {
-			shown = fmt.Sprintf("%q", textfmt.Clip(textfmt.OneLine(shown), 60))
+			shown = fmt.Sprintf("%q", textfmt.Clip(shown, 60))
 		}
 		return fmt.Sprintf("%s is %s, not a number, so capture %s cannot be taken", what, shown, sp.Capture)
 	}
